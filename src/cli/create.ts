@@ -1,0 +1,194 @@
+/** The default command: collect input (flags, config file, prompts), build the spec, render, write. */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { usageError } from '../errors.js';
+import { render } from '../render/index.js';
+import { buildSpec, PROJECT_DEFAULT_DIR } from '../spec/build.js';
+import { type ConfigInput, parseConfig } from '../spec/config.js';
+import type { Ports, StackSpec } from '../spec/types.js';
+import { readManifest } from '../write/manifest.js';
+import { applyPlan, describePlan, planWrite, type WritePlan } from '../write/write.js';
+import { buildContext, nextFreePort, portIsFree, thisPlatform } from './environment.js';
+import { CREATE_FLAGS } from './flags.js';
+import { configFromFlags, type FlagValues, mergeInputs } from './from-flags.js';
+import type { Io } from './io.js';
+import { VERSION } from './version.js';
+
+export interface CreateResult {
+  dir: string;
+  plan: WritePlan;
+  spec: StackSpec;
+  warnings: string[];
+  dryRun: boolean;
+}
+
+function parseFlags(argv: string[]): { values: FlagValues; positionals: string[] } {
+  const options = Object.fromEntries(
+    CREATE_FLAGS.map((f) => [f.name, { type: f.type, ...(f.multiple ? { multiple: true } : {}), ...(f.short ? { short: f.short } : {}) }]),
+  );
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: options as never, allowPositionals: true, strict: true });
+    return { values: values as FlagValues, positionals };
+  } catch (err) {
+    const msg = (err as Error).message.split('\n')[0]!;
+    const flag = /'(-[^']+)'/.exec(msg)?.[1] ?? 'arguments';
+    throw usageError(flag, msg.replace(/\. To specify.*$/, ''), 'see create-vllm-monitor --help');
+  }
+}
+
+/** Compose project names: lower case letters, digits, dashes and underscores. */
+export function projectName(dir: string): string {
+  const name = basename(resolve(dir)).toLowerCase().replace(/[^a-z0-9_-]/g, '-').replace(/^[-_]+/, '');
+  return name || PROJECT_DEFAULT_DIR;
+}
+
+/** KEY=VALUE lines of an existing .env, so regeneration keeps passwords and keys. */
+export function readEnvFile(path: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (!m) continue;
+    const raw = m[2]!;
+    out[m[1]!] = raw.startsWith("'") && raw.endsWith("'") && raw.length >= 2 ? raw.slice(1, -1) : raw;
+  }
+  return out;
+}
+
+/** 24 characters from a CSPRNG (144 bits), safe in .env, URLs and shells. */
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+async function portWarnings(ports: Ports, expose: boolean): Promise<string[]> {
+  const host = expose ? '0.0.0.0' : '127.0.0.1';
+  const warnings: string[] = [];
+  const taken = new Set(Object.values(ports));
+  for (const [name, port] of Object.entries(ports) as [keyof Ports, number][]) {
+    if (await portIsFree(port, host)) continue;
+    const next = await nextFreePort(port, host, taken);
+    warnings.push(`ports.${name}: port ${port} is in use on this machine${next ? `; ${next} is free — pass --${name}-port ${next}` : ''} (or stop what uses it before starting the stack)`);
+  }
+  return warnings;
+}
+
+export async function create(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseFlags(argv);
+  if (positionals.length > 1) throw usageError('dir', `expected one directory, got ${positionals.length}: ${positionals.join(' ')}`, 'quote paths with spaces');
+  const interactive = io.isTTY && values.yes !== true && values.json !== true;
+
+  let dir = positionals[0];
+  if (dir === undefined && interactive) {
+    const { askDirectory } = await import('./wizard.js');
+    dir = await askDirectory(PROJECT_DEFAULT_DIR);
+  }
+  dir ??= PROJECT_DEFAULT_DIR;
+
+  let fileInput: ConfigInput = {};
+  if (typeof values.config === 'string') {
+    let text: string;
+    try {
+      text = readFileSync(values.config, 'utf8');
+    } catch (err) {
+      throw usageError('--config', `cannot read ${values.config} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'check the path');
+    }
+    fileInput = parseConfig(text, values.config);
+  }
+  const flagInput = configFromFlags(values, fileInput.receiver?.kind);
+  const previous = readManifest(dir);
+  // Re-running in a generated stack with no new targets regenerates from what it was made of.
+  const base = previous && !values.config && !flagInput.targets ? previous.input : {};
+  let input = mergeInputs(mergeInputs(base, fileInput), flagInput);
+
+  if (interactive) {
+    const { runWizard } = await import('./wizard.js');
+    const { detectGpu } = await import('./environment.js');
+    input = await runWizard(input, { detectGpu, platform: thisPlatform() });
+  } else if (!input.targets?.length && !previous) {
+    input.targets = [{ engine: 'vllm', url: 'http://localhost:8000' }];
+  }
+
+  const existingSecrets = readEnvFile(join(dir, '.env'));
+  const ctx = buildContext(io.env, existingSecrets);
+  const { spec, secrets, warnings } = await buildSpec(input, projectName(dir), ctx);
+  if (!interactive && spec.platform === thisPlatform()) warnings.push(...(await portWarnings(spec.ports, spec.expose)));
+
+  const files = render(spec, {
+    grafanaAdminPassword: existingSecrets.GRAFANA_ADMIN_PASSWORD ?? generatePassword(),
+    env: secrets,
+  });
+  const dryRun = values['dry-run'] === true;
+  const storedInput = withoutSecrets(input);
+  let plan: WritePlan;
+  try {
+    plan = planWrite(dir, files, { overwrite: values.overwrite === true, force: values.force === true, version: VERSION, input: storedInput });
+  } catch (err) {
+    if (!(interactive && (err as Error).message.includes('--overwrite'))) throw err;
+    const { confirm } = await import('@inquirer/prompts');
+    if (!(await confirm({ message: `${dir} is not empty. Write the stack into it anyway (other files are left alone)?`, default: false }))) {
+      io.err('Cancelled; nothing was written.');
+      return 1;
+    }
+    plan = planWrite(dir, files, { overwrite: true, force: values.force === true, version: VERSION, input: storedInput });
+  }
+  if (!dryRun) applyPlan(plan, files);
+
+  const result: CreateResult = { dir, plan, spec, warnings, dryRun };
+  if (values.json === true) io.out(JSON.stringify(jsonSummary(result), null, 2));
+  else printSummary(result, io);
+  return 0;
+}
+
+/** What goes into the manifest: the input minus anything secret (secrets live in .env). */
+function withoutSecrets(input: ConfigInput): ConfigInput {
+  const copy = structuredClone(input);
+  if (copy.receiver?.slack) delete copy.receiver.slack.webhookUrl;
+  if (copy.receiver?.email) delete copy.receiver.email.password;
+  if (copy.receiver?.pagerduty) delete copy.receiver.pagerduty.routingKey;
+  if (copy.receiver?.msteams) delete copy.receiver.msteams.webhookUrl;
+  return copy;
+}
+
+function urls(spec: StackSpec): Record<string, string> {
+  return {
+    grafana: `http://localhost:${spec.ports.grafana}`,
+    prometheus: `http://localhost:${spec.ports.prometheus}`,
+    alertmanager: `http://localhost:${spec.ports.alertmanager}`,
+  };
+}
+
+function jsonSummary(r: CreateResult): Record<string, unknown> {
+  return {
+    dir: r.plan.dir,
+    dryRun: r.dryRun,
+    files: r.plan.files,
+    warnings: r.warnings,
+    urls: urls(r.spec),
+    targets: r.spec.targets.map((t) => ({ name: t.name, engine: t.engine, url: t.url, scrapes: `${t.scheme}://${t.address}${t.metricsPath}` })),
+    gpu: r.spec.gpu,
+    receiver: r.spec.receiver.kind,
+  };
+}
+
+function printSummary(r: CreateResult, io: Io): void {
+  for (const w of r.warnings) io.err(`warning: ${w}`);
+  io.out(r.dryRun ? `Dry run: nothing written. In ${r.plan.dir} this would:` : `Monitoring stack written to ${r.plan.dir}:`);
+  for (const line of describePlan(r.plan)) io.out(`  ${line}`);
+  if (r.dryRun) return;
+  const kept = r.plan.files.filter((f) => f.action.startsWith('keep'));
+  if (kept.length) io.out(`Kept ${kept.length} file(s) you changed: ${kept.map((f) => f.path).join(', ')} (--force replaces them).`);
+  const u = urls(r.spec);
+  io.out('');
+  io.out('Next steps:');
+  io.out(`  cd ${r.dir}`);
+  io.out(r.spec.platform === 'windows' ? '  .\\start-monitoring.ps1   (or double-click start-monitoring.bat)' : '  ./start-monitoring.sh');
+  io.out(`  Grafana ${u.grafana}   user admin, password: GRAFANA_ADMIN_PASSWORD in ${join(r.dir, '.env')}`);
+  io.out(`  Prometheus ${u.prometheus}   Alertmanager ${u.alertmanager}`);
+}

@@ -1,0 +1,146 @@
+/** Turns parsed flags into a ConfigInput and merges it over a config file's (flags win). */
+import { usageError } from '../errors.js';
+import type { ConfigInput, ReceiverInput, TargetInput } from '../spec/config.js';
+import { COMPONENTS, GPU_KINDS, PLATFORMS, RECEIVER_KINDS, type Component } from '../spec/types.js';
+
+export type FlagValues = Record<string, string | boolean | string[] | undefined>;
+
+const ENGINE_CHOICES = ['vllm', 'sglang', 'auto'] as const;
+
+/** `[NAME:]ENGINE=URL`, or a bare URL (engine detected). */
+export function parseTargetFlag(value: string): TargetInput {
+  if (/^https?:\/\//i.test(value)) return { engine: 'auto', url: value };
+  const eq = value.indexOf('=');
+  if (eq < 0) throw usageError('--target', `${JSON.stringify(value)} is not ENGINE=URL`, 'write it like --target vllm=http://10.0.0.5:8000 or --target name:sglang=http://10.0.0.6:30000');
+  const left = value.slice(0, eq);
+  const url = value.slice(eq + 1);
+  const colon = left.lastIndexOf(':');
+  const name = colon >= 0 ? left.slice(0, colon) : undefined;
+  const engine = colon >= 0 ? left.slice(colon + 1) : left;
+  if (!(ENGINE_CHOICES as readonly string[]).includes(engine)) {
+    throw usageError('--target', `unknown engine ${JSON.stringify(engine)}`, 'use vllm, sglang or auto, e.g. --target vllm=http://10.0.0.5:8000');
+  }
+  if (!url) throw usageError('--target', `${JSON.stringify(value)} has no URL after =`, 'write it like --target vllm=http://10.0.0.5:8000');
+  return { ...(name !== undefined ? { name } : {}), engine: engine as TargetInput['engine'], url };
+}
+
+function choice<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw usageError(`--${flag}`, `unknown value ${JSON.stringify(value)}`, `use one of ${allowed.join(' | ')}`);
+  }
+  return value as T;
+}
+
+function port(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
+    throw usageError(`--${flag}`, `${JSON.stringify(value)} is not a TCP port`, 'use a number from 1 to 65535');
+  }
+  return Number(value);
+}
+
+function seconds(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0)) throw usageError(`--${flag}`, `${JSON.stringify(value)} is not a positive number of seconds`, 'write it like 2.5');
+  return n;
+}
+
+function duration(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^([0-9]+(ms|s|m|h|d|w|y))+$/.test(value)) throw usageError(`--${flag}`, `${JSON.stringify(value)} is not a duration`, 'write it like 15s, 5m or 30d');
+  return value;
+}
+
+function str(v: FlagValues[string]): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** `fileReceiverKind`: settings flags may complete the receiver a config file chose. */
+export function configFromFlags(f: FlagValues, fileReceiverKind?: ReceiverInput['kind']): ConfigInput {
+  const out: ConfigInput = {};
+  const targets = (f.target as string[] | undefined)?.map(parseTargetFlag);
+  if (targets?.length) out.targets = targets;
+  const gpu = choice('gpu', str(f.gpu), [...GPU_KINDS, 'auto'] as const);
+  if (gpu) out.gpu = gpu;
+  const platform = choice('platform', str(f.platform), PLATFORMS);
+  if (platform) out.platform = platform;
+  const kind = choice('receiver', str(f.receiver), RECEIVER_KINDS);
+  const receiver = receiverFromFlags(kind ?? fileReceiverKind, f);
+  if (receiver) out.receiver = receiver;
+  const ports = {
+    grafana: port('grafana-port', str(f['grafana-port'])),
+    prometheus: port('prometheus-port', str(f['prometheus-port'])),
+    alertmanager: port('alertmanager-port', str(f['alertmanager-port'])),
+  };
+  const definedPorts = Object.fromEntries(Object.entries(ports).filter(([, v]) => v !== undefined));
+  if (Object.keys(definedPorts).length) out.ports = definedPorts;
+  if (f.expose === true) out.expose = true;
+  const images: Partial<Record<Component, string>> = {};
+  for (const spec of (f.image as string[] | undefined) ?? []) {
+    const eq = spec.indexOf('=');
+    const name = spec.slice(0, eq);
+    const ref = spec.slice(eq + 1);
+    if (eq < 1 || !ref) throw usageError('--image', `${JSON.stringify(spec)} is not NAME=REF`, 'write it like --image prometheus=mirror.local/prom/prometheus:v3.5.0');
+    if (!(COMPONENTS as readonly string[]).includes(name)) throw usageError('--image', `unknown component ${JSON.stringify(name)}`, `use one of ${COMPONENTS.join(', ')}`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/.test(ref)) throw usageError('--image', `${JSON.stringify(ref)} is not an image reference`, 'write it like registry.local/prom/prometheus:v3.5.0');
+    images[name as Component] = ref;
+  }
+  if (Object.keys(images).length) out.images = images;
+  const scrapeInterval = duration('scrape-interval', str(f['scrape-interval']));
+  if (scrapeInterval) out.scrapeInterval = scrapeInterval;
+  const retention = duration('retention', str(f.retention));
+  if (retention) out.retention = retention;
+  const slo = {
+    ttftP99Seconds: seconds('slo-ttft-p99', str(f['slo-ttft-p99'])),
+    itlP99Seconds: seconds('slo-itl-p99', str(f['slo-itl-p99'])),
+    e2eP99Seconds: seconds('slo-e2e-p99', str(f['slo-e2e-p99'])),
+  };
+  const definedSlo = Object.fromEntries(Object.entries(slo).filter(([, v]) => v !== undefined));
+  if (Object.keys(definedSlo).length) out.slo = definedSlo;
+  return out;
+}
+
+function receiverFromFlags(kind: ReceiverInput['kind'] | undefined, f: FlagValues): ReceiverInput | undefined {
+  const settings: Omit<ReceiverInput, 'kind'> = {};
+  const webhookUrl = str(f['webhook-url']);
+  if (webhookUrl) settings.webhook = { url: webhookUrl };
+  const slack = { webhookUrl: str(f['slack-webhook-url']), channel: str(f['slack-channel']) };
+  if (slack.webhookUrl || slack.channel) settings.slack = prune(slack);
+  const email = {
+    to: str(f['email-to']),
+    from: str(f['email-from']),
+    smarthost: str(f['smtp-smarthost']),
+    username: str(f['smtp-username']),
+    password: str(f['smtp-password']),
+  };
+  if (Object.values(email).some((v) => v !== undefined)) settings.email = prune(email);
+  const routingKey = str(f['pagerduty-routing-key']);
+  if (routingKey) settings.pagerduty = { routingKey };
+  const teams = str(f['msteams-webhook-url']);
+  if (teams) settings.msteams = { webhookUrl: teams };
+  if (!kind && Object.keys(settings).length === 0) return undefined;
+  if (!kind) {
+    throw usageError('--receiver', 'receiver settings were given without a receiver', `add --receiver ${Object.keys(settings)[0]}`);
+  }
+  return { kind, ...settings };
+}
+
+function prune<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Flags override the config file; targets and images add up. */
+export function mergeInputs(file: ConfigInput, flags: ConfigInput): ConfigInput {
+  const merged: ConfigInput = { ...file, ...flags };
+  if (file.targets || flags.targets) merged.targets = [...(file.targets ?? []), ...(flags.targets ?? [])];
+  if (file.images || flags.images) merged.images = { ...file.images, ...flags.images };
+  if (file.ports || flags.ports) merged.ports = { ...file.ports, ...flags.ports };
+  if (file.slo || flags.slo) merged.slo = { ...file.slo, ...flags.slo };
+  if (flags.receiver && file.receiver && flags.receiver.kind === file.receiver.kind) {
+    merged.receiver = { ...file.receiver, ...flags.receiver };
+  }
+  delete merged.$schema;
+  return merged;
+}

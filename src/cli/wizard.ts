@@ -1,0 +1,148 @@
+/**
+ * Interactive questions. Each fills a ConfigInput field that a flag could have filled; a question
+ * is asked only when its flag was not given.
+ */
+import { confirm, input, password, select } from '@inquirer/prompts';
+import { CliError } from '../errors.js';
+import { parseTargetUrl } from '../spec/build.js';
+import type { ConfigInput, ReceiverInput, TargetInput } from '../spec/config.js';
+import { DEFAULT_PORTS } from '../spec/defaults.js';
+import type { GpuKind, Platform, Ports } from '../spec/types.js';
+import { nextFreePort, portIsFree } from './environment.js';
+
+export interface WizardDeps {
+  detectGpu(platform: Platform): Promise<{ kind: GpuKind; reason: string }>;
+  platform: Platform;
+  portIsFree?: (port: number, host: string) => Promise<boolean>;
+}
+
+function validUrl(value: string): true | string {
+  try {
+    parseTargetUrl(value.trim(), 'URL');
+    return true;
+  } catch (err) {
+    return err instanceof CliError ? `${err.problem} — ${err.fix}` : String(err);
+  }
+}
+
+export async function askDirectory(defaultDir: string): Promise<string> {
+  return (await input({ message: 'Directory for the monitoring stack', default: defaultDir, validate: (v) => (v.trim() ? true : 'enter a directory name') })).trim();
+}
+
+async function askTargets(): Promise<TargetInput[]> {
+  const targets: TargetInput[] = [];
+  do {
+    const engine = await select({
+      message: targets.length === 0 ? 'Inference engine of the server to monitor' : 'Engine of the next server',
+      choices: [
+        { name: 'vLLM', value: 'vllm' as const },
+        { name: 'SGLang (started with --enable-metrics)', value: 'sglang' as const },
+        { name: 'Detect from its /metrics now', value: 'auto' as const },
+      ],
+    });
+    const url = (
+      await input({
+        message: 'Server URL (its /metrics is scraped)',
+        default: engine === 'sglang' ? 'http://localhost:30000' : 'http://localhost:8000',
+        validate: validUrl,
+      })
+    ).trim();
+    const name = (
+      await input({
+        message: 'Name for it (shown as instance in dashboards; empty: host-port)',
+        validate: (v) => !v.trim() || /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(v.trim()) || 'letters, digits, dots, dashes, underscores',
+      })
+    ).trim();
+    targets.push({ ...(name ? { name } : {}), engine, url });
+  } while (await confirm({ message: 'Add another server?', default: false }));
+  return targets;
+}
+
+async function askReceiver(): Promise<ReceiverInput> {
+  const kind = await select({
+    message: 'Where should alerts go?',
+    choices: [
+      { name: 'Nowhere yet (see them in Alertmanager/Grafana)', value: 'none' as const },
+      { name: 'Slack', value: 'slack' as const },
+      { name: 'E-mail', value: 'email' as const },
+      { name: 'PagerDuty', value: 'pagerduty' as const },
+      { name: 'Microsoft Teams', value: 'msteams' as const },
+      { name: 'Webhook (any HTTP endpoint)', value: 'webhook' as const },
+    ],
+  });
+  switch (kind) {
+    case 'none':
+      return { kind };
+    case 'webhook':
+      return { kind, webhook: { url: (await input({ message: 'Webhook URL', validate: validUrl })).trim() } };
+    case 'slack':
+      return {
+        kind,
+        slack: {
+          webhookUrl: (await password({ message: 'Slack incoming-webhook URL (stored in .env)', mask: '*' })).trim(),
+          channel: (await input({ message: 'Slack channel (empty: the webhook default)' })).trim() || undefined,
+        },
+      };
+    case 'email': {
+      const to = (await input({ message: 'Send alerts to (e-mail)' })).trim();
+      const from = (await input({ message: 'Send from (e-mail)' })).trim();
+      const smarthost = (await input({ message: 'SMTP server host:port', default: 'smtp.example.org:587' })).trim();
+      const username = (await input({ message: 'SMTP user (empty: no authentication)' })).trim();
+      const pass = username ? (await password({ message: 'SMTP password (stored in .env)', mask: '*' })).trim() : undefined;
+      return { kind, email: { to, from, smarthost, ...(username ? { username, password: pass } : {}) } };
+    }
+    case 'pagerduty':
+      return { kind, pagerduty: { routingKey: (await password({ message: 'PagerDuty Events API v2 routing key (stored in .env)', mask: '*' })).trim() } };
+    case 'msteams':
+      return { kind, msteams: { webhookUrl: (await password({ message: 'Teams incoming-webhook URL (stored in .env)', mask: '*' })).trim() } };
+  }
+}
+
+/** Offers the next free port for each one in use on this machine. */
+async function askPorts(given: Partial<Ports> | undefined, expose: boolean, deps: WizardDeps): Promise<Partial<Ports>> {
+  const isFree = deps.portIsFree ?? portIsFree;
+  const host = expose ? '0.0.0.0' : '127.0.0.1';
+  const ports: Partial<Ports> = { ...given };
+  const taken = new Set<number>();
+  for (const name of ['grafana', 'prometheus', 'alertmanager'] as const) {
+    const wanted = ports[name] ?? DEFAULT_PORTS[name];
+    if (await isFree(wanted, host)) {
+      taken.add(wanted);
+      continue;
+    }
+    const suggestion = await nextFreePort(wanted, host, taken);
+    const answer = await input({
+      message: `Port ${wanted} for ${name} is in use on this machine. Port to use instead`,
+      default: suggestion ? String(suggestion) : undefined,
+      validate: (v) => (/^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535 && !taken.has(Number(v))) || 'a free port number from 1 to 65535',
+    });
+    ports[name] = Number(answer);
+    taken.add(Number(answer));
+  }
+  return ports;
+}
+
+/** Asks for whatever `given` leaves open and returns the completed input. */
+export async function runWizard(given: ConfigInput, deps: WizardDeps): Promise<ConfigInput> {
+  const out: ConfigInput = { ...given };
+  if (!out.targets?.length) out.targets = await askTargets();
+  if (!out.gpu) {
+    const detected = await deps.detectGpu(out.platform ?? deps.platform);
+    out.gpu = await select({
+      message: `GPU exporter (detected: ${detected.kind}, ${detected.reason})`,
+      default: detected.kind,
+      choices: [
+        { name: 'NVIDIA DCGM exporter (datacenter GPUs: A100, H100, L40S...)', value: 'dcgm' as const },
+        { name: 'nvidia-smi exporter (GeForce/RTX, Windows)', value: 'nvidia-smi' as const },
+        { name: 'AMD device-metrics-exporter (Instinct MI2xx/MI3xx)', value: 'amd' as const },
+        { name: 'None', value: 'none' as const },
+      ],
+    });
+  }
+  if (!out.receiver) out.receiver = await askReceiver();
+  if (out.expose === undefined) {
+    out.expose = await confirm({ message: 'Publish Grafana/Prometheus/Alertmanager on the network (not only 127.0.0.1)?', default: false });
+  }
+  out.ports = await askPorts(out.ports, out.expose, deps);
+  return out;
+}

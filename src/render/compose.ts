@@ -1,0 +1,226 @@
+/** docker-compose.yml for the stack, and for the agents on remote GPU hosts. */
+import { EXPORTER_PORTS } from '../spec/defaults.js';
+import type { GpuKind, StackSpec } from '../spec/types.js';
+import { receiverSecretFiles, type SecretFile, targetSecretFiles } from './secrets.js';
+
+type Service = Record<string, unknown>;
+
+const HOST_GATEWAY = ['host.docker.internal:host-gateway'];
+const LOGGING = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
+
+/** Official Prometheus-family images are busybox based: wget is there, curl is not. */
+function wgetHealthcheck(url: string, startPeriod = '20s'): Service {
+  return {
+    test: ['CMD', 'wget', '-q', '-O', '/dev/null', url],
+    interval: '10s',
+    timeout: '5s',
+    retries: 6,
+    start_period: startPeriod,
+  };
+}
+
+function publish(spec: StackSpec, hostPort: number, containerPort: number): string {
+  return spec.expose ? `${hostPort}:${containerPort}` : `127.0.0.1:${hostPort}:${containerPort}`;
+}
+
+/**
+ * Secrets reach containers as environment variables interpolated from .env, and are written to
+ * files on a tmpfs at start, because Prometheus and Alertmanager read secrets only from files
+ * (`*_file`) and a bind-mounted 0600 file would be unreadable to their `nobody` user.
+ * `$$` is Compose's escape for a literal `$`.
+ */
+function withSecrets(service: Service, binary: string, files: SecretFile[]): Service {
+  if (files.length === 0) return service;
+  const writes = files.map((f) => `printf '%s' "$$${f.env}" > ${f.path}`).join(' && ');
+  const environment: Record<string, string> = {};
+  for (const f of files) environment[f.env] = `\${${f.env}:?is missing from .env}`;
+  return {
+    ...service,
+    entrypoint: ['/bin/sh', '-c', `umask 077 && ${writes} && exec ${binary} "$$@"`, binary],
+    environment,
+    tmpfs: ['/run/secrets'],
+  };
+}
+
+const GPU_RESERVATION = { resources: { reservations: { devices: [{ driver: 'nvidia', count: 'all', capabilities: ['gpu'] }] } } };
+
+/** The GPU exporter service for a Linux host (in the stack, or in a remote agent). */
+export function gpuExporterService(spec: StackSpec, kind: GpuKind, hostLabel: string, publishPort: boolean): Service | undefined {
+  switch (kind) {
+    case 'dcgm':
+      return {
+        image: spec.images['dcgm-exporter'],
+        restart: 'unless-stopped',
+        // Profiling fields (SM / DRAM / tensor activity) need CAP_SYS_ADMIN, which only root gets.
+        cap_add: ['SYS_ADMIN'],
+        environment: {
+          DCGM_EXPORTER_INTERVAL: '5000',
+          DCGM_EXPORTER_COLLECTORS: '/etc/dcgm-exporter/llm-counters.csv',
+          NODE_NAME: hostLabel,
+        },
+        volumes: ['./gpu/dcgm-counters.csv:/etc/dcgm-exporter/llm-counters.csv:ro'],
+        deploy: GPU_RESERVATION,
+        healthcheck: {
+          test: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${EXPORTER_PORTS.dcgm}`],
+          interval: '15s',
+          timeout: '5s',
+          retries: 5,
+          start_period: '30s',
+        },
+        ...(publishPort ? { ports: [`${EXPORTER_PORTS.dcgm}:${EXPORTER_PORTS.dcgm}`] } : {}),
+        logging: LOGGING,
+      };
+    case 'nvidia-smi':
+      return {
+        image: spec.images['nvidia-smi-exporter'],
+        restart: 'unless-stopped',
+        // The image is distroless (no shell), so it has no healthcheck; the GPUExporterDown and
+        // collect-failure alerts watch it instead.
+        environment: { NVIDIA_DRIVER_CAPABILITIES: 'utility' },
+        deploy: GPU_RESERVATION,
+        ...(publishPort ? { ports: [`${EXPORTER_PORTS['nvidia-smi']}:${EXPORTER_PORTS['nvidia-smi']}`] } : {}),
+        logging: LOGGING,
+      };
+    case 'amd':
+      return {
+        image: spec.images['amd-exporter'],
+        restart: 'unless-stopped',
+        // The exporter reads /dev/kfd, /dev/dri and sysfs; upstream documents --privileged.
+        privileged: true,
+        devices: ['/dev/kfd', '/dev/dri'],
+        volumes: ['/sys:/sys:ro'],
+        ...(publishPort ? { ports: [`${EXPORTER_PORTS.amd}:${EXPORTER_PORTS.amd}`] } : {}),
+        logging: LOGGING,
+      };
+    case 'none':
+      return undefined;
+  }
+}
+
+export const GPU_SERVICE_NAME: Record<Exclude<GpuKind, 'none'>, string> = {
+  dcgm: 'dcgm-exporter',
+  'nvidia-smi': 'nvidia-smi-exporter',
+  amd: 'amd-exporter',
+};
+
+/** node-exporter on Linux: host network and PID namespace, so CPU, memory and network are the host's. */
+export function nodeExporterService(spec: StackSpec, linux: boolean): Service {
+  const base: Service = { image: spec.images['node-exporter'], restart: 'unless-stopped', logging: LOGGING };
+  if (!linux) {
+    // Docker Desktop: the container sees the Docker VM, not Windows/macOS (see the stack README).
+    return { ...base, healthcheck: wgetHealthcheck(`http://127.0.0.1:${EXPORTER_PORTS.node}/metrics`, '10s') };
+  }
+  return {
+    ...base,
+    command: ['--path.rootfs=/host'],
+    network_mode: 'host',
+    pid: 'host',
+    volumes: ['/:/host:ro,rslave'],
+    healthcheck: wgetHealthcheck(`http://127.0.0.1:${EXPORTER_PORTS.node}/metrics`, '10s'),
+  };
+}
+
+/** Whether this stack runs a GPU exporter container itself (Windows runs it natively instead). */
+export function localGpuContainer(spec: StackSpec): boolean {
+  return spec.gpu !== 'none' && spec.platform === 'linux' && hasLocalTargetsOrNone(spec);
+}
+
+/** A stack with no remote targets is assumed to run on the GPU machine itself. */
+export function hasLocalTargetsOrNone(spec: StackSpec): boolean {
+  return spec.targets.length === 0 || spec.targets.some((t) => t.local);
+}
+
+export function renderCompose(spec: StackSpec): Record<string, unknown> {
+  const linux = spec.platform === 'linux';
+  const services: Record<string, Service> = {};
+
+  services.prometheus = withSecrets(
+    {
+      image: spec.images.prometheus,
+      restart: 'unless-stopped',
+      command: [
+        '--config.file=/etc/prometheus/prometheus.yml',
+        '--storage.tsdb.path=/prometheus',
+        `--storage.tsdb.retention.time=${spec.retention}`,
+        // POST /-/reload after editing rules; target files are picked up without it.
+        '--web.enable-lifecycle',
+        `--web.external-url=http://localhost:${spec.ports.prometheus}`,
+      ],
+      volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus_data:/prometheus'],
+      ports: [publish(spec, spec.ports.prometheus, 9090)],
+      extra_hosts: HOST_GATEWAY,
+      healthcheck: wgetHealthcheck('http://127.0.0.1:9090/-/ready'),
+      depends_on: { alertmanager: { condition: 'service_healthy' } },
+      logging: LOGGING,
+    },
+    '/bin/prometheus',
+    targetSecretFiles(spec),
+  );
+
+  services.alertmanager = withSecrets(
+    {
+      image: spec.images.alertmanager,
+      restart: 'unless-stopped',
+      command: [
+        '--config.file=/etc/alertmanager/alertmanager.yml',
+        '--storage.path=/alertmanager',
+        `--web.external-url=http://localhost:${spec.ports.alertmanager}`,
+      ],
+      volumes: ['./alertmanager:/etc/alertmanager:ro', 'alertmanager_data:/alertmanager'],
+      ports: [publish(spec, spec.ports.alertmanager, 9093)],
+      extra_hosts: HOST_GATEWAY,
+      healthcheck: wgetHealthcheck('http://127.0.0.1:9093/-/ready', '10s'),
+      logging: LOGGING,
+    },
+    '/bin/alertmanager',
+    receiverSecretFiles(spec),
+  );
+
+  services.grafana = {
+    image: spec.images.grafana,
+    restart: 'unless-stopped',
+    environment: {
+      GF_SECURITY_ADMIN_USER: 'admin',
+      // Applies when Grafana first creates its database; see the stack README to change it later.
+      GF_SECURITY_ADMIN_PASSWORD: '${GRAFANA_ADMIN_PASSWORD:?is missing from .env}',
+      GF_USERS_ALLOW_SIGN_UP: 'false',
+      GF_AUTH_ANONYMOUS_ENABLED: 'false',
+      GF_ANALYTICS_REPORTING_ENABLED: 'false',
+      GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+      GF_NEWS_NEWS_FEED_ENABLED: 'false',
+    },
+    volumes: [
+      './grafana/provisioning:/etc/grafana/provisioning:ro',
+      './grafana/dashboards:/etc/grafana/dashboards:ro',
+      'grafana_data:/var/lib/grafana',
+    ],
+    ports: [publish(spec, spec.ports.grafana, 3000)],
+    healthcheck: wgetHealthcheck('http://127.0.0.1:3000/api/health', '30s'),
+    depends_on: { prometheus: { condition: 'service_healthy' } },
+    logging: LOGGING,
+  };
+
+  services['node-exporter'] = nodeExporterService(spec, linux);
+
+  if (localGpuContainer(spec)) {
+    const gpu = spec.gpu as Exclude<GpuKind, 'none'>;
+    services[GPU_SERVICE_NAME[gpu]] = gpuExporterService(spec, gpu, spec.localHost, false)!;
+  }
+
+  return {
+    services,
+    volumes: { prometheus_data: {}, alertmanager_data: {}, grafana_data: {} },
+  };
+}
+
+/** agents/<host>/docker-compose.yml: the exporters a remote GPU machine runs for this stack. */
+export function renderAgentCompose(spec: StackSpec, host: string): Record<string, unknown> {
+  const services: Record<string, Service> = {
+    // On the agent, node-exporter uses the host network and is reached at <host>:9100.
+    'node-exporter': nodeExporterService(spec, true),
+  };
+  if (spec.gpu !== 'none') {
+    services[GPU_SERVICE_NAME[spec.gpu]] = gpuExporterService(spec, spec.gpu, host, true)!;
+  }
+  return { services };
+}

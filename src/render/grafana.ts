@@ -1,0 +1,61 @@
+/** Grafana provisioning: the Prometheus and Alertmanager datasources (fixed uids) and the dashboard provider. */
+import type { StackSpec } from '../spec/types.js';
+
+/** Dashboards reference this uid; provisioning pins it so they work without the import flow. */
+export const PROMETHEUS_DATASOURCE_UID = 'vllm-monitor-prometheus';
+export const ALERTMANAGER_DATASOURCE_UID = 'vllm-monitor-alertmanager';
+export const DASHBOARDS_CONTAINER_DIR = '/etc/grafana/dashboards';
+
+export function renderDatasources(spec: StackSpec): Record<string, unknown> {
+  return {
+    apiVersion: 1,
+    datasources: [
+      {
+        name: 'Prometheus',
+        type: 'prometheus',
+        uid: PROMETHEUS_DATASOURCE_UID,
+        access: 'proxy',
+        orgId: 1,
+        url: 'http://prometheus:9090',
+        isDefault: true,
+        editable: false,
+        jsonData: {
+          httpMethod: 'POST',
+          // Lets $__rate_interval account for the scrape interval.
+          timeInterval: spec.scrapeInterval,
+          prometheusType: 'Prometheus',
+          alertmanagerUid: ALERTMANAGER_DATASOURCE_UID,
+        },
+      },
+      {
+        name: 'Alertmanager',
+        type: 'alertmanager',
+        uid: ALERTMANAGER_DATASOURCE_UID,
+        access: 'proxy',
+        orgId: 1,
+        url: 'http://alertmanager:9093',
+        editable: false,
+        jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
+      },
+    ],
+  };
+}
+
+export function renderDashboardProvider(): Record<string, unknown> {
+  return {
+    apiVersion: 1,
+    providers: [
+      {
+        name: 'vllm-monitor',
+        orgId: 1,
+        folder: 'LLM serving',
+        type: 'file',
+        disableDeletion: true,
+        // Edits belong in grafana/dashboards/*.json (regeneration keeps files you changed).
+        allowUiUpdates: false,
+        updateIntervalSeconds: 30,
+        options: { path: DASHBOARDS_CONTAINER_DIR },
+      },
+    ],
+  };
+}

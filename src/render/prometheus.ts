@@ -1,0 +1,126 @@
+/** prometheus/prometheus.yml and the file_sd target lists it reads. */
+import { EXPORTER_PORTS } from '../spec/defaults.js';
+import { ENGINES, type Engine, type GpuKind, type StackSpec, type Target } from '../spec/types.js';
+import { GPU_SERVICE_NAME, hasLocalTargetsOrNone, localGpuContainer } from './compose.js';
+import { targetSecretFiles } from './secrets.js';
+
+export interface TargetGroup {
+  targets: string[];
+  labels: Record<string, string>;
+}
+
+export const GPU_JOB: Record<Exclude<GpuKind, 'none'>, string> = {
+  dcgm: 'gpu-dcgm',
+  'nvidia-smi': 'gpu-nvidia-smi',
+  amd: 'gpu-amd',
+};
+
+/** One file_sd group per target, so each keeps its own name, host and labels. */
+export function engineTargetGroups(targets: Target[]): TargetGroup[] {
+  return targets.map((t) => ({
+    targets: [t.address],
+    labels: {
+      ...t.labels,
+      instance: t.name,
+      host: t.host,
+      // Per-target scheme and path travel as target labels, so one job serves them all.
+      ...(t.scheme !== 'http' ? { __scheme__: t.scheme } : {}),
+      ...(t.metricsPath !== '/metrics' ? { __metrics_path__: t.metricsPath } : {}),
+    },
+  }));
+}
+
+/** Hosts that run engines on other machines; each gets an agent with node and GPU exporters. */
+export function remoteHosts(spec: StackSpec): string[] {
+  return [...new Set(spec.targets.filter((t) => !t.local).map((t) => t.host))].sort();
+}
+
+export function nodeTargetGroups(spec: StackSpec): TargetGroup[] {
+  const groups: TargetGroup[] = [];
+  const localAddress = spec.platform === 'linux' ? `host.docker.internal:${EXPORTER_PORTS.node}` : `node-exporter:${EXPORTER_PORTS.node}`;
+  groups.push({ targets: [localAddress], labels: { instance: spec.localHost, host: spec.localHost } });
+  for (const host of remoteHosts(spec)) {
+    groups.push({ targets: [`${host}:${EXPORTER_PORTS.node}`], labels: { instance: host, host } });
+  }
+  return groups;
+}
+
+export function gpuTargetGroups(spec: StackSpec): TargetGroup[] {
+  if (spec.gpu === 'none') return [];
+  const port = EXPORTER_PORTS[spec.gpu];
+  const groups: TargetGroup[] = [];
+  if (localGpuContainer(spec)) {
+    groups.push({ targets: [`${GPU_SERVICE_NAME[spec.gpu]}:${port}`], labels: { instance: spec.localHost, host: spec.localHost } });
+  } else if (spec.platform === 'windows' && hasLocalTargetsOrNone(spec)) {
+    // nvidia_gpu_exporter runs as a native Windows service next to Docker Desktop.
+    groups.push({ targets: [`host.docker.internal:${port}`], labels: { instance: spec.localHost, host: spec.localHost } });
+  }
+  for (const host of remoteHosts(spec)) {
+    groups.push({ targets: [`${host}:${port}`], labels: { instance: host, host } });
+  }
+  return groups;
+}
+
+/** Relative to prometheus.yml, so promtool checks the very files Prometheus will read. */
+function fileSd(name: string): Record<string, unknown> {
+  return { file_sd_configs: [{ files: [`targets/${name}.json`] }] };
+}
+
+/** vLLM V1 labels each series with `engine` (the DP rank); our `engine` label means vllm|sglang. */
+const VLLM_METRIC_RELABEL = [
+  { source_labels: ['engine'], regex: '(.+)', target_label: 'dp_rank' },
+  { action: 'labeldrop', regex: 'engine' },
+];
+
+function engineJobs(spec: StackSpec, engine: Engine): Record<string, unknown>[] {
+  const extra = engine === 'vllm' ? { metric_relabel_configs: VLLM_METRIC_RELABEL } : {};
+  const jobs: Record<string, unknown>[] = [{ job_name: engine, ...fileSd(engine), ...extra }];
+  // Prometheus sets credentials per scrape config, so each target with a token gets its own,
+  // relabelled back to the engine's job name so dashboards and rules see one job.
+  const secretPath = new Map(targetSecretFiles(spec).map((f) => [f.env, f.path]));
+  for (const t of spec.targets.filter((x) => x.engine === engine && x.bearerTokenEnv)) {
+    jobs.push({
+      job_name: `${engine}-${t.name}`,
+      authorization: { type: 'Bearer', credentials_file: secretPath.get(t.bearerTokenEnv!) },
+      ...fileSd(`${engine}-${t.name}`),
+      relabel_configs: [{ target_label: 'job', replacement: engine }],
+      ...extra,
+    });
+  }
+  return jobs;
+}
+
+export function renderPrometheusConfig(spec: StackSpec, ruleFiles: string[]): Record<string, unknown> {
+  const scrapeConfigs: Record<string, unknown>[] = [];
+  for (const engine of ENGINES) scrapeConfigs.push(...engineJobs(spec, engine));
+  if (spec.gpu !== 'none') scrapeConfigs.push({ job_name: GPU_JOB[spec.gpu], ...fileSd('gpu') });
+  scrapeConfigs.push({ job_name: 'node', ...fileSd('node') });
+  scrapeConfigs.push({ job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'], labels: { host: spec.localHost } }] });
+  scrapeConfigs.push({ job_name: 'alertmanager', static_configs: [{ targets: ['alertmanager:9093'], labels: { host: spec.localHost } }] });
+  scrapeConfigs.push({ job_name: 'grafana', static_configs: [{ targets: ['grafana:3000'], labels: { host: spec.localHost } }] });
+
+  return {
+    global: {
+      scrape_interval: spec.scrapeInterval,
+      evaluation_interval: spec.scrapeInterval,
+      external_labels: { monitor: spec.project },
+    },
+    rule_files: ruleFiles,
+    alerting: { alertmanagers: [{ static_configs: [{ targets: ['alertmanager:9093'] }] }] },
+    scrape_configs: scrapeConfigs,
+  };
+}
+
+/** prometheus/targets/*.json, keyed by file name without extension. */
+export function renderTargetFiles(spec: StackSpec): Map<string, TargetGroup[]> {
+  const files = new Map<string, TargetGroup[]>();
+  for (const engine of ENGINES) {
+    files.set(engine, engineTargetGroups(spec.targets.filter((t) => t.engine === engine && !t.bearerTokenEnv)));
+    for (const t of spec.targets.filter((x) => x.engine === engine && x.bearerTokenEnv)) {
+      files.set(`${engine}-${t.name}`, engineTargetGroups([t]));
+    }
+  }
+  if (spec.gpu !== 'none') files.set('gpu', gpuTargetGroups(spec));
+  files.set('node', nodeTargetGroups(spec));
+  return files;
+}

@@ -1,0 +1,371 @@
+/**
+ * ConfigInput -> StackSpec: semantic checks the schema cannot express, defaults, and the rewrite of
+ * local targets to host.docker.internal. Everything environmental comes in through BuildContext,
+ * so the same input always gives the same spec.
+ */
+import { CliError, CliErrors, usageError } from '../errors.js';
+import type { ConfigInput, ReceiverInput, TargetInput } from './config.js';
+import {
+  DEFAULT_IMAGES,
+  DEFAULT_METRICS_PATH,
+  DEFAULT_PORTS,
+  DEFAULT_RETENTION,
+  DEFAULT_SCRAPE_INTERVAL,
+  DEFAULT_SLO,
+} from './defaults.js';
+import {
+  COMPONENTS,
+  RECEIVER_SECRET_ENV,
+  type Component,
+  type Engine,
+  type GpuKind,
+  type Platform,
+  type Ports,
+  type Receiver,
+  type StackSpec,
+  type Target,
+} from './types.js';
+
+export interface BuildContext {
+  /** This machine's platform, the default for `platform`. */
+  platform: Platform;
+  /** Name of this machine; the `host` label of targets that run here. */
+  localHostName: string;
+  /** Decides `engine: auto` by reading the target's /metrics. */
+  detectEngine(url: string): Promise<Engine>;
+  /** Decides `gpu: auto` for the given platform. */
+  detectGpu(platform: Platform): Promise<{ kind: GpuKind; reason: string }>;
+  /** Reads a bearer-token file named in the config. */
+  readTokenFile(path: string): string;
+  /** Secrets from the environment and from an existing .env, by variable name. */
+  secretEnv: Record<string, string | undefined>;
+}
+
+export interface BuildResult {
+  spec: StackSpec;
+  /** Secrets for .env by variable name (receiver keys, target tokens). */
+  secrets: Record<string, string>;
+  warnings: string[];
+}
+
+export const PROJECT_DEFAULT_DIR = 'vllm-monitor';
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const HOST_RE = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/;
+const LABEL_KEY_RE = /^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/;
+/** Labels our rules and dashboards own; a user label with these names would corrupt them. */
+const RESERVED_LABELS = new Set(['instance', 'job', 'host', 'engine', 'model_name', 'dp_rank', 'tp_rank', 'pp_rank', 'le', 'quantile', 'severity', 'alertname']);
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0', 'host.docker.internal']);
+export const DOCKER_HOST_ALIAS = 'host.docker.internal';
+
+export async function buildSpec(input: ConfigInput, project: string, ctx: BuildContext): Promise<BuildResult> {
+  const errors: CliError[] = [];
+  const warnings: string[] = [];
+  const secrets: Record<string, string> = {};
+  const collect = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof CliError) errors.push(err);
+      else if (err instanceof CliErrors) errors.push(...err.errors);
+      else throw err;
+      return undefined;
+    }
+  };
+
+  const platform = input.platform ?? ctx.platform;
+  const targetInputs = input.targets ?? [];
+  const targets: Target[] = [];
+  for (const [i, t] of targetInputs.entries()) {
+    const engine = t.engine === 'auto' || t.engine === undefined ? await collectAsync(errors, () => resolveEngine(t, i, ctx)) : t.engine;
+    if (!engine) continue;
+    const target = collect(() => buildTarget(t, engine, i, ctx, warnings));
+    if (!target) continue;
+    targets.push(target);
+    if (t.bearerTokenFile) {
+      const token = collect(() => readToken(t.bearerTokenFile!, i, ctx));
+      if (token === undefined) continue;
+      target.bearerTokenEnv = `TARGET_${target.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_TOKEN`;
+      secrets[target.bearerTokenEnv] = token;
+    }
+  }
+  collect(() => checkUnique(targets));
+
+  let gpu: GpuKind;
+  if (input.gpu === undefined || input.gpu === 'auto') {
+    const detected = await ctx.detectGpu(platform);
+    gpu = detected.kind;
+    warnings.push(`gpu: auto-detected "${detected.kind}" (${detected.reason}); pass --gpu to choose`);
+  } else {
+    gpu = input.gpu;
+  }
+  collect(() => checkGpuPlatform(gpu, platform));
+
+  const receiver = collect(() => buildReceiver(input.receiver ?? { kind: 'none' }, ctx, secrets, warnings));
+  const ports: Ports = { ...DEFAULT_PORTS, ...input.ports };
+  collect(() => checkPorts(ports));
+
+  const images = { ...DEFAULT_IMAGES } as Record<Component, string>;
+  for (const [name, ref] of Object.entries(input.images ?? {})) {
+    if (!(COMPONENTS as readonly string[]).includes(name)) {
+      errors.push(usageError(`images.${name}`, 'is not a component of the stack', `use one of ${COMPONENTS.join(', ')}`));
+      continue;
+    }
+    images[name as Component] = ref!;
+  }
+
+  if (errors.length > 0) throw new CliErrors(errors);
+  const spec: StackSpec = {
+    project,
+    localHost: ctx.localHostName,
+    platform,
+    targets,
+    gpu,
+    receiver: receiver!,
+    ports,
+    expose: input.expose ?? false,
+    images,
+    scrapeInterval: input.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL,
+    retention: input.retention ?? DEFAULT_RETENTION,
+    slo: { ...DEFAULT_SLO, ...input.slo },
+  };
+  if (spec.targets.length === 0) {
+    warnings.push('targets: none given; the stack will scrape only itself — add servers later with `create-vllm-monitor add-target` or edit prometheus/targets/*.json');
+  }
+  return { spec, secrets, warnings };
+}
+
+async function collectAsync<T>(errors: CliError[], fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof CliError) errors.push(err);
+    else throw err;
+    return undefined;
+  }
+}
+
+async function resolveEngine(t: TargetInput, i: number, ctx: BuildContext): Promise<Engine> {
+  parseTargetUrl(t.url, `targets[${i}].url`); // a bad URL is reported as such, not as a failed probe
+  try {
+    return await ctx.detectEngine(t.url);
+  } catch (err) {
+    throw usageError(
+      `targets[${i}].engine`,
+      `could not detect the engine of ${t.url} (${(err as Error).message})`,
+      'say which it is: --target vllm=URL or --target sglang=URL',
+    );
+  }
+}
+
+export interface ParsedUrl {
+  scheme: 'http' | 'https';
+  hostname: string;
+  port: number;
+  path: string;
+}
+
+export function parseTargetUrl(raw: string, field: string): ParsedUrl {
+  if (/[\s"'\\`{}<>]/.test(raw)) {
+    throw usageError(field, `${JSON.stringify(raw)} contains spaces, quotes, braces or control characters`, 'write a plain URL such as http://10.0.0.5:8000');
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw usageError(field, `${JSON.stringify(raw)} is not a valid URL`, 'write it like http://10.0.0.5:8000 (scheme, host and port)');
+  }
+  const scheme = url.protocol.replace(/:$/, '');
+  if (scheme !== 'http' && scheme !== 'https') {
+    throw usageError(field, `scheme "${scheme}" is not supported`, 'use http:// or https://');
+  }
+  if (!url.hostname) throw usageError(field, `${JSON.stringify(raw)} has no host`, 'write it like http://10.0.0.5:8000');
+  if (url.username || url.password) {
+    throw usageError(field, 'contains credentials', 'remove them from the URL and use a bearer-token file (bearerTokenFile in the config file)');
+  }
+  if (url.search || url.hash) throw usageError(field, `${JSON.stringify(raw)} has a query or fragment`, 'remove the part after ? or #');
+  const port = url.port ? Number(url.port) : scheme === 'https' ? 443 : 80;
+  const path = url.pathname === '/' || url.pathname === '' ? DEFAULT_METRICS_PATH : url.pathname;
+  return { scheme, hostname: url.hostname, port, path };
+}
+
+function buildTarget(t: TargetInput, engine: Engine, i: number, ctx: BuildContext, warnings: string[]): Target {
+  const field = `targets[${i}]`;
+  const u = parseTargetUrl(t.url, `${field}.url`);
+  const local = LOCAL_HOSTS.has(u.hostname);
+  const defaultName = `${u.hostname === '::1' || u.hostname === '[::1]' ? 'localhost' : u.hostname}-${u.port}`;
+  const name = t.name ?? defaultName;
+  if (!NAME_RE.test(name)) {
+    throw usageError(
+      `${field}.name`,
+      `${JSON.stringify(name)} is not a valid target name`,
+      'use 1-63 letters, digits, dots, dashes or underscores, starting with a letter or digit (no spaces, colons, quotes or braces)',
+    );
+  }
+  const host = t.host ?? (local ? ctx.localHostName : u.hostname);
+  if (!HOST_RE.test(host)) {
+    throw usageError(`${field}.host`, `${JSON.stringify(host)} is not a valid host name`, 'use letters, digits, dots and dashes');
+  }
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(t.labels ?? {})) {
+    checkLabel(`${field}.labels.${key}`, key, value);
+    labels[key] = value;
+  }
+  let address = `${u.hostname.includes(':') && !u.hostname.startsWith('[') ? `[${u.hostname}]` : u.hostname}:${u.port}`;
+  if (local && u.hostname !== DOCKER_HOST_ALIAS) {
+    address = `${DOCKER_HOST_ALIAS}:${u.port}`;
+    warnings.push(
+      `${field} (${name}): ${u.hostname} is rewritten to ${DOCKER_HOST_ALIAS} so Prometheus in Docker can reach it — start the engine with --host 0.0.0.0 (it must not listen on 127.0.0.1 only)`,
+    );
+  }
+  return { name, engine, url: t.url, scheme: u.scheme, address, metricsPath: u.path, host, local, labels };
+}
+
+function checkLabel(field: string, key: string, value: string): void {
+  if (!LABEL_KEY_RE.test(key) || key.startsWith('__')) {
+    throw usageError(field, `${JSON.stringify(key)} is not a valid Prometheus label name`, 'use letters, digits and underscores, starting with a letter (not __)');
+  }
+  if (RESERVED_LABELS.has(key)) {
+    throw usageError(field, `label "${key}" is set by the stack itself`, 'choose another label name');
+  }
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
+    throw usageError(field, 'must be a non-empty string of at most 200 characters', 'shorten or fill in the value');
+  }
+  // Control characters break YAML and logs; quotes and backslashes break PromQL selectors;
+  // {{ }} would be executed by Alertmanager's templates when the label reaches a notification.
+  if (/[\u0000-\u001f\u007f"\\`]|\{\{|\}\}/.test(value)) {
+    throw usageError(field, `${JSON.stringify(value)} contains a newline, quote, backslash, backtick or {{ }}`, 'remove those characters from the label value');
+  }
+}
+
+function checkUnique(targets: Target[]): void {
+  const byName = new Map<string, number>();
+  const byEndpoint = new Map<string, number>();
+  for (const [i, t] of targets.entries()) {
+    const prev = byName.get(t.name);
+    if (prev !== undefined) {
+      throw usageError(`targets[${i}].name`, `"${t.name}" is already used by targets[${prev}]`, 'give each target a unique name (--target NAME:ENGINE=URL)');
+    }
+    byName.set(t.name, i);
+    const endpoint = `${t.scheme}://${t.address}${t.metricsPath}`;
+    const dup = byEndpoint.get(endpoint);
+    if (dup !== undefined) {
+      throw usageError(`targets[${i}].url`, `${t.url} is the same endpoint as targets[${dup}]`, 'remove the duplicate');
+    }
+    byEndpoint.set(endpoint, i);
+  }
+}
+
+function readToken(path: string, i: number, ctx: BuildContext): string {
+  let token: string;
+  try {
+    token = ctx.readTokenFile(path).trim();
+  } catch (err) {
+    throw usageError(`targets[${i}].bearerTokenFile`, `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'check the path');
+  }
+  if (!token || /\s/.test(token)) {
+    throw usageError(`targets[${i}].bearerTokenFile`, `${path} must hold one token on one line`, 'write only the token into the file');
+  }
+  return token;
+}
+
+function checkGpuPlatform(gpu: GpuKind, platform: Platform): void {
+  if (platform === 'windows' && (gpu === 'dcgm' || gpu === 'amd')) {
+    throw usageError('gpu', `${gpu} exporter does not run on Windows`, 'use --gpu nvidia-smi (runs natively on Windows) or --gpu none');
+  }
+  if (platform === 'macos' && gpu !== 'none') {
+    throw usageError('gpu', `no ${gpu} GPU exporter runs on macOS`, 'use --gpu none, or generate for the GPU machine with --platform linux');
+  }
+}
+
+function checkPorts(ports: Ports): void {
+  const seen = new Map<number, string>();
+  for (const [name, port] of Object.entries(ports) as [keyof Ports, number][]) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw usageError(`ports.${name}`, `${port} is not a TCP port`, `use a number from 1 to 65535 (--${name}-port)`);
+    }
+    const other = seen.get(port);
+    if (other) throw usageError(`ports.${name}`, `${port} is already the ${other} port`, `give ${name} another port (--${name}-port N)`);
+    seen.set(port, name);
+  }
+}
+
+function secretFor(kind: keyof typeof RECEIVER_SECRET_ENV, given: string | undefined, ctx: BuildContext): string | undefined {
+  const env = RECEIVER_SECRET_ENV[kind]!.env;
+  return given ?? ctx.secretEnv[env] ?? undefined;
+}
+
+function requireSecret(kind: keyof typeof RECEIVER_SECRET_ENV, field: string, given: string | undefined, ctx: BuildContext): string {
+  const meta = RECEIVER_SECRET_ENV[kind]!;
+  const value = secretFor(kind, given, ctx);
+  if (!value) throw usageError(field, `the ${meta.what} is required for the ${kind} receiver`, `pass ${meta.flag} or set ${meta.env} in the environment`);
+  if (/[\s'"\\]/.test(value)) throw usageError(field, `the ${meta.what} contains whitespace, quotes or backslashes`, 'check the value you pasted');
+  return value;
+}
+
+function requireHttpsUrl(field: string, value: string, flag: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw usageError(field, 'is not a valid URL', `pass the full https:// URL with ${flag}`);
+  }
+  if (url.protocol !== 'https:') throw usageError(field, 'must be an https:// URL', `pass the https:// URL with ${flag}`);
+}
+
+function buildReceiver(r: ReceiverInput, ctx: BuildContext, secrets: Record<string, string>, warnings: string[]): Receiver {
+  switch (r.kind) {
+    case 'none':
+      return { kind: 'none' };
+    case 'webhook': {
+      const raw = r.webhook?.url;
+      if (!raw) throw usageError('receiver.webhook.url', 'is required for the webhook receiver', 'pass --webhook-url URL');
+      const u = parseTargetUrl(raw, 'receiver.webhook.url');
+      let url = raw;
+      if (LOCAL_HOSTS.has(u.hostname) && u.hostname !== DOCKER_HOST_ALIAS) {
+        const parsed = new URL(raw);
+        parsed.hostname = DOCKER_HOST_ALIAS;
+        url = parsed.toString();
+        warnings.push(`receiver.webhook.url: ${u.hostname} is rewritten to ${DOCKER_HOST_ALIAS} so Alertmanager in Docker can reach it; the receiver must listen on 0.0.0.0`);
+      }
+      return { kind: 'webhook', webhook: { url } };
+    }
+    case 'slack': {
+      const value = requireSecret('slack', 'receiver.slack.webhookUrl', r.slack?.webhookUrl, ctx);
+      requireHttpsUrl('receiver.slack.webhookUrl', value, '--slack-webhook-url');
+      secrets[RECEIVER_SECRET_ENV.slack!.env] = value;
+      const channel = r.slack?.channel ?? '';
+      if (channel && !/^[#@]?[A-Za-z0-9._-]{1,80}$/.test(channel)) {
+        throw usageError('receiver.slack.channel', `${JSON.stringify(channel)} is not a Slack channel name`, 'write it like #alerts');
+      }
+      return { kind: 'slack', slack: { channel } };
+    }
+    case 'email': {
+      const e = r.email ?? {};
+      const email = /^[^\s@"'\\<>,]+@[^\s@"'\\<>,]+$/;
+      if (!e.to || !email.test(e.to)) throw usageError('receiver.email.to', e.to ? `${JSON.stringify(e.to)} is not an e-mail address` : 'is required for the email receiver', 'pass --email-to oncall@example.org');
+      if (!e.from || !email.test(e.from)) throw usageError('receiver.email.from', e.from ? `${JSON.stringify(e.from)} is not an e-mail address` : 'is required for the email receiver', 'pass --email-from alerts@example.org');
+      if (!e.smarthost || !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(e.smarthost)) {
+        throw usageError('receiver.email.smarthost', e.smarthost ? `${JSON.stringify(e.smarthost)} is not host:port` : 'is required for the email receiver', 'pass --smtp-smarthost smtp.example.org:587');
+      }
+      if (e.username !== undefined && !/^[^\s"'\\]+$/.test(e.username)) {
+        throw usageError('receiver.email.username', 'contains whitespace or quotes', 'check the SMTP user name');
+      }
+      const password = secretFor('email', e.password, ctx);
+      if (e.username && !password) throw usageError('receiver.email.password', 'is required when an SMTP username is set', 'pass --smtp-password or set SMTP_PASSWORD in the environment');
+      if (password) secrets[RECEIVER_SECRET_ENV.email!.env] = requireSecret('email', 'receiver.email.password', password, ctx);
+      return { kind: 'email', email: { to: e.to, from: e.from, smarthost: e.smarthost, username: e.username, requireTls: e.requireTls ?? true } };
+    }
+    case 'pagerduty': {
+      const key = requireSecret('pagerduty', 'receiver.pagerduty.routingKey', r.pagerduty?.routingKey, ctx);
+      secrets[RECEIVER_SECRET_ENV.pagerduty!.env] = key;
+      return { kind: 'pagerduty' };
+    }
+    case 'msteams': {
+      const value = requireSecret('msteams', 'receiver.msteams.webhookUrl', r.msteams?.webhookUrl, ctx);
+      requireHttpsUrl('receiver.msteams.webhookUrl', value, '--msteams-webhook-url');
+      secrets[RECEIVER_SECRET_ENV.msteams!.env] = value;
+      return { kind: 'msteams' };
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The user-facing input shape: what a config file holds and what flags and prompts fill in.
+ * It mirrors schema/config.schema.json; buildSpec() turns it into a StackSpec.
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import schema from '../../schema/config.schema.json' with { type: 'json' };
+import { CliError, CliErrors, usageError } from '../errors.js';
+import type { Component, GpuKind, Platform, ReceiverKind } from './types.js';
+
+export interface TargetInput {
+  name?: string;
+  engine?: 'vllm' | 'sglang' | 'auto';
+  url: string;
+  labels?: Record<string, string>;
+  bearerTokenFile?: string;
+  host?: string;
+}
+
+export interface ReceiverInput {
+  kind: ReceiverKind;
+  webhook?: { url: string };
+  slack?: { webhookUrl?: string; channel?: string };
+  email?: { to?: string; from?: string; smarthost?: string; username?: string; password?: string; requireTls?: boolean };
+  pagerduty?: { routingKey?: string };
+  msteams?: { webhookUrl?: string };
+}
+
+export interface ConfigInput {
+  $schema?: string;
+  platform?: Platform;
+  targets?: TargetInput[];
+  gpu?: GpuKind | 'auto';
+  receiver?: ReceiverInput;
+  ports?: { grafana?: number; prometheus?: number; alertmanager?: number };
+  expose?: boolean;
+  images?: Partial<Record<Component, string>>;
+  scrapeInterval?: string;
+  retention?: string;
+  slo?: { ttftP99Seconds?: number; itlP99Seconds?: number; e2eP99Seconds?: number };
+}
+
+export const CONFIG_SCHEMA = schema;
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+/** Validates an already-parsed config object; throws one CliError per schema problem. */
+export function validateConfig(data: unknown, source: string): ConfigInput {
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  if (validator(data)) return data as ConfigInput;
+  const errors = dedupe(validator.errors ?? []).map((e) => schemaError(e, source));
+  throw new CliErrors(errors);
+}
+
+/** Parses YAML or JSON text (JSON is YAML) and validates it. */
+export function parseConfig(text: string, source: string): ConfigInput {
+  let data: unknown;
+  try {
+    data = parseYaml(text, { prettyErrors: false, uniqueKeys: true });
+  } catch (err) {
+    const msg = (err as Error).message.split('\n')[0];
+    throw usageError(source, `is not valid YAML or JSON (${msg})`, 'fix the syntax at the position shown');
+  }
+  if (data === null || data === undefined) data = {};
+  return validateConfig(data, source);
+}
+
+function dedupe(errors: ErrorObject[]): ErrorObject[] {
+  // An enum mismatch inside oneOf/anyOf repeats; keep the first per path + keyword.
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function fieldPath(instancePath: string): string {
+  // "/targets/1/url" -> "targets[1].url"
+  let out = '';
+  for (const part of instancePath.split('/').slice(1)) {
+    const p = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
+  }
+  return out;
+}
+
+function schemaError(e: ErrorObject, source: string): CliError {
+  const base = fieldPath(e.instancePath);
+  const at = (child?: string) => `${source}: ${[base, child].filter(Boolean).join('.') || '(top level)'}`;
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return usageError(at(String(p.additionalProperty)), 'is not a known setting', `remove it or check the spelling (known: ${knownKeys(e)})`);
+    case 'required':
+      return usageError(at(String(p.missingProperty)), 'is required', 'add it');
+    case 'enum':
+      return usageError(at(), `must be one of ${(p.allowedValues as unknown[]).map(String).join(' | ')}`, 'pick one of those');
+    case 'type':
+      return usageError(at(), `must be ${String(p.type)}`, `write a ${String(p.type)} here`);
+    case 'pattern':
+      return usageError(at(), `has an invalid format (expected ${describePattern(String(p.pattern))})`, 'correct the value');
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+      return usageError(at(), `must be ${e.message ?? 'in range'}`, 'use a value in range');
+    default:
+      return usageError(at(), e.message ?? 'is invalid', 'correct the value');
+  }
+}
+
+function knownKeys(e: ErrorObject): string {
+  const props = (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  return props ? Object.keys(props).filter((k) => k !== '$schema').join(', ') : 'see the schema';
+}
+
+function describePattern(pattern: string): string {
+  if (pattern.includes('ms|s|m|h|d|w|y')) return 'a Prometheus duration such as 15s, 5m or 30d';
+  if (pattern.includes('._/:@')) return 'an image reference such as registry.local/prom/prometheus:v3.5.0';
+  return pattern;
+}

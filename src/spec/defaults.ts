@@ -1,0 +1,32 @@
+import type { Component, Ports, Slo } from './types.js';
+
+/**
+ * Pinned upstream images. Tags are pinned because exporters rename metrics between releases
+ * (dcgm-exporter 4.9 renamed and rescaled its fields), and `latest` would silently break rules.
+ */
+export const DEFAULT_IMAGES: Record<Component, string> = {
+  prometheus: 'prom/prometheus:v3.5.0',
+  alertmanager: 'prom/alertmanager:v0.28.1',
+  grafana: 'grafana/grafana:12.0.2',
+  'node-exporter': 'prom/node-exporter:v1.9.1',
+  // Ubuntu variant: it has bash for the healthcheck; distroless has no shell at all.
+  'dcgm-exporter': 'nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-ubuntu22.04',
+  'nvidia-smi-exporter': 'utkuozdemir/nvidia_gpu_exporter:1.14.0',
+  'amd-exporter': 'rocm/device-metrics-exporter:v1.5.1',
+};
+
+export const DEFAULT_PORTS: Ports = { grafana: 3000, prometheus: 9090, alertmanager: 9093 };
+
+/** Ports the GPU and host exporters listen on (inside their containers or on remote hosts). */
+export const EXPORTER_PORTS = { dcgm: 9400, 'nvidia-smi': 9835, amd: 5000, node: 9100 } as const;
+
+/** Defaults an operator of an interactive chat service would start from; all configurable. */
+export const DEFAULT_SLO: Slo = { ttftP99Seconds: 2.5, itlP99Seconds: 0.1, e2eP99Seconds: 60 };
+
+export const DEFAULT_SCRAPE_INTERVAL = '15s';
+export const DEFAULT_RETENTION = '15d';
+
+export const DEFAULT_METRICS_PATH = '/metrics';
+
+/** Where the engines listen by default; used when a URL has no port. */
+export const ENGINE_DEFAULT_PORT = { vllm: 8000, sglang: 30000 } as const;

@@ -1,0 +1,112 @@
+/**
+ * StackSpec: the validated, defaults-filled description of a monitoring stack. Every input mode
+ * (prompts, flags, config file) produces one, and render(spec) turns it into files.
+ */
+
+export const ENGINES = ['vllm', 'sglang'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+export const GPU_KINDS = ['dcgm', 'nvidia-smi', 'amd', 'none'] as const;
+export type GpuKind = (typeof GPU_KINDS)[number];
+
+export const RECEIVER_KINDS = ['none', 'webhook', 'slack', 'email', 'pagerduty', 'msteams'] as const;
+export type ReceiverKind = (typeof RECEIVER_KINDS)[number];
+
+export const PLATFORMS = ['linux', 'windows', 'macos'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** Images the stack runs; each can be overridden with --image NAME=REF. */
+export const COMPONENTS = [
+  'prometheus',
+  'alertmanager',
+  'grafana',
+  'node-exporter',
+  'dcgm-exporter',
+  'nvidia-smi-exporter',
+  'amd-exporter',
+] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+export interface Target {
+  /** Unique; becomes the `instance` label. */
+  name: string;
+  engine: Engine;
+  /** As the user gave it. */
+  url: string;
+  /** What Prometheus scrapes (localhost rewritten to host.docker.internal). */
+  scheme: 'http' | 'https';
+  address: string;
+  metricsPath: string;
+  /** Machine the engine runs on; the `host` label joining serving and GPU series. */
+  host: string;
+  /** True when the engine runs on the machine that runs the stack. */
+  local: boolean;
+  labels: Record<string, string>;
+  /** Name of the .env variable holding this target's bearer token, if any. */
+  bearerTokenEnv?: string;
+}
+
+export interface WebhookSettings { url: string }
+export interface SlackSettings { channel: string }
+export interface EmailSettings { to: string; from: string; smarthost: string; username?: string; requireTls: boolean }
+export type PagerdutySettings = Record<string, never>;
+export type MsteamsSettings = Record<string, never>;
+
+export type Receiver =
+  | { kind: 'none' }
+  | { kind: 'webhook'; webhook: WebhookSettings }
+  | { kind: 'slack'; slack: SlackSettings }
+  | { kind: 'email'; email: EmailSettings }
+  | { kind: 'pagerduty' }
+  | { kind: 'msteams' };
+
+export interface Ports {
+  grafana: number;
+  prometheus: number;
+  alertmanager: number;
+}
+
+export interface Slo {
+  /** p99 time to first token, seconds. */
+  ttftP99Seconds: number;
+  /** p99 inter-token latency, seconds. */
+  itlP99Seconds: number;
+  /** p99 end-to-end request latency, seconds. */
+  e2eP99Seconds: number;
+}
+
+export interface StackSpec {
+  /** Compose project name, derived from the directory name. */
+  project: string;
+  /** Name of the machine the stack runs on: the `host` label of its own exporters. */
+  localHost: string;
+  platform: Platform;
+  targets: Target[];
+  gpu: GpuKind;
+  receiver: Receiver;
+  ports: Ports;
+  /** Publish ports on all interfaces instead of 127.0.0.1. */
+  expose: boolean;
+  images: Record<Component, string>;
+  scrapeInterval: string;
+  retention: string;
+  slo: Slo;
+}
+
+/**
+ * Secrets live in .env only. Render gets them as input so that it stays pure; the caller generates
+ * them (CSPRNG) or reads them back from an existing .env.
+ */
+export interface Secrets {
+  grafanaAdminPassword: string;
+  /** Receiver and target secrets, keyed by their .env variable name. */
+  env: Record<string, string>;
+}
+
+/** The .env variable a receiver's secret is stored in. */
+export const RECEIVER_SECRET_ENV: Partial<Record<ReceiverKind, { env: string; flag: string; what: string }>> = {
+  slack: { env: 'SLACK_WEBHOOK_URL', flag: '--slack-webhook-url', what: 'Slack incoming-webhook URL' },
+  email: { env: 'SMTP_PASSWORD', flag: '--smtp-password', what: 'SMTP password' },
+  pagerduty: { env: 'PAGERDUTY_ROUTING_KEY', flag: '--pagerduty-routing-key', what: 'PagerDuty Events API v2 routing key' },
+  msteams: { env: 'MSTEAMS_WEBHOOK_URL', flag: '--msteams-webhook-url', what: 'Microsoft Teams incoming-webhook URL' },
+};
