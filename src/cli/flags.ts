@@ -32,6 +32,7 @@ export const CREATE_FLAGS: FlagDef[] = [
   { name: 'prometheus-port', type: 'string', arg: 'N', help: 'Host port for Prometheus (default 9090)' },
   { name: 'alertmanager-port', type: 'string', arg: 'N', help: 'Host port for Alertmanager (default 9093)' },
   { name: 'expose', type: 'boolean', help: 'Publish ports on all interfaces (default: 127.0.0.1 only)' },
+  { name: 'no-grafana', type: 'boolean', help: 'Leave Grafana out of the stack (dashboards are still written, for import into your Grafana)' },
   { name: 'image', type: 'string', multiple: true, arg: 'NAME=REF', help: 'Use another image, e.g. prometheus=mirror.local/prom/prometheus:v3.5.0. Repeat for more' },
   { name: 'platform', type: 'string', arg: 'P', help: 'Where the stack runs: linux | windows | macos (default: this machine)' },
   { name: 'scrape-interval', type: 'string', arg: 'DUR', help: 'Prometheus scrape interval (default 15s)' },

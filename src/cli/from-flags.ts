@@ -77,6 +77,7 @@ export function configFromFlags(f: FlagValues, fileReceiverKind?: ReceiverInput[
   const definedPorts = Object.fromEntries(Object.entries(ports).filter(([, v]) => v !== undefined));
   if (Object.keys(definedPorts).length) out.ports = definedPorts;
   if (f.expose === true) out.expose = true;
+  if (f['no-grafana'] === true) out.grafana = false;
   const images: Partial<Record<Component, string>> = {};
   for (const spec of (f.image as string[] | undefined) ?? []) {
     const eq = spec.indexOf('=');

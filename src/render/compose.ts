@@ -176,7 +176,7 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
     receiverSecretFiles(spec),
   );
 
-  services.grafana = {
+  if (spec.grafana) services.grafana = {
     image: spec.images.grafana,
     restart: 'unless-stopped',
     environment: {
@@ -209,7 +209,7 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
 
   return {
     services,
-    volumes: { prometheus_data: {}, alertmanager_data: {}, grafana_data: {} },
+    volumes: { prometheus_data: {}, alertmanager_data: {}, ...(spec.grafana ? { grafana_data: {} } : {}) },
   };
 }
 

@@ -124,6 +124,7 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
     receiver: receiver!,
     ports,
     expose: input.expose ?? false,
+    grafana: input.grafana ?? true,
     images,
     scrapeInterval: input.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL,
     retention: input.retention ?? DEFAULT_RETENTION,

@@ -34,6 +34,7 @@ export interface ConfigInput {
   receiver?: ReceiverInput;
   ports?: { grafana?: number; prometheus?: number; alertmanager?: number };
   expose?: boolean;
+  grafana?: boolean;
   images?: Partial<Record<Component, string>>;
   scrapeInterval?: string;
   retention?: string;

@@ -87,6 +87,8 @@ export interface StackSpec {
   ports: Ports;
   /** Publish ports on all interfaces instead of 127.0.0.1. */
   expose: boolean;
+  /** Run Grafana in the stack; false leaves it out (dashboards are still written, for import elsewhere). */
+  grafana: boolean;
   images: Record<Component, string>;
   scrapeInterval: string;
   retention: string;
