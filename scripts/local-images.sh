@@ -29,7 +29,7 @@ libs_of() { ldd "$1" 2>/dev/null | awk '/=> \//{print $3} /^\t\/[^ ]+ \(/{print 
 # build IMAGE "ENTRYPOINT-json" "CMD-json" WORKDIR  SRC:DEST...
 build() {
   image=$1 entrypoint=$2 cmd=$3 workdir=$4; shift 4
-  inputs=$( (sha256sum "$BUSYBOX"; for pair in "$@"; do sha256sum "${pair%%:*}"; done; echo "$entrypoint $cmd $workdir") | sha256sum | cut -c1-16)
+  inputs=$( (sha256sum "$BUSYBOX"; for pair in "$@"; do find "${pair%%:*}" -type f -exec sha256sum {} +; done; echo "$entrypoint $cmd $workdir") | sha256sum | cut -c1-16)
   current=$(docker image inspect --format '{{ index .Config.Labels "cvm.inputs" }}' "$image" 2>/dev/null || true)
   if [ "$current" = "$inputs" ]; then echo "$image is up to date"; return; fi
 
@@ -40,7 +40,9 @@ build() {
   for applet in sh wget cat ls ps grep sleep; do ln -s busybox "$root/bin/$applet"; done
   for pair in "$@"; do
     src=${pair%%:*} dest=${pair#*:}
-    cp "$src" "$root$dest"
+    mkdir -p "$root$(dirname "$dest")"
+    cp -a "$src" "$root$dest"
+    [ -d "$src" ] && continue
     for lib in $(libs_of "$src"); do mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; done
   done
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n' >"$root/etc/passwd"
@@ -63,13 +65,18 @@ file_or_die "$PROMTOOL" "apt-get install -y prometheus"
 file_or_die "$BIN_DIR/prometheus-alertmanager" "apt-get install -y prometheus-alertmanager"
 AMTOOL=$BIN_DIR/amtool; [ -x "$AMTOOL" ] || AMTOOL=/usr/bin/amtool
 file_or_die "$AMTOOL" "apt-get install -y prometheus-alertmanager"
+# Debian's binaries read templates and web assets from /usr/share/prometheus (not embedded).
+SHARE_DIR=$(dirname "$BIN_DIR")/share/prometheus; [ -d "$SHARE_DIR/alertmanager" ] || SHARE_DIR=/usr/share/prometheus
+[ -f "$SHARE_DIR/alertmanager/default.tmpl" ] || die "$SHARE_DIR/alertmanager/default.tmpl is missing (apt-get install -y prometheus-alertmanager)"
 file_or_die /usr/bin/prometheus-node-exporter "apt-get install -y prometheus-node-exporter"
 
 build "cvm-local/prometheus:$TAG" '["/bin/prometheus"]' \
   '["--config.file=/etc/prometheus/prometheus.yml","--storage.tsdb.path=/prometheus"]' /prometheus \
-  "$BIN_DIR/prometheus:/bin/prometheus" "$PROMTOOL:/bin/promtool"
+  "$BIN_DIR/prometheus:/bin/prometheus" "$PROMTOOL:/bin/promtool" \
+  $( [ -d "$SHARE_DIR/web" ] && echo "$SHARE_DIR/web:/usr/share/prometheus/web" )
 build "cvm-local/alertmanager:$TAG" '["/bin/alertmanager"]' \
   '["--config.file=/etc/alertmanager/alertmanager.yml","--storage.path=/alertmanager"]' /alertmanager \
-  "$BIN_DIR/prometheus-alertmanager:/bin/alertmanager" "$AMTOOL:/bin/amtool"
+  "$BIN_DIR/prometheus-alertmanager:/bin/alertmanager" "$AMTOOL:/bin/amtool" \
+  "$SHARE_DIR/alertmanager:/usr/share/prometheus/alertmanager"
 build "cvm-local/node-exporter:$TAG" '["/bin/node_exporter"]' '[]' / \
   "/usr/bin/prometheus-node-exporter:/bin/node_exporter"

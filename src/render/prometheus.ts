@@ -97,7 +97,7 @@ export function renderPrometheusConfig(spec: StackSpec, ruleFiles: string[]): Re
   scrapeConfigs.push({ job_name: 'node', ...fileSd('node') });
   scrapeConfigs.push({ job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'], labels: { host: spec.localHost } }] });
   scrapeConfigs.push({ job_name: 'alertmanager', static_configs: [{ targets: ['alertmanager:9093'], labels: { host: spec.localHost } }] });
-  scrapeConfigs.push({ job_name: 'grafana', static_configs: [{ targets: ['grafana:3000'], labels: { host: spec.localHost } }] });
+  if (spec.grafana) scrapeConfigs.push({ job_name: 'grafana', static_configs: [{ targets: ['grafana:3000'], labels: { host: spec.localHost } }] });
 
   return {
     global: {
