@@ -1,0 +1,595 @@
+/**
+ * The normalised series contract: every series our recording rules produce, its unit and labels, and
+ * the raw metrics each engine or exporter version feeds it from. Dashboards, alerts, the panel probe
+ * and reports consume ONLY these names. Names follow `level:metric:operations`:
+ *   llm:  one serving target (instance) and model, DP/TP/PP ranks aggregated away;
+ *   gpu:  one GPU of one exporter target;
+ *   host: one machine (node-exporter target).
+ * Keep the names stable: they are our public interface.
+ */
+
+export type SeriesLevel = 'llm' | 'gpu' | 'host';
+
+export type Unit =
+  | 'count'
+  | 'ratio'
+  | 'seconds'
+  | 'tokens'
+  | 'tokens_per_second'
+  | 'requests_per_second'
+  | 'events_per_second'
+  | 'events'
+  | 'bytes'
+  | 'bytes_per_second'
+  | 'celsius'
+  | 'watts'
+  | 'hertz'
+  | 'code';
+
+/** Labels every serving series carries (plus `le` on bucket series, `finished_reason` where noted). */
+export const LLM_LABELS = ['engine', 'model_name', 'instance', 'job', 'host'] as const;
+/** Process-level serving series have no model (the process serves it, the metric does not say). */
+export const LLM_PROCESS_LABELS = ['engine', 'instance', 'job', 'host'] as const;
+/** `gpu` is the GPU index as the exporter reports it (nvidia-smi exporter: joined from nvidia_smi_gpu_info). */
+export const GPU_LABELS = ['instance', 'job', 'host', 'gpu'] as const;
+export const HOST_LABELS = ['instance', 'job', 'host'] as const;
+
+/** Where a raw metric comes from: the engine/exporter family that exposes it. */
+export type SourceFamily =
+  | 'vllm-v0'
+  | 'vllm-v1-old'
+  | 'vllm-v1-new'
+  | 'sglang'
+  | 'sglang-underscore'
+  | 'dcgm'
+  | 'dcgm-4.9'
+  | 'nvidia-smi'
+  | 'amd'
+  | 'node';
+
+export interface SeriesDef {
+  name: string;
+  level: SeriesLevel;
+  unit: Unit;
+  labels: readonly string[];
+  help: string;
+  /** Raw metrics, in order of preference per family (the first present wins; never summed together). */
+  sources: Partial<Record<SourceFamily, readonly string[]>>;
+  /**
+   * Why the series can legitimately be absent with a healthy target (feature off, engine or exporter
+   * lacks it); undefined means every supported version of every engine/exporter of its level has it.
+   */
+  optional?: string;
+}
+
+/** Rates and latency quantiles use one 5-minute window (works for scrape intervals up to 1m). */
+export const RATE_WINDOW = '5m';
+
+/** Latency histograms we normalise, with the raw names per engine family. */
+export const HISTOGRAMS = {
+  ttft_seconds: {
+    help: 'time to first token',
+    unit: 'seconds',
+    quantiles: ['p50', 'p90', 'p95', 'p99', 'p999'],
+    sources: {
+      'vllm-v0': ['vllm:time_to_first_token_seconds'],
+      'vllm-v1-old': ['vllm:time_to_first_token_seconds'],
+      'vllm-v1-new': ['vllm:time_to_first_token_seconds'],
+      sglang: ['sglang:time_to_first_token_seconds'],
+      'sglang-underscore': ['sglang_time_to_first_token_seconds'],
+    },
+  },
+  itl_seconds: {
+    help: 'inter-token latency (vLLM V0/early V1 called it time per output token; SGLang weights buckets by tokens)',
+    unit: 'seconds',
+    quantiles: ['p50', 'p90', 'p95', 'p99', 'p999'],
+    sources: {
+      'vllm-v0': ['vllm:time_per_output_token_seconds'],
+      'vllm-v1-old': ['vllm:inter_token_latency_seconds', 'vllm:time_per_output_token_seconds'],
+      'vllm-v1-new': ['vllm:inter_token_latency_seconds', 'vllm:time_per_output_token_seconds'],
+      sglang: ['sglang:inter_token_latency_seconds', 'sglang:time_per_output_token_seconds'],
+      'sglang-underscore': ['sglang_inter_token_latency_seconds', 'sglang_time_per_output_token_seconds'],
+    },
+  },
+  tpot_seconds: {
+    help: 'per-request time per output token, (e2e - TTFT) / (output tokens - 1)',
+    unit: 'seconds',
+    quantiles: ['p50', 'p90', 'p99'],
+    optional: 'only vLLM >= 0.11 exposes per-request TPOT; elsewhere use llm:itl_seconds',
+    sources: { 'vllm-v1-new': ['vllm:request_time_per_output_token_seconds'] },
+  },
+  e2e_seconds: {
+    help: 'end-to-end request latency',
+    unit: 'seconds',
+    quantiles: ['p50', 'p90', 'p95', 'p99', 'p999'],
+    sources: {
+      'vllm-v0': ['vllm:e2e_request_latency_seconds'],
+      'vllm-v1-old': ['vllm:e2e_request_latency_seconds'],
+      'vllm-v1-new': ['vllm:e2e_request_latency_seconds'],
+      sglang: ['sglang:e2e_request_latency_seconds'],
+      'sglang-underscore': ['sglang_e2e_request_latency_seconds'],
+    },
+  },
+  queue_seconds: {
+    help: 'time a request waited in the queue before it was scheduled',
+    unit: 'seconds',
+    quantiles: ['p50', 'p90', 'p99'],
+    optional: 'early vLLM V0 (< 0.6) had only vllm:time_in_queue_requests; SGLang added queue_time_seconds in 2025',
+    sources: {
+      'vllm-v0': ['vllm:request_queue_time_seconds', 'vllm:time_in_queue_requests'],
+      'vllm-v1-old': ['vllm:request_queue_time_seconds'],
+      'vllm-v1-new': ['vllm:request_queue_time_seconds'],
+      sglang: ['sglang:queue_time_seconds'],
+      'sglang-underscore': ['sglang_queue_time_seconds'],
+    },
+  },
+  prefill_seconds: {
+    help: 'time a request spent in prefill',
+    unit: 'seconds',
+    quantiles: ['p50', 'p90', 'p99'],
+    optional: 'vLLM only (late V0 and V1); SGLang splits stages differently',
+    sources: {
+      'vllm-v0': ['vllm:request_prefill_time_seconds'],
+      'vllm-v1-old': ['vllm:request_prefill_time_seconds'],
+      'vllm-v1-new': ['vllm:request_prefill_time_seconds'],
+    },
+  },
+  decode_seconds: {
+    help: 'time a request spent in decode',
+    unit: 'seconds',
+    quantiles: ['p50', 'p90', 'p99'],
+    optional: 'vLLM only (late V0 and V1)',
+    sources: {
+      'vllm-v0': ['vllm:request_decode_time_seconds'],
+      'vllm-v1-old': ['vllm:request_decode_time_seconds'],
+      'vllm-v1-new': ['vllm:request_decode_time_seconds'],
+    },
+  },
+} as const satisfies Record<
+  string,
+  {
+    help: string;
+    unit: Unit;
+    quantiles: readonly Quantile[];
+    optional?: string;
+    sources: Partial<Record<SourceFamily, readonly string[]>>;
+  }
+>;
+
+export type HistogramName = keyof typeof HISTOGRAMS;
+export type Quantile = 'p50' | 'p90' | 'p95' | 'p99' | 'p999';
+export const QUANTILE_VALUE: Record<Quantile, number> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99, p999: 0.999 };
+
+/** Windows of the SLO-violation ratios (multi-window burn-rate alerts). */
+export const SLO_WINDOWS = ['5m', '30m', '1h', '6h'] as const;
+export type SloWindow = (typeof SLO_WINDOWS)[number];
+/** Latencies that have an SLO in StackSpec.slo. */
+export const SLO_HISTOGRAMS = ['ttft_seconds', 'itl_seconds', 'e2e_seconds'] as const satisfies readonly HistogramName[];
+export type SloHistogram = (typeof SLO_HISTOGRAMS)[number];
+
+/** Series names, as constants so that a typo is a compile error. */
+export const S = {
+  requestsRunning: 'llm:requests_running:sum',
+  requestsWaiting: 'llm:requests_waiting:sum',
+  kvCacheUsage: 'llm:kv_cache_usage_ratio:max',
+  promptTokens: 'llm:prompt_tokens:rate5m',
+  generationTokens: 'llm:generation_tokens:rate5m',
+  requestsFinished: 'llm:requests_finished:rate5m',
+  requestsFailed: 'llm:requests_failed:rate5m',
+  requestsFailedRatio: 'llm:requests_failed:ratio_rate5m',
+  preemptions: 'llm:preemptions:rate5m',
+  prefixCacheQueried: 'llm:prefix_cache_queried_tokens:rate5m',
+  prefixCacheHit: 'llm:prefix_cache_hit_tokens:rate5m',
+  prefixCacheHitRatio: 'llm:prefix_cache_hit_ratio:rate5m',
+  iterationTokensMean: 'llm:iteration_tokens:mean5m',
+  processMemory: 'llm:process_resident_memory:bytes',
+
+  gpuUtilization: 'gpu:utilization:ratio',
+  gpuSmActive: 'gpu:sm_active:ratio',
+  gpuDramActive: 'gpu:dram_active:ratio',
+  gpuTensorActive: 'gpu:tensor_active:ratio',
+  gpuMemoryUsed: 'gpu:memory_used:bytes',
+  gpuMemoryTotal: 'gpu:memory_total:bytes',
+  gpuMemoryUsedRatio: 'gpu:memory_used:ratio',
+  gpuTemperature: 'gpu:temperature:celsius',
+  gpuPower: 'gpu:power:watts',
+  gpuSmClock: 'gpu:sm_clock:hertz',
+  gpuXidErrors: 'gpu:xid_errors:increase5m',
+  gpuXidLast: 'gpu:xid_last:code',
+
+  hostCpu: 'host:cpu_utilization:ratio',
+  hostMemoryUsed: 'host:memory_used:bytes',
+  hostMemoryTotal: 'host:memory_total:bytes',
+  hostMemoryUsedRatio: 'host:memory_used:ratio',
+  hostNetworkReceive: 'host:network_receive_bytes:rate5m',
+  hostNetworkTransmit: 'host:network_transmit_bytes:rate5m',
+} as const;
+
+export const histogramBucket = (h: HistogramName): string => `llm:${h}_bucket:rate5m`;
+export const histogramCount = (h: HistogramName): string => `llm:${h}_count:rate5m`;
+export const histogramQuantile = (h: HistogramName, q: Quantile): string => `llm:${h}:${q}_5m`;
+/** Fraction of requests (ITL: of tokens) slower than the SLO over the window. */
+export const sloViolationRatio = (h: SloHistogram, w: SloWindow): string => `llm:${h}_slo_violation:ratio_rate${w}`;
+
+const ALL_VLLM = ['vllm-v0', 'vllm-v1-old', 'vllm-v1-new'] as const;
+const same = (names: readonly string[], families: readonly SourceFamily[]): Partial<Record<SourceFamily, readonly string[]>> =>
+  Object.fromEntries(families.map((f) => [f, names]));
+
+function histogramSeries(): SeriesDef[] {
+  const out: SeriesDef[] = [];
+  for (const [h, def] of Object.entries(HISTOGRAMS) as [HistogramName, (typeof HISTOGRAMS)[HistogramName]][]) {
+    const optional = 'optional' in def ? def.optional : undefined;
+    const sources = def.sources as Partial<Record<SourceFamily, readonly string[]>>;
+    out.push({
+      name: histogramBucket(h),
+      level: 'llm',
+      unit: 'events_per_second',
+      labels: [...LLM_LABELS, 'le'],
+      help: `Cumulative bucket rates of ${def.help}, summed over ranks (input of histogram_quantile).`,
+      sources,
+      optional,
+    });
+    out.push({
+      name: histogramCount(h),
+      level: 'llm',
+      unit: 'events_per_second',
+      labels: LLM_LABELS,
+      help: `Observations per second of ${def.help}.`,
+      sources,
+      optional,
+    });
+    for (const q of def.quantiles) {
+      out.push({
+        name: histogramQuantile(h, q),
+        level: 'llm',
+        unit: def.unit,
+        labels: LLM_LABELS,
+        help: `${q.replace('p', 'P')} of ${def.help} over 5m (NaN while idle).`,
+        sources,
+        optional,
+      });
+    }
+  }
+  for (const h of SLO_HISTOGRAMS) {
+    for (const w of SLO_WINDOWS) {
+      out.push({
+        name: sloViolationRatio(h, w),
+        level: 'llm',
+        unit: 'ratio',
+        labels: LLM_LABELS,
+        help: `Fraction of ${HISTOGRAMS[h].help} observations above the SLO bucket over ${w} (burn-rate input).`,
+        sources: HISTOGRAMS[h].sources,
+      });
+    }
+  }
+  return out;
+}
+
+export const SERIES: readonly SeriesDef[] = [
+  {
+    name: S.requestsRunning,
+    level: 'llm',
+    unit: 'count',
+    labels: LLM_LABELS,
+    help: 'Requests in the running batch, summed over data-parallel ranks (max over TP/PP ranks).',
+    sources: { ...same(['vllm:num_requests_running'], ALL_VLLM), sglang: ['sglang:num_running_reqs'], 'sglang-underscore': ['sglang_num_running_reqs'] },
+  },
+  {
+    name: S.requestsWaiting,
+    level: 'llm',
+    unit: 'count',
+    labels: LLM_LABELS,
+    help: 'Requests waiting to be scheduled, summed over data-parallel ranks.',
+    sources: { ...same(['vllm:num_requests_waiting'], ALL_VLLM), sglang: ['sglang:num_queue_reqs'], 'sglang-underscore': ['sglang_num_queue_reqs'] },
+  },
+  {
+    name: S.kvCacheUsage,
+    level: 'llm',
+    unit: 'ratio',
+    labels: LLM_LABELS,
+    help: 'KV-cache usage 0-1, the fullest rank (max, never summed).',
+    sources: {
+      'vllm-v0': ['vllm:gpu_cache_usage_perc'],
+      'vllm-v1-old': ['vllm:kv_cache_usage_perc', 'vllm:gpu_cache_usage_perc'],
+      'vllm-v1-new': ['vllm:kv_cache_usage_perc'],
+      sglang: ['sglang:kv_cache_usage_perc', 'sglang:token_usage'],
+      'sglang-underscore': ['sglang_kv_cache_usage_perc', 'sglang_token_usage'],
+    },
+  },
+  {
+    name: S.promptTokens,
+    level: 'llm',
+    unit: 'tokens_per_second',
+    labels: LLM_LABELS,
+    help: 'Prompt (prefill) tokens processed per second.',
+    sources: { ...same(['vllm:prompt_tokens_total'], ALL_VLLM), sglang: ['sglang:prompt_tokens_total'], 'sglang-underscore': ['sglang_prompt_tokens_total'] },
+  },
+  {
+    name: S.generationTokens,
+    level: 'llm',
+    unit: 'tokens_per_second',
+    labels: LLM_LABELS,
+    help: 'Generated (decode) tokens per second.',
+    sources: {
+      ...same(['vllm:generation_tokens_total'], ALL_VLLM),
+      sglang: ['sglang:generation_tokens_total'],
+      'sglang-underscore': ['sglang_generation_tokens_total'],
+    },
+  },
+  {
+    name: S.requestsFinished,
+    level: 'llm',
+    unit: 'requests_per_second',
+    labels: [...LLM_LABELS, 'finished_reason'],
+    help: 'Finished requests per second by finished_reason (vLLM: stop|length|abort|error|repetition; SGLang: "all").',
+    sources: { ...same(['vllm:request_success_total'], ALL_VLLM), sglang: ['sglang:num_requests_total'], 'sglang-underscore': ['sglang_num_requests_total'] },
+  },
+  {
+    name: S.requestsFailed,
+    level: 'llm',
+    unit: 'requests_per_second',
+    labels: LLM_LABELS,
+    help: 'Aborted or errored requests per second.',
+    sources: {
+      ...same(['vllm:request_success_total'], ALL_VLLM),
+      sglang: ['sglang:num_aborted_requests_total'],
+      'sglang-underscore': ['sglang_num_aborted_requests_total'],
+    },
+    optional: 'SGLang versions before num_aborted_requests_total have no abort counter',
+  },
+  {
+    name: S.requestsFailedRatio,
+    level: 'llm',
+    unit: 'ratio',
+    labels: LLM_LABELS,
+    help: 'Aborted or errored requests as a fraction of finished requests (absent while idle).',
+    sources: {
+      ...same(['vllm:request_success_total'], ALL_VLLM),
+      sglang: ['sglang:num_aborted_requests_total', 'sglang:num_requests_total'],
+      'sglang-underscore': ['sglang_num_aborted_requests_total', 'sglang_num_requests_total'],
+    },
+    optional: 'SGLang versions before num_aborted_requests_total have no abort counter',
+  },
+  {
+    name: S.preemptions,
+    level: 'llm',
+    unit: 'events_per_second',
+    labels: LLM_LABELS,
+    help: 'Preemptions (SGLang: retractions) per second.',
+    sources: {
+      ...same(['vllm:num_preemptions_total'], ALL_VLLM),
+      sglang: ['sglang:num_retracted_requests_total'],
+      'sglang-underscore': ['sglang_num_retracted_requests_total'],
+    },
+    optional: 'SGLang exposes retractions only in versions from late 2025',
+  },
+  {
+    name: S.prefixCacheQueried,
+    level: 'llm',
+    unit: 'tokens_per_second',
+    labels: LLM_LABELS,
+    help: 'Prompt tokens looked up in the prefix cache per second (vLLM 0.8 counted blocks).',
+    sources: {
+      'vllm-v1-old': ['vllm:prefix_cache_queries_total', 'vllm:gpu_prefix_cache_queries_total'],
+      'vllm-v1-new': ['vllm:prefix_cache_queries_total'],
+      sglang: ['sglang:prompt_tokens_total'],
+      'sglang-underscore': ['sglang_prompt_tokens_total'],
+    },
+    optional: 'vLLM V0 has only a hit-rate gauge; needs prefix caching enabled',
+  },
+  {
+    name: S.prefixCacheHit,
+    level: 'llm',
+    unit: 'tokens_per_second',
+    labels: LLM_LABELS,
+    help: 'Prompt tokens served from the prefix cache per second.',
+    sources: {
+      'vllm-v1-old': ['vllm:prefix_cache_hits_total', 'vllm:gpu_prefix_cache_hits_total'],
+      'vllm-v1-new': ['vllm:prefix_cache_hits_total'],
+      sglang: ['sglang:cached_tokens_total'],
+      'sglang-underscore': ['sglang_cached_tokens_total'],
+    },
+    optional: 'vLLM V0 has only a hit-rate gauge; needs prefix caching enabled',
+  },
+  {
+    name: S.prefixCacheHitRatio,
+    level: 'llm',
+    unit: 'ratio',
+    labels: LLM_LABELS,
+    help: 'Prefix-cache hit ratio 0-1 (hit tokens / queried tokens; V0 and old SGLang: their gauge).',
+    sources: {
+      'vllm-v0': ['vllm:gpu_prefix_cache_hit_rate'],
+      'vllm-v1-old': ['vllm:prefix_cache_hits_total', 'vllm:gpu_prefix_cache_hits_total'],
+      'vllm-v1-new': ['vllm:prefix_cache_hits_total'],
+      sglang: ['sglang:cached_tokens_total', 'sglang:cache_hit_rate'],
+      'sglang-underscore': ['sglang_cached_tokens_total', 'sglang_cache_hit_rate'],
+    },
+    optional: 'needs prefix caching enabled and prompt traffic (absent while idle)',
+  },
+  {
+    name: S.iterationTokensMean,
+    level: 'llm',
+    unit: 'tokens',
+    labels: LLM_LABELS,
+    help: 'Mean tokens per engine step (batch size in tokens).',
+    sources: same(['vllm:iteration_tokens_total'], ALL_VLLM),
+    optional: 'vLLM only (SGLang has no per-step token histogram)',
+  },
+  {
+    name: S.processMemory,
+    level: 'llm',
+    unit: 'bytes',
+    labels: LLM_PROCESS_LABELS,
+    help: 'Resident memory of the API server process.',
+    sources: { ...same(['process_resident_memory_bytes'], ALL_VLLM), sglang: ['process_resident_memory_bytes'] },
+    optional: 'absent with vLLM --api-server-count > 1 and with SGLang multiprocess metrics',
+  },
+  ...histogramSeries(),
+
+  {
+    name: S.gpuUtilization,
+    level: 'gpu',
+    unit: 'ratio',
+    labels: GPU_LABELS,
+    help: 'Fraction of time a kernel was running (not SM activity: decode reads ~100% while SMs idle).',
+    sources: {
+      dcgm: ['DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_PROF_GR_ENGINE_ACTIVE'],
+      'dcgm-4.9': ['DCGM_FI_DEV_GPU_UTIL_RATIO', 'DCGM_FI_PROF_GR_ENGINE_UTIL_RATIO'],
+      'nvidia-smi': ['nvidia_smi_utilization_gpu_ratio'],
+      amd: ['gpu_gfx_activity'],
+    },
+  },
+  {
+    name: S.gpuSmActive,
+    level: 'gpu',
+    unit: 'ratio',
+    labels: GPU_LABELS,
+    help: 'Fraction of cycles an SM had a warp assigned, averaged over SMs.',
+    sources: { dcgm: ['DCGM_FI_PROF_SM_ACTIVE'], 'dcgm-4.9': ['DCGM_FI_PROF_SM_UTIL_RATIO'] },
+    optional: 'DCGM profiling fields only (datacenter GPU, SYS_ADMIN); nvidia-smi and AMD exporters have none',
+  },
+  {
+    name: S.gpuDramActive,
+    level: 'gpu',
+    unit: 'ratio',
+    labels: GPU_LABELS,
+    help: 'Fraction of cycles the memory interface was busy (practical peak about 0.8).',
+    sources: { dcgm: ['DCGM_FI_PROF_DRAM_ACTIVE'], 'dcgm-4.9': ['DCGM_FI_PROF_DRAM_UTIL_RATIO'], amd: ['gpu_umc_activity'] },
+    optional: 'DCGM profiling fields (datacenter GPU) or AMD UMC activity; the nvidia-smi exporter has none',
+  },
+  {
+    name: S.gpuTensorActive,
+    level: 'gpu',
+    unit: 'ratio',
+    labels: GPU_LABELS,
+    help: 'Fraction of cycles the tensor pipe was active.',
+    sources: { dcgm: ['DCGM_FI_PROF_PIPE_TENSOR_ACTIVE'], 'dcgm-4.9': ['DCGM_FI_PROF_TENSOR_UTIL_RATIO'] },
+    optional: 'DCGM profiling fields only',
+  },
+  {
+    name: S.gpuMemoryUsed,
+    level: 'gpu',
+    unit: 'bytes',
+    labels: GPU_LABELS,
+    help: 'GPU memory used (MIG instances summed per GPU).',
+    sources: { dcgm: ['DCGM_FI_DEV_FB_USED'], 'nvidia-smi': ['nvidia_smi_memory_used_bytes'], amd: ['gpu_used_vram'] },
+  },
+  {
+    name: S.gpuMemoryTotal,
+    level: 'gpu',
+    unit: 'bytes',
+    labels: GPU_LABELS,
+    help: 'GPU memory capacity.',
+    sources: {
+      dcgm: ['DCGM_FI_DEV_FB_TOTAL', 'DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE', 'DCGM_FI_DEV_FB_RESERVED'],
+      'dcgm-4.9': ['DCGM_FI_DEV_FB_CAPACITY_BYTES'],
+      'nvidia-smi': ['nvidia_smi_memory_total_bytes'],
+      amd: ['gpu_total_vram'],
+    },
+  },
+  {
+    name: S.gpuMemoryUsedRatio,
+    level: 'gpu',
+    unit: 'ratio',
+    labels: GPU_LABELS,
+    help: 'GPU memory used / capacity.',
+    sources: { dcgm: ['DCGM_FI_DEV_FB_USED'], 'nvidia-smi': ['nvidia_smi_memory_used_bytes'], amd: ['gpu_used_vram'] },
+  },
+  {
+    name: S.gpuTemperature,
+    level: 'gpu',
+    unit: 'celsius',
+    labels: GPU_LABELS,
+    help: 'GPU (AMD MI3xx: junction, MI2xx: edge) temperature.',
+    sources: {
+      dcgm: ['DCGM_FI_DEV_GPU_TEMP'],
+      'dcgm-4.9': ['DCGM_FI_DEV_GPU_TEMP_CELSIUS'],
+      'nvidia-smi': ['nvidia_smi_temperature_gpu'],
+      amd: ['gpu_junction_temperature', 'gpu_edge_temperature'],
+    },
+  },
+  {
+    name: S.gpuPower,
+    level: 'gpu',
+    unit: 'watts',
+    labels: GPU_LABELS,
+    help: 'Board power draw.',
+    sources: {
+      dcgm: ['DCGM_FI_DEV_POWER_USAGE'],
+      'dcgm-4.9': ['DCGM_FI_DEV_BOARD_POWER_WATTS'],
+      'nvidia-smi': ['nvidia_smi_power_draw_watts'],
+      amd: ['gpu_package_power', 'gpu_average_package_power'],
+    },
+  },
+  {
+    name: S.gpuSmClock,
+    level: 'gpu',
+    unit: 'hertz',
+    labels: GPU_LABELS,
+    help: 'SM (AMD: system) clock.',
+    sources: {
+      dcgm: ['DCGM_FI_DEV_SM_CLOCK'],
+      'dcgm-4.9': ['DCGM_FI_DEV_SM_CLOCK_HERTZ'],
+      'nvidia-smi': ['nvidia_smi_clocks_current_sm_clock_hz'],
+      amd: ['gpu_clock'],
+    },
+  },
+  {
+    name: S.gpuXidLast,
+    level: 'gpu',
+    unit: 'code',
+    labels: GPU_LABELS,
+    help: 'Last XID error code the GPU reported (0: none since boot); DCGM keeps it until reboot.',
+    sources: { dcgm: ['DCGM_FI_DEV_XID_ERRORS'], 'dcgm-4.9': ['DCGM_FI_DEV_XID_ERROR'] },
+    optional: 'DCGM exporter only',
+  },
+  {
+    name: S.gpuXidErrors,
+    level: 'gpu',
+    unit: 'events',
+    labels: GPU_LABELS,
+    help: 'XID errors in the last 5m (DCGM: changes of the last-XID code, so a repeat of the same code is missed).',
+    sources: { dcgm: ['DCGM_FI_DEV_XID_ERRORS'], 'dcgm-4.9': ['DCGM_FI_DEV_XID_ERROR'], 'nvidia-smi': ['nvidia_smi_xid_errors_total'] },
+    optional: 'nvidia-smi exporter: NVML backend only; the AMD exporter reports RAS events, not XIDs',
+  },
+
+  {
+    name: S.hostCpu,
+    level: 'host',
+    unit: 'ratio',
+    labels: HOST_LABELS,
+    help: 'CPU busy fraction, all cores.',
+    sources: { node: ['node_cpu_seconds_total'] },
+  },
+  { name: S.hostMemoryUsed, level: 'host', unit: 'bytes', labels: HOST_LABELS, help: 'Memory in use (total - available).', sources: { node: ['node_memory_MemTotal_bytes', 'node_memory_MemAvailable_bytes'] } },
+  { name: S.hostMemoryTotal, level: 'host', unit: 'bytes', labels: HOST_LABELS, help: 'Physical memory.', sources: { node: ['node_memory_MemTotal_bytes'] } },
+  { name: S.hostMemoryUsedRatio, level: 'host', unit: 'ratio', labels: HOST_LABELS, help: 'Memory in use / total.', sources: { node: ['node_memory_MemTotal_bytes', 'node_memory_MemAvailable_bytes'] } },
+  {
+    name: S.hostNetworkReceive,
+    level: 'host',
+    unit: 'bytes_per_second',
+    labels: HOST_LABELS,
+    help: 'Bytes received per second on physical interfaces (lo, veth, docker and bridges excluded).',
+    sources: { node: ['node_network_receive_bytes_total'] },
+  },
+  {
+    name: S.hostNetworkTransmit,
+    level: 'host',
+    unit: 'bytes_per_second',
+    labels: HOST_LABELS,
+    help: 'Bytes sent per second on physical interfaces.',
+    sources: { node: ['node_network_transmit_bytes_total'] },
+  },
+];
+
+const BY_NAME = new Map(SERIES.map((s) => [s.name, s]));
+
+export function seriesDef(name: string): SeriesDef | undefined {
+  return BY_NAME.get(name);
+}
+
+/** Every series name that a PromQL expression mentions (names with a level prefix we own). */
+export function seriesIn(expr: string): string[] {
+  const found = expr.match(/\b(?:llm|gpu|host):[a-z0-9_]+:[a-z0-9_]+\b/g) ?? [];
+  return [...new Set(found)];
+}
