@@ -1,0 +1,201 @@
+/**
+ * The panel probe: runs every panel query of some dashboards against a Prometheus, with Grafana's
+ * variables substituted, and says for each panel whether it shows data, waits for traffic, or
+ * misses series, naming the engine metric that is missing and the likely reason.
+ */
+import type { EngineFamily } from '../engines/types.js';
+import { type PanelStatus, type QueryOutcome, countValues, panelStatus, queryStatus, type ValueCounts } from './classify.js';
+import { type DashboardPanel, dashboardPanels, templateVariables } from './dashboard-panels.js';
+import { type QueryWindow, type VariableValue, substitute } from './grafana-vars.js';
+import { PrometheusClient, type TargetInfo } from './prom-client.js';
+import { type MissingReason, type MissingReasonKind, explainMissing } from './reasons.js';
+import { type RecordingRule, feedable, needsOf, rawMetrics, recordedSeries } from './rule-graph.js';
+import { resolveVariables } from './variables.js';
+
+export type { PanelStatus } from './classify.js';
+export type { MissingReason, MissingReasonKind } from './reasons.js';
+
+export interface ProbeOptions {
+  prometheusUrl: string;
+  dashboards: Record<string, unknown>[];
+  /** Catalog families used to explain missing metrics (version ranges, optional groups). */
+  families?: EngineFamily[];
+  /** Recording rules to walk; by default those Prometheus has loaded (/api/v1/rules). */
+  rules?: RecordingRule[];
+  /** Dashboard range, seconds (default 300). */
+  rangeSeconds?: number;
+  /** The datasource's scrape interval, seconds (default 15, Grafana's default). */
+  scrapeIntervalSeconds?: number;
+  /** Step; default max(scrape interval, range / 200). */
+  stepSeconds?: number;
+  /** Evaluate each query at one instant instead of over the range. */
+  instant?: boolean;
+  /** End of the window, unix seconds (default now). */
+  time?: number;
+  /** Template variable values instead of All / what Prometheus has. */
+  variables?: Record<string, string | string[]>;
+  /** uid substituted for datasource variables (default "prometheus"). */
+  datasourceUid?: string;
+  /** Parallel queries (default 8). */
+  concurrency?: number;
+}
+
+export interface QueryReport {
+  refId: string;
+  expr: string;
+  status: PanelStatus;
+  counts?: ValueCounts;
+  error?: string;
+}
+
+export interface PanelReport {
+  dashboard: string;
+  dashboardUid: string;
+  panelId: number | string;
+  title: string;
+  row?: string;
+  status: PanelStatus;
+  queries: QueryReport[];
+  /** For panels without data: the recorded series and raw metrics the queries depend on. */
+  needs?: { recorded: string[]; raw: { metric: string; present: boolean }[] };
+  /** For panels without data: why each absent raw metric is absent, most telling first. */
+  missing?: MissingReason[];
+  /** One line for people: the most likely reason, or what the panel waits for. */
+  explanation?: string;
+}
+
+export interface ProbeReport {
+  prometheusUrl: string;
+  window: QueryWindow & { time: number; instant: boolean };
+  variables: Record<string, Record<string, string[] | 'All'>>;
+  panels: PanelReport[];
+  summary: Record<PanelStatus, number>;
+}
+
+const REASON_ORDER: MissingReasonKind[] = [
+  'flag-not-enabled',
+  'names-rewritten',
+  'exporter-lacks-field',
+  'version-rename',
+  'target-down',
+  'not-exposed',
+  'no-target',
+];
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function shownVariables(vars: Record<string, VariableValue>): Record<string, string[] | 'All'> {
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v.all ? 'All' : v.values]));
+}
+
+/** Facts about Prometheus gathered once per probe, for explaining panels without data. */
+interface Context {
+  rules: RecordingRule[];
+  present: Set<string>;
+  targets: TargetInfo[];
+  families: EngineFamily[];
+}
+
+function explainPanel(panel: PanelReport, exprs: string[], ctx: Context): void {
+  const needs = exprs.flatMap((e) => needsOf(e, ctx.rules));
+  const raw = rawMetrics(needs);
+  panel.needs = { recorded: recordedSeries(needs), raw: raw.map((metric) => ({ metric, present: ctx.present.has(metric) })) };
+  const absent = raw.filter((m) => !ctx.present.has(m));
+  panel.missing = absent
+    .map((m) => explainMissing(m, { present: ctx.present, targets: ctx.targets, families: ctx.families }))
+    .sort((a, b) => REASON_ORDER.indexOf(a.kind) - REASON_ORDER.indexOf(b.kind));
+  const canBeFed = needs.length > 0 && needs.some((n) => feedable(n, ctx.present));
+  if (panel.status === 'missing-series' && canBeFed) {
+    // The raw metrics are there; the series the panel reads are derived from traffic (rates,
+    // quantiles) or the rules have not evaluated yet.
+    panel.status = 'waiting-for-traffic';
+    panel.explanation = 'raw metrics are present; the series this panel reads are not produced yet (no traffic, or rules not evaluated yet)';
+  } else if (panel.status === 'waiting-for-traffic') {
+    panel.explanation = 'series exist but are all zero or NaN: nothing has been requested in the window';
+  } else if (panel.status === 'missing-series') {
+    const first = panel.missing[0];
+    panel.explanation = first ? `${first.metric} missing: ${first.detail}` : 'the queries select no series and read no known metric';
+  }
+}
+
+export async function probeDashboards(opts: ProbeOptions): Promise<ProbeReport> {
+  const client = new PrometheusClient(opts.prometheusUrl);
+  const time = opts.time ?? Math.floor(Date.now() / 1000);
+  const rangeSeconds = opts.rangeSeconds ?? 300;
+  const scrapeIntervalSeconds = opts.scrapeIntervalSeconds ?? 15;
+  const stepSeconds = opts.stepSeconds ?? Math.max(scrapeIntervalSeconds, Math.ceil(rangeSeconds / 200));
+  const window: QueryWindow = { rangeSeconds, stepSeconds, scrapeIntervalSeconds };
+  const instant = opts.instant ?? false;
+
+  const variables: ProbeReport['variables'] = {};
+  const work: { panel: DashboardPanel; exprs: string[] }[] = [];
+  for (const dashboard of opts.dashboards) {
+    const vars = await resolveVariables(templateVariables(dashboard), client, {
+      datasourceUid: opts.datasourceUid ?? 'prometheus',
+      window,
+      time,
+      ...(opts.variables ? { overrides: opts.variables } : {}),
+    });
+    const panels = dashboardPanels(dashboard);
+    variables[String(dashboard.uid ?? dashboard.title ?? Object.keys(variables).length)] = shownVariables(vars);
+    for (const panel of panels) work.push({ panel, exprs: panel.queries.map((q) => substitute(q.expr, window, vars)) });
+  }
+
+  const flat = work.flatMap((w, wi) => w.exprs.map((expr, qi) => ({ wi, qi, expr, instant: instant || w.panel.queries[qi]!.instant })));
+  const outcomes = await mapLimit(flat, opts.concurrency ?? 8, async (q): Promise<QueryOutcome> => {
+    try {
+      const result = q.instant ? await client.query(q.expr, time) : await client.queryRange(q.expr, time - rangeSeconds, time, stepSeconds);
+      return { ok: true, counts: countValues(result) };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  });
+
+  const panels: PanelReport[] = work.map((w, wi) => {
+    const mine = flat.map((q, i) => ({ q, o: outcomes[i]! })).filter((x) => x.q.wi === wi);
+    const queries: QueryReport[] = mine.map(({ q, o }) => {
+      const r: QueryReport = { refId: w.panel.queries[q.qi]!.refId, expr: q.expr, status: queryStatus(o) };
+      if (o.ok) r.counts = o.counts;
+      else r.error = o.error;
+      return r;
+    });
+    const report: PanelReport = {
+      dashboard: w.panel.dashboardTitle,
+      dashboardUid: w.panel.dashboardUid,
+      panelId: w.panel.panelId,
+      title: w.panel.title,
+      status: panelStatus(mine.map((x) => x.o)),
+      queries,
+    };
+    if (w.panel.row !== undefined) report.row = w.panel.row;
+    return report;
+  });
+
+  const unexplained = panels.filter((p) => p.status === 'missing-series' || p.status === 'waiting-for-traffic');
+  if (unexplained.length > 0) {
+    const [rules, present, targets] = await Promise.all([
+      opts.rules
+        ? Promise.resolve(opts.rules)
+        : client.ruleGroups().then((gs) => gs.flatMap((g) => g.rules.filter((r) => r.type === 'recording').map((r) => ({ record: r.name, expr: r.query })))),
+      client.metricNames().then((n) => new Set(n)),
+      client.targets(),
+    ]);
+    const ctx: Context = { rules, present, targets, families: opts.families ?? [] };
+    for (const p of unexplained) explainPanel(p, work[panels.indexOf(p)]!.exprs, ctx);
+  }
+
+  const summary: Record<PanelStatus, number> = { data: 0, 'waiting-for-traffic': 0, 'missing-series': 0, 'query-error': 0 };
+  for (const p of panels) summary[p.status]++;
+  return { prometheusUrl: opts.prometheusUrl, window: { ...window, time, instant }, variables, panels, summary };
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { metricNames, selectedSeries } from '../../src/probe/promql-names.js';
+
+describe('metricNames', () => {
+  it('finds names inside functions, aggregations and binary operations', () => {
+    const expr =
+      'histogram_quantile(0.99, sum by(le) (rate(vllm:e2e_request_latency_seconds_bucket{model_name="$model_name"}[$__rate_interval])))\n/\nrate(vllm:e2e_request_latency_seconds_count[5m])';
+    expect(metricNames(expr)).toEqual(['vllm:e2e_request_latency_seconds_bucket', 'vllm:e2e_request_latency_seconds_count']);
+  });
+
+  it('skips label names in grouping, on/ignoring and group_left lists, strings, durations and numbers', () => {
+    const expr =
+      'sum without (pid, tp_rank) (sglang:num_running_reqs) * on (instance, job) group_left(model) max by (instance) (up{job="sglang", instance=~"a|b"}) offset 5m > 1e-3 and bool 2';
+    expect(metricNames(expr)).toEqual(['sglang:num_running_reqs', 'up']);
+  });
+
+  it('reads {__name__="..."} selectors and recorded series names with colons', () => {
+    expect(metricNames('{__name__="vllm:num_requests_waiting", job="vllm"} + model:llm_requests_running:sum')).toEqual([
+      'model:llm_requests_running:sum',
+      'vllm:num_requests_waiting',
+    ]);
+  });
+
+  it('ignores the names of aggregations written with the grouping first', () => {
+    expect(metricNames('sum by (le, model_name) (rate(x_bucket[1m])) / ignoring(le) group_left count(y)')).toEqual(['x_bucket', 'y']);
+  });
+
+  it('keeps the matchers of each selector', () => {
+    expect(selectedSeries('a{b="}c"} + d')).toEqual([
+      { name: 'a', matchers: 'b="}c"' },
+      { name: 'd', matchers: '' },
+    ]);
+  });
+
+  it('does not take unsubstituted variables or subquery steps for names', () => {
+    expect(metricNames('max_over_time(DCGM_FI_DEV_GPU_TEMP{gpu=~"$gpu"}[1h:${__interval}]) > $threshold')).toEqual(['DCGM_FI_DEV_GPU_TEMP']);
+  });
+});
