@@ -54,7 +54,12 @@ export interface CommandDef {
   load: () => Promise<{ run(argv: string[], io: Io): Promise<number> }>;
 }
 
-export const COMMANDS: CommandDef[] = [];
+export const COMMANDS: CommandDef[] = [
+  { name: 'up', args: '[dir]', help: 'Start the stack (Docker Compose) and wait until every service is healthy', load: () => import('../commands/up.js') },
+  { name: 'down', args: '[dir]', help: 'Stop the stack (--volumes also removes its data)', load: () => import('../commands/down.js') },
+  { name: 'status', args: '[dir]', help: 'State and health of each service of the stack', load: () => import('../commands/status.js') },
+  { name: 'analyze', args: '<file>...', help: 'Statistics, anomalies and charts from scheduler profiles (JSONL) or vLLM iteration logs', load: () => import('../commands/analyze.js') },
+];
 
 export function helpText(version: string): string {
   const width = Math.max(...CREATE_FLAGS.map((f) => flagLabel(f).length));

@@ -1,0 +1,279 @@
+/**
+ * Accumulates scheduler records in one pass and turns them into the report: counts, span, timing
+ * statistics, request/token/chunk/queue/KV statistics, anomalies, and the bounded series the charts
+ * need. Dummy DP steps are counted but kept out of every statistic.
+ */
+import {
+  type AnomalyOptions, DEFAULT_ANOMALY_OPTIONS, type JumpEvent, ScheduleJumps, SustainedWaiting, TopK, type WaitingEpisode, type Where,
+} from './anomalies.js';
+import { DEFAULT_EXACT_LIMIT, type HistogramBin, QuantileSummary, RELATIVE_ERROR } from './quantiles.js';
+import { scheduledTokens, type SchedulerRecord, stepTime } from './record.js';
+import { IntCounts, Reservoir, Trend, type TrendField } from './series.js';
+
+export interface Stat {
+  count: number;
+  mean: number;
+  min: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export type InputFormat = 'jsonl' | 'vllm-log';
+
+export interface FileSummary {
+  path: string;
+  format: InputFormat;
+  records: number;
+  dummy: number;
+  malformed: number;
+  ignored_lines: number;
+}
+
+export interface Malformed {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export interface Analysis {
+  files: FileSummary[];
+  batches: number;
+  dummy_batches: number;
+  malformed: { count: number; shown: Malformed[] };
+  dp_ranks: { dp_rank: number; batches: number; dummy: number }[];
+  span: { first: number; last: number; seconds: number } | null;
+  quantiles: { method: 'exact' | 'log-histogram'; relative_error: number };
+  timing_ms: { schedule: Stat | null; model_run: Stat | null; step: Stat | null };
+  /** Scheduling time as a share of step time (sum over batches that have both). */
+  scheduling_overhead_share: number | null;
+  requests: {
+    prefill_total: number;
+    decode_total: number;
+    prefill_share: number | null;
+    prefill_per_batch: Stat | null;
+    decode_per_batch: Stat | null;
+    batches_with_prefill: number;
+  };
+  tokens: {
+    total: number;
+    per_batch: Stat | null;
+    /** Tokens per second of step time (the seed's definition: busy time). */
+    per_step_second: number | null;
+    /** Tokens per second of wall-clock span. */
+    per_wall_second: number | null;
+  };
+  chunks: { prefill: Stat | null; decode: Stat | null; prefill_tokens_per_batch: Stat | null };
+  queue: { waiting: Stat | null; running: Stat | null };
+  kv_cache: { usage: Stat | null; batches_at_or_above_90pct: number };
+  anomalies: {
+    slow_steps: { threshold_ms: number | null; margin: number; count: number; slowest: (Where & { value: number })[] };
+    schedule_jumps: { factor: number; count: number; events: JumpEvent[] };
+    sustained_waiting: { min_seconds: number; min_batches: number; count: number; episodes: WaitingEpisode[] };
+  };
+}
+
+/** What the HTML charts draw, all bounded in size. */
+export interface ChartData {
+  binWidth: number;
+  trend: Record<TrendField, [number, number][]>;
+  prefillCounts: number[];
+  decodeCounts: number[];
+  scheduleHistogram: HistogramBin[];
+  modelRunHistogram: HistogramBin[];
+  stepHistogram: HistogramBin[];
+  scatter: [number, number][];
+}
+
+export interface AnalyzerOptions extends AnomalyOptions {
+  exactLimit: number;
+  maxMalformedShown: number;
+}
+
+export const DEFAULT_ANALYZER_OPTIONS: AnalyzerOptions = { ...DEFAULT_ANOMALY_OPTIONS, exactLimit: DEFAULT_EXACT_LIMIT, maxMalformedShown: 50 };
+
+export class Analyzer {
+  readonly files: FileSummary[] = [];
+  private readonly o: AnalyzerOptions;
+  private batches = 0;
+  private dummies = 0;
+  private malformedCount = 0;
+  private readonly malformedShown: Malformed[] = [];
+  private readonly ranks = new Map<number, { batches: number; dummy: number }>();
+  private firstTs = Infinity;
+  private lastTs = -Infinity;
+  private readonly s: Record<'schedule' | 'modelRun' | 'step' | 'prefill' | 'decode' | 'tokens' | 'prefillChunk' | 'decodeChunk' | 'prefillTokens' | 'waiting' | 'running' | 'kv', QuantileSummary>;
+  private overheadSched = 0;
+  private overheadStep = 0;
+  private batchesWithPrefill = 0;
+  private kvHigh = 0;
+  private readonly trend = new Trend();
+  private readonly scatter = new Reservoir<[number, number]>();
+  private readonly prefillCounts = new IntCounts();
+  private readonly decodeCounts = new IntCounts();
+  private readonly slowest: TopK;
+  private readonly jumps: ScheduleJumps;
+  private readonly waitingRuns: SustainedWaiting;
+
+  constructor(options: Partial<AnalyzerOptions> = {}) {
+    this.o = { ...DEFAULT_ANALYZER_OPTIONS, ...options };
+    const q = (): QuantileSummary => new QuantileSummary(this.o.exactLimit);
+    this.s = {
+      schedule: q(), modelRun: q(), step: q(), prefill: q(), decode: q(), tokens: q(), prefillChunk: q(), decodeChunk: q(),
+      prefillTokens: q(), waiting: q(), running: q(), kv: q(),
+    };
+    this.slowest = new TopK(this.o.examples);
+    this.jumps = new ScheduleJumps(this.o);
+    this.waitingRuns = new SustainedWaiting(this.o);
+  }
+
+  beginFile(path: string, format: InputFormat): FileSummary {
+    const f: FileSummary = { path, format, records: 0, dummy: 0, malformed: 0, ignored_lines: 0 };
+    this.files.push(f);
+    return f;
+  }
+
+  malformed(file: FileSummary, line: number, reason: string): void {
+    file.malformed += 1;
+    this.malformedCount += 1;
+    if (this.malformedShown.length < this.o.maxMalformedShown) this.malformedShown.push({ file: file.path, line, reason });
+  }
+
+  add(file: FileSummary, line: number, r: SchedulerRecord): void {
+    const rank = r.dp_rank ?? 0;
+    let rs = this.ranks.get(rank);
+    if (!rs) this.ranks.set(rank, (rs = { batches: 0, dummy: 0 }));
+    if (r.dummy) {
+      file.dummy += 1;
+      rs.dummy += 1;
+      this.dummies += 1;
+      return;
+    }
+    file.records += 1;
+    rs.batches += 1;
+    this.batches += 1;
+    const where: Where = { file: file.path, line };
+    if (r.batch_id !== undefined) where.batch_id = r.batch_id;
+    if (r.dp_rank !== undefined) where.dp_rank = r.dp_rank;
+    if (r.timestamp !== undefined) {
+      where.timestamp = r.timestamp;
+      if (r.timestamp < this.firstTs) this.firstTs = r.timestamp;
+      if (r.timestamp > this.lastTs) this.lastTs = r.timestamp;
+    }
+
+    const step = stepTime(r);
+    const tokens = scheduledTokens(r);
+    const put = (key: keyof Analyzer['s'], v: number | undefined): void => {
+      if (v !== undefined) this.s[key].add(v);
+    };
+    put('schedule', r.schedule_duration_ms);
+    put('modelRun', r.model_run_duration_ms);
+    put('step', step);
+    put('prefill', r.num_prefill_reqs);
+    put('decode', r.num_decode_reqs);
+    put('tokens', tokens);
+    put('waiting', r.num_waiting_reqs);
+    put('running', r.num_running_reqs);
+    put('kv', r.kv_cache_usage);
+    if (r.prefill_chunk_sizes) for (const c of r.prefill_chunk_sizes) this.s.prefillChunk.add(c);
+    if (r.decode_chunk_sizes) for (const c of r.decode_chunk_sizes) this.s.decodeChunk.add(c);
+    const prefillTokens = r.num_prefill_tokens ?? (r.prefill_chunk_sizes ? r.prefill_chunk_sizes.reduce((a, b) => a + b, 0) : undefined);
+    put('prefillTokens', prefillTokens);
+    if (r.schedule_duration_ms !== undefined && step !== undefined) {
+      this.overheadSched += r.schedule_duration_ms;
+      this.overheadStep += step;
+    }
+    if ((r.num_prefill_reqs ?? 0) > 0) this.batchesWithPrefill += 1;
+    if ((r.kv_cache_usage ?? 0) >= 0.9) this.kvHigh += 1;
+    if (r.num_prefill_reqs !== undefined) this.prefillCounts.add(r.num_prefill_reqs);
+    if (r.num_decode_reqs !== undefined) this.decodeCounts.add(r.num_decode_reqs);
+
+    this.trend.add({
+      schedule: r.schedule_duration_ms, modelRun: r.model_run_duration_ms, step, tokens, prefillReqs: r.num_prefill_reqs,
+      decodeReqs: r.num_decode_reqs, waiting: r.num_waiting_reqs, running: r.num_running_reqs, kv: r.kv_cache_usage,
+    });
+    if (r.schedule_duration_ms !== undefined && r.model_run_duration_ms !== undefined) this.scatter.add([r.schedule_duration_ms, r.model_run_duration_ms]);
+    if (step !== undefined) this.slowest.add(step, where);
+    if (r.schedule_duration_ms !== undefined) this.jumps.add(r.schedule_duration_ms, where);
+    if (r.num_waiting_reqs !== undefined) this.waitingRuns.add(r.num_waiting_reqs, where);
+  }
+
+  finish(): Analysis {
+    this.waitingRuns.finish();
+    this.waitingRuns.trim();
+    const stat = (q: QuantileSummary): Stat | null => {
+      if (!q.count) return null;
+      const [p50, p95, p99] = q.quantiles([0.5, 0.95, 0.99]) as number[];
+      return { count: q.count, mean: q.mean!, min: q.min, p50: p50!, p95: p95!, p99: p99!, max: q.max };
+    };
+    const s = this.s;
+    const step = stat(s.step);
+    const threshold = step ? step.p99 * (1 + this.o.slowMargin) : null;
+    const exact = Object.values(s).every((q) => q.isExact);
+    const span = this.firstTs <= this.lastTs ? { first: this.firstTs, last: this.lastTs, seconds: this.lastTs - this.firstTs } : null;
+    const prefillTotal = s.prefill.sum;
+    const decodeTotal = s.decode.sum;
+    return {
+      files: this.files,
+      batches: this.batches,
+      dummy_batches: this.dummies,
+      malformed: { count: this.malformedCount, shown: this.malformedShown },
+      dp_ranks: [...this.ranks].sort((a, b) => a[0] - b[0]).map(([dp_rank, v]) => ({ dp_rank, ...v })),
+      span,
+      quantiles: { method: exact ? 'exact' : 'log-histogram', relative_error: exact ? 0 : RELATIVE_ERROR },
+      timing_ms: { schedule: stat(s.schedule), model_run: stat(s.modelRun), step },
+      scheduling_overhead_share: this.overheadStep > 0 ? this.overheadSched / this.overheadStep : null,
+      requests: {
+        prefill_total: prefillTotal,
+        decode_total: decodeTotal,
+        prefill_share: prefillTotal + decodeTotal > 0 ? prefillTotal / (prefillTotal + decodeTotal) : null,
+        prefill_per_batch: stat(s.prefill),
+        decode_per_batch: stat(s.decode),
+        batches_with_prefill: this.batchesWithPrefill,
+      },
+      tokens: {
+        total: s.tokens.sum,
+        per_batch: stat(s.tokens),
+        per_step_second: s.tokens.count && s.step.sum > 0 ? (s.tokens.sum / s.step.sum) * 1000 : null,
+        per_wall_second: s.tokens.count && span && span.seconds > 0 ? s.tokens.sum / span.seconds : null,
+      },
+      chunks: { prefill: stat(s.prefillChunk), decode: stat(s.decodeChunk), prefill_tokens_per_batch: stat(s.prefillTokens) },
+      queue: { waiting: stat(s.waiting), running: stat(s.running) },
+      kv_cache: { usage: stat(s.kv), batches_at_or_above_90pct: this.kvHigh },
+      anomalies: {
+        slow_steps: {
+          threshold_ms: threshold,
+          margin: this.o.slowMargin,
+          count: threshold === null ? 0 : s.step.countAbove(threshold),
+          slowest: threshold === null ? [] : this.slowest.items.filter((i) => i.value > threshold),
+        },
+        schedule_jumps: { factor: this.o.jumpFactor, count: this.jumps.count, events: this.jumps.events },
+        sustained_waiting: {
+          min_seconds: this.o.sustainedSeconds, min_batches: this.o.sustainedBatches, count: this.waitingRuns.count, episodes: this.waitingRuns.episodes,
+        },
+      },
+    };
+  }
+
+  charts(bins = 40): ChartData {
+    const t = this.trend;
+    return {
+      binWidth: t.binWidth,
+      trend: {
+        schedule: t.means('schedule'), modelRun: t.means('modelRun'), step: t.means('step'), tokens: t.means('tokens'),
+        prefillReqs: t.means('prefillReqs'), decodeReqs: t.means('decodeReqs'), waiting: t.means('waiting'), running: t.means('running'), kv: t.means('kv'),
+      },
+      prefillCounts: dense(this.prefillCounts.counts),
+      decodeCounts: dense(this.decodeCounts.counts),
+      scheduleHistogram: this.s.schedule.histogram(bins),
+      modelRunHistogram: this.s.modelRun.histogram(bins),
+      stepHistogram: this.s.step.histogram(bins),
+      scatter: this.scatter.items,
+    };
+  }
+}
+
+function dense(xs: number[]): number[] {
+  return Array.from({ length: xs.length }, (_, i) => xs[i] ?? 0);
+}

@@ -1,0 +1,131 @@
+/**
+ * Streaming summary of one measure: count, sum, min, max, and quantiles in bounded memory.
+ *
+ * Up to `exactLimit` values are kept and quantiles are exact (linear interpolation between closest
+ * ranks, as pandas computes them), so small profiles give the numbers an operator would get by hand.
+ * Beyond that only a log-bucketed histogram remains (the DDSketch idea: bucket i holds values in
+ * (γ^(i-1), γ^i], γ = (1+α)/(1-α)), whose quantiles are within a relative error α = 0.5% of a true
+ * sample value. Its size depends on the value range, not the count: about 2,100 buckets cover 1 µs
+ * to 1,000 s, so a million or a billion steps cost the same memory, and two summaries merge by adding
+ * bucket counts.
+ */
+export const RELATIVE_ERROR = 0.005;
+const GAMMA = (1 + RELATIVE_ERROR) / (1 - RELATIVE_ERROR);
+const LN_GAMMA = Math.log(GAMMA);
+/** Values at or below this are counted as zero (a 0 ms step, an empty queue). */
+const ZERO = 1e-9;
+
+export const DEFAULT_EXACT_LIMIT = 100_000;
+
+export interface HistogramBin {
+  from: number;
+  to: number;
+  count: number;
+}
+
+export class QuantileSummary {
+  count = 0;
+  sum = 0;
+  min = Infinity;
+  max = -Infinity;
+  private zeros = 0;
+  private readonly buckets = new Map<number, number>();
+  private exact: number[] | undefined = [];
+
+  constructor(private readonly exactLimit = DEFAULT_EXACT_LIMIT) {}
+
+  add(x: number): void {
+    this.count += 1;
+    this.sum += x;
+    if (x < this.min) this.min = x;
+    if (x > this.max) this.max = x;
+    if (x <= ZERO) this.zeros += 1;
+    else {
+      const i = Math.ceil(Math.log(x) / LN_GAMMA);
+      this.buckets.set(i, (this.buckets.get(i) ?? 0) + 1);
+    }
+    if (this.exact) {
+      if (this.exact.length < this.exactLimit) this.exact.push(x);
+      else this.exact = undefined;
+    }
+  }
+
+  get isExact(): boolean {
+    return this.exact !== undefined;
+  }
+
+  get mean(): number | undefined {
+    return this.count ? this.sum / this.count : undefined;
+  }
+
+  /** Several quantiles at once (q in 0..1); undefined when empty. */
+  quantiles(qs: number[]): (number | undefined)[] {
+    if (!this.count) return qs.map(() => undefined);
+    if (this.exact) {
+      const sorted = Float64Array.from(this.exact).sort();
+      return qs.map((q) => interpolate(sorted, q));
+    }
+    const keys = [...this.buckets.keys()].sort((a, b) => a - b);
+    return qs.map((q) => {
+      const rank = q * (this.count - 1);
+      let seen = this.zeros;
+      if (seen > rank) return Math.max(this.min, 0);
+      for (const k of keys) {
+        seen += this.buckets.get(k)!;
+        if (seen > rank) return clamp(bucketValue(k), this.min, this.max);
+      }
+      return this.max;
+    });
+  }
+
+  quantile(q: number): number | undefined {
+    return this.quantiles([q])[0];
+  }
+
+  /** How many values exceed t (exact while values are kept, else to the bucket's resolution). */
+  countAbove(t: number): number {
+    if (this.exact) return this.exact.reduce((n, x) => (x > t ? n + 1 : n), 0);
+    let n = 0;
+    for (const [k, c] of this.buckets) if (bucketValue(k) > t) n += c;
+    return n;
+  }
+
+  /** Equal-width bins from min to max, for a histogram chart. */
+  histogram(binCount: number): HistogramBin[] {
+    if (!this.count) return [];
+    const lo = this.min;
+    const hi = this.max;
+    const width = hi > lo ? (hi - lo) / binCount : 1;
+    const bins: HistogramBin[] = Array.from({ length: hi > lo ? binCount : 1 }, (_, i) => ({ from: lo + i * width, to: lo + (i + 1) * width, count: 0 }));
+    const put = (x: number, c: number): void => {
+      const i = Math.min(bins.length - 1, Math.max(0, Math.floor((x - lo) / width)));
+      bins[i]!.count += c;
+    };
+    if (this.exact) for (const x of this.exact) put(x, 1);
+    else {
+      if (this.zeros) put(0, this.zeros);
+      for (const [k, c] of this.buckets) put(clamp(bucketValue(k), lo, hi), c);
+    }
+    return bins;
+  }
+
+  /** Memory held, in stored numbers (for the benchmark and the report's method line). */
+  get footprint(): number {
+    return (this.exact?.length ?? 0) + this.buckets.size * 2;
+  }
+}
+
+function bucketValue(i: number): number {
+  return (2 * GAMMA ** i) / (GAMMA + 1);
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
+
+function interpolate(sorted: Float64Array, q: number): number {
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
