@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ENGINE_FAMILIES, FAMILY_SIGNALS, explainMissing, findMetric, familyById, sourceMetrics, wireNames, RENAMES } from '../../src/engines/index.js';
+
+describe('engine catalog', () => {
+  it('has unique family ids and unique metric names within each family', () => {
+    const ids = ENGINE_FAMILIES.map((f) => f.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const f of ENGINE_FAMILIES) {
+      const names = f.metrics.map((m) => m.name);
+      const dup = names.filter((n, i) => names.indexOf(n) !== i);
+      expect(dup, `${f.id} duplicates`).toEqual([]);
+    }
+  });
+
+  it('names follow the wire conventions: counters end in _total, histograms never carry a sample suffix', () => {
+    for (const f of ENGINE_FAMILIES) {
+      for (const m of f.metrics) {
+        expect(m.source.length, `${m.name} source`).toBeGreaterThan(3);
+        if (m.type === 'counter' && f.producer !== 'dcgm') expect(m.name, `${f.id}`).toMatch(/_total$/);
+        if (m.type === 'histogram') expect(m.name).not.toMatch(/_(bucket|sum|count)$/);
+        if (m.buckets) expect([...m.buckets].sort((a, b) => a - b)).toEqual([...m.buckets]);
+        expect(m.labels).not.toContain('le');
+      }
+    }
+  });
+
+  it('every signal a family provides reads metrics that family really has', () => {
+    for (const [id, signals] of Object.entries(FAMILY_SIGNALS)) {
+      const family = familyById(id as never);
+      for (const [signal, src] of Object.entries(signals)) {
+        for (const metric of sourceMetrics(src!)) {
+          if (metric.startsWith('process_')) continue; // prometheus_client process collector, not engine catalog
+          expect(family.metrics.some((m) => m.name === metric), `${id}.${signal} → ${metric}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('V1 families emit _created series; V0 and SGLang do not', () => {
+    const itl = familyById('vllm-v1').metrics.find((m) => m.name === 'vllm:inter_token_latency_seconds')!;
+    expect(wireNames(itl, true)).toEqual([
+      'vllm:inter_token_latency_seconds_bucket',
+      'vllm:inter_token_latency_seconds_sum',
+      'vllm:inter_token_latency_seconds_count',
+      'vllm:inter_token_latency_seconds_created',
+    ]);
+    const success = familyById('vllm-v1').metrics.find((m) => m.name === 'vllm:request_success_total')!;
+    expect(wireNames(success, true)).toEqual(['vllm:request_success_total', 'vllm:request_success_created']);
+    expect(familyById('vllm-v0').exposition.createdSeries).toBe(false);
+    expect(familyById('sglang').exposition.createdSeries).toBe(false);
+  });
+
+  it('finds metrics by sample name across families', () => {
+    const hits = findMetric('vllm:time_per_output_token_seconds_bucket').map((h) => h.family.id);
+    expect(hits).toEqual(['vllm-v0', 'vllm-v1-legacy', 'vllm-v1']);
+    expect(findMetric('vllm:iteration_tokens_total_bucket').map((h) => h.metric.type)).toEqual(['histogram', 'histogram', 'histogram']);
+    expect(findMetric('vllm:prefix_cache_hits_created').map((h) => h.family.id)).toEqual(['vllm-v1-legacy', 'vllm-v1']);
+    expect(findMetric('nope')).toEqual([]);
+  });
+
+  it('explains missing series: renames, flags, exporter fields', () => {
+    expect(explainMissing('vllm:gpu_cache_usage_perc', ['vllm-v1']).reason).toBe('version-rename');
+    expect(explainMissing('vllm:gpu_cache_usage_perc').message).toContain('vllm:kv_cache_usage_perc');
+    expect(explainMissing('vllm:inter_token_latency_seconds', ['vllm-v0']).message).toContain('newer name');
+    expect(explainMissing('vllm:spec_decode_num_draft_tokens_total', ['vllm-v1'])).toMatchObject({ reason: 'flag-not-enabled' });
+    expect(explainMissing('DCGM_FI_PROF_SM_ACTIVE', ['nvidia-smi']).reason).toBe('exporter-lacks-field');
+    for (const r of RENAMES) expect(findMetric(r.from).length + (r.from.startsWith('sglang:') ? 1 : 0), r.from).toBeGreaterThan(0);
+  });
+});
