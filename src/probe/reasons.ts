@@ -84,6 +84,9 @@ export function explainMissing(metric: string, ctx: ReasonContext): MissingReaso
     if (jobTargets.length === 0) return reason('no-target', `no ${p.producer} target is configured in this Prometheus`);
     if (up.length === 0) {
       const t = jobTargets[0]!;
+      // SGLang registers /metrics only with --enable-metrics; without it the route is a 404.
+      if (p.producer === 'sglang' && /\b404\b/.test(t.lastError))
+        return reason('flag-not-enabled', `SGLang target ${t.labels.instance ?? t.scrapeUrl} answers 404 on /metrics: start the server with --enable-metrics`);
       return reason('target-down', `${p.producer} target ${t.labels.instance ?? t.scrapeUrl} is down: ${t.lastError || 'not scraped yet'}`);
     }
     const anyOfProducer = [...ctx.present].some((n) => p.test.test(n));

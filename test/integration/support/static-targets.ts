@@ -1,0 +1,30 @@
+/**
+ * Loopback HTTP servers serving fixed /metrics bodies (real captures read in place), each body
+ * replaceable at run time, or a status code instead (404 for an SGLang without --enable-metrics).
+ */
+import { type Server, createServer } from 'node:http';
+
+export interface StaticTarget {
+  address: string;
+  set: (body: string, status?: number) => void;
+  close: () => Promise<void>;
+}
+
+export async function serveMetrics(body: string, status = 200): Promise<StaticTarget> {
+  let current = { body, status };
+  const server: Server = createServer((req, res) => {
+    if (req.url?.split('?')[0] !== '/metrics') {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(current.status, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(current.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    address: `127.0.0.1:${port}`,
+    set: (b, s = 200) => (current = { body: b, status: s }),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
