@@ -31,6 +31,9 @@ export class QuantileSummary {
   private zeros = 0;
   private readonly buckets = new Map<number, number>();
   private exact: number[] | undefined = [];
+  // Runs of one value are common (decode chunks are all 1): skip the logarithm for a repeat.
+  private lastValue = NaN;
+  private lastIndex = 0;
 
   constructor(private readonly exactLimit = DEFAULT_EXACT_LIMIT) {}
 
@@ -41,8 +44,11 @@ export class QuantileSummary {
     if (x > this.max) this.max = x;
     if (x <= ZERO) this.zeros += 1;
     else {
-      const i = Math.ceil(Math.log(x) / LN_GAMMA);
-      this.buckets.set(i, (this.buckets.get(i) ?? 0) + 1);
+      if (x !== this.lastValue) {
+        this.lastValue = x;
+        this.lastIndex = Math.ceil(Math.log(x) / LN_GAMMA);
+      }
+      this.buckets.set(this.lastIndex, (this.buckets.get(this.lastIndex) ?? 0) + 1);
     }
     if (this.exact) {
       if (this.exact.length < this.exactLimit) this.exact.push(x);
