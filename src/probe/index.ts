@@ -3,7 +3,6 @@
  * variables substituted, and says for each panel whether it shows data, waits for traffic, or
  * misses series, naming the engine metric that is missing and the likely reason.
  */
-import type { EngineFamily } from '../engines/types.js';
 import { type PanelStatus, type QueryOutcome, countValues, panelStatus, queryStatus, type ValueCounts } from './classify.js';
 import { type DashboardPanel, dashboardPanels, templateVariables } from './dashboard-panels.js';
 import { type QueryWindow, type VariableValue, substitute } from './grafana-vars.js';
@@ -18,8 +17,6 @@ export type { MissingReason, MissingReasonKind } from './reasons.js';
 export interface ProbeOptions {
   prometheusUrl: string;
   dashboards: Record<string, unknown>[];
-  /** Catalog families used to explain missing metrics (version ranges, optional groups). */
-  families?: EngineFamily[];
   /** Recording rules to walk; by default those Prometheus has loaded (/api/v1/rules). */
   rules?: RecordingRule[];
   /** Dashboard range, seconds (default 300). */
@@ -104,7 +101,6 @@ interface Context {
   rules: RecordingRule[];
   present: Set<string>;
   targets: TargetInfo[];
-  families: EngineFamily[];
 }
 
 function explainPanel(panel: PanelReport, exprs: string[], ctx: Context): void {
@@ -113,7 +109,7 @@ function explainPanel(panel: PanelReport, exprs: string[], ctx: Context): void {
   panel.needs = { recorded: recordedSeries(needs), raw: raw.map((metric) => ({ metric, present: ctx.present.has(metric) })) };
   const absent = raw.filter((m) => !ctx.present.has(m));
   panel.missing = absent
-    .map((m) => explainMissing(m, { present: ctx.present, targets: ctx.targets, families: ctx.families }))
+    .map((m) => explainMissing(m, { present: ctx.present, targets: ctx.targets }))
     .sort((a, b) => REASON_ORDER.indexOf(a.kind) - REASON_ORDER.indexOf(b.kind));
   const canBeFed = needs.length > 0 && needs.some((n) => feedable(n, ctx.present));
   if (panel.status === 'missing-series' && canBeFed) {
@@ -191,7 +187,7 @@ export async function probeDashboards(opts: ProbeOptions): Promise<ProbeReport> 
       client.metricNames().then((n) => new Set(n)),
       client.targets(),
     ]);
-    const ctx: Context = { rules, present, targets, families: opts.families ?? [] };
+    const ctx: Context = { rules, present, targets };
     for (const p of unexplained) explainPanel(p, work[panels.indexOf(p)]!.exprs, ctx);
   }
 

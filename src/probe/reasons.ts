@@ -3,7 +3,8 @@
  * targets are up, and the engine catalog (which family and version range a name belongs to, and
  * which optional group switches it on).
  */
-import type { EngineFamily, OptionalGroup, Producer } from '../engines/types.js';
+import { type MissingReason as CatalogReason, ENGINE_FAMILIES, explainMissing as catalogExplain, findMetric } from '../engines/catalog.js';
+import type { FamilyId, Producer } from '../engines/types.js';
 import type { TargetInfo } from './prom-client.js';
 
 export type MissingReasonKind =
@@ -25,7 +26,6 @@ export interface ReasonContext {
   /** Metric names present in Prometheus. */
   present: ReadonlySet<string>;
   targets: TargetInfo[];
-  families: EngineFamily[];
 }
 
 /** How each producer's metrics are named, and which scrape job carries them in a generated stack. */
@@ -37,84 +37,57 @@ const PRODUCERS: { producer: Producer; test: RegExp; jobs: RegExp }[] = [
   { producer: 'amd', test: /^(gpu_|pcie_|xgmi_)/, jobs: /^gpu-amd$/ },
 ];
 
-/** What the operator switches on to get an optional group. */
-export const OPTIONAL_GROUP_HINT: Record<OptionalGroup, string> = {
-  spec_decode: 'speculative decoding is off (vLLM --speculative-config, SGLang --speculative-algorithm)',
-  lora: 'LoRA serving is off (vLLM --enable-lora)',
-  prefix_cache: 'prefix caching is off (vLLM --enable-prefix-caching; SGLang radix cache disabled)',
-  kv_connector: 'no KV connector is configured (vLLM --kv-transfer-config)',
-  multimodal: 'the model serves no multimodal inputs',
-  kv_cache_metrics: 'KV block residency metrics are off (vLLM --kv-cache-metrics)',
-  mfu: 'MFU metrics are off (vLLM --enable-mfu-metrics)',
-  fault_tolerance: 'fault tolerance is off (vLLM --enable-fault-tolerance)',
-  pd_disaggregation: 'prefill/decode disaggregation is not in use',
-  grammar: 'no grammar-constrained requests or grammar metrics are off',
-  profiling:
-    'profiling (DCP) fields need a datacenter GPU (not GeForce/MIG for all fields) and, for dcgm-exporter, the counters CSV listing DCGM_FI_PROF_*',
-  nvml_backend: 'the exporter is not using its NVML backend',
-  mig: 'no MIG instances are configured',
-};
-
 function producerOf(metric: string): (typeof PRODUCERS)[number] | undefined {
   return PRODUCERS.find((p) => p.test.test(metric));
 }
 
-/** Catalog families that list `metric` (histogram/counter sample suffixes stripped). */
-export function familiesOf(metric: string, families: EngineFamily[]): EngineFamily[] {
-  const base = metric.replace(/_(bucket|sum|count|created)$/, '');
-  return families.filter((f) => f.metrics.some((m) => m.name === metric || m.name === base));
-}
-
 /** Families whose metrics make up most of what is present for a producer: what the target runs. */
-function presentFamilies(producer: Producer, present: ReadonlySet<string>, families: EngineFamily[]): EngineFamily[] {
-  const scored = families
-    .filter((f) => f.producer === producer)
+export function presentFamilies(producer: Producer, present: ReadonlySet<string>): FamilyId[] {
+  const scored = ENGINE_FAMILIES.filter((f) => f.producer === producer)
     .map((f) => ({ f, hits: f.metrics.filter((m) => present.has(m.name) || present.has(`${m.name}_bucket`) || present.has(`${m.name}_count`)).length }))
     .filter((x) => x.hits > 0);
   const best = Math.max(0, ...scored.map((x) => x.hits));
-  return scored.filter((x) => x.hits === best).map((x) => x.f);
+  return scored.filter((x) => x.hits === best).map((x) => x.f.id);
 }
+
+const CATALOG_KIND: Record<CatalogReason['reason'], MissingReasonKind> = {
+  'version-rename': 'version-rename',
+  'flag-not-enabled': 'flag-not-enabled',
+  'exporter-lacks-field': 'exporter-lacks-field',
+  'unknown-metric': 'not-exposed',
+};
 
 export function explainMissing(metric: string, ctx: ReasonContext): MissingReason {
   const p = producerOf(metric);
   const reason = (kind: MissingReasonKind, detail: string): MissingReason => ({ metric, kind, detail });
-  if (p) {
-    const jobTargets = ctx.targets.filter((t) => p.jobs.test(t.labels.job ?? t.scrapePool));
-    const up = jobTargets.filter((t) => t.health === 'up');
-    if (jobTargets.length === 0) return reason('no-target', `no ${p.producer} target is configured in this Prometheus`);
-    if (up.length === 0) {
-      const t = jobTargets[0]!;
-      // SGLang registers /metrics only with --enable-metrics; without it the route is a 404.
-      if (p.producer === 'sglang' && /\b404\b/.test(t.lastError))
-        return reason('flag-not-enabled', `SGLang target ${t.labels.instance ?? t.scrapeUrl} answers 404 on /metrics: start the server with --enable-metrics`);
-      return reason('target-down', `${p.producer} target ${t.labels.instance ?? t.scrapeUrl} is down: ${t.lastError || 'not scraped yet'}`);
-    }
-    const anyOfProducer = [...ctx.present].some((n) => p.test.test(n));
-    if (p.producer === 'sglang') {
-      const colon = [...ctx.present].some((n) => n.startsWith('sglang:'));
-      const underscore = [...ctx.present].some((n) => n.startsWith('sglang_'));
-      if (metric.startsWith('sglang:') && !colon && underscore)
-        return reason('names-rewritten', `SGLang names arrive rewritten as sglang_* (a router or agent replaced ':' with '_'); expected ${metric}`);
-      if (!anyOfProducer)
-        return reason('flag-not-enabled', 'the SGLang target answers but exposes no sglang metrics: start the server with --enable-metrics');
-    }
-    if (p.producer === 'vllm' && !anyOfProducer)
-      return reason('flag-not-enabled', 'the vLLM target exposes no vllm:* metrics: remove --disable-log-stats (and check /metrics is the API server port)');
-    const own = familiesOf(metric, ctx.families);
-    const optional = own.flatMap((f) => f.metrics.filter((m) => m.name === metric || m.name === metric.replace(/_(bucket|sum|count)$/, ''))).find((m) => m.optional);
-    if (optional?.optional) {
-      const group = optional.optional;
-      return reason(group === 'profiling' ? 'exporter-lacks-field' : 'flag-not-enabled', `${metric}: ${OPTIONAL_GROUP_HINT[group]}`);
-    }
-    const running = presentFamilies(p.producer, ctx.present, ctx.families);
-    if (own.length > 0 && running.length > 0 && !own.some((f) => running.includes(f))) {
-      const from = own.map((f) => `${f.title} (${f.versionText})`).join(', ');
-      const now = running.map((f) => `${f.title} (${f.versionText})`).join(', ');
-      return reason('version-rename', `${metric} belongs to ${from}; the scraped target exposes ${now} names`);
-    }
-    if (p.producer === 'dcgm' || p.producer === 'nvidia-smi' || p.producer === 'amd')
-      return reason('exporter-lacks-field', `the ${p.producer} exporter is up but does not report ${metric} (field not collected or not supported by this GPU)`);
-    return reason('not-exposed', `the ${p.producer} target is up but does not expose ${metric}`);
+  if (!p) return reason('not-exposed', `no scraped target exposes ${metric}`);
+  // First what the scrape itself says: nothing configured, target down, metrics switched off.
+  const jobTargets = ctx.targets.filter((t) => p.jobs.test(t.labels.job ?? t.scrapePool));
+  const up = jobTargets.filter((t) => t.health === 'up');
+  if (jobTargets.length === 0) return reason('no-target', `no ${p.producer} target is configured in this Prometheus`);
+  if (up.length === 0) {
+    const t = jobTargets[0]!;
+    // SGLang registers /metrics only with --enable-metrics; without it the route is a 404.
+    if (p.producer === 'sglang' && /\b404\b/.test(t.lastError))
+      return reason('flag-not-enabled', `SGLang target ${t.labels.instance ?? t.scrapeUrl} answers 404 on /metrics: start the server with --enable-metrics`);
+    return reason('target-down', `${p.producer} target ${t.labels.instance ?? t.scrapeUrl} is down: ${t.lastError || 'not scraped yet'}`);
   }
-  return reason('not-exposed', `no scraped target exposes ${metric}`);
+  const names = [...ctx.present];
+  if (p.producer === 'sglang') {
+    const colon = names.some((n) => n.startsWith('sglang:'));
+    const underscore = names.some((n) => n.startsWith('sglang_'));
+    if (metric.startsWith('sglang:') && !colon && underscore)
+      return reason('names-rewritten', `SGLang names arrive rewritten as sglang_* (a router or agent replaced ':' with '_'); expected ${metric}`);
+    if (!colon && !underscore) return reason('flag-not-enabled', 'the SGLang target answers but exposes no sglang metrics: start the server with --enable-metrics');
+  }
+  if (p.producer === 'vllm' && !names.some((n) => n.startsWith('vllm:')))
+    return reason('flag-not-enabled', 'the vLLM target exposes no vllm:* metrics: remove --disable-log-stats (and check that /metrics is the API server port)');
+  // Then what the catalog knows: renames between versions, optional groups, exporter fields.
+  const c = catalogExplain(metric, presentFamilies(p.producer, ctx.present));
+  if (c.reason === 'unknown-metric' && (p.producer === 'dcgm' || p.producer === 'nvidia-smi' || p.producer === 'amd'))
+    return reason('exporter-lacks-field', `the ${p.producer} exporter is up but does not report ${metric} (field not collected or not supported by this GPU)`);
+  // Profiling fields are not a flag on the engine: the GPU or the exporter's field list lacks them.
+  const profiling = findMetric(metric).some((m) => m.metric.optional === 'profiling');
+  if (c.reason === 'flag-not-enabled' && profiling) return reason('exporter-lacks-field', c.message);
+  return reason(CATALOG_KIND[c.reason], c.message);
 }
