@@ -7,6 +7,7 @@ import type { BuildContext } from '../spec/build.js';
 import type { Engine, GpuKind, Platform } from '../spec/types.js';
 import { parseTargetUrl } from '../spec/build.js';
 import { DEFAULT_METRICS_PATH } from '../spec/defaults.js';
+import { detect } from '../engines/detect.js';
 
 export function thisPlatform(): Platform {
   if (process.platform === 'win32') return 'windows';
@@ -43,9 +44,8 @@ export async function detectGpu(platform: Platform): Promise<{ kind: GpuKind; re
 
 /** Enough of detection to resolve `engine: auto`; the `detect` command does the full job. */
 export function engineFromMetricsText(text: string): Engine | undefined {
-  if (/^vllm:/m.test(text) || /^# (HELP|TYPE) vllm:/m.test(text)) return 'vllm';
-  if (/^sglang[:_]/m.test(text) || /^# (HELP|TYPE) sglang[:_]/m.test(text)) return 'sglang';
-  return undefined;
+  const report = detect(text);
+  return report.kind === 'engine' && (report.producer === 'vllm' || report.producer === 'sglang') ? report.producer : undefined;
 }
 
 export async function detectEngine(url: string): Promise<Engine> {

@@ -58,6 +58,8 @@ export const COMMANDS: CommandDef[] = [
   { name: 'up', args: '[dir]', help: 'Start the stack (Docker Compose) and wait until every service is healthy', load: () => import('../commands/up.js') },
   { name: 'down', args: '[dir]', help: 'Stop the stack (--volumes also removes its data)', load: () => import('../commands/down.js') },
   { name: 'status', args: '[dir]', help: 'State and health of each service of the stack', load: () => import('../commands/status.js') },
+  { name: 'validate', args: '[dir]', help: 'Check the stack: configs (promtool, amtool, compose), targets, rules, Alertmanager, Grafana, every panel', load: () => import('../commands/validate.js') },
+  { name: 'detect', args: '<url-or-file>', help: 'Which engine or GPU exporter serves a /metrics, its version family, models, ranks and problems', load: () => import('../commands/detect.js') },
   { name: 'analyze', args: '<file>...', help: 'Statistics, anomalies and charts from scheduler profiles (JSONL) or vLLM iteration logs', load: () => import('../commands/analyze.js') },
 ];
 
