@@ -1,0 +1,36 @@
+/** Argument parsing shared by the stack commands (up, down, status, validate, demo). */
+import { parseArgs } from 'node:util';
+import { usageError } from '../errors.js';
+
+type Opt = { type: 'string' | 'boolean'; multiple?: boolean; short?: string };
+
+export function parseCommandArgs<T extends Record<string, Opt>>(
+  command: string,
+  argv: string[],
+  options: T,
+  maxPositionals = 1,
+): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: options as never, allowPositionals: true, strict: true });
+    if (positionals.length > maxPositionals) throw usageError(command, `expected at most ${maxPositionals} argument(s), got ${positionals.join(' ')}`, `see create-vllm-monitor ${command} --help`);
+    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
+  } catch (err) {
+    if ((err as { exitCode?: number }).exitCode !== undefined) throw err;
+    const msg = (err as Error).message.split('\n')[0]!;
+    throw usageError(command, msg.replace(/\. To specify.*$/, ''), `see create-vllm-monitor ${command} --help`);
+  }
+}
+
+export function seconds(flag: string, v: string | boolean | string[] | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw usageError(`--${flag}`, `${JSON.stringify(v)} is not a positive number of seconds`, `write it like --${flag} 120`);
+  return n;
+}
+
+/** Progress goes to stderr so that --json output on stdout stays machine-readable. */
+export function progressPrinter(err: (line: string) => void, quiet = false): (line: string) => void {
+  return (line) => {
+    if (!quiet) err(`  … ${line}`);
+  };
+}

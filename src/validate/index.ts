@@ -1,0 +1,82 @@
+/**
+ * validate: static checks of a stack directory, then live checks of the running stack (or of the
+ * URLs given). Exit status 0 only when no check failed.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { ComposeCli } from '../stack/compose-cli.js';
+import { COMPOSE_FILE, loadStackDir, type StackDir, stackUrls } from '../stack/stack-dir.js';
+import type { AmConfig } from './alert-test.js';
+import { durationSeconds } from './alert-test.js';
+import { liveChecks } from './live.js';
+import { provisionedDatasourceUids, readDashboards, staticChecks } from './static.js';
+import { type Check, reportOk, type ValidateReport } from './types.js';
+
+export interface ValidateOptions {
+  dir?: string;
+  prometheusUrl?: string;
+  alertmanagerUrl?: string;
+  grafanaUrl?: string;
+  fireTestAlert?: boolean;
+  staticOnly?: boolean;
+  liveOnly?: boolean;
+  strictPanels?: boolean;
+  waitMs?: number;
+  compose?: ComposeCli;
+  env: NodeJS.ProcessEnv;
+  onProgress?: (line: string) => void;
+}
+
+function readYaml<T>(path: string): T | undefined {
+  try {
+    return parseYaml(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function validate(opts: ValidateOptions): Promise<ValidateReport> {
+  const checks: Check[] = [];
+  const stack: StackDir | undefined = opts.dir && existsSync(join(opts.dir, COMPOSE_FILE)) ? loadStackDir(opts.dir) : undefined;
+
+  if (stack && !opts.liveOnly) {
+    opts.onProgress?.('static checks: compose, promtool, amtool, dashboards');
+    checks.push(...(await staticChecks(stack, { ...(opts.compose ? { compose: opts.compose } : {}), env: opts.env })));
+  }
+  if (opts.staticOnly) return { ok: reportOk(checks), checks };
+
+  const urls = stack ? stackUrls(stack) : {};
+  const grafanaInStack = stack ? Boolean(stack.services.grafana) : false;
+  const grafanaUrl = opts.grafanaUrl ?? (grafanaInStack ? urls.grafana : undefined);
+  if (stack && !grafanaInStack && !opts.grafanaUrl) {
+    checks.push({ group: 'live', name: 'grafana', status: 'skip', detail: 'Grafana is not part of this stack (generated with --no-grafana); its dashboards were probed against Prometheus instead' });
+  }
+  const dashboards = stack ? readDashboards(stack.dir).dashboards.map((d) => d.json) : [];
+  const prometheusYml = stack ? readYaml<{ global?: { scrape_interval?: string } }>(join(stack.dir, 'prometheus', 'prometheus.yml')) : undefined;
+  const scrape = prometheusYml?.global?.scrape_interval;
+  const password = stack?.env.GRAFANA_ADMIN_PASSWORD ?? opts.env.GRAFANA_ADMIN_PASSWORD;
+  const datasourceUid = stack ? provisionedDatasourceUids(stack.dir)[0] : undefined;
+  const alertmanagerConfig = stack ? readYaml<AmConfig>(join(stack.dir, 'alertmanager', 'alertmanager.yml')) : undefined;
+
+  const prometheusUrl = opts.prometheusUrl ?? urls.prometheus;
+  const alertmanagerUrl = opts.alertmanagerUrl ?? urls.alertmanager;
+  const live = await liveChecks({
+    ...(prometheusUrl ? { prometheusUrl } : {}),
+    ...(alertmanagerUrl ? { alertmanagerUrl } : {}),
+    ...(grafanaUrl ? { grafanaUrl } : {}),
+    ...(password ? { grafanaCredentials: { user: opts.env.GRAFANA_ADMIN_USER ?? 'admin', password } } : {}),
+    dashboards,
+    ...(datasourceUid ? { datasourceUid } : {}),
+    ...(scrape ? { scrapeIntervalSeconds: durationSeconds(scrape) } : {}),
+    waitMs: opts.waitMs ?? 120_000,
+    strictPanels: opts.strictPanels ?? false,
+    fireTestAlert: opts.fireTestAlert ?? false,
+    ...(alertmanagerConfig ? { alertmanagerConfig } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  checks.push(...live.checks);
+  const report: ValidateReport = { ok: reportOk(checks), checks };
+  if (live.probe) report.panels = live.probe.panels.map((p) => ({ dashboard: p.dashboard, title: p.title, status: p.status, ...(p.explanation ? { explanation: p.explanation } : {}) }));
+  return report;
+}

@@ -1,0 +1,221 @@
+/**
+ * Live checks against a running stack: Prometheus ready, every target up (else its last error and
+ * a likely fix), rules loaded and healthy, Alertmanager discovered and ready, Grafana healthy with
+ * its datasource and dashboards, the panel probe, and optionally a test alert's delivery.
+ */
+import { GrafanaClient } from '../grafana-client/index.js';
+import { probeDashboards, type ProbeReport } from '../probe/index.js';
+import { type AmConfig, fireTestAlert } from './alert-test.js';
+import { diagnoseScrape } from './scrape-diagnosis.js';
+import type { Check } from './types.js';
+
+export interface LiveOptions {
+  prometheusUrl?: string;
+  alertmanagerUrl?: string;
+  grafanaUrl?: string;
+  grafanaCredentials?: { user: string; password: string };
+  /** Dashboards whose panels the probe runs, and which Grafana must have. */
+  dashboards: Record<string, unknown>[];
+  datasourceUid?: string;
+  scrapeIntervalSeconds?: number;
+  /** How long to wait for readiness, first scrapes and first rule evaluations. */
+  waitMs: number;
+  /** Panels without data fail (instead of warn) when waiting for traffic or missing optional series. */
+  strictPanels?: boolean;
+  fireTestAlert?: boolean;
+  alertmanagerConfig?: AmConfig;
+  onProgress?: (line: string) => void;
+}
+
+interface PromTarget {
+  labels: Record<string, string>;
+  scrapePool: string;
+  scrapeUrl: string;
+  health: 'up' | 'down' | 'unknown';
+  lastError: string;
+  lastScrape: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const body = (await res.json()) as { status?: string; data?: T; error?: string };
+  if (!res.ok || body.status !== 'success') throw new Error(body.error ?? `HTTP ${res.status}`);
+  return body.data as T;
+}
+
+async function ready(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(3000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls until `done` returns a value or the deadline passes; returns the last value seen. */
+async function poll<T>(deadline: number, fetchOnce: () => Promise<T>, done: (v: T) => boolean, progress?: (v: T) => string | undefined, onProgress?: (l: string) => void): Promise<T> {
+  let last = '';
+  for (;;) {
+    const v = await fetchOnce();
+    if (done(v) || Date.now() >= deadline) return v;
+    const line = progress?.(v);
+    if (line && line !== last) onProgress?.(line);
+    last = line ?? last;
+    await sleep(1000);
+  }
+}
+
+const NEVER = '0001-01-01T00:00:00Z';
+
+export function targetChecks(targets: PromTarget[]): Check[] {
+  return targets
+    .slice()
+    .sort((a, b) => `${a.scrapePool}/${a.labels.instance}`.localeCompare(`${b.scrapePool}/${b.labels.instance}`))
+    .map((t) => {
+      const name = `target ${t.scrapePool}/${t.labels.instance ?? t.scrapeUrl}`;
+      if (t.health === 'up') return { group: 'live', name, status: 'pass', detail: `up (${t.scrapeUrl})` } satisfies Check;
+      if (t.health === 'unknown' || t.lastScrape.startsWith(NEVER)) return { group: 'live', name, status: 'fail', detail: `not scraped yet (${t.scrapeUrl})`, fix: 'wait one scrape interval and run validate again' } satisfies Check;
+      const d = diagnoseScrape({ job: t.scrapePool, instance: t.labels.instance ?? '', scrapeUrl: t.scrapeUrl, lastError: t.lastError });
+      return { group: 'live', name, status: 'fail', detail: `down: ${d.cause} — ${t.lastError}`, fix: d.fix } satisfies Check;
+    });
+}
+
+/** Panel probe results as checks: one summary per dashboard, one row per panel without data. */
+export function panelChecks(report: ProbeReport, strict: boolean): Check[] {
+  const checks: Check[] = [];
+  const byDashboard = new Map<string, typeof report.panels>();
+  for (const p of report.panels) byDashboard.set(p.dashboard, [...(byDashboard.get(p.dashboard) ?? []), p]);
+  const optional = new Set(['flag-not-enabled', 'exporter-lacks-field', 'target-down', 'no-target']);
+  for (const [dashboard, panels] of byDashboard) {
+    const withData = panels.filter((p) => p.status === 'data').length;
+    checks.push({ group: 'live', name: `panels ${dashboard}`, status: withData === panels.length ? 'pass' : 'warn', detail: `${withData}/${panels.length} panels with data` });
+    for (const p of panels.filter((x) => x.status !== 'data')) {
+      const softly = !strict && (p.status === 'waiting-for-traffic' || (p.status === 'missing-series' && (p.missing ?? []).every((m) => optional.has(m.kind)) && (p.missing ?? []).length > 0));
+      checks.push({
+        group: 'live',
+        name: `panel ${dashboard} / ${p.title}`,
+        status: softly ? 'warn' : 'fail',
+        detail: `${p.status}${p.explanation ? `: ${p.explanation}` : ''}${p.status === 'query-error' ? `: ${p.queries.find((q) => q.error)?.error ?? ''}` : ''}`,
+        ...(p.missing?.[0] ? { fix: p.missing[0].detail } : p.status === 'waiting-for-traffic' ? { fix: 'send some requests to the servers, then validate again' } : {}),
+      });
+    }
+  }
+  return checks;
+}
+
+export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; probe?: ProbeReport }> {
+  const checks: Check[] = [];
+  const deadline = Date.now() + opts.waitMs;
+  const progress = opts.onProgress;
+  let probe: ProbeReport | undefined;
+
+  const prom = opts.prometheusUrl;
+  if (!prom) {
+    checks.push({ group: 'live', name: 'prometheus ready', status: 'fail', detail: 'no Prometheus URL: the compose file publishes no port for prometheus', fix: 'pass --prometheus-url URL' });
+  } else {
+    const isReady = await poll(deadline, () => ready(prom), (v) => v, () => `waiting for Prometheus at ${prom} to be ready`, progress);
+    checks.push(isReady ? { group: 'live', name: 'prometheus ready', status: 'pass', detail: prom } : { group: 'live', name: 'prometheus ready', status: 'fail', detail: `${prom}/-/ready does not answer 200`, fix: 'start the stack (create-vllm-monitor up) or pass --prometheus-url' });
+    if (isReady) {
+      const targets = await poll(
+        deadline,
+        () => getJson<{ activeTargets: PromTarget[] }>(`${prom}/api/v1/targets?state=active`).then((d) => d.activeTargets).catch(() => [] as PromTarget[]),
+        (ts) => ts.length > 0 && ts.every((t) => t.health !== 'unknown' && !t.lastScrape.startsWith(NEVER)),
+        (ts) => `waiting for the first scrape of ${ts.filter((t) => t.health === 'unknown' || t.lastScrape.startsWith(NEVER)).length}/${ts.length} targets`,
+        progress,
+      );
+      checks.push(...(targets.length ? targetChecks(targets) : [{ group: 'live', name: 'targets', status: 'fail', detail: 'Prometheus has no targets', fix: 'add servers to prometheus/targets/*.json' } satisfies Check]));
+
+      type Group = { name: string; file: string; lastEvaluation?: string; rules: { name: string; type: string; health: string; lastError?: string }[] };
+      const groups = await poll(
+        deadline,
+        () => getJson<{ groups: Group[] }>(`${prom}/api/v1/rules`).then((d) => d.groups).catch(() => [] as Group[]),
+        (gs) => gs.length > 0 && gs.every((g) => g.rules.every((r) => r.health !== 'unknown')),
+        (gs) => `waiting for the first evaluation of ${gs.filter((g) => g.rules.some((r) => r.health === 'unknown')).length}/${gs.length} rule groups`,
+        progress,
+      );
+      const rules = groups.flatMap((g) => g.rules.map((r) => ({ ...r, group: g.name })));
+      const broken = rules.filter((r) => r.health === 'err');
+      const alerting = rules.filter((r) => r.type === 'alerting').length;
+      if (groups.length === 0) checks.push({ group: 'live', name: 'rules loaded', status: 'fail', detail: 'Prometheus has loaded no rule groups', fix: 'check rule_files in prometheus.yml and the files in prometheus/rules/, then POST /-/reload' });
+      else if (broken.length) checks.push({ group: 'live', name: 'rules healthy', status: 'fail', detail: `${broken.length} rule(s) fail to evaluate, e.g. ${broken[0]!.name}: ${broken[0]!.lastError ?? ''}`, fix: 'fix the expression in prometheus/rules/ (promtool check rules), then POST /-/reload' });
+      else checks.push({ group: 'live', name: 'rules loaded', status: 'pass', detail: `${groups.length} groups, ${rules.length - alerting} recording + ${alerting} alerting rules, all healthy` });
+
+      type AmList = { activeAlertmanagers: { url: string }[]; droppedAlertmanagers: { url: string }[] };
+      const ams = await poll(deadline, () => getJson<AmList>(`${prom}/api/v1/alertmanagers`).catch(() => ({ activeAlertmanagers: [], droppedAlertmanagers: [] }) as AmList), (a) => a.activeAlertmanagers.length > 0, () => 'waiting for Prometheus to discover Alertmanager', progress);
+      checks.push(
+        ams.activeAlertmanagers.length
+          ? { group: 'live', name: 'alertmanager discovered', status: 'pass', detail: `Prometheus sends alerts to ${ams.activeAlertmanagers.map((a) => a.url).join(', ')}` }
+          : { group: 'live', name: 'alertmanager discovered', status: 'fail', detail: 'Prometheus knows no Alertmanager', fix: 'check alerting.alertmanagers in prometheus/prometheus.yml' },
+      );
+    }
+  }
+
+  const am = opts.alertmanagerUrl;
+  let amReady = false;
+  if (am) {
+    amReady = await poll(deadline, () => ready(am), (v) => v, () => `waiting for Alertmanager at ${am}`, progress);
+    checks.push(amReady ? { group: 'live', name: 'alertmanager ready', status: 'pass', detail: am } : { group: 'live', name: 'alertmanager ready', status: 'fail', detail: `${am}/-/ready does not answer 200`, fix: 'start the stack, or pass --alertmanager-url' });
+  }
+
+  if (opts.grafanaUrl) checks.push(...(await grafanaChecks(opts, deadline)));
+
+  if (prom && opts.dashboards.length && checks.find((c) => c.name === 'prometheus ready')?.status === 'pass') {
+    progress?.(`probing ${opts.dashboards.length} dashboards' panels against Prometheus`);
+    try {
+      probe = await probeDashboards({
+        prometheusUrl: prom,
+        dashboards: opts.dashboards,
+        ...(opts.datasourceUid ? { datasourceUid: opts.datasourceUid } : {}),
+        ...(opts.scrapeIntervalSeconds ? { scrapeIntervalSeconds: opts.scrapeIntervalSeconds } : {}),
+      });
+      checks.push(...panelChecks(probe, opts.strictPanels ?? false));
+    } catch (err) {
+      checks.push({ group: 'live', name: 'panel probe', status: 'fail', detail: (err as Error).message });
+    }
+  }
+
+  if (opts.fireTestAlert) {
+    if (!am || !amReady) checks.push({ group: 'live', name: 'test alert', status: 'fail', detail: 'Alertmanager is not reachable', fix: 'start the stack or pass --alertmanager-url' });
+    else {
+      const r = await fireTestAlert(am, opts.alertmanagerConfig ?? {}, { onProgress: progress });
+      checks.push({ group: 'live', name: 'test alert', status: r.delivered ? 'pass' : 'fail', detail: r.detail, ...(r.fix ? { fix: r.fix } : {}) });
+    }
+  }
+  return { checks, ...(probe ? { probe } : {}) };
+}
+
+async function grafanaChecks(opts: LiveOptions, deadline: number): Promise<Check[]> {
+  const url = opts.grafanaUrl!;
+  const client = new GrafanaClient(url, opts.grafanaCredentials);
+  const checks: Check[] = [];
+  const health = await poll(deadline, () => client.health().catch((e: Error) => e), (h) => !(h instanceof Error) && h.database === 'ok', () => `waiting for Grafana at ${url}`, opts.onProgress);
+  if (health instanceof Error || health.database !== 'ok') {
+    checks.push({ group: 'live', name: 'grafana healthy', status: 'fail', detail: health instanceof Error ? health.message : `database: ${health.database}`, fix: 'look at the grafana log: docker compose logs grafana' });
+    return checks;
+  }
+  checks.push({ group: 'live', name: 'grafana healthy', status: 'pass', detail: `Grafana ${health.version ?? ''} at ${url}`.trim() });
+  if (opts.datasourceUid) {
+    try {
+      const ds = await client.datasourceHealth(opts.datasourceUid);
+      checks.push(ds.status === 'OK' ? { group: 'live', name: 'grafana datasource', status: 'pass', detail: `${opts.datasourceUid}: ${ds.message}` } : { group: 'live', name: 'grafana datasource', status: 'fail', detail: `${opts.datasourceUid}: ${ds.status} ${ds.message}`, fix: 'Grafana cannot query Prometheus: check the datasource URL in grafana/provisioning/datasources/' });
+    } catch (err) {
+      const e = err as Error & { status?: number };
+      checks.push({ group: 'live', name: 'grafana datasource', status: 'fail', detail: e.message, fix: e.status === 401 ? 'the admin password differs from GRAFANA_ADMIN_PASSWORD in .env (it applies only on first start): reset it, see the stack README' : e.status === 404 ? 'the datasource was not provisioned: check grafana/provisioning/datasources/' : 'check the grafana log' });
+    }
+  }
+  try {
+    const hits = await client.dashboards();
+    const have = new Set(hits.map((h) => h.uid));
+    const want = opts.dashboards.map((d) => ({ uid: String(d.uid ?? ''), title: String(d.title ?? d.uid ?? '') }));
+    const missing = want.filter((w) => !have.has(w.uid));
+    checks.push(
+      missing.length
+        ? { group: 'live', name: 'grafana dashboards', status: 'fail', detail: `missing in Grafana: ${missing.map((m) => m.title).join(', ')}`, fix: 'check grafana/provisioning/dashboards/ and the mount of grafana/dashboards; the grafana log names files it rejects' }
+        : { group: 'live', name: 'grafana dashboards', status: 'pass', detail: `${want.length} dashboards present` },
+    );
+  } catch (err) {
+    checks.push({ group: 'live', name: 'grafana dashboards', status: 'fail', detail: (err as Error).message, fix: 'check GRAFANA_ADMIN_PASSWORD in .env' });
+  }
+  return checks;
+}
