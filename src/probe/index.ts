@@ -10,6 +10,7 @@ import { PrometheusClient, type TargetInfo } from './prom-client.js';
 import { type MissingReason, type MissingReasonKind, explainMissing } from './reasons.js';
 import { type RecordingRule, feedable, needsOf, rawMetrics, recordedSeries } from './rule-graph.js';
 import { resolveVariables } from './variables.js';
+import { seriesDef, seriesIn } from '../rules/series.js';
 
 export type { PanelStatus } from './classify.js';
 export type { MissingReason, MissingReasonKind } from './reasons.js';
@@ -59,6 +60,8 @@ export interface PanelReport {
   missing?: MissingReason[];
   /** One line for people: the most likely reason, or what the panel waits for. */
   explanation?: string;
+  /** Why the normalised series it reads may legitimately be absent (from the series contract). */
+  optional?: { series: string; reason: string }[];
 }
 
 export interface ProbeReport {
@@ -106,7 +109,12 @@ interface Context {
 function explainPanel(panel: PanelReport, exprs: string[], ctx: Context): void {
   const needs = exprs.flatMap((e) => needsOf(e, ctx.rules));
   const raw = rawMetrics(needs);
-  panel.needs = { recorded: recordedSeries(needs), raw: raw.map((metric) => ({ metric, present: ctx.present.has(metric) })) };
+  const recorded = recordedSeries(needs);
+  panel.needs = { recorded, raw: raw.map((metric) => ({ metric, present: ctx.present.has(metric) })) };
+  const optional = [...new Set([...recorded, ...exprs.flatMap(seriesIn)])]
+    .map((series) => ({ series, reason: seriesDef(series)?.optional }))
+    .filter((x): x is { series: string; reason: string } => x.reason !== undefined);
+  if (optional.length > 0) panel.optional = optional;
   const absent = raw.filter((m) => !ctx.present.has(m));
   panel.missing = absent
     .map((m) => explainMissing(m, { present: ctx.present, targets: ctx.targets }))
