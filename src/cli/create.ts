@@ -141,8 +141,19 @@ export async function create(argv: string[], io: Io): Promise<number> {
   if (!dryRun) applyPlan(plan, files);
 
   const result: CreateResult = { dir, plan, spec, warnings, dryRun };
-  if (values.json === true) io.out(JSON.stringify(jsonSummary(result), null, 2));
-  else printSummary(result, io);
+  // --start: bring the stack up (health-gated) and validate it; the exit code is validate's.
+  const start = values.start === true && !dryRun ? await import('../commands/up.js') : undefined;
+  if (values.json === true) {
+    const started = start ? await start.startAndValidate(dir, io, { json: true }) : undefined;
+    io.out(JSON.stringify({ ...jsonSummary(result), ...(started ? { start: started.json } : {}) }, null, 2));
+    return started?.code ?? 0;
+  }
+  printSummary(result, io);
+  if (start) {
+    io.out('');
+    io.out('Starting the stack (--start) ...');
+    return (await start.startAndValidate(dir, io, {})).code;
+  }
   return 0;
 }
 
@@ -189,6 +200,7 @@ function printSummary(r: CreateResult, io: Io): void {
   io.out('Next steps:');
   io.out(`  cd ${r.dir}`);
   io.out(r.spec.platform === 'windows' ? '  .\\start-monitoring.ps1   (or double-click start-monitoring.bat)' : '  ./start-monitoring.sh');
-  io.out(`  Grafana ${u.grafana}   user admin, password: GRAFANA_ADMIN_PASSWORD in ${join(r.dir, '.env')}`);
+  if (r.spec.grafana) io.out(`  Grafana ${u.grafana}   user admin, password: GRAFANA_ADMIN_PASSWORD in ${join(r.dir, '.env')}`);
+  else io.out('  Grafana is left out (--no-grafana): import grafana/dashboards/*.json into your Grafana.');
   io.out(`  Prometheus ${u.prometheus}   Alertmanager ${u.alertmanager}`);
 }

@@ -42,6 +42,7 @@ export const CREATE_FLAGS: FlagDef[] = [
   { name: 'slo-e2e-p99', type: 'string', arg: 'SECONDS', help: 'p99 end-to-end latency objective (default 60)' },
   { name: 'overwrite', type: 'boolean', help: 'Write into a non-empty directory not made by this tool' },
   { name: 'force', type: 'boolean', help: 'Replace files you edited since the last generation' },
+  { name: 'start', type: 'boolean', help: 'Then start the stack (Docker Compose, health-gated) and validate it; exit code says if it passed' },
   { name: 'dry-run', type: 'boolean', help: 'Show what would be created, changed or kept; write nothing' },
   { name: 'json', type: 'boolean', help: 'Print the result as JSON' },
 ];
@@ -60,6 +61,7 @@ export const COMMANDS: CommandDef[] = [
   { name: 'status', args: '[dir]', help: 'State and health of each service of the stack', load: () => import('../commands/status.js') },
   { name: 'validate', args: '[dir]', help: 'Check the stack: configs (promtool, amtool, compose), targets, rules, Alertmanager, Grafana, every panel', load: () => import('../commands/validate.js') },
   { name: 'detect', args: '<url-or-file>', help: 'Which engine or GPU exporter serves a /metrics, its version family, models, ranks and problems', load: () => import('../commands/detect.js') },
+  { name: 'report', args: '[--since 1h]', help: 'Performance and SLO report per model and instance from a running Prometheus', load: () => import('../commands/report.js') },
   { name: 'analyze', args: '<file>...', help: 'Statistics, anomalies and charts from scheduler profiles (JSONL) or vLLM iteration logs', load: () => import('../commands/analyze.js') },
 ];
 

@@ -9,12 +9,13 @@ import { VERSION } from './version.js';
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
+    // Commands own their flags (`down -v` means --volumes), so dispatch before --version.
+    const command = COMMANDS.find((c) => c.name === argv[0]);
+    if (command) return await (await command.load()).run(argv.slice(1), io);
     if (argv.includes('--version') || argv.includes('-v')) {
       io.out(VERSION);
       return EXIT_OK;
     }
-    const command = COMMANDS.find((c) => c.name === argv[0]);
-    if (command) return await (await command.load()).run(argv.slice(1), io);
     if (argv.includes('--help') || argv.includes('-h')) {
       io.out(helpText(VERSION));
       return EXIT_OK;

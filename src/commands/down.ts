@@ -11,7 +11,7 @@ export const HELP = `Usage: create-vllm-monitor down [dir] [--volumes]
 Stops and removes the stack's containers. Data stays in its Docker volumes unless --volumes is given.`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs('down', argv, { volumes: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  const { values, positionals } = parseCommandArgs('down', argv, { volumes: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
     io.out(HELP);
     return EXIT_OK;

@@ -78,3 +78,41 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (result.ok && !values.json) io.out(`Check it: create-vllm-monitor validate ${positionals[0] ?? '.'}`);
   return result.ok ? EXIT_OK : EXIT_FAILURE;
 }
+
+export interface StartAndValidateResult {
+  code: number;
+  json: Record<string, unknown>;
+  timings: { preflightMs: number; composeUpMs: number; healthyMs: number; validateMs: number };
+}
+
+/** `create --start` and `demo`: start the stack, then validate it; prints as it goes unless json. */
+export async function startAndValidate(
+  dir: string,
+  io: Io,
+  opts: { json?: boolean; noGpu?: boolean; timeoutMs?: number; fireTestAlert?: boolean; strictPanels?: boolean; waitMs?: number },
+): Promise<StartAndValidateResult> {
+  const quiet: Io = { ...io, out: () => {} };
+  const { result, stack } = await startStack(dir, io, { ...(opts.noGpu ? { noGpu: true } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+  printUpResult(result, stack, opts.json ? quiet : io);
+  const timings = { ...result.timings, validateMs: 0 };
+  if (!result.ok) return { code: EXIT_FAILURE, json: { up: upJson(result, stack) }, timings };
+  const { validate } = await import('../validate/index.js');
+  const { findCompose } = await import('../stack/compose-cli.js');
+  const { formatTable, summaryLine } = await import('../validate/report.js');
+  const t0 = Date.now();
+  const report = await validate({
+    dir,
+    compose: await findCompose(io.env),
+    env: io.env,
+    fireTestAlert: opts.fireTestAlert ?? false,
+    strictPanels: opts.strictPanels ?? false,
+    waitMs: opts.waitMs ?? 120_000,
+    onProgress: progressPrinter(io.err.bind(io)),
+  });
+  timings.validateMs = Date.now() - t0;
+  if (!opts.json) {
+    for (const line of formatTable(report.checks)) io.out(line);
+    io.out(summaryLine(report));
+  }
+  return { code: report.ok ? EXIT_OK : EXIT_FAILURE, json: { up: upJson(result, stack), validate: report }, timings };
+}

@@ -63,6 +63,11 @@ export async function preflight(docker: Docker, stack: StackDir, opts: Preflight
   const services = Object.values(stack.services).filter((s) => !opts.skipServices?.has(s.name));
   const running = await projectContainers(docker, stack.project);
   const ownRunning = new Set(running.filter((c) => c.state === 'running').map((c) => c.service));
+  // Containers of other stacks holding a port are named, since `ss` shows only docker-proxy.
+  const holders = new Map<number, string>();
+  for (const c of await docker.listContainers().catch(() => [])) {
+    for (const p of c.Ports ?? []) if (p.PublicPort) holders.set(p.PublicPort, `container ${(c.Names[0] ?? c.Id).replace(/^\//, '')}`);
+  }
 
   for (const s of services) {
     for (const p of s.ports) {
@@ -73,8 +78,8 @@ export async function preflight(docker: Docker, stack: StackDir, opts: Preflight
       checks.push({
         name: `port ${p.hostPort}`,
         ok: free,
-        detail: free ? `${host}:${p.hostPort} free for ${s.name}` : `${host}:${p.hostPort} (${s.name}) is already in use by another program`,
-        ...(free ? {} : { fix: `stop what listens on ${p.hostPort} (ss -ltnp 'sport = :${p.hostPort}'), or regenerate with --${s.name}-port N` }),
+        detail: free ? `${host}:${p.hostPort} free for ${s.name}` : `port ${p.hostPort} for ${s.name} is already taken by ${holders.get(p.hostPort) ?? 'another program'}`,
+        ...(free ? {} : { fix: `stop ${holders.has(p.hostPort) ? 'that container' : `what listens on ${p.hostPort} (ss -ltnp 'sport = :${p.hostPort}')`}, or regenerate with --${s.name}-port N` }),
       });
     }
   }
