@@ -47,7 +47,7 @@ let validator: ReturnType<Ajv['compile']> | undefined;
 
 /** Validates an already-parsed config object; throws one CliError per schema problem. */
 export function validateConfig(data: unknown, source: string): ConfigInput {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
   if (validator(data)) return data as ConfigInput;
   const errors = dedupe(validator.errors ?? []).map((e) => schemaError(e, source));
   throw new CliErrors(errors);
@@ -105,7 +105,7 @@ function schemaError(e: ErrorObject, source: string): CliError {
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
-      return usageError(at(), `must be ${e.message ?? 'in range'}`, 'use a value in range');
+      return usageError(at(), e.message ?? 'is out of range', 'use a value in range');
     default:
       return usageError(at(), e.message ?? 'is invalid', 'correct the value');
   }

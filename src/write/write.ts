@@ -4,7 +4,7 @@
  * place. A new directory appears in one rename; an existing one gets one rename per file.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { envError, usageError } from '../errors.js';
 import type { ConfigInput } from '../spec/config.js';
@@ -104,7 +104,8 @@ export function applyPlan(plan: WritePlan, files: FileMap): void {
   const parent = plan.exists ? plan.dir : dirname(plan.dir);
   const staging = join(parent, `${STAGING_PREFIX}${randomBytes(6).toString('hex')}`);
   try {
-    mkdirSync(parent, { recursive: true });
+    // (Recursive mkdir only when needed: on some pseudo filesystems it never returns.)
+    if (!existsSync(parent)) mkdirSync(parent, { recursive: true });
     mkdirSync(staging);
   } catch (err) {
     throw envError('dir', `cannot write to ${parent} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'choose a directory you can write to, or fix its permissions');
