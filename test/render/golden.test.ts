@@ -1,0 +1,30 @@
+/**
+ * Golden files: render() is pure and deterministic, so each spec's output is compared byte for byte
+ * with test/golden/<spec>/. Rules and dashboards have their own canonical-copy tests.
+ * After an intended change: npx vitest run test/render/golden.test.ts -u, then review the diff.
+ */
+import { describe, expect, it } from 'vitest';
+import { render } from '../../src/render/index.js';
+import { MATRIX, specFor } from '../support/stacks.js';
+
+const GOLDEN_SPECS = ['single-vllm', 'mixed-fleet', 'windows', 'receiver-slack', 'bearer-token'] as const;
+const OWN_CANONICAL_TEST = /^(prometheus\/rules|prometheus\/tests|grafana\/dashboards)\//;
+
+describe.each(GOLDEN_SPECS)('golden stack "%s"', (name) => {
+  it('renders the same files as last reviewed', async () => {
+    const { spec, secrets } = await specFor(MATRIX[name]!, name);
+    const files = render(spec, secrets);
+    const listed = [...files.keys()].filter((p) => !OWN_CANONICAL_TEST.test(p));
+    await expect(`${listed.join('\n')}\n`).toMatchFileSnapshot(`../golden/${name}/FILES`);
+    for (const path of listed) {
+      await expect(files.get(path)!.content).toMatchFileSnapshot(`../golden/${name}/${path}`);
+    }
+  });
+
+  it('is deterministic: two renders are identical', async () => {
+    const { spec, secrets } = await specFor(MATRIX[name]!, name);
+    const a = render(spec, secrets);
+    const b = render(structuredClone(spec), structuredClone(secrets));
+    expect([...b.entries()]).toEqual([...a.entries()]);
+  });
+});
