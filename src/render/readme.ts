@@ -108,7 +108,7 @@ export function renderStackReadme(spec: StackSpec, files: string[]): string {
     '',
     '## Next steps',
     '',
-    '- Add or remove a server: edit `prometheus/targets/vllm.json` or `sglang.json` (or run `npx create-vllm-monitor add-target`). Prometheus picks the change up without a restart.',
+    '- Add or remove a server: edit `prometheus/targets/vllm.json` or `sglang.json` (Prometheus picks the change up without a restart), or run create-vllm-monitor again here with the new `--target` list.',
     `- After editing rules or prometheus.yml: \`curl -X POST http://localhost:${p.prometheus}/-/reload\`.`,
     '- Regenerating the stack keeps the files you edited (it compares them with `.create-vllm-monitor.json`) and the secrets in `.env`.',
     '- Change the Grafana password later: `docker compose exec grafana grafana cli admin reset-admin-password NEW` (the value in `.env` is used only on first start).',

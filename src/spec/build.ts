@@ -131,7 +131,7 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
     slo: { ...DEFAULT_SLO, ...input.slo },
   };
   if (spec.targets.length === 0) {
-    warnings.push('targets: none given; the stack will scrape only itself — add servers later with `create-vllm-monitor add-target` or edit prometheus/targets/*.json');
+    warnings.push('targets: none given; the stack will scrape only itself — add servers later by editing prometheus/targets/*.json');
   }
   return { spec, secrets, warnings };
 }
