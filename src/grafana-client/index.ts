@@ -39,7 +39,7 @@ export class GrafanaClient {
     this.auth = credentials ? `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}` : undefined;
   }
 
-  private async get<T>(path: string): Promise<T> {
+  private async get<T>(path: string, acceptError?: (status: number, body: unknown) => boolean): Promise<T> {
     const res = await fetch(`${this.base}${path}`, {
       headers: { accept: 'application/json', ...(this.auth ? { authorization: this.auth } : {}) },
       signal: AbortSignal.timeout(this.timeoutMs),
@@ -51,7 +51,7 @@ export class GrafanaClient {
     } catch {
       throw new GrafanaError(`${path}: HTTP ${res.status}, not JSON (${text.slice(0, 80)})`, res.status);
     }
-    if (!res.ok) {
+    if (!res.ok && !acceptError?.(res.status, body)) {
       const msg = (body as { message?: string }).message ?? `HTTP ${res.status}`;
       throw new GrafanaError(`${path}: ${msg}`, res.status);
     }
@@ -63,9 +63,12 @@ export class GrafanaClient {
     return this.get<GrafanaHealth>('/api/health');
   }
 
-  /** GET /api/datasources/uid/:uid/health: status "OK" when Grafana can query the datasource. */
+  /**
+   * GET /api/datasources/uid/:uid/health: status "OK" when Grafana can query the datasource; a
+   * failing check comes back as HTTP 400 with status "ERROR" and the reason in message.
+   */
   datasourceHealth(uid: string): Promise<DatasourceHealth> {
-    return this.get<DatasourceHealth>(`/api/datasources/uid/${encodeURIComponent(uid)}/health`);
+    return this.get<DatasourceHealth>(`/api/datasources/uid/${encodeURIComponent(uid)}/health`, (status, body) => status === 400 && typeof (body as { status?: unknown }).status === 'string');
   }
 
   /** GET /api/search?type=dash-db: the dashboards Grafana has (provisioned ones included). */

@@ -13,7 +13,7 @@ const PATTERNS: Pattern[] = [
     fix: (m) => `the host's ${m[1]} mount is private, and node-exporter mounts it with rslave: run \`sudo mount --make-rshared /\` (systemd hosts have this by default)`,
   },
   {
-    test: /(?:Bind for [\d.:[\]]+:(\d+) failed: port is already allocated|listen tcp[\d.:[\]]*:(\d+): bind: address already in use)/,
+    test: /(?:Bind for [\d.:[\]]+:(\d+) failed: port is already allocated|listen tcp ?[\d.:[\]]*:(\d+): bind: address already in use)/,
     fix: (m) => `port ${m[1] ?? m[2]} is taken by another program: stop it, or regenerate with another --prometheus-port/--alertmanager-port/--grafana-port`,
   },
   {

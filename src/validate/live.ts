@@ -185,7 +185,7 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
   return { checks, ...(probe ? { probe } : {}) };
 }
 
-async function grafanaChecks(opts: LiveOptions, deadline: number): Promise<Check[]> {
+export async function grafanaChecks(opts: LiveOptions, deadline: number): Promise<Check[]> {
   const url = opts.grafanaUrl!;
   const client = new GrafanaClient(url, opts.grafanaCredentials);
   const checks: Check[] = [];
