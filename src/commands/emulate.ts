@@ -1,0 +1,79 @@
+/**
+ * `create-vllm-monitor emulate --kind vllm-v1 --port 8000 [--host 0.0.0.0]`: serve an emulated
+ * engine or GPU exporter on /metrics until interrupted (for demos and for trying a stack without GPUs).
+ */
+import { parseArgs } from 'node:util';
+import { EMULATOR_KINDS, EMULATOR_STATES, startEmulator, type EmulatorKind, type EmulatorState } from '../demo/emulator.js';
+import { EXIT_OK, envError, usageError } from '../errors.js';
+import type { Io } from '../cli/io.js';
+
+const USAGE = `Usage: create-vllm-monitor emulate --kind KIND [--port N] [--host ADDR] [--model NAME] [--dp N] [--pp N] [--gpus N] [--seed N] [--rate R] [--state STATE]
+  KIND:  ${EMULATOR_KINDS.join(' | ')}
+  STATE: ${EMULATOR_STATES.join(' | ')}`;
+
+function intFlag(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw usageError(`--${name}`, `must be an integer ≥ ${min}, got "${v}"`, '');
+  return n;
+}
+
+export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        kind: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        model: { type: 'string' },
+        dp: { type: 'string' },
+        pp: { type: 'string' },
+        gpus: { type: 'string' },
+        seed: { type: 'string' },
+        rate: { type: 'string' },
+        state: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw usageError('emulate', (err as Error).message, USAGE.split('\n')[0]!);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.out(USAGE);
+    return EXIT_OK;
+  }
+  if (!v.kind || !(EMULATOR_KINDS as readonly string[]).includes(v.kind)) throw usageError('--kind', `must be one of ${EMULATOR_KINDS.join(', ')}`, 'e.g. --kind vllm-v1');
+  if (v.state && !(EMULATOR_STATES as readonly string[]).includes(v.state)) throw usageError('--state', `must be one of ${EMULATOR_STATES.join(', ')}`, '');
+  const rate = v.rate === undefined ? undefined : Number(v.rate);
+  if (rate !== undefined && !(rate >= 0)) throw usageError('--rate', `must be a number ≥ 0, got "${v.rate}"`, '');
+  const opts = {
+    kind: v.kind as EmulatorKind,
+    host: v.host ?? '127.0.0.1',
+    port: intFlag('port', v.port, 0) ?? 0,
+    ...(v.model ? { model: v.model } : {}),
+    ...(v.dp ? { dpRanks: intFlag('dp', v.dp, 1)! } : {}),
+    ...(v.pp ? { ppSize: intFlag('pp', v.pp, 1)! } : {}),
+    ...(v.gpus ? { gpus: intFlag('gpus', v.gpus, 1)! } : {}),
+    ...(v.seed ? { seed: intFlag('seed', v.seed, 0)! } : {}),
+    ...(rate !== undefined ? { arrivalRate: rate } : {}),
+    ...(v.state ? { initialState: v.state as EmulatorState } : {}),
+  };
+  let emu;
+  try {
+    emu = await startEmulator(opts);
+  } catch (err) {
+    throw envError(`--port ${opts.port}`, (err as Error).message, 'pick a free port');
+  }
+  io.out(`emulating ${emu.kind} on ${opts.host === '0.0.0.0' ? `0.0.0.0:${emu.port}` : emu.url}/metrics (state ${emu.state}); Ctrl-C stops`);
+  await new Promise<void>((resolve) => {
+    const done = () => resolve();
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+  await emu.stop();
+  return EXIT_OK;
+}

@@ -1,0 +1,212 @@
+/**
+ * Emulated engines and GPU exporters as HTTP servers: GET /metrics serves the exposition, driven by
+ * the simulation; setState() forces the bad states alerts and validation must catch (KV full, stalled
+ * admission, slow TTFT, target down, metrics disabled (404), an HTML page, 401).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { VllmEmulator, type VllmEra } from './engine-vllm.js';
+import { SglangEmulator } from './engine-sglang.js';
+import { GpuFleet, type GpuMode } from './gpu.js';
+import type { EngineSim, SimMode } from './simulation.js';
+
+export const EMULATOR_KINDS = ['vllm-v0', 'vllm-v1-legacy', 'vllm-v1', 'sglang', 'dcgm', 'nvidia-smi'] as const;
+export type EmulatorKind = (typeof EMULATOR_KINDS)[number];
+
+/** Traffic states (engines), GPU states (exporters) and HTTP states (both). */
+export const EMULATOR_STATES = ['normal', 'idle', 'kv-full', 'stalled', 'slow-ttft', 'gpu-hot', 'gpu-xid', 'gpu-memory-full', 'down', 'no-metrics', 'html', 'unauthorized'] as const;
+export type EmulatorState = (typeof EMULATOR_STATES)[number];
+
+export interface EmulatorOptions {
+  kind: EmulatorKind;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  model?: string;
+  /** vLLM V1 data-parallel engines, SGLang DP-attention ranks. */
+  dpRanks?: number;
+  /** SGLang pipeline stages (one scheduler series set per stage). */
+  ppSize?: number;
+  tpSize?: number;
+  /** GPUs a GPU exporter reports. */
+  gpus?: number;
+  seed?: number;
+  /** Mean request arrivals per second (engines). */
+  arrivalRate?: number;
+  /** Engine emulators whose load the GPU exporter follows. */
+  follow?: Emulator[];
+  hostname?: string;
+  /** Unix seconds of the emulated process start (default: now). Fix it for byte-stable output. */
+  startTime?: number;
+  /** Advance the simulation with the wall clock on every scrape (default true). Tests use advance(). */
+  realTime?: boolean;
+  /** Token a client must send in the `unauthorized` state. */
+  bearerToken?: string;
+  initialState?: EmulatorState;
+}
+
+export interface Emulator {
+  readonly kind: EmulatorKind;
+  readonly url: string;
+  readonly metricsUrl: string;
+  readonly port: number;
+  readonly state: EmulatorState;
+  setState(state: EmulatorState): Promise<void>;
+  /** Move the simulation forward by simulated seconds. */
+  advance(seconds: number): void;
+  /** The exposition as it would be served now. */
+  metricsText(): string;
+  /** The engine simulations (one per DP rank); empty for GPU exporters. */
+  readonly sims: EngineSim[];
+  /** Busy and memory share of the engine, for GPU exporters that follow it. */
+  load(): { busy: number; memory: number };
+  stop(): Promise<void>;
+}
+
+const DEFAULT_MODEL: Record<EmulatorKind, string> = {
+  'vllm-v0': 'facebook/opt-125m',
+  'vllm-v1-legacy': 'Qwen/Qwen2.5-7B-Instruct',
+  'vllm-v1': 'meta-llama/Llama-3.1-8B-Instruct',
+  sglang: 'meta-llama/Llama-3.1-8B-Instruct',
+  dcgm: '',
+  'nvidia-smi': '',
+};
+
+const HTML_PAGE = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Chat</title></head><body><div id="app">Loading…</div></body></html>\n';
+
+export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
+  const kind = opts.kind;
+  const seed = opts.seed ?? 1;
+  const startTime = opts.startTime ?? Math.round(Date.now() / 10) / 100;
+  const model = opts.model ?? DEFAULT_MODEL[kind];
+  let render: () => string;
+  let sims: EngineSim[] = [];
+  let fleet: GpuFleet | undefined;
+  let onRestart = () => {};
+
+  if (kind === 'sglang') {
+    const e = new SglangEmulator({ model, seed, dpRanks: opts.dpRanks ?? 1, ppSize: opts.ppSize ?? 1, tpSize: opts.tpSize ?? 1, ...(opts.arrivalRate !== undefined ? { arrivalRate: opts.arrivalRate } : {}) });
+    render = () => e.render();
+    sims = e.sims;
+    onRestart = () => e.restart();
+  } else if (kind === 'dcgm' || kind === 'nvidia-smi') {
+    const follow = opts.follow ?? [];
+    const f = new GpuFleet({
+      gpus: opts.gpus ?? 1,
+      hostname: opts.hostname ?? 'gpu-node-1',
+      seed,
+      load: () => {
+        if (follow.length === 0) return { busy: 0.35, memory: 0.3 };
+        const loads = follow.map((x) => x.load());
+        return { busy: Math.max(...loads.map((l) => l.busy)), memory: Math.max(...loads.map((l) => l.memory)) };
+      },
+    });
+    fleet = f;
+    render = () => (kind === 'dcgm' ? f.renderDcgm() : f.renderNvidiaSmi());
+  } else {
+    const era: VllmEra = kind === 'vllm-v0' ? 'v0' : kind === 'vllm-v1-legacy' ? 'v1-legacy' : 'v1';
+    const e = new VllmEmulator({ era, model, dpRanks: opts.dpRanks ?? 1, seed, startTime, ...(opts.arrivalRate !== undefined ? { arrivalRate: opts.arrivalRate } : {}) });
+    render = () => e.render();
+    sims = e.sims;
+  }
+
+  let state: EmulatorState = 'normal';
+  const applyState = (s: EmulatorState) => {
+    const simMode: SimMode = s === 'idle' || s === 'kv-full' || s === 'stalled' || s === 'slow-ttft' ? s : 'normal';
+    for (const sim of sims) sim.mode = simMode;
+    if (fleet) fleet.mode = ({ 'gpu-hot': 'hot', 'gpu-xid': 'xid', 'gpu-memory-full': 'memory-full' } as Record<string, GpuMode>)[s] ?? 'normal';
+  };
+  const advance = (seconds: number) => {
+    for (const sim of sims) sim.advance(seconds);
+    fleet?.advance(seconds);
+  };
+  const realTime = opts.realTime ?? true;
+  let lastWall = Date.now();
+  const catchUp = () => {
+    if (!realTime) return;
+    const now = Date.now();
+    const dt = Math.min(120, (now - lastWall) / 1000);
+    if (dt >= 0.1) {
+      advance(Math.floor(dt * 10) / 10);
+      lastWall = now;
+    }
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (state === 'unauthorized' && req.headers.authorization !== `Bearer ${opts.bearerToken ?? ''}`) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"Unauthorized"}');
+      return;
+    }
+    if (state === 'html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(HTML_PAGE);
+      return;
+    }
+    if (path === '/metrics' && state !== 'no-metrics') {
+      catchUp();
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(render());
+      return;
+    }
+    if (path === '/health') {
+      res.writeHead(200).end();
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not Found"}');
+  };
+
+  const host = opts.host ?? '127.0.0.1';
+  let server: Server | undefined;
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const s = createServer(handler);
+      s.once('error', reject);
+      s.listen({ port, host }, () => {
+        server = s;
+        resolve((s.address() as AddressInfo).port);
+      });
+    });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      if (!server) return resolve();
+      const s = server;
+      server = undefined;
+      s.closeAllConnections();
+      s.close(() => resolve());
+    });
+
+  const port = await listen(opts.port ?? 0);
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${port}`;
+
+  const emulator: Emulator = {
+    kind,
+    url,
+    metricsUrl: `${url}/metrics`,
+    port,
+    get state() {
+      return state;
+    },
+    get sims() {
+      return sims;
+    },
+    async setState(next) {
+      if (next === state) return;
+      if (state === 'down') {
+        await listen(port);
+        onRestart();
+      }
+      if (next === 'down') await close();
+      state = next;
+      applyState(next);
+    },
+    advance,
+    metricsText: render,
+    load() {
+      if (sims.length === 0) return { busy: 0, memory: 0 };
+      return { busy: Math.max(...sims.map((s) => s.busy)), memory: Math.max(...sims.map((s) => s.kvUsage)) };
+    },
+    stop: close,
+  };
+  if (opts.initialState) await emulator.setState(opts.initialState);
+  return emulator;
+}
