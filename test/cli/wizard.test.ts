@@ -1,0 +1,149 @@
+/**
+ * The interactive flow, driven through Inquirer's real prompts (@inquirer/testing renders them to a
+ * virtual screen and feeds keypresses).
+ */
+import { screen } from '@inquirer/testing/vitest';
+import { createServer, type Server } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runWizard } from '../../src/cli/wizard.js';
+import { runCli } from '../support/cli.js';
+
+const servers: Server[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) s.close();
+});
+
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function occupyPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    servers.push(s);
+    s.listen(0, '127.0.0.1', () => resolve((s.address() as { port: number }).port));
+  });
+}
+
+const deps = { platform: 'linux' as const, detectGpu: async () => ({ kind: 'nvidia-smi' as const, reason: 'GeForce RTX 4090' }) };
+
+describe('interactive prompts', () => {
+  it('asks for targets, GPU, receiver, exposure and a free port, and returns a complete input', async () => {
+    const busy = await occupyPort();
+    const answers = runWizard({ ports: { grafana: busy } }, deps);
+
+    expect(screen.getScreen()).toContain('Inference engine of the server to monitor');
+    screen.keypress('enter'); // vLLM
+    await screen.next();
+    expect(screen.getScreen()).toContain('Server URL');
+    screen.keypress('enter'); // default http://localhost:8000
+    await screen.next();
+    expect(screen.getScreen()).toContain('Name for it');
+    screen.type('llama');
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('Add another server?');
+    screen.type('y');
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('Engine of the next server');
+    screen.keypress('down'); // SGLang
+    screen.keypress('enter');
+    await screen.next();
+    screen.type('http//not-a-url');
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('is not a valid URL');
+    for (let i = 0; i < 'http//not-a-url'.length; i++) screen.keypress('backspace');
+    screen.type('http://10.0.0.6:30000');
+    screen.keypress('enter');
+    await screen.next();
+    screen.keypress('enter'); // no name
+    await screen.next();
+    screen.keypress('enter'); // no more servers
+    await screen.next();
+    expect(screen.getScreen()).toContain('GPU exporter (detected: nvidia-smi, GeForce RTX 4090)');
+    screen.keypress('enter'); // the detected default
+    await screen.next();
+    expect(screen.getScreen()).toContain('Where should alerts go?');
+    screen.keypress('down'); // Slack
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('Slack incoming-webhook URL');
+    screen.type('https://hooks.slack.com/services/T/B/x');
+    expect(screen.getScreen()).not.toContain('hooks.slack.com'); // masked
+    screen.keypress('enter');
+    await screen.next();
+    screen.type('#llm');
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('Publish Grafana/Prometheus/Alertmanager on the network');
+    screen.keypress('enter'); // no
+    await screen.next();
+    expect(screen.getScreen()).toContain(`Port ${busy} for grafana is in use on this machine`);
+    screen.keypress('enter'); // take the suggested free port
+    const input = await answers;
+
+    expect(input.targets).toEqual([
+      { name: 'llama', engine: 'vllm', url: 'http://localhost:8000' },
+      { engine: 'sglang', url: 'http://10.0.0.6:30000' },
+    ]);
+    expect(input.gpu).toBe('nvidia-smi');
+    expect(input.receiver).toEqual({ kind: 'slack', slack: { webhookUrl: 'https://hooks.slack.com/services/T/B/x', channel: '#llm' } });
+    expect(input.expose).toBe(false);
+    expect(input.ports!.grafana).toBeGreaterThan(busy);
+  });
+
+  it('asks nothing that a flag already answered', async () => {
+    const input = await runWizard(
+      { targets: [{ engine: 'vllm', url: 'http://10.0.0.5:8000' }], gpu: 'none', receiver: { kind: 'none' }, expose: false, ports: {} },
+      { ...deps, portIsFree: async () => true },
+    );
+    expect(input.targets).toHaveLength(1);
+    expect(screen.getScreen()).toBe('');
+  });
+
+  it('the whole create command runs interactively and writes the answers', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'cvm-wizard-'));
+    try {
+      const dir = join(work, 'stack');
+      // Free ports, so that no port question depends on what else runs on this machine.
+      const ports = ['--grafana-port', String(await freePort()), '--prometheus-port', String(await freePort()), '--alertmanager-port', String(await freePort())];
+      const run = runCli(['--gpu', 'none', '--receiver', 'none', ...ports], { isTTY: true });
+      await screen.next(); // the prompt module loads lazily
+      expect(screen.getScreen()).toContain('Directory for the monitoring stack');
+      for (let i = 0; i < 'vllm-monitor'.length; i++) screen.keypress('backspace');
+      screen.type(dir);
+      screen.keypress('enter');
+      await screen.next();
+      screen.keypress('down');
+      screen.keypress('enter'); // SGLang
+      await screen.next();
+      screen.keypress('enter'); // default URL localhost:30000
+      await screen.next();
+      screen.type('qwen');
+      screen.keypress('enter');
+      await screen.next();
+      screen.keypress('enter'); // no more
+      await screen.next();
+      screen.keypress('enter'); // not exposed
+      const r = await run;
+      expect(r.code).toBe(0);
+      const targets = JSON.parse(readFileSync(join(dir, 'prometheus/targets/sglang.json'), 'utf8'));
+      expect(targets[0].targets).toEqual(['host.docker.internal:30000']);
+      expect(targets[0].labels.instance).toBe('qwen');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
