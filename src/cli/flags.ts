@@ -62,6 +62,7 @@ export const COMMANDS: CommandDef[] = [
   { name: 'validate', args: '[dir]', help: 'Check the stack: configs (promtool, amtool, compose), targets, rules, Alertmanager, Grafana, every panel', load: () => import('../commands/validate.js') },
   { name: 'detect', args: '<url-or-file>', help: 'Which engine or GPU exporter serves a /metrics, its version family, models, ranks and problems', load: () => import('../commands/detect.js') },
   { name: 'report', args: '[--since 1h]', help: 'Performance and SLO report per model and instance from a running Prometheus', load: () => import('../commands/report.js') },
+  { name: 'emulate', args: '--kind KIND', help: 'Serve an emulated vLLM, SGLang or GPU exporter /metrics (demos, trying a stack without GPUs)', load: () => import('../commands/emulate.js') },
   { name: 'analyze', args: '<file>...', help: 'Statistics, anomalies and charts from scheduler profiles (JSONL) or vLLM iteration logs', load: () => import('../commands/analyze.js') },
 ];
 
