@@ -84,6 +84,20 @@ export async function preflight(docker: Docker, stack: StackDir, opts: Preflight
     }
   }
 
+  for (const s of services) {
+    for (const port of s.hostNetworkPorts) {
+      if (ownRunning.has(s.name)) continue;
+      const free = await portIsFree(port, '0.0.0.0');
+      if (free) continue;
+      checks.push({
+        name: `port ${port}`,
+        ok: false,
+        detail: `port ${port} for ${s.name} (host network) is already taken by another program — another stack's ${s.name}, or one installed on this machine`,
+        fix: `stop it (ss -ltnp 'sport = :${port}'; a node-exporter installed as a service can stay: then remove ${s.name} from docker-compose.yml)`,
+      });
+    }
+  }
+
   const localEngine = !process.env.DOCKER_HOST || process.env.DOCKER_HOST.startsWith('unix://');
   for (const s of services) {
     if (s.needsNvidia) {

@@ -24,6 +24,17 @@ export interface ServiceInfo {
   needsAmd: boolean;
   /** Host paths mounted with rslave propagation (node-exporter's /:/host). */
   rslaveMounts: string[];
+  /** Ports the service listens on directly on the host (network_mode: host), e.g. node-exporter's 9100. */
+  hostNetworkPorts: number[];
+}
+
+/** With network_mode: host a service binds host ports itself: its --web.listen-address, or 9100 for node-exporter. */
+function hostNetworkPorts(name: string, svc: Record<string, unknown>): number[] {
+  if (svc.network_mode !== 'host') return [];
+  const command = Array.isArray(svc.command) ? svc.command.map(String) : typeof svc.command === 'string' ? svc.command.split(/\s+/) : [];
+  const listen = command.map((a) => /^--web\.listen-address=.*:(\d+)$/.exec(a)?.[1]).find(Boolean);
+  if (listen) return [Number(listen)];
+  return name === 'node-exporter' || /node[-_]exporter/.test(String(svc.image ?? '')) ? [9100] : [];
 }
 
 export interface StackDir {
@@ -93,6 +104,7 @@ export function loadStackDir(dir: string): StackDir {
       hasHealthcheck: typeof svc.healthcheck === 'object' && svc.healthcheck !== null && !(svc.healthcheck as { disable?: boolean }).disable,
       needsNvidia: devices.some((d) => d.driver === 'nvidia' || d.capabilities?.includes('gpu')),
       needsAmd: ((svc.devices as string[] | undefined) ?? []).some((d) => String(d).startsWith('/dev/kfd')),
+      hostNetworkPorts: hostNetworkPorts(name, svc),
       rslaveMounts: volumes.filter((v): v is string => typeof v === 'string' && /:[^:]*rslave/.test(v)).map((v) => v.split(':')[0]!),
     };
   }

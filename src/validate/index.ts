@@ -2,7 +2,7 @@
  * validate: static checks of a stack directory, then live checks of the running stack (or of the
  * URLs given). Exit status 0 only when no check failed.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ComposeCli } from '../stack/compose-cli.js';
@@ -72,6 +72,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateReport> {
     waitMs: opts.waitMs ?? 120_000,
     strictPanels: opts.strictPanels ?? false,
     fireTestAlert: opts.fireTestAlert ?? false,
+    expectRules: stack ? existsSync(join(stack.dir, 'prometheus', 'rules')) && readdirSync(join(stack.dir, 'prometheus', 'rules')).some((f) => /\.ya?ml$/.test(f)) : false,
     ...(alertmanagerConfig ? { alertmanagerConfig } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });

@@ -23,6 +23,8 @@ export interface LiveOptions {
   /** Panels without data fail (instead of warn) when waiting for traffic or missing optional series. */
   strictPanels?: boolean;
   fireTestAlert?: boolean;
+  /** The stack has rule files, so wait until Prometheus has loaded and evaluated them. */
+  expectRules?: boolean;
   alertmanagerConfig?: AmConfig;
   onProgress?: (line: string) => void;
 }
@@ -130,7 +132,7 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
       const groups = await poll(
         deadline,
         () => getJson<{ groups: Group[] }>(`${prom}/api/v1/rules`).then((d) => d.groups).catch(() => [] as Group[]),
-        (gs) => gs.length > 0 && gs.every((g) => g.rules.every((r) => r.health !== 'unknown')),
+        (gs) => (gs.length > 0 || !opts.expectRules) && gs.every((g) => g.rules.every((r) => r.health !== 'unknown')),
         (gs) => `waiting for the first evaluation of ${gs.filter((g) => g.rules.some((r) => r.health === 'unknown')).length}/${gs.length} rule groups`,
         progress,
       );

@@ -1,0 +1,75 @@
+/**
+ * Faults a newcomer hits, each named in one line: a target serving HTML, one answering 401, SGLang
+ * without --enable-metrics (404 on /metrics), and a port already taken. Real Docker, Compose v1,
+ * local images; Grafana left out (no image here).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bridgeGateway, buildLocalImages, cli, dockerSkipReason, freePort, LOCAL_IMAGE_FLAGS, portFlags, serve, type Served } from './support.js';
+
+const skip = await dockerSkipReason();
+
+describe.skipIf(skip !== undefined)('e2e faults (real Docker, compose v1)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cvm-e2e-faults-'));
+  const dir = join(root, 'faults');
+  const servers: Served[] = [];
+  let gateway = '0.0.0.0';
+
+  beforeAll(async () => {
+    buildLocalImages();
+    gateway = await bridgeGateway();
+  });
+  afterAll(async () => {
+    await cli(['down', dir, '--volumes']);
+    await Promise.all(servers.map((s) => s.close()));
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('validate names the cause of each broken target in one line', async () => {
+    // A web UI where the metrics should be, an API key in front of /metrics, and SGLang started
+    // without --enable-metrics (FastAPI's 404 body).
+    const html = await serve(gateway, (_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><html><body>Open WebUI</body></html>'));
+    const auth = await serve(gateway, (_req, res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"Unauthorized"}'));
+    const sglang = await serve(gateway, (_req, res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not Found"}'));
+    servers.push(html, auth, sglang);
+
+    const created = await cli([
+      dir, '--yes', '--gpu', 'none', '--no-grafana', '--scrape-interval', '2s', ...LOCAL_IMAGE_FLAGS, ...(await portFlags()),
+      '--target', `webui:vllm=http://localhost:${html.port}`,
+      '--target', `locked:vllm=http://localhost:${auth.port}`,
+      '--target', `nometrics:sglang=http://localhost:${sglang.port}`,
+    ]);
+    expect(created.code, created.text).toBe(0);
+    const up = await cli(['up', dir]);
+    expect(up.code, up.text).toBe(0);
+
+    const v = await cli(['validate', dir, '--live', '--wait', '60']);
+    expect(v.code).toBe(1);
+    const line = (name: string) => v.out.findIndex((l) => l.includes(`target ${name}`));
+    const at = (name: string) => `${v.out[line(name)]}\n${v.out[line(name) + 1]}`;
+    expect(at('vllm/webui')).toContain('HTML instead of metrics');
+    expect(at('vllm/locked')).toMatch(/HTTP 401[\s\S]*bearerTokenFile/);
+    expect(at('sglang/nometrics')).toMatch(/HTTP 404[\s\S]*--enable-metrics/);
+    // The stack itself is fine: its own targets are up.
+    expect(v.out.find((l) => l.includes('target prometheus/'))).toMatch(/^\s+ok/);
+    // One stack at a time: node-exporter holds host port 9100.
+    expect((await cli(['down', dir, '--volumes'])).code).toBe(0);
+  });
+
+  it('up refuses a port that is already taken, and says which', async () => {
+    const port = await freePort();
+    const squatter = await serve('127.0.0.1', (_req, res) => res.end('mine'), port);
+    servers.push(squatter);
+    const busyDir = join(root, 'busy');
+    const created = await cli([busyDir, '--yes', '--gpu', 'none', '--no-grafana', ...LOCAL_IMAGE_FLAGS, '--prometheus-port', String(port), '--alertmanager-port', String(await freePort())]);
+    expect(created.code, created.text).toBe(0);
+    const up = await cli(['up', busyDir]);
+    expect(up.code).toBe(1);
+    const problem = up.err.filter((l) => l.includes('✗'));
+    expect(problem).toHaveLength(1);
+    expect(problem[0]).toContain(`port ${port} for prometheus is already taken`);
+    expect(problem[0]).toContain('--prometheus-port');
+  });
+});
