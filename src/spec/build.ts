@@ -254,6 +254,10 @@ function checkUnique(targets: Target[]): void {
       throw usageError(`targets[${i}].url`, `${t.url} is the same endpoint as targets[${dup}]`, 'remove the duplicate');
     }
     byEndpoint.set(endpoint, i);
+    const sameToken = t.bearerTokenEnv && targets.findIndex((o) => o.bearerTokenEnv === t.bearerTokenEnv);
+    if (typeof sameToken === 'number' && sameToken !== i) {
+      throw usageError(`targets[${i}].name`, `"${t.name}" and targets[${sameToken}] would share the .env variable ${t.bearerTokenEnv}`, 'rename one of them (names differing only in . - _ collide)');
+    }
   }
 }
 
@@ -353,8 +357,9 @@ function buildReceiver(r: ReceiverInput, ctx: BuildContext, secrets: Record<stri
         throw usageError('receiver.email.username', 'contains whitespace or quotes', 'check the SMTP user name');
       }
       const password = secretFor('email', e.password, ctx);
+      if (e.password && !e.username) throw usageError('receiver.email.username', 'is required when an SMTP password is given', 'pass --smtp-username');
       if (e.username && !password) throw usageError('receiver.email.password', 'is required when an SMTP username is set', 'pass --smtp-password or set SMTP_PASSWORD in the environment');
-      if (password) secrets[RECEIVER_SECRET_ENV.email!.env] = requireSecret('email', 'receiver.email.password', password, ctx);
+      if (password && e.username) secrets[RECEIVER_SECRET_ENV.email!.env] = requireSecret('email', 'receiver.email.password', password, ctx);
       return { kind: 'email', email: { to: e.to, from: e.from, smarthost: e.smarthost, username: e.username, requireTls: e.requireTls ?? true } };
     }
     case 'pagerduty': {

@@ -15,6 +15,7 @@ beforeEach(() => {
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 function config(text: string): string {
+  writeFileSync(join(work, 't'), 'token\n');
   const path = join(work, 'monitor.yaml');
   writeFileSync(path, text);
   return path;
@@ -79,6 +80,12 @@ const cases: Case[] = [
   { name: 'unknown flag', args: () => ['--frobnicate'], field: /--frobnicate: Unknown option '--frobnicate' — see create-vllm-monitor --help/ },
   { name: 'config file missing', args: () => ['--config', join(work, 'nope.yaml')], field: /--config: cannot read .*nope\.yaml \(ENOENT\) — check the path/ },
   { name: 'unreadable token file', args: () => ['--config', config(`targets: [{ engine: vllm, url: "http://h:8000", bearerTokenFile: "${join(work, 'missing.token')}" }]\n`)], field: /targets\[0\]\.bearerTokenFile: cannot read .*missing\.token \(ENOENT\) — check the path/ },
+  { name: 'SMTP password without user', args: () => [...V('http://h:8000'), '--receiver', 'email', '--email-to', 'a@b.c', '--email-from', 'a@b.c', '--smtp-smarthost', 'smtp:25', '--smtp-password', 'x'], field: /receiver\.email\.username: is required when an SMTP password is given — pass --smtp-username/ },
+  {
+    name: 'token variables that collide',
+    args: () => ['--config', config(`targets:\n  - { name: a.b, engine: vllm, url: "http://h1:8000", bearerTokenFile: "${join(work, 't')}" }\n  - { name: a-b, engine: vllm, url: "http://h2:8000", bearerTokenFile: "${join(work, 't')}" }\n`), '--dry-run'],
+    field: /targets\[1\]\.name: "a-b" and targets\[0\] would share the \.env variable TARGET_A_B_TOKEN/,
+  },
   { name: 'two directories', args: () => ['a', 'b', ...V('http://h:8000')], field: /dir: expected one directory, got 3/ },
 ];
 
