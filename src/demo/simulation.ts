@@ -129,7 +129,7 @@ export class EngineSim {
       const maxTokens = Math.min(this.o.maxModelLen - prompt, this.rng.next() < 0.5 ? 256 : 512);
       const want = Math.max(1, Math.round(this.rng.logNormal(this.o.outputMedian, 0.8)));
       const output = Math.min(maxTokens, want);
-      this.waiting.push({ arrival: this.now, prompt, output, maxTokens, scheduled: 0, prefillLeft: prompt, lastTokenAt: 0, generated: 0, kv: 0, notBefore: 0, preemptions: 0 });
+      this.waiting.push({ arrival: this.now - STEP + this.rng.next() * STEP * 0.5, prompt, output, maxTokens, scheduled: 0, prefillLeft: prompt, lastTokenAt: 0, generated: 0, kv: 0, notBefore: 0, preemptions: 0 });
     }
   }
 
@@ -141,20 +141,26 @@ export class EngineSim {
       return;
     }
     while (this.waiting.length > 0 && this.running.length < this.o.maxNumSeqs) {
-      const r = this.waiting[0]!;
-      if (this.kvUsed + r.prompt + r.generated > this.kvCapacity) break;
-      this.waiting.shift();
-      r.scheduled = this.now;
+      // FCFS; an overloaded cache also back-fills with smaller requests that still fit.
+      const fits = (q: Request) => this.kvUsed + q.prompt + q.generated <= this.kvCapacity;
+      const idx = fits(this.waiting[0]!) ? 0 : this.mode === 'kv-full' ? this.waiting.findIndex(fits) : -1;
+      if (idx < 0) break;
+      const r = this.waiting.splice(idx, 1)[0]!;
+      // Admission happens at the start of the step; its iterations follow.
+      const at = Math.max(r.arrival, this.now - STEP);
+      r.scheduled = at;
       if (r.firstScheduled === undefined) {
-        r.firstScheduled = this.now;
-        this.listener.admitted(this.now - r.arrival);
+        r.firstScheduled = at;
+        this.listener.admitted(at - r.arrival);
         const hits = Math.floor((r.prompt * this.o.prefixHitRatio * (0.5 + this.rng.next())) / 16) * 16;
         this.totals.prefixQueries += r.prompt;
         this.totals.prefixHits += Math.min(hits, r.prompt - 1);
       }
       r.kv = r.prompt + r.generated;
       r.prefillLeft = r.prompt + r.generated;
-      r.notBefore = this.mode === 'slow-ttft' && r.firstTokenAt === undefined ? this.now + this.o.slowTtftPenalty : 0;
+      // Prefill cannot finish before the prompt is computed; slow-ttft adds a stall on top.
+      const minFirst = r.firstTokenAt === undefined ? r.arrival + r.prompt / this.o.prefillTokensPerSecond + this.o.baseItl : 0;
+      r.notBefore = Math.max(minFirst, this.mode === 'slow-ttft' && r.firstTokenAt === undefined ? this.now + this.o.slowTtftPenalty : 0);
       this.kvUsed += r.kv;
       this.running.push(r);
     }
@@ -177,7 +183,7 @@ export class EngineSim {
   }
 
   private iterate(iterTime: number, k: number): void {
-    const t = this.now - STEP + k * iterTime;
+    const t = this.now - STEP + Math.min(k * iterTime, STEP);
     let budget = this.o.prefillTokensPerSecond * iterTime;
     let tokens = 0;
     for (const r of [...this.running]) {

@@ -176,7 +176,7 @@ export const NVIDIA_SMI: EngineFamily = {
     nv('nvidia_smi_xid_errors_total', 'counter', 'count', { labels: ['xid'], optional: 'nvml_backend', note: 'NVML backend only' }),
     nv('nvidia_smi_energy_joules_total', 'counter', 'joules', { optional: 'nvml_backend' }),
     nv('nvidia_smi_mig_sm_activity_ratio', 'gauge', 'ratio', { optional: 'nvml_backend', note: 'MIG on Hopper+ via GPM' }),
-    { name: 'nvidia_smi_last_collect_success', type: 'gauge', unit: 'code', labels: [], help: 'Whether the last collect was successful (1) or not (0).', source: NVSMI, note: 'exporter self-health: 0 when nvidia-smi fails in the container' },
+    { name: 'nvidia_smi_last_collect_success', type: 'gauge', unit: 'code', labels: [], help: 'Whether the most recent collection succeeded (1) or not (0)', source: NVSMI, note: 'exporter self-health: 0 when nvidia-smi fails in the container' },
     { name: 'nvidia_smi_failed_scrapes_total', type: 'counter', unit: 'count', labels: [], source: NVSMI },
     { name: 'nvidia_smi_command_exit_code', type: 'gauge', unit: 'code', labels: [], source: NVSMI },
   ],

@@ -56,6 +56,7 @@ interface Extra {
   deprecated?: string;
   labelValues?: Record<string, readonly string[]>;
   noBaseLabels?: boolean;
+  optionalLabels?: string[];
 }
 
 function metric(base: string[], src: string, name: string, type: MetricType, unit: Unit, x: Extra = {}): MetricDef {
@@ -69,6 +70,7 @@ function metric(base: string[], src: string, name: string, type: MetricType, uni
   if (x.hiddenFrom) def.hiddenFrom = x.hiddenFrom;
   if (x.deprecated) def.deprecated = x.deprecated;
   if (x.labelValues) def.labelValues = x.labelValues;
+  if (x.optionalLabels) def.optionalLabels = x.optionalLabels;
   return def;
 }
 
@@ -180,7 +182,7 @@ function v1Common(): MetricDef[] {
     v1('vllm:num_requests_waiting', 'gauge', 'requests', { help: HELP.waiting }),
     v1('vllm:engine_sleep_state', 'gauge', 'count', { help: HELP.sleep, labels: ['sleep_state'], labelValues: { sleep_state: ['awake', 'weights_offloaded', 'discard_all'] } }),
     v1('vllm:lora_requests_info', 'gauge', 'unix_timestamp', { noBaseLabels: true, labels: LORA_LABELS, optional: 'lora', help: 'Running stats on lora requests.', note: 'value is the wall-clock time; no model_name/engine' }),
-    v1('vllm:cache_config_info', 'gauge', 'info', { noBaseLabels: true, labels: ['block_size', 'cache_dtype', 'enable_prefix_caching', 'gpu_memory_utilization', 'num_gpu_blocks'], help: HELP.cache_config, note: 'labels are every CacheConfig.metrics_info() key (set varies by version) plus `engine` in newer V1; no model_name' }),
+    v1('vllm:cache_config_info', 'gauge', 'info', { noBaseLabels: true, labels: ['block_size', 'cache_dtype', 'enable_prefix_caching', 'gpu_memory_utilization', 'num_gpu_blocks'], help: HELP.cache_config, note: 'labels are every CacheConfig.metrics_info() key (set varies by version) plus `engine` in newer V1; no model_name', optionalLabels: ['engine', 'calculate_kv_scales', 'cpu_kvcache_space_bytes', 'cpu_offload_gb', 'is_attention_free', 'kv_cache_size_tokens', 'num_cpu_blocks', 'num_gpu_blocks_override', 'prefix_caching_hash_algo', 'sliding_window', 'swap_space', 'swap_space_bytes'] }),
     v1('vllm:num_preemptions_total', 'counter', 'count', { help: HELP.preemptions, note: 'code name vllm:num_preemptions' }),
     v1('vllm:prompt_tokens_total', 'counter', 'tokens', { help: HELP.prompt_tokens }),
     v1('vllm:generation_tokens_total', 'counter', 'tokens', { help: HELP.generation_tokens }),
