@@ -3,16 +3,18 @@
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 
-// dockerode's docker-modem needs ssh2 only for DOCKER_HOST=ssh://; ssh2 brings native addons and an
-// emscripten blob that cannot run from an ESM bundle. A stub that says so replaces it.
-const noSsh2 = {
-  name: 'no-ssh2',
+// Stubs for what dockerode can load but this CLI never uses: ssh2 (DOCKER_HOST=ssh://; native addons
+// and an emscripten blob that cannot run from an ESM bundle) and gRPC (BuildKit sessions; ~370 KB).
+const STUBS = {
+  ssh2: "exports.Client = class { constructor() { throw new Error('DOCKER_HOST=ssh://... is not supported here; use a unix socket or tcp://'); } };",
+  '@grpc/grpc-js': "module.exports = new Proxy({}, { get() { throw new Error('BuildKit sessions are not supported by create-vllm-monitor'); } });",
+  '@grpc/proto-loader': "module.exports = new Proxy({}, { get() { throw new Error('BuildKit sessions are not supported by create-vllm-monitor'); } });",
+};
+const stubs = {
+  name: 'stubs',
   setup(b) {
-    b.onResolve({ filter: /^ssh2$/ }, () => ({ path: 'ssh2', namespace: 'cvm-stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'cvm-stub' }, () => ({
-      contents: "exports.Client = class { constructor() { throw new Error('DOCKER_HOST=ssh://... is not supported here; use a unix socket or tcp://'); } };",
-      loader: 'js',
-    }));
+    b.onResolve({ filter: /^(ssh2|@grpc\/grpc-js|@grpc\/proto-loader)$/ }, (args) => ({ path: args.path, namespace: 'cvm-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'cvm-stub' }, (args) => ({ contents: STUBS[args.path], loader: 'js' }));
   },
 };
 
@@ -31,6 +33,6 @@ await build({
   define: { __CVM_VERSION__: JSON.stringify(pkg.version) },
   // Some bundled CommonJS code calls require(); give ESM output a real one.
   banner: { js: "import { createRequire as __cvmCreateRequire } from 'node:module'; const require = __cvmCreateRequire(import.meta.url);" },
-  plugins: [noSsh2],
+  plugins: [stubs],
   logLevel: 'warning',
 });

@@ -131,7 +131,7 @@ export async function create(argv: string[], io: Io): Promise<number> {
     plan = planWrite(dir, files, { overwrite: values.overwrite === true, force: values.force === true, version: VERSION, input: storedInput });
   } catch (err) {
     if (!(interactive && (err as Error).message.includes('--overwrite'))) throw err;
-    const { confirm } = await import('@inquirer/prompts');
+    const { default: confirm } = await import('@inquirer/confirm');
     if (!(await confirm({ message: `${dir} is not empty. Write the stack into it anyway (other files are left alone)?`, default: false }))) {
       io.err('Cancelled; nothing was written.');
       return 1;

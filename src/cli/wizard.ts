@@ -2,7 +2,12 @@
  * Interactive questions. Each fills a ConfigInput field that a flag could have filled; a question
  * is asked only when its flag was not given.
  */
-import { confirm, input, password, select } from '@inquirer/prompts';
+// The prompt packages one by one: @inquirer/prompts would also bundle the editor prompt and its
+// character-set tables (~500 KB) that we never use.
+import confirm from '@inquirer/confirm';
+import input from '@inquirer/input';
+import password from '@inquirer/password';
+import select from '@inquirer/select';
 import { CliError } from '../errors.js';
 import { parseTargetUrl } from '../spec/build.js';
 import type { ConfigInput, ReceiverInput, TargetInput } from '../spec/config.js';
