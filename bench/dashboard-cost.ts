@@ -173,6 +173,18 @@ async function main(): Promise<void> {
 
     prom = await startPrometheus({ binary: PROMETHEUS, configFile: emptyConfig, storage: tsdb });
     const client = prom.client;
+    // promtool writes one block per rule; let Prometheus merge the overlapping blocks first, so
+    // query times are not inflated by block count (sample counts are the same either way).
+    t0 = Date.now();
+    const blocks = async () => Number((await client.query('prometheus_tsdb_blocks_loaded')).series[0]?.value?.[1] ?? NaN);
+    let last = await blocks();
+    for (let stable = 0; stable < 3 && Date.now() - t0 < 300_000; ) {
+      await new Promise((r) => setTimeout(r, 5000));
+      const now = await blocks();
+      stable = now === last ? stable + 1 : 0;
+      last = now;
+    }
+    log(`TSDB settled at ${last} blocks after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     const version = execFileSync(PROMETHEUS, ['--version'], { encoding: 'utf8' }).split('\n')[0];
     const rangeEnd = end;
     const rangeStart = end - 3600;
@@ -192,10 +204,15 @@ async function main(): Promise<void> {
     // rule manager runs it (an instant query at the evaluation time).
     let ruleSamples = 0;
     let ruleMs = 0;
+    const perRule: { record: string; samples: number }[] = [];
     for (const r of recording) {
       const res = await client.query(r.expr, rangeEnd, { stats: true });
-      ruleSamples += res.stats?.samples?.totalQueryableSamples ?? 0;
+      const samples = res.stats?.samples?.totalQueryableSamples ?? 0;
+      ruleSamples += samples;
       ruleMs += (res.stats?.timings?.execTotalTime ?? 0) * 1000;
+      const same = perRule.find((x) => x.record === r.record);
+      if (same) same.samples += samples;
+      else perRule.push({ record: r.record, samples });
     }
     const targets = FLEETS.reduce((a, b) => a + b, 0);
     const cyclesPerHour = 3600 / INTERVAL;
@@ -213,6 +230,8 @@ async function main(): Promise<void> {
       `recording rules: ${recording.length} rules; one evaluation cycle over all ${targets} targets touches ${ruleSamples.toLocaleString('en')} samples in ${ruleMs.toFixed(1)} ms ` +
         `(${(ruleSamples / targets).toFixed(0)} samples per target; ${(ruleSamples * cyclesPerHour).toLocaleString('en')} samples/hour at a ${INTERVAL}s evaluation interval)`,
     );
+    const top = perRule.sort((a, b) => b.samples - a.samples).slice(0, 5);
+    console.log(`costliest recorded series per cycle: ${top.map((x) => `${x.record} ${x.samples.toLocaleString('en')}`).join(', ')}`);
   } finally {
     await prom?.stop();
     if (KEEP) log(`kept ${work}`);
