@@ -157,27 +157,42 @@ export function textExposition(fams: Family[], style: 'python' | 'dcgm'): string
 }
 
 /**
- * The history Prometheus would have stored from `from` to `to` every `step` seconds: OpenMetrics with
- * timestamps, families contiguous, counter families named without `_total`. `relabel` applies what
- * the scrape would have (target labels, vLLM's engine label renamed dp_rank); `_created` gauges are
- * left out (OpenMetrics reserves that suffix for counters, and nothing reads them).
+ * The history Prometheus would have stored from a target's pages at several times: OpenMetrics with
+ * timestamps, each family and each series contiguous, counter families named without `_total`.
+ * `relabel` applies what the scrape would have (target labels, vLLM's engine label renamed dp_rank);
+ * `_created` series are left out (OpenMetrics reserves that suffix, and nothing here reads them).
  */
-export function openMetricsHistory(source: Source, from: number, to: number, step: number, relabel: (labels: [string, string][]) => [string, string][]): string {
-  const times: number[] = [];
-  for (let t = from; t <= to; t += step) times.push(t);
-  const snapshots = times.map((t) => source(t));
-  const out: string[] = [];
-  for (const [i, f] of snapshots[0]!.entries()) {
-    if (f.name.endsWith('_created')) continue;
-    const family = f.type === 'counter' ? f.name.replace(/_total$/, '') : f.name;
-    out.push(`# HELP ${family} ${f.help}`, `# TYPE ${family} ${f.type}`);
-    for (const [j, s] of f.samples.entries()) {
-      const l = labelText(relabel(s.labels), true);
-      for (const [k, t] of times.entries()) out.push(`${s.name}${l} ${snapshots[k]![i]!.samples[j]!.value} ${t}`);
+export function openMetricsFromSnapshots(snapshots: { at: number; families: Family[] }[], relabel: (labels: [string, string][]) => [string, string][]): string {
+  const families = new Map<string, { type: Family['type']; help: string; series: Map<string, { name: string; labels: string; points: string[] }> }>();
+  for (const { at, families: fams } of snapshots) {
+    for (const f of fams) {
+      if (f.name.endsWith('_created')) continue;
+      const family = f.type === 'counter' ? f.name.replace(/_total$/, '') : f.name;
+      let fam = families.get(family);
+      if (!fam) families.set(family, (fam = { type: f.type, help: f.help, series: new Map() }));
+      for (const smp of f.samples) {
+        if (smp.name.endsWith('_created')) continue;
+        const labels = labelText(relabel(smp.labels), true);
+        const key = smp.name + labels;
+        let series = fam.series.get(key);
+        if (!series) fam.series.set(key, (series = { name: smp.name, labels, points: [] }));
+        series.points.push(`${smp.value} ${at}`);
+      }
     }
   }
-  out.push('# EOF');
+  const out: string[] = [];
+  for (const [name, fam] of families) {
+    out.push(`# HELP ${name} ${fam.help}`, `# TYPE ${name} ${fam.type}`);
+    for (const series of fam.series.values()) for (const p of series.points) out.push(`${series.name}${series.labels} ${p}`);
+  }
   return `${out.join('\n')}\n`;
+}
+
+/** History of a time-driven source, sampled every `step` seconds from `from` to `to`. */
+export function openMetricsHistory(source: Source, from: number, to: number, step: number, relabel: (labels: [string, string][]) => [string, string][]): string {
+  const snapshots: { at: number; families: Family[] }[] = [];
+  for (let t = from; t <= to; t += step) snapshots.push({ at: t, families: source(t) });
+  return openMetricsFromSnapshots(snapshots, relabel);
 }
 
 export interface Served {

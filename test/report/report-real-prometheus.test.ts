@@ -102,7 +102,7 @@ describe.each(BINARIES)('report against real Prometheus $version', ({ binary }) 
       const relabel = (l: [string, string][]): [string, string][] => [
         ...l.map(([k, v]): [string, string] => [k === 'engine' ? 'dp_rank' : k, v]), ['job', 'vllm'], ...Object.entries(t.labels),
       ];
-      history.push(openMetricsHistory(source, start + 5, Date.now() / 1000 - 3, 5, relabel).replace(/# EOF\n$/, ''));
+      history.push(openMetricsHistory(source, start + 5, Date.now() / 1000 - 3, 5, relabel));
     }
     writeFileSync(join(dir, 'prometheus/targets/vllm.json'), JSON.stringify(vllmTargets, null, 2));
     const gpuTargets = JSON.parse(readFileSync(join(dir, 'prometheus/targets/gpu.json'), 'utf8')) as { targets: string[]; labels: Record<string, string> }[];
