@@ -83,7 +83,7 @@ function readEnv(path: string): Record<string, string> {
 }
 
 export function loadStackDir(dir: string): StackDir {
-  const composeFile = join(dir, COMPOSE_FILE);
+  const composeFile = join(resolve(dir), COMPOSE_FILE);
   if (!existsSync(composeFile)) {
     throw envError(dir, `has no ${COMPOSE_FILE}`, 'pass the directory create-vllm-monitor generated (or generate one: npx create-vllm-monitor DIR)');
   }

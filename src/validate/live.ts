@@ -139,7 +139,8 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
       const rules = groups.flatMap((g) => g.rules.map((r) => ({ ...r, group: g.name })));
       const broken = rules.filter((r) => r.health === 'err');
       const alerting = rules.filter((r) => r.type === 'alerting').length;
-      if (groups.length === 0) checks.push({ group: 'live', name: 'rules loaded', status: 'fail', detail: 'Prometheus has loaded no rule groups', fix: 'check rule_files in prometheus.yml and the files in prometheus/rules/, then POST /-/reload' });
+      if (groups.length === 0 && !opts.expectRules) checks.push({ group: 'live', name: 'rules loaded', status: 'warn', detail: 'this stack has no rule files, so Prometheus evaluates no alerts', fix: 'regenerate the stack with this version of create-vllm-monitor' });
+      else if (groups.length === 0) checks.push({ group: 'live', name: 'rules loaded', status: 'fail', detail: 'Prometheus has loaded no rule groups', fix: 'check rule_files in prometheus.yml and the files in prometheus/rules/, then POST /-/reload' });
       else if (broken.length) checks.push({ group: 'live', name: 'rules healthy', status: 'fail', detail: `${broken.length} rule(s) fail to evaluate, e.g. ${broken[0]!.name}: ${broken[0]!.lastError ?? ''}`, fix: 'fix the expression in prometheus/rules/ (promtool check rules), then POST /-/reload' });
       else checks.push({ group: 'live', name: 'rules loaded', status: 'pass', detail: `${groups.length} groups, ${rules.length - alerting} recording + ${alerting} alerting rules, all healthy` });
 

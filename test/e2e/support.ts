@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { main } from '../../src/cli/main.js';
+import { bridgeGateway as dockerBridgeGateway } from '../../src/stack/demo-fleet.js';
 import { IN_CI, REPO_ROOT, which } from '../support/env.js';
 
 export const LOCAL_IMAGE_FLAGS = [
@@ -59,8 +60,7 @@ export async function cli(argv: string[], env: Record<string, string> = {}): Pro
 
 /** The Docker bridge gateway: where host.docker.internal (host-gateway) leads from a container. */
 export async function bridgeGateway(): Promise<string> {
-  const net = (await new Docker().getNetwork('bridge').inspect()) as { IPAM?: { Config?: { Gateway?: string }[] } };
-  return net.IPAM?.Config?.find((c) => c.Gateway)?.Gateway ?? '0.0.0.0';
+  return (await dockerBridgeGateway(new Docker())) ?? '0.0.0.0';
 }
 
 export interface Served {
