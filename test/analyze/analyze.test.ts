@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeFiles } from '../../src/analyze/index.js';
+import { analyzeFiles, formatHtml } from '../../src/analyze/index.js';
 import type { Io } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { iterationLine, profileRecord, tempDir, writeLines } from './helpers.js';
@@ -128,6 +128,23 @@ describe('analyze: vLLM server logs', () => {
     // The line prints one decimal: 29.75% appears as 29.8%.
     expect(a.kv_cache.usage).toMatchObject({ count: 40, min: 0.2 });
     expect(a.kv_cache.usage!.max).toBeCloseTo(0.298, 9);
+  });
+
+  it('draws step-time charts from a log and says why the schedule/model-run charts are empty', async () => {
+    const dir = tempDir();
+    const file = writeLines(dir, 'vllm.log', dpLog());
+    const { analysis, charts } = await analyzeFiles([file], READ);
+    const html = formatHtml(analysis, charts);
+    const chart = (id: string): string => new RegExp(`<svg[^>]*data-chart="${id}"[^>]*>.*?</svg>`).exec(html)![0];
+    expect(chart('time-trend')).toContain('Step time (no schedule/model-run split in input)');
+    expect(chart('time-trend')).toMatch(/<path d="M[^"]+L/);
+    expect(chart('model-run-histogram')).toContain('Step time distribution');
+    expect(chart('model-run-histogram')).toMatch(/<rect [^>]*class="mark"/);
+    for (const id of ['schedule-histogram', 'schedule-vs-model-run']) {
+      expect(chart(id)).toContain('data-empty="true"');
+      expect(chart(id)).toContain('no schedule/model-run split in these records');
+    }
+    expect(chart('prefill-decode')).not.toContain('data-empty');
   });
 
   it('converts logs to JSONL that analyses to the same numbers (CLI)', async () => {
