@@ -40,7 +40,8 @@ const deps = { platform: 'linux' as const, detectGpu: async () => ({ kind: 'nvid
 describe('interactive prompts', () => {
   it('asks for targets, GPU, receiver, exposure and a free port, and returns a complete input', async () => {
     const busy = await occupyPort();
-    const answers = runWizard({ ports: { grafana: busy } }, deps);
+    // The other two ports are free ones, so no question depends on what else runs on this machine.
+    const answers = runWizard({ ports: { grafana: busy, prometheus: await freePort(), alertmanager: await freePort() } }, deps);
 
     expect(screen.getScreen()).toContain('Inference engine of the server to monitor');
     screen.keypress('enter'); // vLLM
