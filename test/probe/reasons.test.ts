@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { TargetInfo } from '../../src/probe/prom-client.js';
+import { explainMissing, presentFamilies } from '../../src/probe/reasons.js';
+
+const target = (job: string, instance: string, health: TargetInfo['health'], lastError = ''): TargetInfo => ({
+  labels: { job, instance },
+  scrapePool: job,
+  scrapeUrl: `http://${instance}/metrics`,
+  health,
+  lastError,
+});
+
+describe('why a raw metric is missing', () => {
+  it('says no target when the stack scrapes nothing of that kind', () => {
+    expect(explainMissing('sglang:num_running_reqs', { present: new Set(), targets: [target('vllm', 'a', 'up')] }).kind).toBe('no-target');
+  });
+
+  it('passes on the last scrape error of a target that is down', () => {
+    const r = explainMissing('vllm:num_requests_running', { present: new Set(), targets: [target('vllm', 'a', 'down', 'connection refused')] });
+    expect(r).toMatchObject({ kind: 'target-down' });
+    expect(r.detail).toMatch(/connection refused/);
+  });
+
+  it('recognises router-rewritten SGLang names', () => {
+    const r = explainMissing('sglang:num_running_reqs', { present: new Set(['sglang_num_running_reqs', 'up']), targets: [target('sglang', 's', 'up')] });
+    expect(r.kind).toBe('names-rewritten');
+  });
+
+  it('asks for --enable-metrics when SGLang answers without sglang metrics', () => {
+    const r = explainMissing('sglang:num_running_reqs', { present: new Set(['up', 'python_info']), targets: [target('sglang', 's', 'up')] });
+    expect(r).toMatchObject({ kind: 'flag-not-enabled' });
+    expect(r.detail).toMatch(/--enable-metrics/);
+  });
+
+  it('blames --disable-log-stats when vLLM answers without vllm:* metrics', () => {
+    const r = explainMissing('vllm:num_requests_running', { present: new Set(['up', 'process_resident_memory_bytes']), targets: [target('vllm', 'v', 'up')] });
+    expect(r.detail).toMatch(/--disable-log-stats/);
+  });
+
+  it('names the rename when a V0-era name is asked of a V1 server', () => {
+    const present = new Set(['vllm:kv_cache_usage_perc', 'vllm:num_requests_running', 'vllm:inter_token_latency_seconds_bucket', 'vllm:prefix_cache_hits_total']);
+    const r = explainMissing('vllm:gpu_cache_usage_perc', { present, targets: [target('vllm', 'v', 'up')] });
+    expect(r).toMatchObject({ kind: 'version-rename' });
+    expect(r.detail).toMatch(/vllm:kv_cache_usage_perc/);
+    expect(presentFamilies('vllm', present)).toContain('vllm-v1');
+  });
+
+  it('says an optional group is off for speculative-decoding metrics', () => {
+    const r = explainMissing('vllm:spec_decode_num_draft_tokens_total', { present: new Set(['vllm:kv_cache_usage_perc']), targets: [target('vllm', 'v', 'up')] });
+    expect(r.kind).toBe('flag-not-enabled');
+  });
+
+  it('says the exporter lacks the field for DCGM profiling metrics', () => {
+    const r = explainMissing('DCGM_FI_PROF_DRAM_ACTIVE', { present: new Set(['DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_FB_USED']), targets: [target('gpu-dcgm', 'g', 'up')] });
+    expect(r.kind).toBe('exporter-lacks-field');
+  });
+});
