@@ -6,7 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IN_CI, NEWER_TOOLS_DIR } from '../support/env.js';
 import { bridgeGateway, buildLocalImages, cli, dockerSkipReason, freePort, LOCAL_IMAGE_FLAGS, portFlags, serve, type Served } from './support.js';
 
 const skip = await dockerSkipReason();
@@ -71,5 +73,36 @@ describe.skipIf(skip !== undefined)('e2e faults (real Docker, compose v1)', () =
     expect(problem).toHaveLength(1);
     expect(problem[0]).toContain(`port ${port} for prometheus is already taken`);
     expect(problem[0]).toContain('--prometheus-port');
+  });
+});
+
+const COMPOSE_V2 = join(NEWER_TOOLS_DIR, 'usr/libexec/docker/cli-plugins/docker-compose');
+const v2Missing = !existsSync(COMPOSE_V2);
+if (v2Missing && IN_CI && skip === undefined) throw new Error(`${COMPOSE_V2} is missing in CI: .ci/run must run .ci/newer-tools.sh`);
+if (v2Missing) console.warn(`skipped compose v2 e2e: ${COMPOSE_V2} not found (bash .ci/newer-tools.sh ${NEWER_TOOLS_DIR})`);
+
+describe.skipIf(skip !== undefined || v2Missing)('e2e with Compose v2 (docker compose up --wait)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cvm-e2e-v2-'));
+  const dir = join(root, 'v2stack');
+  const env = { CVM_COMPOSE: COMPOSE_V2 };
+  afterAll(async () => {
+    await cli(['down', dir, '--volumes'], env);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('up waits for health with --wait, status reports it, down stops it', async () => {
+    buildLocalImages();
+    expect((await cli([dir, '--yes', '--gpu', 'none', '--no-grafana', ...LOCAL_IMAGE_FLAGS, ...(await portFlags())], env)).code).toBe(0);
+    const up = await cli(['up', dir, '--json'], env);
+    expect(up.code, up.text).toBe(0);
+    const result = JSON.parse(up.out.join('\n')) as { ok: boolean; services: { service: string; health: string }[] };
+    expect(result.services.map((s) => [s.service, s.health]).sort()).toEqual([['alertmanager', 'healthy'], ['node-exporter', 'healthy'], ['prometheus', 'healthy']]);
+    expect(up.err.some((l) => l.includes('docker-compose 2.') || l.includes(' 2.'))).toBe(true);
+    const status = await cli(['status', dir], env);
+    expect(status.code).toBe(0);
+    expect(status.out.find((l) => l.startsWith('prometheus'))).toMatch(/running\s+healthy/);
+    const down = await cli(['down', dir], env);
+    expect(down.code).toBe(0);
+    expect((await cli(['status', dir], env)).code).toBe(1);
   });
 });
