@@ -1,0 +1,47 @@
+/**
+ * Histogram bucket bounds the engines expose by default (from the engine catalog), used to turn a
+ * latency SLO into the `le` buckets an SLO-violation ratio can read.
+ */
+import { SGLANG_FAMILIES } from '../engines/sglang.js';
+import type { EngineFamily } from '../engines/types.js';
+import { VLLM_FAMILIES } from '../engines/vllm.js';
+import type { Engine } from '../spec/types.js';
+import { HISTOGRAMS, type HistogramName, type SourceFamily } from './series.js';
+
+const FAMILIES: Record<Engine, readonly EngineFamily[]> = { vllm: VLLM_FAMILIES, sglang: SGLANG_FAMILIES };
+
+/** Source families of our series that belong to an engine. */
+export const ENGINE_SOURCE_FAMILIES: Record<Engine, readonly SourceFamily[]> = {
+  vllm: ['vllm-v0', 'vllm-v1-old', 'vllm-v1-new'],
+  sglang: ['sglang', 'sglang-underscore'],
+};
+
+/** Raw histogram names (colon form) an engine may expose for one of our histograms, preferred first. */
+export function histogramSources(engine: Engine, h: HistogramName): string[] {
+  const sources = HISTOGRAMS[h].sources as Partial<Record<SourceFamily, readonly string[]>>;
+  const names: string[] = [];
+  for (const fam of ENGINE_SOURCE_FAMILIES[engine]) for (const n of sources[fam] ?? []) if (!names.includes(n)) names.push(n);
+  return names;
+}
+
+/** Every default bound any known version of the engine uses for the histogram, ascending. */
+export function knownBounds(engine: Engine, h: HistogramName): number[] {
+  const wanted = new Set(histogramSources(engine, h).map((n) => n.replace(/^sglang_/, 'sglang:')));
+  const bounds = new Set<number>();
+  for (const fam of FAMILIES[engine]) {
+    for (const m of fam.metrics) if (m.type === 'histogram' && wanted.has(m.name)) for (const b of m.buckets ?? []) bounds.add(b);
+  }
+  return [...bounds].sort((a, b) => a - b);
+}
+
+/**
+ * Bounds at or below the SLO. Cumulative buckets grow with `le`, so the largest of these present on
+ * a target (max over them) counts the requests we can prove met the SLO; when the SLO is not itself a
+ * bound the ratio errs towards more violations, never fewer. Falls back to the smallest bound.
+ */
+export function sloBounds(engine: Engine, h: HistogramName, sloSeconds: number): number[] {
+  const all = knownBounds(engine, h);
+  const below = all.filter((b) => b <= sloSeconds);
+  if (below.length > 0) return below;
+  return all.length > 0 ? [all[0]!] : [sloSeconds];
+}

@@ -1,0 +1,56 @@
+/**
+ * The rule and test files a stack gets: normalisation for the engines and GPU exporter it monitors,
+ * the host rules, the alerts, and promtool tests for all of them. Paths are relative to prometheus/.
+ */
+import { ENGINES, type Engine, type StackSpec } from '../spec/types.js';
+import { engineAlertTests, gpuAlertTests, platformAlertTests } from './alert-tests.js';
+import { alertGroups } from './alerts.js';
+import { gpuRuleGroup, hostRuleGroup } from './gpu.js';
+import { derivedLlmGroup, engineRuleGroups } from './llm.js';
+import { engineNormaliseTests, gpuNormaliseTests, hostNormaliseTests } from './normalise-tests.js';
+import { EVAL_STEP, type TestFile, type TestGroup } from './promtool-tests.js';
+import type { RuleFile } from './types.js';
+
+export type { RuleFile } from './types.js';
+export type { TestFile } from './promtool-tests.js';
+
+/** Engines whose rules a stack carries: those of its targets, or all when it has none yet. */
+export function stackEngines(spec: Pick<StackSpec, 'targets'>): Engine[] {
+  const used = ENGINES.filter((e) => spec.targets.some((t) => t.engine === e));
+  return used.length > 0 ? used : [...ENGINES];
+}
+
+export interface PrometheusRuleFiles {
+  /** `rules/<name>.yml` -> rule file. */
+  rules: Map<string, RuleFile>;
+  /** `tests/<name>.yml` -> promtool test file. */
+  tests: Map<string, TestFile>;
+}
+
+type RuleSpec = Pick<StackSpec, 'targets' | 'gpu' | 'slo'>;
+
+export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
+  const engines = stackEngines(spec);
+  const rules = new Map<string, RuleFile>();
+  for (const e of engines) rules.set(`rules/llm-${e}.yml`, { groups: engineRuleGroups(e, spec.slo) });
+  rules.set('rules/llm.yml', { groups: [derivedLlmGroup()] });
+  if (spec.gpu !== 'none') rules.set(`rules/gpu-${spec.gpu}.yml`, { groups: [gpuRuleGroup(spec.gpu)] });
+  rules.set('rules/host.yml', { groups: [hostRuleGroup()] });
+  rules.set('rules/alerts.yml', { groups: alertGroups(spec.slo, true, spec.gpu) });
+
+  // Each test file loads every rule file, as Prometheus does (rule_files: rules/*.yml).
+  const ruleFiles = [...rules.keys()].map((p) => `../${p}`);
+  const testFile = (tests: TestGroup[]): TestFile => ({ rule_files: ruleFiles, evaluation_interval: EVAL_STEP, tests });
+  const tests = new Map<string, TestFile>();
+  for (const e of engines) {
+    tests.set(`tests/llm-${e}.test.yml`, testFile(engineNormaliseTests(e)));
+    tests.set(`tests/alerts-llm-${e}.test.yml`, testFile(engineAlertTests(e, spec.slo)));
+  }
+  if (spec.gpu !== 'none') {
+    tests.set(`tests/gpu-${spec.gpu}.test.yml`, testFile(gpuNormaliseTests(spec.gpu)));
+    tests.set(`tests/alerts-gpu-${spec.gpu}.test.yml`, testFile(gpuAlertTests(spec.gpu)));
+  }
+  tests.set('tests/host.test.yml', testFile(hostNormaliseTests()));
+  tests.set('tests/alerts-platform.test.yml', testFile(platformAlertTests()));
+  return { rules, tests };
+}

@@ -1,0 +1,199 @@
+/**
+ * Recording rules that normalise vLLM (V0, V1 old and new names) and SGLang (colon and
+ * router-rewritten underscore names) into the llm: series of series.ts.
+ *
+ * Rank handling: vLLM reports one series per data-parallel engine (its `engine` label is renamed
+ * `dp_rank` at scrape time) and only one process per TP group, so counts are summed over ranks.
+ * SGLang schedulers can all report (--enable-metrics-for-all-schedulers): TP/PP/EP ranks repeat the
+ * same batch, so scheduler series take the max per dp_rank first and then sum over dp_rank; the
+ * volatile `pid` label disappears in the same aggregation. Ratios take the max, never the sum.
+ */
+import type { Engine, Slo } from '../spec/types.js';
+import { histogramSources, sloBounds } from './buckets.js';
+import { by, firstOf, leIn } from './promql.js';
+import {
+  HISTOGRAMS,
+  type HistogramName,
+  QUANTILE_VALUE,
+  RATE_WINDOW,
+  S,
+  SLO_HISTOGRAMS,
+  SLO_WINDOWS,
+  type SloHistogram,
+  histogramBucket,
+  histogramCount,
+  histogramQuantile,
+  sloViolationRatio,
+} from './series.js';
+import type { RecordingRule, RuleGroup } from './types.js';
+
+/** Labels every llm: series is aggregated to (the rule adds `engine`). */
+export const TARGET_LABELS = ['job', 'instance', 'host', 'model_name'] as const;
+const L = TARGET_LABELS;
+const LB = by(L);
+const LLE = by([...L, 'le']);
+const W = RATE_WINDOW;
+
+/** Shapes one raw metric into a per-target series; `m` is the raw name (with selector if any). */
+interface EngineShapes {
+  gauge(m: string, agg: 'sum' | 'max'): string;
+  counterRate(m: string, w?: string, extraBy?: readonly string[]): string;
+  bucketRate(m: string, w?: string, le?: string): string;
+  /** Scheduler-side histograms repeat per TP rank in SGLang. */
+  scheduler: boolean;
+}
+
+const vllmShapes: EngineShapes = {
+  gauge: (m, agg) => `${agg} by ${LB} (${m})`,
+  counterRate: (m, w = W, extraBy = []) => `sum by ${by([...L, ...extraBy])} (rate(${m}[${w}]))`,
+  bucketRate: (m, w = W, le) => `sum by ${LLE} (rate(${m}_bucket${le ? `{${le}}` : ''}[${w}]))`,
+  scheduler: false,
+};
+
+/** SGLang: one value per DP rank (max over TP/PP/EP duplicates and pid), then summed over DP ranks. */
+const perDp = (agg: string, inner: string, extra: readonly string[] = []): string =>
+  `${agg} by ${by([...L, ...extra])} (max by ${by([...L, ...extra, 'dp_rank'])} (${inner}))`;
+
+const sglangShapes: EngineShapes = {
+  gauge: (m, agg) => (agg === 'sum' ? perDp('sum', `${m}{priority=""}`) : `max by ${LB} (${m}{priority=""})`),
+  counterRate: (m, w = W, extraBy = []) => `sum by ${by([...L, ...extraBy])} (rate(${m}[${w}]))`,
+  bucketRate: (m, w = W, le) => `sum by ${LLE} (rate(${m}_bucket${le ? `{${le}}` : ''}[${w}]))`,
+  scheduler: true,
+};
+
+const schedulerBucketRate = (m: string, w = W): string => perDp('sum', `rate(${m}_bucket[${w}])`, ['le']);
+const schedulerCounterRate = (m: string, w = W): string => perDp('sum', `rate(${m}[${w}])`);
+
+const rec = (record: string, engine: Engine, variants: string[], on: readonly string[] = L): RecordingRule => ({
+  record,
+  expr: firstOf(variants, on),
+  labels: { engine },
+});
+
+/** Colon names as the server emits them, then the `sglang_` names a router re-exports. */
+const sgl = (colonName: string): string[] => [colonName, colonName.replace(/^sglang:/, 'sglang_')];
+
+function histogramRules(engine: Engine, shapes: EngineShapes): RecordingRule[] {
+  const rules: RecordingRule[] = [];
+  for (const h of Object.keys(HISTOGRAMS) as HistogramName[]) {
+    const names = histogramSources(engine, h);
+    if (names.length === 0) continue;
+    const schedulerSide = engine === 'sglang' && h === 'queue_seconds';
+    rules.push(rec(histogramBucket(h), engine, names.map((n) => (schedulerSide ? schedulerBucketRate(n) : shapes.bucketRate(n)))));
+    rules.push(
+      rec(
+        histogramCount(h),
+        engine,
+        names.map((n) => (schedulerSide ? schedulerCounterRate(`${n}_count`) : shapes.counterRate(`${n}_count`))),
+      ),
+    );
+  }
+  return rules;
+}
+
+/** Fraction of observations above the largest bucket bound <= SLO, per window (burn-rate inputs). */
+function sloRules(engine: Engine, shapes: EngineShapes, slo: Slo): RecordingRule[] {
+  const sloSeconds: Record<SloHistogram, number> = { ttft_seconds: slo.ttftP99Seconds, itl_seconds: slo.itlP99Seconds, e2e_seconds: slo.e2eP99Seconds };
+  const rules: RecordingRule[] = [];
+  for (const h of SLO_HISTOGRAMS) {
+    const le = leIn(sloBounds(engine, h, sloSeconds[h]));
+    const names = histogramSources(engine, h);
+    for (const w of SLO_WINDOWS) {
+      const variants = names.map(
+        (n) => `1 - (max by ${LB} (${shapes.bucketRate(n, w, le)}) / (${shapes.counterRate(`${n}_count`, w)} > 0))`,
+      );
+      rules.push(rec(sloViolationRatio(h, w), engine, variants));
+    }
+  }
+  return rules;
+}
+
+function vllmRules(): RecordingRule[] {
+  const s = vllmShapes;
+  const finishedSum = s.counterRate('vllm:request_success_total');
+  return [
+    rec(S.requestsRunning, 'vllm', [s.gauge('vllm:num_requests_running', 'sum')]),
+    rec(S.requestsWaiting, 'vllm', [s.gauge('vllm:num_requests_waiting', 'sum')]),
+    rec(S.kvCacheUsage, 'vllm', [s.gauge('vllm:kv_cache_usage_perc', 'max'), s.gauge('vllm:gpu_cache_usage_perc', 'max')]),
+    rec(S.promptTokens, 'vllm', [s.counterRate('vllm:prompt_tokens_total')]),
+    rec(S.generationTokens, 'vllm', [s.counterRate('vllm:generation_tokens_total')]),
+    rec(S.requestsFinished, 'vllm', [s.counterRate('vllm:request_success_total', W, ['finished_reason'])]),
+    // V1 pre-creates every finished_reason, V0 only those seen: no abort/error series means none happened.
+    rec(S.requestsFailed, 'vllm', [s.counterRate('vllm:request_success_total{finished_reason=~"abort|error"}'), `${finishedSum} * 0`]),
+    rec(S.preemptions, 'vllm', [s.counterRate('vllm:num_preemptions_total')]),
+    rec(S.prefixCacheQueried, 'vllm', [s.counterRate('vllm:prefix_cache_queries_total'), s.counterRate('vllm:gpu_prefix_cache_queries_total')]),
+    rec(S.prefixCacheHit, 'vllm', [s.counterRate('vllm:prefix_cache_hits_total'), s.counterRate('vllm:gpu_prefix_cache_hits_total')]),
+    rec(S.prefixCacheHitRatio, 'vllm', [
+      `${s.counterRate('vllm:prefix_cache_hits_total')} / (${s.counterRate('vllm:prefix_cache_queries_total')} > 0)`,
+      `${s.counterRate('vllm:gpu_prefix_cache_hits_total')} / (${s.counterRate('vllm:gpu_prefix_cache_queries_total')} > 0)`,
+      `avg by ${LB} (vllm:gpu_prefix_cache_hit_rate)`,
+    ]),
+    rec(S.iterationTokensMean, 'vllm', [
+      `${s.counterRate('vllm:iteration_tokens_total_sum')} / (${s.counterRate('vllm:iteration_tokens_total_count')} > 0)`,
+    ]),
+    // process_* carry no model_name; keep those of targets that expose vLLM metrics.
+    rec(S.processMemory, 'vllm', [`sum by (job, instance, host) (process_resident_memory_bytes and on (job, instance) vllm:num_requests_running)`], ['job', 'instance', 'host']),
+    ...histogramRules('vllm', s),
+  ];
+}
+
+function sglangRules(): RecordingRule[] {
+  const s = sglangShapes;
+  const each = (colon: string, f: (m: string) => string): string[] => sgl(colon).map(f);
+  return [
+    rec(S.requestsRunning, 'sglang', each('sglang:num_running_reqs', (m) => s.gauge(m, 'sum'))),
+    rec(S.requestsWaiting, 'sglang', each('sglang:num_queue_reqs', (m) => s.gauge(m, 'sum'))),
+    rec(S.kvCacheUsage, 'sglang', [
+      ...each('sglang:kv_cache_usage_perc', (m) => s.gauge(m, 'max')),
+      ...each('sglang:token_usage', (m) => s.gauge(m, 'max')),
+    ]),
+    rec(S.promptTokens, 'sglang', each('sglang:prompt_tokens_total', (m) => s.counterRate(m))),
+    rec(S.generationTokens, 'sglang', each('sglang:generation_tokens_total', (m) => s.counterRate(m))),
+    // SGLang counts finished requests without a reason.
+    rec(S.requestsFinished, 'sglang', each('sglang:num_requests_total', (m) => `label_replace(${s.counterRate(m)}, "finished_reason", "all", "", "")`)),
+    rec(S.requestsFailed, 'sglang', each('sglang:num_aborted_requests_total', (m) => s.counterRate(m))),
+    rec(S.preemptions, 'sglang', each('sglang:num_retracted_requests_total', (m) => schedulerCounterRate(m))),
+    rec(S.prefixCacheQueried, 'sglang', each('sglang:prompt_tokens_total', (m) => s.counterRate(m))),
+    // cache_source (device|host|storage_*|total) appeared later; read the total, or the unlabelled counter.
+    rec(S.prefixCacheHit, 'sglang', each('sglang:cached_tokens_total', (m) => s.counterRate(`${m}{cache_source=~"total|"}`))),
+    rec(S.prefixCacheHitRatio, 'sglang', [
+      ...sgl('sglang:cached_tokens_total').map(
+        (m, i) => `${s.counterRate(`${m}{cache_source=~"total|"}`)} / (${s.counterRate(sgl('sglang:prompt_tokens_total')[i]!)} > 0)`,
+      ),
+      ...each('sglang:cache_hit_rate', (m) => `avg by ${LB} (${m}{priority=""})`),
+    ]),
+    rec(
+      S.processMemory,
+      'sglang',
+      each('sglang:num_running_reqs', (m) => `sum by (job, instance, host) (process_resident_memory_bytes and on (job, instance) ${m})`),
+      ['job', 'instance', 'host'],
+    ),
+    ...histogramRules('sglang', s),
+  ];
+}
+
+/** Rule groups for one engine: the normalisation itself, and the slower SLO-ratio group. */
+export function engineRuleGroups(engine: Engine, slo: Slo): RuleGroup[] {
+  const shapes = engine === 'vllm' ? vllmShapes : sglangShapes;
+  return [
+    { name: `llm-${engine}-normalise`, rules: engine === 'vllm' ? vllmRules() : sglangRules() },
+    // Windows up to 6h: evaluated once a minute, not every scrape.
+    { name: `llm-${engine}-slo`, interval: '1m', rules: sloRules(engine, shapes, slo) },
+  ];
+}
+
+/** Engine-independent rules over the normalised series: quantiles and ratios. */
+export function derivedLlmGroup(): RuleGroup {
+  const rules: RecordingRule[] = [];
+  for (const [h, def] of Object.entries(HISTOGRAMS) as [HistogramName, (typeof HISTOGRAMS)[HistogramName]][]) {
+    for (const q of def.quantiles) {
+      rules.push({ record: histogramQuantile(h, q), expr: `histogram_quantile(${QUANTILE_VALUE[q]}, ${histogramBucket(h)})` });
+    }
+  }
+  const withEngine = by(['engine', ...L]);
+  rules.push({
+    record: S.requestsFailedRatio,
+    expr: `${S.requestsFailed} / on ${withEngine} (sum by ${withEngine} (${S.requestsFinished}) > 0)`,
+  });
+  return { name: 'llm-derived', rules };
+}

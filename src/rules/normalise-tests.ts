@@ -1,0 +1,213 @@
+/**
+ * promtool tests of the normalisation itself: each engine/exporter version's raw names reach the
+ * same llm:/gpu:/host: series with the right unit, ranks aggregate the right way, and a metric
+ * exposed under its old and new name at once is counted once.
+ */
+import type { Engine, GpuKind } from '../spec/types.js';
+import { GPU_JOB } from '../render/prometheus.js';
+import { S, histogramCount } from './series.js';
+import { type InputSeries, type Labels, type PromqlExprTest, type TestGroup, STEP, constant, counter, input, sel } from './promtool-tests.js';
+import { targetLabels } from './raw-fixtures.js';
+
+const EVAL = '10m';
+const N = 44; // 11 minutes of 15s steps
+
+function expect(expr: string, samples: [Labels, number][]): PromqlExprTest {
+  return { expr, eval_time: EVAL, exp_samples: samples.map(([l, value]) => ({ labels: sel(expr.replace(/\{.*$/, ''), l), value })) };
+}
+
+function vllmGroup(): TestGroup {
+  // v0: V0 engine; v1old: 0.9.2-0.10, old and new names side by side; v1new: 0.11+, two DP engines.
+  const v0 = targetLabels('vllm', 'v0');
+  const old = { ...targetLabels('vllm', 'v1old'), dp_rank: '0' };
+  const d0 = { ...targetLabels('vllm', 'v1new'), dp_rank: '0' };
+  const d1 = { ...d0, dp_rank: '1' };
+  const out = (l: Labels): Labels => {
+    const { dp_rank: _drop, ...rest } = l;
+    return { ...rest, engine: 'vllm' };
+  };
+  const inputs: InputSeries[] = [
+    input('vllm:num_requests_running', v0, constant(3, N)),
+    input('vllm:num_requests_running', old, constant(2, N)),
+    input('vllm:num_requests_running', d0, constant(2, N)),
+    input('vllm:num_requests_running', d1, constant(5, N)),
+    input('vllm:gpu_cache_usage_perc', v0, constant(0.5, N)),
+    // In the overlap both names carry the same value; different values here prove the new one wins.
+    input('vllm:kv_cache_usage_perc', old, constant(0.25, N)),
+    input('vllm:gpu_cache_usage_perc', old, constant(0.75, N)),
+    input('vllm:kv_cache_usage_perc', d0, constant(0.25, N)),
+    input('vllm:kv_cache_usage_perc', d1, constant(0.5, N)),
+    input('vllm:generation_tokens_total', d0, counter(60, N)),
+    input('vllm:generation_tokens_total', d1, counter(30, N)),
+    input('vllm:time_per_output_token_seconds_count', v0, counter(30, N)),
+    input('vllm:inter_token_latency_seconds_count', old, counter(15, N)),
+    input('vllm:time_per_output_token_seconds_count', old, counter(15, N)),
+    input('vllm:gpu_prefix_cache_hit_rate', v0, constant(0.4, N)),
+    input('vllm:prefix_cache_hits_total', old, counter(30, N)),
+    input('vllm:prefix_cache_queries_total', old, counter(60, N)),
+    input('vllm:gpu_prefix_cache_hits_total', old, counter(15, N)),
+    input('vllm:gpu_prefix_cache_queries_total', old, counter(60, N)),
+    input('vllm:request_success_total', { ...v0, finished_reason: 'stop' }, counter(15, N)),
+    input('vllm:request_success_total', { ...d0, finished_reason: 'stop' }, counter(45, N)),
+    input('vllm:request_success_total', { ...d0, finished_reason: 'abort' }, counter(15, N)),
+    input('process_resident_memory_bytes', { job: 'vllm', instance: 'v1new', host: 'v1new-host' }, constant(2e9, N)),
+  ];
+  return {
+    name: 'vllm: V0, V1 old+new names and two DP engines normalise into one family',
+    interval: STEP,
+    input_series: inputs,
+    promql_expr_test: [
+      expect(S.requestsRunning, [[out(v0), 3], [out(old), 2], [out(d0), 7]]),
+      expect(S.kvCacheUsage, [[out(v0), 0.5], [out(old), 0.25], [out(d0), 0.5]]),
+      expect(S.generationTokens, [[out(d0), 6]]),
+      expect(histogramCount('itl_seconds'), [[out(v0), 2], [out(old), 1]]),
+      expect(S.prefixCacheHitRatio, [[out(v0), 0.4], [out(old), 0.5]]),
+      expect(S.requestsFailed, [[out(v0), 0], [out(d0), 1]]),
+      expect(S.requestsFailedRatio, [[out(v0), 0], [out(d0), 0.25]]),
+      expect(S.processMemory, [[{ engine: 'vllm', job: 'vllm', instance: 'v1new', host: 'v1new-host' }, 2e9]]),
+    ],
+  };
+}
+
+function sglangGroup(): TestGroup {
+  const s1 = targetLabels('sglang', 's1');
+  const s2 = targetLabels('sglang', 's2');
+  const rank = (dp: string, tp: string): Labels => ({ ...s1, dp_rank: dp, tp_rank: tp, pp_rank: '0', moe_ep_rank: '0', engine_type: 'unified' });
+  const out = (l: Labels): Labels => ({ ...l, engine: 'sglang' });
+  const inputs: InputSeries[] = [
+    // All schedulers report (--enable-metrics-for-all-schedulers): TP ranks repeat their DP rank's batch.
+    input('sglang:num_running_reqs', rank('0', '0'), constant(4, N)),
+    input('sglang:num_running_reqs', rank('0', '1'), constant(4, N)),
+    input('sglang:num_running_reqs', rank('1', '0'), constant(3, N)),
+    input('sglang:num_running_reqs', rank('1', '1'), constant(3, N)),
+    // Priority scheduling adds per-priority series next to the total (priority="").
+    input('sglang:num_running_reqs', { ...rank('0', '0'), priority: '1' }, constant(2, N)),
+    input('sglang_num_running_reqs', s2, constant(2, N)),
+    input('sglang:kv_cache_usage_perc', rank('0', '0'), constant(0.3, N)),
+    input('sglang:token_usage', rank('0', '0'), constant(0.6, N)),
+    input('sglang_token_usage', s2, constant(0.7, N)),
+    input('sglang:generation_tokens_total', s1, counter(60, N)),
+    input('sglang:prompt_tokens_total', s1, counter(60, N)),
+    input('sglang:cached_tokens_total', { ...s1, cache_source: 'total' }, counter(30, N)),
+    input('sglang:cached_tokens_total', { ...s1, cache_source: 'device' }, counter(30, N)),
+    input('sglang:num_requests_total', s1, counter(15, N)),
+    input('sglang:num_retracted_requests_total', rank('0', '0'), counter(15, N)),
+    input('sglang:num_retracted_requests_total', rank('0', '1'), counter(15, N)),
+    input('sglang:inter_token_latency_seconds_count', s1, counter(30, N)),
+    // Old name, before PR #4914 removed it, on a router that rewrote colons.
+    input('sglang_time_per_output_token_seconds_count', s2, counter(15, N)),
+    input('process_resident_memory_bytes', { job: 'sglang', instance: 's1', host: 's1-host' }, constant(3e9, N)),
+  ];
+  return {
+    name: 'sglang: colon and underscore names, TP duplicates and DP ranks normalise into one family',
+    interval: STEP,
+    input_series: inputs,
+    promql_expr_test: [
+      expect(S.requestsRunning, [[out(s1), 7], [out(s2), 2]]),
+      expect(S.kvCacheUsage, [[out(s1), 0.3], [out(s2), 0.7]]),
+      expect(S.generationTokens, [[out(s1), 4]]),
+      expect(S.prefixCacheHitRatio, [[out(s1), 0.5]]),
+      expect(S.requestsFinished, [[{ ...out(s1), finished_reason: 'all' }, 1]]),
+      expect(S.preemptions, [[out(s1), 1]]),
+      expect(histogramCount('itl_seconds'), [[out(s1), 2], [out(s2), 1]]),
+      expect(S.processMemory, [[{ engine: 'sglang', job: 'sglang', instance: 's1', host: 's1-host' }, 3e9]]),
+    ],
+  };
+}
+
+function gpuGroup(kind: Exclude<GpuKind, 'none'>): TestGroup {
+  const t = (instance: string): Labels => ({ job: GPU_JOB[kind], instance, host: instance });
+  const g = (instance: string): Labels => ({ ...t(instance), gpu: '0' });
+  const inputs: InputSeries[] = [];
+  const tests: PromqlExprTest[] = [];
+  if (kind === 'dcgm') {
+    const d = (instance: string): Labels => ({ ...g(instance), UUID: 'GPU-1', device: 'nvidia0', modelName: 'NVIDIA A100-SXM4-80GB', Hostname: instance });
+    inputs.push(
+      input('DCGM_FI_DEV_GPU_UTIL', d('a'), constant(50, N)),
+      input('DCGM_FI_DEV_FB_USED', d('a'), constant(1024, N)),
+      input('DCGM_FI_DEV_FB_FREE', d('a'), constant(3072, N)),
+      input('DCGM_FI_DEV_FB_RESERVED', d('a'), constant(0, N)),
+      input('DCGM_FI_DEV_SM_CLOCK', d('a'), constant(1410, N)),
+      input('DCGM_FI_PROF_SM_ACTIVE', d('a'), constant(0.3, N)),
+      // dcgm-exporter 4.9 names and units on a second host.
+      input('DCGM_FI_DEV_GPU_UTIL_RATIO', d('b'), constant(0.25, N)),
+      input('DCGM_FI_DEV_SM_CLOCK_HERTZ', d('b'), constant(1.98e9, N)),
+      input('DCGM_FI_PROF_SM_UTIL_RATIO', d('b'), constant(0.6, N)),
+    );
+    tests.push(
+      expect(S.gpuUtilization, [[g('a'), 0.5], [g('b'), 0.25]]),
+      expect(S.gpuMemoryUsed, [[g('a'), 1073741824]]),
+      expect(S.gpuMemoryTotal, [[g('a'), 4294967296]]),
+      expect(S.gpuMemoryUsedRatio, [[g('a'), 0.25]]),
+      expect(S.gpuSmClock, [[g('a'), 1.41e9], [g('b'), 1.98e9]]),
+      expect(S.gpuSmActive, [[g('a'), 0.3], [g('b'), 0.6]]),
+    );
+  } else if (kind === 'nvidia-smi') {
+    const l = { ...t('a'), uuid: '00000000-0000-0000-0000-000000000000' };
+    inputs.push(
+      input('nvidia_smi_gpu_info', { ...l, index: '0', name: 'NVIDIA H100 80GB HBM3' }, constant(1, N)),
+      input('nvidia_smi_utilization_gpu_ratio', l, constant(0.5, N)),
+      input('nvidia_smi_memory_used_bytes', l, constant(20780679168, N)),
+      input('nvidia_smi_memory_total_bytes', l, constant(85520809984, N)),
+      input('nvidia_smi_clocks_current_sm_clock_hz', l, constant(1.98e9, N)),
+    );
+    tests.push(
+      expect(S.gpuUtilization, [[g('a'), 0.5]]),
+      expect(S.gpuMemoryUsed, [[g('a'), 20780679168]]),
+      expect(S.gpuSmClock, [[g('a'), 1.98e9]]),
+    );
+  } else {
+    const l = { ...t('a'), gpu_id: '0', card_model: 'MI300X', hostname: 'a', serial_number: '1', gpu_partition_id: '0' };
+    inputs.push(
+      input('gpu_gfx_activity', l, constant(30, N)),
+      input('gpu_used_vram', l, constant(1024, N)),
+      input('gpu_total_vram', l, constant(4096, N)),
+      input('gpu_clock', { ...l, clock_type: 'system', clock_index: '0' }, constant(2100, N)),
+      input('gpu_clock', { ...l, clock_type: 'memory', clock_index: '0' }, constant(1300, N)),
+      input('gpu_edge_temperature', l, constant(55, N)),
+    );
+    tests.push(
+      expect(S.gpuUtilization, [[g('a'), 0.3]]),
+      expect(S.gpuMemoryUsed, [[g('a'), 1073741824]]),
+      expect(S.gpuMemoryUsedRatio, [[g('a'), 0.25]]),
+      expect(S.gpuSmClock, [[g('a'), 2.1e9]]),
+      expect(S.gpuTemperature, [[g('a'), 55]]),
+    );
+  }
+  return { name: `${kind}: exporter fields normalise to gpu: series in base units`, interval: STEP, input_series: inputs, promql_expr_test: tests };
+}
+
+function hostGroup(): TestGroup {
+  const n = { job: 'node', instance: 'box', host: 'box' };
+  return {
+    name: 'node-exporter: CPU, memory and network normalise to host: series',
+    interval: STEP,
+    input_series: [
+      input('node_cpu_seconds_total', { ...n, cpu: '0', mode: 'idle' }, counter(7.5, N)),
+      input('node_cpu_seconds_total', { ...n, cpu: '1', mode: 'idle' }, counter(15, N)),
+      input('node_memory_MemTotal_bytes', n, constant(8e9, N)),
+      input('node_memory_MemAvailable_bytes', n, constant(2e9, N)),
+      input('node_network_receive_bytes_total', { ...n, device: 'eth0' }, counter(1500, N)),
+      input('node_network_receive_bytes_total', { ...n, device: 'lo' }, counter(1500, N)),
+      input('node_network_receive_bytes_total', { ...n, device: 'veth1a2b' }, counter(1500, N)),
+    ],
+    promql_expr_test: [
+      expect(S.hostCpu, [[n, 0.25]]),
+      expect(S.hostMemoryUsed, [[n, 6e9]]),
+      expect(S.hostMemoryUsedRatio, [[n, 0.75]]),
+      expect(S.hostNetworkReceive, [[n, 100]]),
+    ],
+  };
+}
+
+export function engineNormaliseTests(engine: Engine): TestGroup[] {
+  return [engine === 'vllm' ? vllmGroup() : sglangGroup()];
+}
+
+export function gpuNormaliseTests(kind: Exclude<GpuKind, 'none'>): TestGroup[] {
+  return [gpuGroup(kind)];
+}
+
+export function hostNormaliseTests(): TestGroup[] {
+  return [hostGroup()];
+}

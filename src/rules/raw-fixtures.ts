@@ -1,0 +1,166 @@
+/**
+ * Raw series, named and labelled as each engine and exporter really exposes them (see src/engines
+ * and ../shared/fixtures), that the generated promtool tests feed through our rules.
+ */
+import type { Engine, GpuKind } from '../spec/types.js';
+import { GPU_JOB } from '../render/prometheus.js';
+import { knownBounds } from './buckets.js';
+import type { HistogramName } from './series.js';
+import { type InputSeries, type Labels, constant, counter, input } from './promtool-tests.js';
+
+/** Labels every serving series reaches our rules with (file_sd adds instance and host). */
+export function targetLabels(engine: Engine, instance: string): Labels {
+  return { job: engine, instance, host: `${instance}-host`, model_name: 'meta-llama/Llama-3.1-8B-Instruct' };
+}
+
+/** Per-series labels beyond the target's: vLLM's DP engine (renamed dp_rank), SGLang's ranks. */
+function rankLabels(engine: Engine, scheduler: boolean): Labels {
+  if (engine === 'vllm') return { dp_rank: '0' };
+  return scheduler ? { engine_type: 'unified', moe_ep_rank: '0', pp_rank: '0', tp_rank: '0' } : {};
+}
+
+export interface RawEngine {
+  engine: Engine;
+  labels: Labels;
+  running(v: string): InputSeries[];
+  waiting(v: string): InputSeries[];
+  kvUsage(v: string): InputSeries[];
+  generationTokens(v: string): InputSeries[];
+  /** Finished requests: ok per step and failed (aborted) per step. */
+  finished(okPerStep: number, failedPerStep: number, steps: number): InputSeries[];
+  preemptions(v: string): InputSeries[];
+  histogram(h: HistogramName): string;
+  bounds(h: HistogramName): number[];
+}
+
+const VLLM_HIST: Partial<Record<HistogramName, string>> = {
+  ttft_seconds: 'vllm:time_to_first_token_seconds',
+  itl_seconds: 'vllm:inter_token_latency_seconds',
+  e2e_seconds: 'vllm:e2e_request_latency_seconds',
+  queue_seconds: 'vllm:request_queue_time_seconds',
+};
+const SGLANG_HIST: Partial<Record<HistogramName, string>> = {
+  ttft_seconds: 'sglang:time_to_first_token_seconds',
+  itl_seconds: 'sglang:inter_token_latency_seconds',
+  e2e_seconds: 'sglang:e2e_request_latency_seconds',
+  queue_seconds: 'sglang:queue_time_seconds',
+};
+
+export function rawEngine(engine: Engine, instance = `${engine}-1`): RawEngine {
+  const labels = targetLabels(engine, instance);
+  const sched = { ...labels, ...rankLabels(engine, true) };
+  const tok = { ...labels, ...rankLabels(engine, false) };
+  const one = (name: string, l: Labels) => (v: string) => [input(name, l, v)];
+  const hist = engine === 'vllm' ? VLLM_HIST : SGLANG_HIST;
+  if (engine === 'vllm') {
+    return {
+      engine,
+      labels,
+      running: one('vllm:num_requests_running', sched),
+      waiting: one('vllm:num_requests_waiting', sched),
+      kvUsage: one('vllm:kv_cache_usage_perc', sched),
+      generationTokens: one('vllm:generation_tokens_total', sched),
+      finished: (ok, failed, steps) => [
+        input('vllm:request_success_total', { ...sched, finished_reason: 'stop' }, counter(ok, steps)),
+        input('vllm:request_success_total', { ...sched, finished_reason: 'length' }, constant(0, steps)),
+        input('vllm:request_success_total', { ...sched, finished_reason: 'abort' }, counter(failed, steps)),
+      ],
+      preemptions: one('vllm:num_preemptions_total', sched),
+      histogram: (h) => hist[h]!,
+      bounds: (h) => knownBounds('vllm', h),
+    };
+  }
+  return {
+    engine,
+    labels,
+    running: one('sglang:num_running_reqs', sched),
+    waiting: one('sglang:num_queue_reqs', sched),
+    kvUsage: one('sglang:token_usage', sched),
+    generationTokens: one('sglang:generation_tokens_total', tok),
+    finished: (ok, failed, steps) => [
+      input('sglang:num_requests_total', tok, counter(ok + failed, steps)),
+      input('sglang:num_aborted_requests_total', tok, counter(failed, steps)),
+    ],
+    preemptions: one('sglang:num_retracted_requests_total', sched),
+    histogram: (h) => hist[h]!,
+    bounds: (h) => knownBounds('sglang', h),
+  };
+}
+
+/** Histogram of `perStep` observations per step, all at or under `bound` (cumulative buckets). */
+export function histogramInputs(name: string, labels: Labels, buckets: { le: string; perStep: number }[], steps: number): InputSeries[] {
+  const out = buckets.map((b) => input(`${name}_bucket`, { ...labels, le: b.le }, counter(b.perStep, steps)));
+  const total = buckets.find((b) => b.le === '+Inf')?.perStep ?? 0;
+  out.push(input(`${name}_count`, labels, counter(total, steps)));
+  out.push(input(`${name}_sum`, labels, counter(total, steps)));
+  return out;
+}
+
+export interface RawGpu {
+  kind: Exclude<GpuKind, 'none'>;
+  /** Labels of our gpu: series for GPU 0 of this exporter target. */
+  gpuLabels: Labels;
+  up: Labels;
+  temperature(v: string): InputSeries[];
+  /** Memory used and total in MiB. */
+  memory(usedMiB: number, totalMiB: number, steps: number): InputSeries[];
+  /** XID counter/code series: none, then an XID at `atStep`. */
+  xid(atStep: number | undefined, steps: number): InputSeries[] | undefined;
+}
+
+export function rawGpu(kind: Exclude<GpuKind, 'none'>, instance = 'gpu-host-1'): RawGpu {
+  const target = { job: GPU_JOB[kind], instance, host: instance };
+  const gpuLabels = { ...target, gpu: '0' };
+  if (kind === 'dcgm') {
+    const l = { ...target, gpu: '0', UUID: 'GPU-5a3e0c1f-0000-0000-0000-000000000000', device: 'nvidia0', modelName: 'NVIDIA H100 80GB HBM3', Hostname: instance, pci_bus_id: '00000000:00:09.0' };
+    return {
+      kind,
+      gpuLabels,
+      up: target,
+      temperature: (v) => [input('DCGM_FI_DEV_GPU_TEMP', l, v)],
+      memory: (used, total, steps) => [
+        input('DCGM_FI_DEV_FB_USED', l, constant(used, steps)),
+        input('DCGM_FI_DEV_FB_FREE', l, constant(total - used, steps)),
+        input('DCGM_FI_DEV_FB_RESERVED', l, constant(0, steps)),
+      ],
+      xid: (at, steps) =>
+        at === undefined
+          ? [input('DCGM_FI_DEV_XID_ERRORS', { ...l, err_code: '0', err_msg: 'No Error' }, constant(0, steps))]
+          : [
+              input('DCGM_FI_DEV_XID_ERRORS', { ...l, err_code: '0', err_msg: 'No Error' }, `${constant(0, at - 1)} stale`),
+              input('DCGM_FI_DEV_XID_ERRORS', { ...l, err_code: '79', err_msg: 'GPU has fallen off the bus' }, `_x${at} ${constant(79, steps - at)}`),
+            ],
+    };
+  }
+  if (kind === 'nvidia-smi') {
+    const uuid = '00000000-0000-0000-0000-000000000000';
+    const l = { ...target, uuid };
+    const info = (steps: number) =>
+      input('nvidia_smi_gpu_info', { ...l, index: '0', name: 'NVIDIA H100 80GB HBM3', driver_version: '590.48.01', compute_cap: '9.0' }, constant(1, steps));
+    return {
+      kind,
+      gpuLabels,
+      up: target,
+      temperature: (v) => [input('nvidia_smi_temperature_gpu', l, v), info(200)],
+      memory: (used, total, steps) => [
+        input('nvidia_smi_memory_used_bytes', l, constant(used * 1048576, steps)),
+        input('nvidia_smi_memory_total_bytes', l, constant(total * 1048576, steps)),
+        info(steps),
+      ],
+      xid: (at, steps) =>
+        at === undefined
+          ? [input('nvidia_smi_xid_errors_total', { ...l, xid: '79' }, constant(0, steps)), info(steps)]
+          : [input('nvidia_smi_xid_errors_total', { ...l, xid: '79' }, `${constant(0, at - 1)} ${constant(1, steps - at)}`), info(steps)],
+    };
+  }
+  const l = { ...target, gpu_id: '0', card_model: 'MI300X', hostname: instance, serial_number: '0000', gpu_partition_id: '0', gpu_compute_partition_type: 'spx' };
+  return {
+    kind,
+    gpuLabels,
+    up: target,
+    temperature: (v) => [input('gpu_junction_temperature', l, v)],
+    memory: (used, total, steps) => [input('gpu_used_vram', l, constant(used, steps)), input('gpu_total_vram', l, constant(total, steps))],
+    // The AMD exporter reports RAS events, not XIDs.
+    xid: () => undefined,
+  };
+}
