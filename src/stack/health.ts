@@ -41,7 +41,7 @@ export async function waitHealthy(
   docker: Docker,
   project: string,
   services: string[],
-  opts: { timeoutMs: number; onProgress?: (line: string) => void; pollMs?: number },
+  opts: { timeoutMs: number; onProgress?: (line: string) => void; pollMs?: number; reportStarting?: boolean },
 ): Promise<HealthResult> {
   const deadline = Date.now() + opts.timeoutMs;
   let lastLine = '';
@@ -54,7 +54,7 @@ export async function waitHealthy(
     if (line !== lastLine) opts.onProgress?.(line);
     lastLine = line;
     if (failed.length > 0 || (missing.length === 0 && ready.length === services.length) || Date.now() > deadline) {
-      const notReady = Date.now() > deadline ? containers.filter((c) => !containerReady(c) && !containerFailed(c)) : [];
+      const notReady = Date.now() > deadline && opts.reportStarting !== false ? containers.filter((c) => !containerReady(c) && !containerFailed(c)) : [];
       const failures = await Promise.all([...failed, ...notReady].map((c) => explainFailure(docker, c)));
       return { ok: failures.length === 0 && missing.length === 0, containers, failures, missing };
     }

@@ -31,10 +31,15 @@ export interface UpResult {
 
 export const GPU_SERVICES = ['dcgm-exporter', 'nvidia-smi-exporter', 'amd-exporter'];
 
-/** Compose's error text, minus progress noise, as one line. */
-function composeError(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => /error|denied|failed|invalid|unhealthy|not found/i.test(l));
-  return (lines.at(-1) ?? stderr.trim().split('\n').at(-1) ?? '').replace(/^ERROR:\s*/, '');
+/** Compose's error text, minus progress noise and its closing summary, as one line. */
+export function composeError(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /error|denied|failed|invalid|unhealthy|not found/i.test(l) && !/^Encountered errors while bringing up/i.test(l));
+  const perService = lines.map((l) => /^ERROR: for \S+\s+(.+)$/.exec(l)?.[1]).filter((x): x is string => Boolean(x));
+  const picked = perService.at(-1) ?? lines.at(-1) ?? stderr.trim().split('\n').at(-1) ?? '';
+  return picked.replace(/^ERROR:\s*/, '').replace(/^Error response from daemon:\s*/, '');
 }
 
 export async function upStack(docker: Docker, compose: ComposeCli, stack: StackDir, opts: UpOptions = {}): Promise<UpResult> {
@@ -58,13 +63,17 @@ export async function upStack(docker: Docker, compose: ComposeCli, stack: StackD
   // v1 waits for dependencies' health only; v2 --wait has waited for all. Either way, look.
   const health = await waitHealthy(docker, stack.project, services, {
     timeoutMs: result.code === 0 ? Math.max(5_000, timeoutMs - (t2 - t1)) : 1_000,
+    // After a failed `compose up`, services still starting are victims, not causes.
+    reportStarting: result.code === 0,
     onProgress: opts.onProgress,
   });
   const t3 = Date.now();
 
-  if (result.code !== 0) {
+  if (result.code !== 0 && !(health.failures.length && /unhealthy|dependency failed/i.test(composeError(result.stderr)))) {
+    // Compose's own error matters when no failed container already explains it.
     const err = composeError(result.stderr);
-    problems.push(`compose up failed: ${err} — ${likelyServiceFix('the service', result.stderr)}`);
+    const fix = likelyServiceFix('the service', result.stderr);
+    problems.push(`compose up failed: ${err} — ${fix.startsWith('see the full log') ? `see the output of: ${compose.command} ${compose.prefix.join(' ')} up`.replace(/\s+/g, ' ') : fix}`);
   }
   for (const f of health.failures) problems.push(`${f.service} is ${f.health === 'none' ? f.state : f.health} — ${f.fix}`);
   for (const m of health.missing) if (result.code === 0) problems.push(`${m} has no container — see ${compose.command} ${compose.prefix.join(' ')} ps`.replace(/\s+/g, ' '));

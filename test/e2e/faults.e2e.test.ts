@@ -3,7 +3,7 @@
  * without --enable-metrics (404 on /metrics), and a port already taken. Real Docker, Compose v1,
  * local images; Grafana left out (no image here).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -58,6 +58,26 @@ describe.skipIf(skip !== undefined)('e2e faults (real Docker, compose v1)', () =
     expect(v.out.find((l) => l.includes('target prometheus/'))).toMatch(/^\s+ok/);
     // One stack at a time: node-exporter holds host port 9100.
     expect((await cli(['down', dir, '--volumes'])).code).toBe(0);
+  });
+
+  it('a service that fails its healthcheck is shown with its last log lines and the likely fix', async () => {
+    const brokenDir = join(root, 'broken');
+    expect((await cli([brokenDir, '--yes', '--gpu', 'none', '--no-grafana', ...LOCAL_IMAGE_FLAGS, ...(await portFlags())])).code).toBe(0);
+    // A hand edit Alertmanager cannot load.
+    const path = join(brokenDir, 'alertmanager/alertmanager.yml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('route:', 'route:\n  no_such_field: 1'));
+    try {
+      const up = await cli(['up', brokenDir, '--timeout', '45']);
+      expect(up.code).toBe(1);
+      const problem = up.err.find((l) => l.includes('✗ alertmanager is'));
+      expect(problem, up.text).toBeDefined();
+      expect(problem).toContain('create-vllm-monitor validate');
+      const logStart = up.err.indexOf('  last log lines of alertmanager:');
+      expect(logStart, up.text).toBeGreaterThan(-1);
+      expect(up.err.slice(logStart).some((l) => l.includes('no_such_field'))).toBe(true);
+    } finally {
+      await cli(['down', brokenDir, '--volumes']);
+    }
   });
 
   it('up refuses a port that is already taken, and says which', async () => {

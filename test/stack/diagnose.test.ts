@@ -77,3 +77,12 @@ describe('container readiness', () => {
     expect(containerFailed(c('running', 'starting'))).toBe(false);
   });
 });
+
+describe('composeError', () => {
+  it("takes compose v1's per-service error, not its closing summary", async () => {
+    const { composeError } = await import('../../src/stack/up.js');
+    const stderr = 'Creating x_alertmanager_1 ... done\n\nERROR: for prometheus  Container "9d698552e21d" is unhealthy.\nEncountered errors while bringing up the project.\n';
+    expect(composeError(stderr)).toBe('Container "9d698552e21d" is unhealthy.');
+    expect(composeError('Error response from daemon: driver failed programming external connectivity: Bind for 127.0.0.1:9090 failed: port is already allocated\n')).toContain('port is already allocated');
+  });
+});
