@@ -1,0 +1,72 @@
+/**
+ * Every generated stack's rules pass the real promtool (Debian's 2.42 and the newer 2.53):
+ * `check rules` on each rule file and `test rules` on each generated unit-test file, which feed raw
+ * engine/exporter series through the normalisation and fire (and silence) every alert.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gpuAlerts, llmAlerts, platformAlerts } from '../../src/rules/alerts.js';
+import { DEFAULT_SLO } from '../../src/spec/defaults.js';
+import type { GpuKind } from '../../src/spec/types.js';
+import { newerTool, requireTool } from '../support/env.js';
+import { MATRIX, renderToDir } from '../support/stacks.js';
+
+const run = promisify(execFile);
+const promtools = [requireTool('promtool', 'apt-get install prometheus'), newerTool('promtool')].filter((x): x is string => !!x);
+
+/** vLLM only, SGLang only, mixed; each GPU kind and none. */
+const SPECS = ['single-vllm', 'gpu-nvidia-smi', 'gpu-amd', 'mixed-fleet', 'macos'] as const;
+
+async function promtool(bin: string, args: string[], cwd: string): Promise<string> {
+  try {
+    const { stdout, stderr } = await run(bin, args, { cwd, maxBuffer: 32 * 1024 * 1024 });
+    return stdout + stderr;
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string };
+    throw new Error(`${bin} ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+  }
+}
+
+describe.each(SPECS)('rules of generated stack "%s"', (name) => {
+  let dir: string;
+  let gpu: GpuKind;
+  beforeAll(async () => {
+    const r = await renderToDir(MATRIX[name]!, name);
+    dir = r.dir;
+    gpu = r.spec.gpu;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('has a promtool test that fires, and one that silences, every alert it loads', () => {
+    const prom = join(dir, 'prometheus');
+    const loaded = new Set<string>();
+    for (const f of readdirSync(join(prom, 'rules'))) {
+      for (const g of parse(readFileSync(join(prom, 'rules', f), 'utf8')).groups) for (const r of g.rules) if (r.alert) loaded.add(r.alert);
+    }
+    const fired = new Set<string>();
+    const silenced = new Set<string>();
+    for (const f of readdirSync(join(prom, 'tests'))) {
+      for (const t of parse(readFileSync(join(prom, 'tests', f), 'utf8')).tests) {
+        for (const a of t.alert_rule_test ?? []) (a.exp_alerts.length > 0 ? fired : silenced).add(a.alertname);
+      }
+    }
+    expect([...loaded].sort()).toEqual([...fired].sort());
+    expect([...loaded].sort()).toEqual([...silenced].sort());
+    const expected = new Set([...llmAlerts(DEFAULT_SLO), ...platformAlerts(), ...(gpu === 'none' ? [] : gpuAlerts(gpu))].map((d) => d.rule.alert));
+    expect([...loaded].sort()).toEqual([...expected].sort());
+  });
+
+  it.each(promtools)('passes promtool check rules and test rules (%s)', async (bin) => {
+    const prom = join(dir, 'prometheus');
+    const rules = readdirSync(join(prom, 'rules')).map((f) => `rules/${f}`);
+    expect(await promtool(bin, ['check', 'rules', ...rules], prom)).toMatch(/SUCCESS/);
+    const tests = readdirSync(join(prom, 'tests')).map((f) => `tests/${f}`);
+    // One process per file: promtool runs them one after another, the files are independent.
+    const outputs = await Promise.all(tests.map((t) => promtool(bin, ['test', 'rules', t], prom)));
+    for (const out of outputs) expect(out).toMatch(/SUCCESS/);
+  });
+});
