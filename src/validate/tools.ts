@@ -1,5 +1,6 @@
 /**
- * promtool and amtool: the local binaries when present (CVM_PROMTOOL / CVM_AMTOOL or PATH),
+ * promtool and amtool: the local binaries when present (CVM_PROMTOOL / CVM_AMTOOL or PATH; the value
+ * `image` forces the image),
  * otherwise the ones inside the stack's own pinned Prometheus and Alertmanager images, run with
  * the stack directory mounted read-only, so the check matches the version that will run.
  */
@@ -56,7 +57,8 @@ export function imageTool(name: string, image: string, binary: string, stackDir:
 
 export function findTool(name: 'promtool' | 'amtool', env: NodeJS.ProcessEnv, stackDir: string, image: string | undefined): Tool | undefined {
   const override = name === 'promtool' ? env.CVM_PROMTOOL : env.CVM_AMTOOL;
-  const local = override ?? onPath(name);
+  // CVM_PROMTOOL=image / CVM_AMTOOL=image: use the stack's own image even when a local binary exists.
+  const local = override === 'image' ? undefined : (override ?? onPath(name));
   if (local) return localTool(name, local, stackDir);
   if (image && onPath('docker')) return imageTool(name, image, `/bin/${name}`, stackDir);
   return undefined;

@@ -80,6 +80,17 @@ describe.skipIf(skip !== undefined)('e2e faults (real Docker, compose v1)', () =
     }
   });
 
+  it('static checks run inside the stack's own images when promtool/amtool are not local', async () => {
+    const imgDir = join(root, 'in-image');
+    expect((await cli([imgDir, '--yes', '--gpu', 'dcgm', '--no-grafana', ...LOCAL_IMAGE_FLAGS, '--target', 'vllm=http://10.0.0.5:8000'])).code).toBe(0);
+    const v = await cli(['validate', imgDir, '--static'], { CVM_PROMTOOL: 'image', CVM_AMTOOL: 'image' });
+    expect(v.code, v.text).toBe(0);
+    for (const name of ['promtool check config', 'promtool check rules', 'promtool test rules']) {
+      expect(v.out.find((l) => l.includes(name))).toContain('ok (image cvm-local/prometheus:test)');
+    }
+    expect(v.out.find((l) => l.includes('amtool check-config'))).toContain('ok (image cvm-local/alertmanager:test)');
+  });
+
   it('up refuses a port that is already taken, and says which', async () => {
     const port = await freePort();
     const squatter = await serve('127.0.0.1', (_req, res) => res.end('mine'), port);

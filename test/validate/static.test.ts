@@ -1,0 +1,80 @@
+/**
+ * Static validation of generated stacks with the real promtool and amtool (local binaries, and the
+ * ones inside the stack's image through Docker), and the dashboard checks.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { loadStackDir } from '../../src/stack/stack-dir.js';
+import { staticChecks } from '../../src/validate/static.js';
+import type { Check } from '../../src/validate/types.js';
+import { requireTool } from '../support/env.js';
+
+const promtool = requireTool('promtool', 'apt-get install -y prometheus');
+const amtool = requireTool('amtool', 'apt-get install -y prometheus-alertmanager');
+const env = { ...process.env, CVM_PROMTOOL: promtool ?? '', CVM_AMTOOL: amtool ?? '' };
+
+async function generate(dir: string, args: string[]): Promise<void> {
+  const err: string[] = [];
+  const code = await main([dir, '--yes', '--no-grafana', ...args], { out: () => {}, err: (l) => err.push(l), isTTY: false, env: process.env });
+  if (code !== 0) throw new Error(err.join('\n'));
+}
+
+const byName = (checks: Check[], name: string) => checks.find((c) => c.name === name);
+
+describe.skipIf(!promtool || !amtool)('static checks with real promtool/amtool', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cvm-static-'));
+  const dir = join(root, 'stack');
+  beforeAll(() => generate(dir, ['--gpu', 'dcgm', '--target', 'a:vllm=http://10.0.0.5:8000', '--target', 'b:sglang=http://10.0.0.6:30000']));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('a generated stack passes promtool check config / check rules / test rules and amtool check-config', async () => {
+    const checks = await staticChecks(loadStackDir(dir), { env });
+    for (const name of ['promtool check config', 'promtool check rules', 'promtool test rules', 'amtool check-config']) {
+      expect(byName(checks, name), JSON.stringify(checks, null, 2)).toMatchObject({ status: 'pass' });
+    }
+  });
+
+  it('a broken rule and a broken alertmanager.yml fail, naming what promtool and amtool say', async () => {
+    const broken = join(root, 'broken');
+    await generate(broken, ['--gpu', 'none', '--target', 'vllm=http://10.0.0.5:8000']);
+    writeFileSync(join(broken, 'prometheus/rules/zz-hand-edit.yml'), 'groups:\n  - name: mine\n    rules:\n      - record: my:rate\n        expr: rate(vllm:num_requests_running[5m)\n');
+    const am = join(broken, 'alertmanager/alertmanager.yml');
+    writeFileSync(am, readFileSync(am, 'utf8').replace('group_wait: 30s', 'group_wait: soon'));
+    const checks = await staticChecks(loadStackDir(broken), { env });
+    const rules = byName(checks, 'promtool check rules')!;
+    expect(rules.status).toBe('fail');
+    expect(rules.detail).toContain('zz-hand-edit.yml');
+    const amCheck = byName(checks, 'amtool check-config')!;
+    expect(amCheck.status).toBe('fail');
+    expect(amCheck.detail).toMatch(/soon|duration/);
+  });
+
+  it('dashboards: a panel on another datasource and a query that does not parse are named', async () => {
+    const d = join(root, 'dash');
+    await generate(d, ['--gpu', 'none', '--target', 'vllm=http://10.0.0.5:8000']);
+    const uid = (readFileSync(join(d, 'grafana/provisioning/datasources/datasources.yml'), 'utf8').match(/uid: (\S+)/) ?? [])[1]!;
+    mkdirSync(join(d, 'grafana/dashboards'), { recursive: true });
+    const dashboard = {
+      uid: 'hand-made',
+      title: 'Hand made',
+      templating: { list: [{ name: 'model_name', type: 'query', query: 'label_values(llm:requests_running:sum, model_name)', includeAll: true, multi: true }] },
+      panels: [
+        { id: 1, type: 'timeseries', title: 'Good', datasource: { type: 'prometheus', uid }, targets: [{ refId: 'A', expr: 'sum by (model_name) (rate(vllm:request_success_total{model_name=~"$model_name"}[$__rate_interval]))' }] },
+        { id: 2, type: 'timeseries', title: 'Elsewhere', datasource: { type: 'prometheus', uid: 'someone-elses' }, targets: [{ refId: 'A', expr: 'up' }] },
+        { id: 3, type: 'stat', title: 'Typo', datasource: { type: 'prometheus', uid }, targets: [{ refId: 'B', expr: 'sum(rate(vllm:request_success_total[5m])' }] },
+      ],
+    };
+    writeFileSync(join(d, 'grafana/dashboards/hand-made.json'), JSON.stringify(dashboard));
+    const checks = await staticChecks(loadStackDir(d), { env });
+    const dash = byName(checks, 'dashboard hand-made.json')!;
+    expect(dash.status).toBe('fail');
+    expect(dash.detail).toContain('panel 2 "Elsewhere" uses datasource "someone-elses"');
+    const promql = byName(checks, 'dashboard PromQL parses')!;
+    expect(promql.status).toBe('fail');
+    expect(promql.detail).toContain('panel 3 "Typo" B');
+    expect(promql.detail).not.toContain('"Good"');
+  });
+});
