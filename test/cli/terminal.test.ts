@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_CLI, runBuilt } from '../support/cli.js';
 import { requireTool } from '../support/env.js';
+import { freePort, portFlags } from '../support/ports.js';
 
 const script = requireTool('script', 'apt-get install util-linux (bsdutils)');
 let work: string;
@@ -18,16 +19,6 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'cvm-tty-'));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs a command under a pty; `steps` wait for a text, then type. Resolves with output and exit code. */
 function underPty(command: string, steps: [waitFor: string, type: string][]): Promise<{ code: number; output: string }> {
@@ -63,7 +54,7 @@ function underPty(command: string, steps: [waitFor: string, type: string][]): Pr
 describe.runIf(script)('the built CLI in a terminal', () => {
   it('asks its questions in a pseudo-terminal and writes the stack', async () => {
     const dir = join(work, 'pty-stack');
-    const ports = `--grafana-port ${await freePort()} --prometheus-port ${await freePort()} --alertmanager-port ${await freePort()}`;
+    const ports = (await portFlags()).join(' ');
     const { code, output } = await underPty(`${process.execPath} ${BUILT_CLI} ${dir} --gpu none ${ports}`, [
       ['Inference engine', '\r'], // vLLM
       ['Server URL', '\x15http://10.0.0.5:8000\r'], // ^U clears the default

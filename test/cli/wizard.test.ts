@@ -10,22 +10,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runWizard } from '../../src/cli/wizard.js';
 import { runCli } from '../support/cli.js';
+import { freePort, portFlags } from '../support/ports.js';
 
 const servers: Server[] = [];
 afterEach(() => {
   for (const s of servers.splice(0)) s.close();
 });
-
-/** A port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function occupyPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -119,8 +109,7 @@ describe('interactive prompts', () => {
     try {
       const dir = join(work, 'stack');
       // Free ports, so that no port question depends on what else runs on this machine.
-      const ports = ['--grafana-port', String(await freePort()), '--prometheus-port', String(await freePort()), '--alertmanager-port', String(await freePort())];
-      const run = runCli(['--gpu', 'none', '--receiver', 'none', ...ports], { isTTY: true });
+      const run = runCli(['--gpu', 'none', '--receiver', 'none', ...(await portFlags())], { isTTY: true });
       await screen.next(); // the prompt module loads lazily
       expect(screen.getScreen()).toContain('Directory for the monitoring stack');
       for (let i = 0; i < 'vllm-monitor'.length; i++) screen.keypress('backspace');
