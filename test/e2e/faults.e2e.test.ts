@@ -80,7 +80,7 @@ describe.skipIf(skip !== undefined)('e2e faults (real Docker, compose v1)', () =
     }
   });
 
-  it('static checks run inside the stack's own images when promtool/amtool are not local', async () => {
+  it("static checks run inside the stack's own images when promtool/amtool are not local", async () => {
     const imgDir = join(root, 'in-image');
     expect((await cli([imgDir, '--yes', '--gpu', 'dcgm', '--no-grafana', ...LOCAL_IMAGE_FLAGS, '--target', 'vllm=http://10.0.0.5:8000'])).code).toBe(0);
     const v = await cli(['validate', imgDir, '--static'], { CVM_PROMTOOL: 'image', CVM_AMTOOL: 'image' });
