@@ -2,6 +2,8 @@
 import { EXPORTER_PORTS } from '../spec/defaults.js';
 import type { GpuKind, StackSpec } from '../spec/types.js';
 import { receiverSecretFiles, type SecretFile, targetSecretFiles } from './secrets.js';
+import { OVERVIEW_FILE } from '../dashboards/index.js';
+import { DASHBOARDS_CONTAINER_DIR } from './grafana.js';
 
 type Service = Record<string, unknown>;
 
@@ -188,6 +190,8 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
       GF_ANALYTICS_REPORTING_ENABLED: 'false',
       GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
       GF_NEWS_NEWS_FEED_ENABLED: 'false',
+      // Grafana opens on the LLM serving overview instead of its welcome page.
+      GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH: `${DASHBOARDS_CONTAINER_DIR}/${OVERVIEW_FILE}`,
     },
     volumes: [
       './grafana/provisioning:/etc/grafana/provisioning:ro',

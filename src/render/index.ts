@@ -9,7 +9,7 @@ import { renderEnv, renderGitattributes, renderGitignore } from './env.js';
 import { type FileMap, toJson, toYaml } from './files.js';
 import { renderDashboardProvider, renderDatasources } from './grafana.js';
 import { remoteHosts, renderPrometheusConfig, renderTargetFiles } from './prometheus.js';
-import { renderRuleFiles } from '../rules/index.js';
+import { dashboardFiles, ruleFiles } from '../dashboards/canonical.js';
 import { renderStackReadme } from './readme.js';
 import { renderBat, renderStartPs1, renderStartSh, renderStopPs1, renderStopSh } from './scripts.js';
 
@@ -28,13 +28,13 @@ export function render(spec: StackSpec, secrets: Secrets): FileMap {
 
   add('prometheus/prometheus.yml', toYaml(renderPrometheusConfig(spec, ['rules/*.yml']), HEADER));
   for (const [name, groups] of renderTargetFiles(spec)) add(`prometheus/targets/${name}.json`, toJson(groups));
-  const rules = renderRuleFiles(spec);
-  for (const [path, file] of [...rules.rules, ...rules.tests]) add(`prometheus/${path}`, toYaml(file, HEADER));
+  for (const [path, content] of ruleFiles(spec, HEADER)) add(path, content);
 
   add('alertmanager/alertmanager.yml', toYaml(renderAlertmanagerConfig(spec), HEADER));
 
   add('grafana/provisioning/datasources/datasources.yml', toYaml(renderDatasources(spec), HEADER));
   add('grafana/provisioning/dashboards/dashboards.yml', toYaml(renderDashboardProvider(), HEADER));
+  for (const [path, content] of dashboardFiles(spec.gpu)) add(path, content);
 
   if (spec.gpu === 'dcgm') add('gpu/dcgm-counters.csv', renderDcgmCounters());
   for (const host of remoteHosts(spec)) {

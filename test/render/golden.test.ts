@@ -8,7 +8,7 @@ import { render } from '../../src/render/index.js';
 import { MATRIX, specFor } from '../support/stacks.js';
 
 const GOLDEN_SPECS = ['single-vllm', 'mixed-fleet', 'windows', 'receiver-slack', 'bearer-token'] as const;
-const OWN_CANONICAL_TEST = /^(prometheus\/rules|prometheus\/tests|grafana\/dashboards)\//;
+const OWN_CANONICAL_TEST = /^(prometheus\/rules|prometheus\/tests|grafana\/dashboards|grafana\/import)\//;
 
 describe.each(GOLDEN_SPECS)('golden stack "%s"', (name) => {
   it('renders the same files as last reviewed', async () => {

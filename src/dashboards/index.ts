@@ -1,0 +1,78 @@
+/**
+ * Our Grafana dashboards: the provisioned form (pinned datasource uid, what the stack mounts) and
+ * the import form (`__inputs`, for someone else's Grafana), plus the list of panel queries the
+ * panel probe and the benchmarks evaluate.
+ */
+import type { GpuKind } from '../spec/types.js';
+import { gpuDashboard, hostDashboard } from './machines.js';
+import { DATASOURCE, type Dashboard, type Panel, type RowPanel } from './model.js';
+import { instanceDashboard, overviewDashboard } from './serving.js';
+
+export type { Dashboard } from './model.js';
+export { GPU_UID, HOST_UID } from './machines.js';
+export { INSTANCE_UID, OVERVIEW_UID } from './serving.js';
+
+/** File name (in grafana/dashboards/) -> dashboard; the overview is Grafana's home dashboard. */
+export const OVERVIEW_FILE = 'llm-serving-overview.json';
+
+export function renderDashboards(gpu: GpuKind = 'dcgm'): Map<string, Dashboard> {
+  const out = new Map<string, Dashboard>([
+    [OVERVIEW_FILE, overviewDashboard()],
+    ['llm-serving-instance.json', instanceDashboard()],
+  ]);
+  // Without a GPU exporter every GPU panel would be empty.
+  if (gpu !== 'none') out.set('gpus.json', gpuDashboard());
+  out.set('hosts.json', hostDashboard());
+  return out;
+}
+
+const INPUT = 'DS_PROMETHEUS';
+
+/**
+ * The import form: every datasource reference goes through the `datasource` variable, whose
+ * default Grafana fills from the `__inputs` prompt. Queries still read our recording rules:
+ * load prometheus/rules/*.yml into that Prometheus first.
+ */
+export function importVariant(d: Dashboard): Record<string, unknown> {
+  const ref = { type: 'prometheus', uid: '${datasource}' };
+  const swap = <T extends { datasource?: unknown }>(x: T): T => (x.datasource && (x.datasource as { uid?: string }).uid === DATASOURCE.uid ? { ...x, datasource: ref } : x);
+  const panels = d.panels.map((p) => (p.type === 'row' ? p : { ...swap(p), targets: p.targets.map((t) => swap(t)) }));
+  const list = d.templating.list.map((v) =>
+    v.type === 'datasource' ? { ...v, hide: 0, current: { selected: true, text: `\${${INPUT}}`, value: `\${${INPUT}}` } } : swap(v),
+  );
+  return {
+    __inputs: [{ name: INPUT, label: 'Prometheus', description: 'The Prometheus that loads the create-vllm-monitor recording rules', type: 'datasource', pluginId: 'prometheus', pluginName: 'Prometheus' }],
+    __requires: [
+      { type: 'grafana', id: 'grafana', name: 'Grafana', version: '11.0.0' },
+      { type: 'datasource', id: 'prometheus', name: 'Prometheus', version: '1.0.0' },
+      ...[...new Set(d.panels.filter((p) => p.type !== 'row').map((p) => p.type))].sort().map((t) => ({ type: 'panel', id: t, name: t, version: '' })),
+    ],
+    ...d,
+    panels,
+    templating: { list },
+  };
+}
+
+export interface PanelQueryInfo {
+  dashboardUid: string;
+  panelId: number;
+  title: string;
+  row?: string;
+  refId: string;
+  expr: string;
+  legend: string;
+}
+
+/** Every panel query of a dashboard, with its panel and row, in layout order. */
+export function panelQueries(d: Dashboard): PanelQueryInfo[] {
+  const out: PanelQueryInfo[] = [];
+  let row: string | undefined;
+  for (const p of d.panels as (Panel | RowPanel)[]) {
+    if (p.type === 'row') {
+      row = p.title;
+      continue;
+    }
+    for (const t of p.targets) out.push({ dashboardUid: d.uid, panelId: p.id, title: p.title, ...(row ? { row } : {}), refId: t.refId, expr: t.expr, legend: t.legendFormat });
+  }
+  return out;
+}

@@ -1,0 +1,333 @@
+/**
+ * The LLM serving dashboards: the fleet overview (seed 001's four rows, with seed 002's nine panels)
+ * and the per-instance drill-down. They read only the normalised llm:/gpu: series.
+ */
+import { S, histogramBucket, histogramQuantile, sloViolationRatio } from '../rules/series.js';
+import { type Dashboard, type PanelSpec, type QuerySpec, type RowSpec, dashboard, layout, queryVariable } from './model.js';
+
+export const OVERVIEW_UID = 'cvm-llm-overview';
+export const INSTANCE_UID = 'cvm-llm-instance';
+
+const SEL = 'job=~"$job", engine=~"$engine", model_name=~"$model_name", instance=~"$instance"';
+/** Process series carry no model_name. */
+const PROC_SEL = 'job=~"$job", engine=~"$engine", instance=~"$instance"';
+/** GPUs of the machines that serve the selected models (serving and GPU targets share `host`). */
+const ON_SERVING_HOSTS = `and on (host) ${S.requestsRunning}{${SEL}}`;
+
+function servingVariables(instanceMulti: boolean) {
+  const base = S.requestsRunning;
+  return [
+    queryVariable('job', 'Job', base, ''),
+    queryVariable('engine', 'Engine', base, 'job=~"$job"'),
+    queryVariable('model_name', 'Model', base, 'job=~"$job", engine=~"$engine"'),
+    queryVariable('instance', 'Instance', base, 'job=~"$job", engine=~"$engine", model_name=~"$model_name"', instanceMulti ? {} : { multi: false, includeAll: false }),
+  ];
+}
+
+const QUANTILE_LABEL: Record<number, string> = { 0.5: 'P50', 0.9: 'P90', 0.95: 'P95', 0.99: 'P99', 0.999: 'P99.9' };
+
+/** Fleet quantiles: buckets summed per model (and engine: their bucket layouts differ), then the quantile. */
+function modelQuantiles(h: Parameters<typeof histogramBucket>[0], qs: number[], prefix = ''): QuerySpec[] {
+  return qs.map((q) => ({
+    expr: `histogram_quantile(${q}, sum by (le, engine, model_name) (${histogramBucket(h)}{${SEL}}))`,
+    legend: `${prefix}${QUANTILE_LABEL[q]} {{model_name}}`,
+  }));
+}
+
+const NOT_ENABLED = (what: string) => `No data: ${what}`;
+
+export function overviewDashboard(): Dashboard {
+  const rows: RowSpec[] = [
+    {
+      title: 'Overview',
+      panels: [
+        {
+          type: 'stat',
+          title: 'Requests/s (QPS)',
+          description: 'Finished requests per second over 5m, all finish reasons.',
+          unit: 'reqps',
+          w: 4,
+          h: 6,
+          queries: [{ expr: `sum by (model_name) (${S.requestsFinished}{${SEL}})`, legend: '{{model_name}}' }],
+        },
+        {
+          type: 'stat',
+          title: 'TTFT P50 / P90 / P99',
+          description: 'Time to first token over 5m, per model.',
+          unit: 's',
+          w: 7,
+          h: 6,
+          queries: modelQuantiles('ttft_seconds', [0.5, 0.9, 0.99]),
+        },
+        {
+          type: 'stat',
+          title: 'TPOT (inter-token latency) P50 / P90 / P99',
+          description: 'Time between output tokens over 5m, per model (vLLM V0 named it time per output token).',
+          unit: 's',
+          w: 7,
+          h: 6,
+          queries: modelQuantiles('itl_seconds', [0.5, 0.9, 0.99]),
+        },
+        {
+          type: 'stat',
+          title: 'GPU utilisation',
+          description: 'Mean fraction of time a kernel ran, over the GPUs of the machines serving the selection. Not SM activity: see the GPU dashboard.',
+          unit: 'percentunit',
+          w: 6,
+          h: 6,
+          min: 0,
+          max: 1,
+          queries: [{ expr: `avg(${S.gpuUtilization} ${ON_SERVING_HOSTS})`, legend: 'GPU util' }],
+          noValue: NOT_ENABLED('no GPU exporter in this stack, or its host label differs from the serving targets'),
+        },
+      ],
+    },
+    {
+      title: 'Throughput',
+      panels: [
+        {
+          title: 'Token throughput',
+          description: 'Prompt (prefill) and generated tokens per second, per model.',
+          unit: 'short',
+          w: 8,
+          queries: [
+            { expr: `sum by (model_name) (${S.promptTokens}{${SEL}})`, legend: 'prompt {{model_name}}' },
+            { expr: `sum by (model_name) (${S.generationTokens}{${SEL}})`, legend: 'generated {{model_name}}' },
+          ],
+        },
+        {
+          title: 'Requests/s by finish reason',
+          description: 'Finished requests per second by reason (vLLM: stop, length, abort, error; SGLang reports all).',
+          unit: 'reqps',
+          w: 8,
+          stack: true,
+          queries: [{ expr: `sum by (model_name, finished_reason) (${S.requestsFinished}{${SEL}})`, legend: '{{finished_reason}} {{model_name}}' }],
+        },
+        {
+          title: 'Running and waiting requests',
+          description: 'Queue state: requests in the batch and requests waiting, per instance.',
+          unit: 'short',
+          w: 8,
+          queries: [
+            { expr: `sum by (instance) (${S.requestsRunning}{${SEL}})`, legend: 'running {{instance}}' },
+            { expr: `sum by (instance) (${S.requestsWaiting}{${SEL}})`, legend: 'waiting {{instance}}' },
+          ],
+        },
+      ],
+    },
+    {
+      title: 'Memory',
+      panels: [
+        {
+          title: 'KV-cache usage',
+          description: 'KV-cache usage 0-1 per instance (the fullest rank).',
+          unit: 'percentunit',
+          w: 8,
+          min: 0,
+          max: 1,
+          queries: [{ expr: `max by (instance, model_name) (${S.kvCacheUsage}{${SEL}})`, legend: '{{instance}} {{model_name}}' }],
+        },
+        {
+          title: 'GPU memory used',
+          description: 'GPU memory used and capacity on the machines serving the selection.',
+          unit: 'bytes',
+          w: 8,
+          queries: [
+            { expr: `sum by (host) (${S.gpuMemoryUsed} ${ON_SERVING_HOSTS})`, legend: 'used {{host}}' },
+            { expr: `sum by (host) (${S.gpuMemoryTotal} ${ON_SERVING_HOSTS})`, legend: 'total {{host}}' },
+          ],
+          noValue: NOT_ENABLED('no GPU exporter in this stack'),
+        },
+        {
+          title: 'Preemptions/s',
+          description: 'Requests preempted (SGLang: retracted) per second: the KV cache could not hold the batch.',
+          unit: 'ops',
+          w: 8,
+          queries: [{ expr: `sum by (instance) (${S.preemptions}{${SEL}})`, legend: '{{instance}}' }],
+          noValue: NOT_ENABLED('this SGLang version reports no retractions'),
+        },
+        {
+          title: 'Prefix-cache hit ratio',
+          description: 'Prompt tokens served from the prefix cache / prompt tokens looked up; and the lookup rate.',
+          unit: 'percentunit',
+          w: 8,
+          min: 0,
+          max: 1,
+          queries: [{ expr: `max by (instance, model_name) (${S.prefixCacheHitRatio}{${SEL}})`, legend: '{{instance}} {{model_name}}' }],
+          noValue: NOT_ENABLED('prefix caching off, or no prompts in the last 5m'),
+        },
+        {
+          title: 'Process memory',
+          description: 'Resident memory of the API server process.',
+          unit: 'bytes',
+          w: 8,
+          queries: [{ expr: `sum by (instance) (${S.processMemory}{${PROC_SEL}})`, legend: '{{instance}}' }],
+          noValue: NOT_ENABLED('process metrics are not exposed with several API servers (vLLM --api-server-count > 1, SGLang multiprocess)'),
+        },
+        {
+          title: 'Tokens per engine step',
+          description: 'Mean tokens the engine processed per step (batch size in tokens).',
+          unit: 'short',
+          w: 8,
+          queries: [{ expr: `max by (instance) (${S.iterationTokensMean}{${SEL}})`, legend: '{{instance}}' }],
+          noValue: NOT_ENABLED('vLLM only (SGLang has no per-step token histogram), or idle'),
+        },
+      ],
+    },
+    {
+      title: 'Latency distributions',
+      panels: [
+        {
+          title: 'Time to first token',
+          description: 'TTFT percentiles over 5m, per model.',
+          unit: 's',
+          w: 8,
+          queries: modelQuantiles('ttft_seconds', [0.5, 0.9, 0.95, 0.99, 0.999]),
+        },
+        {
+          title: 'Inter-token latency (TPOT)',
+          description: 'Time between output tokens, percentiles over 5m; per-request TPOT P99 where vLLM >= 0.11 reports it.',
+          unit: 's',
+          w: 8,
+          queries: [...modelQuantiles('itl_seconds', [0.5, 0.9, 0.99, 0.999]), ...modelQuantiles('tpot_seconds', [0.99], 'per-request TPOT ')],
+        },
+        {
+          title: 'End-to-end latency',
+          description: 'Request latency percentiles over 5m, per model.',
+          unit: 's',
+          w: 8,
+          queries: modelQuantiles('e2e_seconds', [0.5, 0.9, 0.99, 0.999]),
+        },
+      ],
+    },
+  ];
+  return dashboard(
+    OVERVIEW_UID,
+    'LLM serving overview',
+    'vLLM and SGLang fleet: throughput, queueing, KV cache and latency percentiles, from the normalised llm: series.',
+    ['overview'],
+    servingVariables(true),
+    layout(rows, true),
+  );
+}
+
+const inst = (h: Parameters<typeof histogramQuantile>[0], qs: ('p50' | 'p90' | 'p95' | 'p99' | 'p999')[]): QuerySpec[] =>
+  qs.map((q) => ({ expr: `${histogramQuantile(h, q)}{${SEL}}`, legend: `${q.replace('p999', 'P99.9').replace('p', 'P')} {{model_name}}` }));
+
+export function instanceDashboard(): Dashboard {
+  const panel = (p: PanelSpec): PanelSpec => ({ w: 8, ...p });
+  const rows: RowSpec[] = [
+    {
+      title: 'State',
+      panels: [
+        panel({
+          title: 'Running and waiting',
+          description: 'Requests in the batch and in the queue.',
+          unit: 'short',
+          queries: [
+            { expr: `${S.requestsRunning}{${SEL}}`, legend: 'running {{model_name}}' },
+            { expr: `${S.requestsWaiting}{${SEL}}`, legend: 'waiting {{model_name}}' },
+          ],
+        }),
+        panel({ title: 'KV-cache usage', description: 'Fullest rank, 0-1.', unit: 'percentunit', min: 0, max: 1, queries: [{ expr: `${S.kvCacheUsage}{${SEL}}`, legend: '{{model_name}}' }] }),
+        panel({
+          title: 'Tokens/s',
+          description: 'Prompt and generated tokens per second.',
+          unit: 'short',
+          queries: [
+            { expr: `${S.promptTokens}{${SEL}}`, legend: 'prompt {{model_name}}' },
+            { expr: `${S.generationTokens}{${SEL}}`, legend: 'generated {{model_name}}' },
+          ],
+        }),
+      ],
+    },
+    {
+      title: 'Latency',
+      panels: [
+        panel({ title: 'TTFT', description: 'Time to first token, 5m percentiles.', unit: 's', queries: inst('ttft_seconds', ['p50', 'p90', 'p99', 'p999']) }),
+        panel({ title: 'Inter-token latency', description: 'Time between output tokens, 5m percentiles.', unit: 's', queries: inst('itl_seconds', ['p50', 'p90', 'p99', 'p999']) }),
+        panel({ title: 'End-to-end latency', description: 'Request latency, 5m percentiles.', unit: 's', queries: inst('e2e_seconds', ['p50', 'p90', 'p99', 'p999']) }),
+        panel({
+          title: 'Queue time',
+          description: 'Time waiting before scheduling, 5m percentiles.',
+          unit: 's',
+          queries: inst('queue_seconds', ['p50', 'p90', 'p99']),
+          noValue: NOT_ENABLED('early vLLM V0 and older SGLang report no queue-time histogram'),
+        }),
+        panel({
+          title: 'Prefill and decode time',
+          description: 'Per-request prefill and decode phases (vLLM).',
+          unit: 's',
+          queries: [...inst('prefill_seconds', ['p50', 'p99']).map((q) => ({ ...q, legend: `prefill ${q.legend}` })), ...inst('decode_seconds', ['p50', 'p99']).map((q) => ({ ...q, legend: `decode ${q.legend}` }))],
+          noValue: NOT_ENABLED('vLLM only'),
+        }),
+        panel({
+          title: 'Per-request TPOT',
+          description: 'Per-request time per output token (vLLM >= 0.11).',
+          unit: 's',
+          queries: inst('tpot_seconds', ['p50', 'p90', 'p99']),
+          noValue: NOT_ENABLED('only vLLM >= 0.11 reports per-request TPOT; see inter-token latency'),
+        }),
+      ],
+    },
+    {
+      title: 'Health',
+      panels: [
+        panel({
+          title: 'Aborted or failed requests',
+          description: 'Fraction of finished requests that were aborted or errored.',
+          unit: 'percentunit',
+          min: 0,
+          queries: [{ expr: `${S.requestsFailedRatio}{${SEL}}`, legend: '{{model_name}}' }],
+          noValue: NOT_ENABLED('no finished requests in the last 5m'),
+        }),
+        panel({ title: 'Preemptions/s', description: 'Preempted (SGLang: retracted) requests per second.', unit: 'ops', queries: [{ expr: `${S.preemptions}{${SEL}}`, legend: '{{model_name}}' }] }),
+        panel({
+          title: 'SLO misses (1h)',
+          description: 'Fraction of requests (ITL: tokens) slower than the objective over the last hour.',
+          unit: 'percentunit',
+          min: 0,
+          queries: [
+            { expr: `${sloViolationRatio('ttft_seconds', '1h')}{${SEL}}`, legend: 'TTFT {{model_name}}' },
+            { expr: `${sloViolationRatio('itl_seconds', '1h')}{${SEL}}`, legend: 'ITL {{model_name}}' },
+            { expr: `${sloViolationRatio('e2e_seconds', '1h')}{${SEL}}`, legend: 'E2E {{model_name}}' },
+          ],
+        }),
+        panel({
+          title: 'Prefix-cache hits',
+          description: 'Prompt tokens looked up in and served from the prefix cache per second.',
+          unit: 'short',
+          queries: [
+            { expr: `${S.prefixCacheQueried}{${SEL}}`, legend: 'queried {{model_name}}' },
+            { expr: `${S.prefixCacheHit}{${SEL}}`, legend: 'hit {{model_name}}' },
+          ],
+          noValue: NOT_ENABLED('prefix caching off, or vLLM V0 (hit-rate gauge only)'),
+        }),
+        panel({
+          title: 'GPU utilisation on this machine',
+          description: 'Fraction of time a kernel ran, per GPU of the instance\'s host.',
+          unit: 'percentunit',
+          min: 0,
+          max: 1,
+          queries: [{ expr: `${S.gpuUtilization} ${ON_SERVING_HOSTS}`, legend: 'GPU {{gpu}}' }],
+          noValue: NOT_ENABLED('no GPU exporter on this host'),
+        }),
+        panel({
+          title: 'GPU memory on this machine',
+          description: 'GPU memory used per GPU of the instance\'s host.',
+          unit: 'bytes',
+          queries: [{ expr: `${S.gpuMemoryUsed} ${ON_SERVING_HOSTS}`, legend: 'GPU {{gpu}}' }],
+          noValue: NOT_ENABLED('no GPU exporter on this host'),
+        }),
+      ],
+    },
+  ];
+  return dashboard(
+    INSTANCE_UID,
+    'LLM serving instance',
+    'One vLLM or SGLang instance in detail: state, latency percentiles, health and its GPUs.',
+    ['instance'],
+    servingVariables(false),
+    layout(rows, true),
+  );
+}

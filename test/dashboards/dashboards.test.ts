@@ -1,0 +1,181 @@
+/**
+ * Dashboards: provisioning-safe model, only our normalised series (each produced by a rule), every
+ * query parses with the real promtool, seed 001/002 coverage, the import form, and canonical copies
+ * in the repository equal to what the code generates.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CANONICAL_DIRS, canonicalFiles } from '../../src/dashboards/canonical.js';
+import { type Dashboard, OVERVIEW_FILE, importVariant, panelQueries, renderDashboards } from '../../src/dashboards/index.js';
+import { seriesUsage } from '../../src/dashboards/usage.js';
+import { PROMETHEUS_DATASOURCE_UID } from '../../src/render/grafana.js';
+import { renderRuleFiles } from '../../src/rules/index.js';
+import { S, SERIES, histogramBucket, seriesIn } from '../../src/rules/series.js';
+import { isAlert } from '../../src/rules/types.js';
+import { DEFAULT_SLO } from '../../src/spec/defaults.js';
+import { REPO_ROOT, newerTool, requireTool } from '../support/env.js';
+import { renderToDir, MATRIX } from '../support/stacks.js';
+
+const dashboards = [...renderDashboards('dcgm').values()];
+const overview = renderDashboards('dcgm').get(OVERVIEW_FILE)!;
+type AnyPanel = Dashboard['panels'][number];
+const panels = (d: Dashboard) => d.panels.filter((p): p is Exclude<AnyPanel, { type: 'row' }> => p.type !== 'row');
+
+/** Recording-rule outputs of the largest rule set (both engines, every GPU exporter). */
+function recordedSeries(): Set<string> {
+  const out = new Set<string>();
+  for (const gpu of ['dcgm', 'nvidia-smi', 'amd'] as const) {
+    for (const f of renderRuleFiles({ targets: [], gpu, slo: DEFAULT_SLO }).rules.values()) {
+      for (const g of f.groups) for (const r of g.rules) if (!isAlert(r)) out.add(r.record);
+    }
+  }
+  return out;
+}
+
+describe('dashboard model', () => {
+  it('is provisioning-safe: id null, schema 41, fixed deterministic uids, one datasource', () => {
+    const uids = dashboards.map((d) => d.uid);
+    expect(new Set(uids).size).toBe(uids.length);
+    expect(renderDashboards('dcgm').get(OVERVIEW_FILE)).toEqual(overview);
+    for (const d of dashboards) {
+      expect(d.id).toBeNull();
+      expect(d.schemaVersion).toBe(41);
+      expect(d.uid).toMatch(/^[a-z0-9-]{1,40}$/);
+      for (const p of panels(d)) {
+        expect(['timeseries', 'stat', 'bargauge']).toContain(p.type);
+        expect(p.datasource.uid).toBe(PROMETHEUS_DATASOURCE_UID);
+        for (const t of p.targets) expect(t.datasource.uid).toBe(PROMETHEUS_DATASOURCE_UID);
+        expect(p.fieldConfig.defaults.unit, `${d.uid} "${p.title}" has a unit`).toBeTruthy();
+        expect(p.targets.length).toBeGreaterThan(0);
+        expect(new Set(p.targets.map((t) => t.refId)).size).toBe(p.targets.length);
+      }
+    }
+  });
+
+  it('lays panels on the 24-column grid without overlaps and with unique ids', () => {
+    for (const d of dashboards) {
+      const ids = d.panels.map((p) => p.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      const cells = new Set<string>();
+      for (const p of d.panels) {
+        const { x, y, w, h } = p.gridPos;
+        expect(x + w).toBeLessThanOrEqual(24);
+        for (let i = x; i < x + w; i++) for (let j = y; j < y + h; j++) {
+          const key = `${i},${j}`;
+          expect(cells.has(key), `${d.uid} panel ${p.id} overlaps at ${key}`).toBe(false);
+          cells.add(key);
+        }
+      }
+    }
+  });
+
+  it('has the variables datasource/job/engine/model_name/instance scoped to our series', () => {
+    for (const d of dashboards.filter((x) => x.uid.startsWith('cvm-llm'))) {
+      const vars = d.templating.list;
+      expect(vars.map((v) => v.name)).toEqual(['datasource', 'job', 'engine', 'model_name', 'instance']);
+      for (const v of vars.filter((x) => x.type === 'query')) expect(v.definition).toMatch(new RegExp(`^label_values\\(${S.requestsRunning}`));
+    }
+  });
+
+  it('reads only normalised series, each defined in series.ts and recorded by a rule', () => {
+    const recorded = recordedSeries();
+    const defined = new Set(SERIES.map((s) => s.name));
+    for (const d of dashboards) {
+      for (const q of panelQueries(d)) {
+        const names = seriesIn(q.expr);
+        expect(names.length, `${d.uid} "${q.title}" ${q.refId} reads a normalised series`).toBeGreaterThan(0);
+        // No raw engine or exporter metric may appear: they are what changes between versions.
+        expect(q.expr).not.toMatch(/\b(vllm|sglang)[:_][a-z]|DCGM_|nvidia_smi_|node_[a-z]+_/);
+        for (const n of names) {
+          expect(defined.has(n), `${n} is in series.ts`).toBe(true);
+          expect(recorded.has(n), `${n} is recorded by a rule`).toBe(true);
+        }
+      }
+    }
+    // Every series an alert reads is recorded too.
+    for (const [series, users] of seriesUsage()) expect(recorded.has(series), `${series} (used by ${users[0]})`).toBe(true);
+  });
+
+  it("covers seed 001's four rows and seed 002's nine panels in the overview", () => {
+    const rows = overview.panels.filter((p) => p.type === 'row').map((p) => p.title);
+    expect(rows).toEqual(['Overview', 'Throughput', 'Memory', 'Latency distributions']);
+    const q = panelQueries(overview);
+    const uses = (series: string, extra?: RegExp) => q.some((x) => x.expr.includes(series) && (!extra || extra.test(x.expr)));
+    // 001: QPS, TTFT and TPOT P50/P90/P99, GPU util; tokens/s, requests/s, running/waiting; KV, GPU memory, preemptions; P50..P99.9.
+    expect(uses(S.requestsFinished)).toBe(true);
+    for (const quant of ['0.5', '0.9', '0.99', '0.999']) {
+      expect(uses(histogramBucket('ttft_seconds'), new RegExp(`histogram_quantile\\(${quant.replace('.', '\\.')},`))).toBe(true);
+      expect(uses(histogramBucket('itl_seconds'), new RegExp(`histogram_quantile\\(${quant.replace('.', '\\.')},`))).toBe(true);
+      expect(uses(histogramBucket('e2e_seconds'), new RegExp(`histogram_quantile\\(${quant.replace('.', '\\.')},`))).toBe(true);
+    }
+    for (const s of [S.gpuUtilization, S.promptTokens, S.generationTokens, S.requestsRunning, S.requestsWaiting, S.kvCacheUsage, S.gpuMemoryUsed, S.preemptions]) {
+      expect(uses(s), s).toBe(true);
+    }
+    // 002: finish reasons, TTFT P95, prefix-cache hit rate, process memory, iteration tokens.
+    expect(uses(S.requestsFinished, /finished_reason/)).toBe(true);
+    expect(uses(histogramBucket('ttft_seconds'), /histogram_quantile\(0\.95,/)).toBe(true);
+    for (const s of [S.prefixCacheHitRatio, S.processMemory, S.iterationTokensMean]) expect(uses(s), s).toBe(true);
+  });
+
+  it('says on the GPU panels that exporters lack SM and DRAM activity', () => {
+    const gpu = dashboards.find((d) => d.uid === 'cvm-gpu')!;
+    for (const title of ['SM activity', 'Memory bandwidth (DRAM) activity']) {
+      const p = panels(gpu).find((x) => x.title === title)!;
+      expect(p.fieldConfig.defaults.noValue).toMatch(/nvidia-smi/);
+    }
+  });
+
+  it('lists every panel query with its row for the probe', () => {
+    const q = panelQueries(overview);
+    expect(q.length).toBe(panels(overview).reduce((n, p) => n + p.targets.length, 0));
+    expect(q.find((x) => x.title === 'KV-cache usage')?.row).toBe('Memory');
+  });
+
+  it('has an import form whose datasource comes from __inputs', () => {
+    for (const d of dashboards) {
+      const imp = importVariant(d) as { __inputs: { name: string; type: string }[]; panels: unknown[] };
+      expect(imp.__inputs).toEqual([expect.objectContaining({ name: 'DS_PROMETHEUS', type: 'datasource', pluginId: 'prometheus' })]);
+      const text = JSON.stringify(imp);
+      expect(text).not.toContain(PROMETHEUS_DATASOURCE_UID);
+      expect(text).toContain('${DS_PROMETHEUS}');
+      expect(text).toContain('"uid":"${datasource}"');
+    }
+  });
+});
+
+describe('dashboard PromQL parses with the real promtool', () => {
+  const promtools = [requireTool('promtool', 'apt-get install prometheus'), newerTool('promtool')].filter((x): x is string => !!x);
+  const scratch = mkdtempSync(join(tmpdir(), 'cvm-dash-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  it.each(promtools)('%s check rules on every panel query', (bin) => {
+    const queries = dashboards.flatMap((d) => panelQueries(d));
+    // Grafana substitutes multi-value variables as regex alternatives; `.*` is what "All" sends.
+    const rules = queries.map((q, i) => ({ record: `cvm:panel_${i}`, expr: q.expr.replace(/\$(job|engine|model_name|instance|host|gpu)\b/g, '.*') }));
+    const file = join(scratch, 'panels.yml');
+    writeFileSync(file, stringify({ groups: [{ name: 'panels', rules }] }));
+    expect(execFileSync(bin, ['check', 'rules', file], { encoding: 'utf8' })).toMatch(new RegExp(`SUCCESS: ${rules.length} rules found`));
+  });
+});
+
+describe('canonical copies in the repository', () => {
+  const files = canonicalFiles();
+  it('equal what the generator produces (run npm run gen:canonical after a change)', () => {
+    for (const [path, content] of files) expect(readFileSync(join(REPO_ROOT, path), 'utf8'), path).toBe(content);
+    for (const dir of CANONICAL_DIRS) for (const f of readdirSync(join(REPO_ROOT, dir))) expect(files.has(`${dir}/${f}`), `${dir}/${f} is generated`).toBe(true);
+  });
+
+  it('are what a default stack carries, and stacks without a GPU exporter get no GPU dashboard', async () => {
+    const { files: stack } = await renderToDir(MATRIX['mixed-fleet']!, 'mixed-fleet');
+    expect(stack.get(`grafana/dashboards/${OVERVIEW_FILE}`)?.content).toBe(files.get(`grafana/dashboards/${OVERVIEW_FILE}`));
+    const { files: noGpu } = await renderToDir(MATRIX['single-vllm']!, 'single-vllm');
+    expect([...noGpu.keys()].filter((p) => p.startsWith('grafana/dashboards/')).sort()).toEqual(
+      ['grafana/dashboards/hosts.json', 'grafana/dashboards/llm-serving-instance.json', `grafana/dashboards/${OVERVIEW_FILE}`].sort(),
+    );
+    const compose = stack.get('docker-compose.yml')!.content;
+    expect(compose).toContain(`GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH: /etc/grafana/dashboards/${OVERVIEW_FILE}`);
+  });
+});
