@@ -3,7 +3,7 @@
  * DP ranks, a DCGM exporter), a stack generated for them, started and validated; prints the URLs and
  * runs until Ctrl-C (or --detach, leaving emulators and stack running; `demo --stop` ends them).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_FAILURE, EXIT_OK } from '../errors.js';
 import type { Io } from '../cli/io.js';
@@ -16,14 +16,16 @@ import { loadStackDir, stackUrls } from '../stack/stack-dir.js';
 import { downStack } from '../stack/up.js';
 import { type StartAndValidateResult, startAndValidate } from './up.js';
 
-export const HELP = `Usage: create-vllm-monitor demo [dir] [--detach] [--stop] [--image NAME=REF]... [--no-grafana]
+export const HELP = `Usage: create-vllm-monitor demo [dir] [--detach] [--stop] [--local-images] [--image NAME=REF]... [--no-grafana]
 
 Starts emulated inference servers on this machine (vLLM V1 with 2 DP engines, vLLM V0, SGLang with
 2 DP ranks, a DCGM GPU exporter), generates a monitoring stack for them in dir (default
 ./vllm-monitor-demo), starts it, validates it and prints the URLs. No GPU needed; Docker is.
   --detach          leave everything running and exit (stop later with: demo --stop)
   --stop            stop a detached demo: its emulators and its stack
-  --image NAME=REF  use another image (air-gapped: a mirror, or local images from scripts/local-images.sh)
+  --image NAME=REF  use another image (air-gapped: a mirror)
+  --local-images    use the images scripts/local-images.sh builds from Debian's binaries
+                    (cvm-local/{prometheus,alertmanager,node-exporter}:test; no registry needed)
   --no-grafana      leave Grafana out (done by itself when its image cannot be had)`;
 
 export interface DemoOptions {
@@ -37,6 +39,8 @@ export interface DemoOptions {
   fireTestAlert?: boolean;
   strictPanels?: boolean;
   waitMs?: number;
+  /** Called as soon as there is something to clean up (Ctrl-C while starting). */
+  onCleanup?: (stop: (opts?: { volumes?: boolean }) => Promise<void>) => void;
 }
 
 export interface DemoRun {
@@ -47,6 +51,9 @@ export interface DemoRun {
   started?: StartAndValidateResult;
   stop(opts?: { volumes?: boolean }): Promise<void>;
 }
+
+/** What scripts/local-images.sh tags: Debian's binaries in images that behave like the official ones. */
+export const LOCAL_IMAGES = ['prometheus=cvm-local/prometheus:test', 'alertmanager=cvm-local/alertmanager:test', 'node-exporter=cvm-local/node-exporter:test'];
 
 const quietIo = (io: Io): Io => ({ ...io, out: () => {}, err: () => {} });
 
@@ -75,8 +82,9 @@ export async function runDemo(opts: DemoOptions, io: Io): Promise<DemoRun> {
     await stopFleet(fleet);
     if (opts.detach) stopDetached(opts.dir);
     const compose = await findCompose(io.env).catch(() => undefined);
-    if (compose) await downStack(compose, loadStackDir(opts.dir), s);
+    if (compose && existsSync(join(opts.dir, 'docker-compose.yml'))) await downStack(compose, loadStackDir(opts.dir), s);
   };
+  opts.onCleanup?.(stop);
   try {
     const withGrafana = !opts.noGrafana && (await grafanaAvailable(opts.images, io));
     const linux = process.platform === 'linux';
@@ -129,6 +137,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     stop: { type: 'boolean' },
     image: { type: 'string', multiple: true },
     'no-grafana': { type: 'boolean' },
+    'local-images': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -143,7 +152,21 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.out(`Demo stopped: ${n} emulators, stack ${r.code === 0 ? 'down' : 'NOT stopped (see docker compose ps)'}.`);
     return r.code === 0 ? EXIT_OK : EXIT_FAILURE;
   }
-  const demo = await runDemo({ dir, images: (values.image as string[] | undefined) ?? [], noGrafana: values['no-grafana'] === true, detach: values.detach === true }, io);
+  const images = [...(values['local-images'] ? LOCAL_IMAGES : []), ...((values.image as string[] | undefined) ?? [])];
+  // Ctrl-C at any point stops what was started so far (emulators, then the stack).
+  let cleanup: ((o?: { volumes?: boolean }) => Promise<void>) | undefined;
+  const interrupted = new Promise<'interrupted'>((resolve) => {
+    process.once('SIGINT', () => resolve('interrupted'));
+    process.once('SIGTERM', () => resolve('interrupted'));
+  });
+  const started = runDemo({ dir, images, noGrafana: values['no-grafana'] === true, detach: values.detach === true, onCleanup: (stop) => (cleanup = stop) }, io);
+  const first = await Promise.race([started, interrupted]);
+  if (first === 'interrupted') {
+    io.err('Interrupted: stopping the emulators and the stack ...');
+    await cleanup?.();
+    return 130;
+  }
+  const demo = first;
   if (!demo.started?.json.validate) {
     // Nothing came up: do not leave emulators behind.
     await demo.stop();
@@ -165,10 +188,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return demo.code;
   }
   io.out('Press Ctrl-C to stop the emulators and the stack (its data stays in Docker volumes).');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await interrupted;
   io.err('Stopping ...');
   await demo.stop();
   return demo.code;
