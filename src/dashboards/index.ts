@@ -48,6 +48,7 @@ export function importVariant(d: Dashboard): Record<string, unknown> {
       ...[...new Set(d.panels.filter((p) => p.type !== 'row').map((p) => p.type))].sort().map((t) => ({ type: 'panel', id: t, name: t, version: '' })),
     ],
     ...d,
+    description: `${d.description} Needs the create-vllm-monitor recording rules (prometheus/rules/*.yml) loaded in that Prometheus.`,
     panels,
     templating: { list },
   };
