@@ -2,7 +2,7 @@
  * The LLM serving dashboards: the fleet overview (seed 001's four rows, with seed 002's nine panels)
  * and the per-instance drill-down. They read only the normalised llm:/gpu: series.
  */
-import { S, histogramBucket, histogramQuantile, sloViolationRatio } from '../rules/series.js';
+import { type ModelHistogram, S, histogramQuantile, modelQuantile, sloViolationRatio } from '../rules/series.js';
 import { type Dashboard, type PanelSpec, type QuerySpec, type RowSpec, dashboard, layout, queryVariable } from './model.js';
 
 export const OVERVIEW_UID = 'cvm-llm-overview';
@@ -26,12 +26,15 @@ function servingVariables(instanceMulti: boolean) {
 
 const QUANTILE_LABEL: Record<number, string> = { 0.5: 'P50', 0.9: 'P90', 0.95: 'P95', 0.99: 'P99', 0.999: 'P99.9' };
 
-/** Fleet quantiles: buckets summed per model (and engine: their bucket layouts differ), then the quantile. */
-function modelQuantiles(h: Parameters<typeof histogramBucket>[0], qs: number[], prefix = ''): QuerySpec[] {
-  return qs.map((q) => ({
-    expr: `histogram_quantile(${q}, sum by (le, engine, model_name) (${histogramBucket(h)}{${SEL}}))`,
-    legend: `${prefix}${QUANTILE_LABEL[q]} {{model_name}}`,
-  }));
+const MODEL_SEL = 'job=~"$job", engine=~"$engine", model_name=~"$model_name"';
+const Q_NAME: Record<number, 'p50' | 'p90' | 'p95' | 'p99' | 'p999'> = { 0.5: 'p50', 0.9: 'p90', 0.95: 'p95', 0.99: 'p99', 0.999: 'p999' };
+
+/**
+ * Fleet percentiles of a model over all its instances (recorded: the instance filter does not
+ * apply). Reading recorded quantiles instead of re-aggregating buckets keeps the overview cheap.
+ */
+function modelQuantiles(h: ModelHistogram, qs: number[], prefix = ''): QuerySpec[] {
+  return qs.map((q) => ({ expr: `${modelQuantile(h, Q_NAME[q]!)}{${MODEL_SEL}}`, legend: `${prefix}${QUANTILE_LABEL[q]} {{model_name}}` }));
 }
 
 const NOT_ENABLED = (what: string) => `No data: ${what}`;
@@ -53,7 +56,7 @@ export function overviewDashboard(): Dashboard {
         {
           type: 'stat',
           title: 'TTFT P50 / P90 / P99',
-          description: 'Time to first token over 5m, per model.',
+          description: 'Time to first token over 5m, per model across all its instances.',
           unit: 's',
           w: 7,
           h: 6,

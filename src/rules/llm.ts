@@ -23,6 +23,10 @@ import {
   histogramBucket,
   histogramCount,
   histogramQuantile,
+  MODEL_HISTOGRAMS,
+  MODEL_LABELS,
+  modelBucket,
+  modelQuantile,
   sloViolationRatio,
 } from './series.js';
 import type { RecordingRule, RuleGroup } from './types.js';
@@ -189,6 +193,11 @@ export function derivedLlmGroup(): RuleGroup {
     for (const q of def.quantiles) {
       rules.push({ record: histogramQuantile(h, q), expr: `histogram_quantile(${QUANTILE_VALUE[q]}, ${histogramBucket(h)})` });
     }
+  }
+  // Fleet percentiles per model: instances' buckets summed first (engines keep separate layouts).
+  for (const h of MODEL_HISTOGRAMS) {
+    rules.push({ record: modelBucket(h), expr: `sum by ${by([...MODEL_LABELS, 'le'])} (${histogramBucket(h)})` });
+    for (const q of HISTOGRAMS[h].quantiles) rules.push({ record: modelQuantile(h, q), expr: `histogram_quantile(${QUANTILE_VALUE[q]}, ${modelBucket(h)})` });
   }
   const withEngine = by(['engine', ...L]);
   rules.push({

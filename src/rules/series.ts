@@ -3,12 +3,13 @@
  * the raw metrics each engine or exporter version feeds it from. Dashboards, alerts, the panel probe
  * and reports consume ONLY these names. Names follow `level:metric:operations`:
  *   llm:  one serving target (instance) and model, DP/TP/PP ranks aggregated away;
+ *   model: one model across all its instances of one engine and job (fleet latency percentiles);
  *   gpu:  one GPU of one exporter target;
  *   host: one machine (node-exporter target).
  * Keep the names stable: they are our public interface.
  */
 
-export type SeriesLevel = 'llm' | 'gpu' | 'host';
+export type SeriesLevel = 'llm' | 'model' | 'gpu' | 'host';
 
 export type Unit =
   | 'count'
@@ -28,6 +29,8 @@ export type Unit =
 
 /** Labels every serving series carries (plus `le` on bucket series, `finished_reason` where noted). */
 export const LLM_LABELS = ['engine', 'model_name', 'instance', 'job', 'host'] as const;
+/** Model-level series: instances of one model summed before the quantile is taken. */
+export const MODEL_LABELS = ['engine', 'model_name', 'job'] as const;
 /** Process-level serving series have no model (the process serves it, the metric does not say). */
 export const LLM_PROCESS_LABELS = ['engine', 'instance', 'job', 'host'] as const;
 /** `gpu` is the GPU index as the exporter reports it (nvidia-smi exporter: joined from nvidia_smi_gpu_info). */
@@ -208,6 +211,11 @@ export const S = {
 export const histogramBucket = (h: HistogramName): string => `llm:${h}_bucket:rate5m`;
 export const histogramCount = (h: HistogramName): string => `llm:${h}_count:rate5m`;
 export const histogramQuantile = (h: HistogramName, q: Quantile): string => `llm:${h}:${q}_5m`;
+/** Histograms with model-level (fleet) percentiles, read by the overview dashboard. */
+export const MODEL_HISTOGRAMS = ['ttft_seconds', 'itl_seconds', 'tpot_seconds', 'e2e_seconds'] as const satisfies readonly HistogramName[];
+export type ModelHistogram = (typeof MODEL_HISTOGRAMS)[number];
+export const modelBucket = (h: ModelHistogram): string => `model:${h}_bucket:rate5m`;
+export const modelQuantile = (h: ModelHistogram, q: Quantile): string => `model:${h}:${q}_5m`;
 /** Fraction of requests (ITL: of tokens) slower than the SLO over the window. */
 export const sloViolationRatio = (h: SloHistogram, w: SloWindow): string => `llm:${h}_slo_violation:ratio_rate${w}`;
 
@@ -248,6 +256,23 @@ function histogramSeries(): SeriesDef[] {
         sources,
         optional,
       });
+    }
+  }
+  for (const h of MODEL_HISTOGRAMS) {
+    const def = HISTOGRAMS[h];
+    const optional = 'optional' in def ? def.optional : undefined;
+    const sources = def.sources as Partial<Record<SourceFamily, readonly string[]>>;
+    out.push({
+      name: modelBucket(h),
+      level: 'model',
+      unit: 'events_per_second',
+      labels: [...MODEL_LABELS, 'le'],
+      help: `Bucket rates of ${def.help}, summed over every instance of the model.`,
+      sources,
+      optional,
+    });
+    for (const q of def.quantiles) {
+      out.push({ name: modelQuantile(h, q), level: 'model', unit: def.unit, labels: MODEL_LABELS, help: `${q.replace('p', 'P')} of ${def.help} over all instances of the model, 5m.`, sources, optional });
     }
   }
   for (const h of SLO_HISTOGRAMS) {
@@ -590,6 +615,6 @@ export function seriesDef(name: string): SeriesDef | undefined {
 
 /** Every series name that a PromQL expression mentions (names with a level prefix we own). */
 export function seriesIn(expr: string): string[] {
-  const found = expr.match(/\b(?:llm|gpu|host):[a-z0-9_]+:[a-z0-9_]+\b/g) ?? [];
+  const found = expr.match(/\b(?:llm|model|gpu|host):[a-z0-9_]+:[a-z0-9_]+\b/g) ?? [];
   return [...new Set(found)];
 }

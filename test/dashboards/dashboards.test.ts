@@ -14,7 +14,7 @@ import { type Dashboard, OVERVIEW_FILE, importVariant, panelQueries, renderDashb
 import { seriesUsage } from '../../src/dashboards/usage.js';
 import { PROMETHEUS_DATASOURCE_UID } from '../../src/render/grafana.js';
 import { renderRuleFiles } from '../../src/rules/index.js';
-import { S, SERIES, histogramBucket, seriesIn } from '../../src/rules/series.js';
+import { S, SERIES, modelQuantile, seriesIn } from '../../src/rules/series.js';
 import { isAlert } from '../../src/rules/types.js';
 import { DEFAULT_SLO } from '../../src/spec/defaults.js';
 import { REPO_ROOT, newerTool, requireTool } from '../support/env.js';
@@ -107,17 +107,15 @@ describe('dashboard model', () => {
     const uses = (series: string, extra?: RegExp) => q.some((x) => x.expr.includes(series) && (!extra || extra.test(x.expr)));
     // 001: QPS, TTFT and TPOT P50/P90/P99, GPU util; tokens/s, requests/s, running/waiting; KV, GPU memory, preemptions; P50..P99.9.
     expect(uses(S.requestsFinished)).toBe(true);
-    for (const quant of ['0.5', '0.9', '0.99', '0.999']) {
-      expect(uses(histogramBucket('ttft_seconds'), new RegExp(`histogram_quantile\\(${quant.replace('.', '\\.')},`))).toBe(true);
-      expect(uses(histogramBucket('itl_seconds'), new RegExp(`histogram_quantile\\(${quant.replace('.', '\\.')},`))).toBe(true);
-      expect(uses(histogramBucket('e2e_seconds'), new RegExp(`histogram_quantile\\(${quant.replace('.', '\\.')},`))).toBe(true);
+    for (const q of ['p50', 'p90', 'p99', 'p999'] as const) {
+      for (const h of ['ttft_seconds', 'itl_seconds', 'e2e_seconds'] as const) expect(uses(modelQuantile(h, q)), `${h} ${q}`).toBe(true);
     }
     for (const s of [S.gpuUtilization, S.promptTokens, S.generationTokens, S.requestsRunning, S.requestsWaiting, S.kvCacheUsage, S.gpuMemoryUsed, S.preemptions]) {
       expect(uses(s), s).toBe(true);
     }
     // 002: finish reasons, TTFT P95, prefix-cache hit rate, process memory, iteration tokens.
     expect(uses(S.requestsFinished, /finished_reason/)).toBe(true);
-    expect(uses(histogramBucket('ttft_seconds'), /histogram_quantile\(0\.95,/)).toBe(true);
+    expect(uses(modelQuantile('ttft_seconds', 'p95'))).toBe(true);
     for (const s of [S.prefixCacheHitRatio, S.processMemory, S.iterationTokensMean]) expect(uses(s), s).toBe(true);
   });
 
