@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IN_CI, NEWER_TOOLS_DIR } from '../support/env.js';
-import { bridgeGateway, buildLocalImages, cli, dockerSkipReason, freePort, LOCAL_IMAGE_FLAGS, portFlags, serve, type Served } from './support.js';
+import { acquireStackLock, bridgeGateway, buildLocalImages, cli, dockerSkipReason, freePort, LOCAL_IMAGE_FLAGS, portFlags, serve, type Served } from './support.js';
 
 const skip = await dockerSkipReason();
 
@@ -19,14 +19,17 @@ describe.skipIf(skip !== undefined)('e2e faults (real Docker, compose v1)', () =
   const servers: Served[] = [];
   let gateway = '0.0.0.0';
 
+  let release = () => {};
   beforeAll(async () => {
+    release = await acquireStackLock();
     buildLocalImages();
     gateway = await bridgeGateway();
-  });
+  }, 900_000);
   afterAll(async () => {
     await cli(['down', dir, '--volumes']);
     await Promise.all(servers.map((s) => s.close()));
     rmSync(root, { recursive: true, force: true });
+    release();
   });
 
   it('validate names the cause of each broken target in one line', async () => {
@@ -116,9 +119,14 @@ describe.skipIf(skip !== undefined || v2Missing)('e2e with Compose v2 (docker co
   const root = mkdtempSync(join(tmpdir(), 'cvm-e2e-v2-'));
   const dir = join(root, 'v2stack');
   const env = { CVM_COMPOSE: COMPOSE_V2 };
+  let release = () => {};
+  beforeAll(async () => {
+    release = await acquireStackLock();
+  }, 900_000);
   afterAll(async () => {
     await cli(['down', dir, '--volumes'], env);
     rmSync(root, { recursive: true, force: true });
+    release();
   });
 
   it('up waits for health with --wait, status reports it, down stops it', async () => {

@@ -6,6 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { main } from '../../src/cli/main.js';
@@ -161,4 +163,40 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 /** Flags that give a stack its own free host ports, so tests do not collide with anything. */
 export async function portFlags(): Promise<string[]> {
   return ['--prometheus-port', String(await freePort()), '--alertmanager-port', String(await freePort()), '--grafana-port', String(await freePort())];
+}
+
+/**
+ * One generated stack at a time on this machine: node-exporter binds host port 9100, so e2e files
+ * that vitest runs in parallel workers take turns. A directory is the lock (mkdir is atomic); a lock
+ * whose owner died is taken over.
+ */
+const LOCK_DIR = join(tmpdir(), 'cvm-e2e-docker.lock');
+
+export async function acquireStackLock(timeoutMs = 900_000): Promise<() => void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      writeFileSync(join(LOCK_DIR, 'pid'), String(process.pid));
+      return () => rmSync(LOCK_DIR, { recursive: true, force: true });
+    } catch {
+      let owner = NaN;
+      try {
+        owner = Number(readFileSync(join(LOCK_DIR, 'pid'), 'utf8'));
+      } catch {
+        // being created right now
+      }
+      let alive = true;
+      if (Number.isInteger(owner) && owner > 0) {
+        try {
+          process.kill(owner, 0);
+        } catch {
+          alive = false;
+        }
+      }
+      if (!alive) rmSync(LOCK_DIR, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`another e2e run holds ${LOCK_DIR}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }
