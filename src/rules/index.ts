@@ -2,7 +2,7 @@
  * The rule and test files a stack gets: normalisation for the engines and GPU exporter it monitors,
  * the host rules, the alerts, and promtool tests for all of them. Paths are relative to prometheus/.
  */
-import { ENGINES, type Engine, type StackSpec } from '../spec/types.js';
+import { ENGINES, type StackSpec } from '../spec/types.js';
 import { engineAlertTests, gpuAlertTests, platformAlertTests } from './alert-tests.js';
 import { alertGroups } from './alerts.js';
 import { gpuRuleGroup, hostRuleGroup } from './gpu.js';
@@ -14,12 +14,6 @@ import type { RuleFile } from './types.js';
 export type { RuleFile } from './types.js';
 export type { TestFile } from './promtool-tests.js';
 
-/** Engines whose rules a stack carries: those of its targets, or all when it has none yet. */
-export function stackEngines(spec: Pick<StackSpec, 'targets'>): Engine[] {
-  const used = ENGINES.filter((e) => spec.targets.some((t) => t.engine === e));
-  return used.length > 0 ? used : [...ENGINES];
-}
-
 export interface PrometheusRuleFiles {
   /** `rules/<name>.yml` -> rule file. */
   rules: Map<string, RuleFile>;
@@ -30,7 +24,9 @@ export interface PrometheusRuleFiles {
 type RuleSpec = Pick<StackSpec, 'targets' | 'gpu' | 'slo'>;
 
 export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
-  const engines = stackEngines(spec);
+  // Every stack has a scrape job per engine, and a target added to its file_sd list later must not
+  // land on a dashboard with no rules behind it: all engines' rules, always (absent series cost ~nothing).
+  const engines = ENGINES;
   const rules = new Map<string, RuleFile>();
   for (const e of engines) rules.set(`rules/llm-${e}.yml`, { groups: engineRuleGroups(e, spec.slo) });
   rules.set('rules/llm.yml', { groups: [derivedLlmGroup()] });
