@@ -5,10 +5,10 @@
  */
 import { type PanelStatus, type QueryOutcome, countValues, panelStatus, queryStatus, type ValueCounts } from './classify.js';
 import { type DashboardPanel, dashboardPanels, templateVariables } from './dashboard-panels.js';
-import { type QueryWindow, type VariableValue, substitute } from './grafana-vars.js';
+import { type QueryWindow, type VariableValue, promDuration, substitute } from './grafana-vars.js';
 import { PrometheusClient, type TargetInfo } from './prom-client.js';
 import { type MissingReason, type MissingReasonKind, explainMissing } from './reasons.js';
-import { type RecordingRule, feedable, needsOf, rawMetrics, recordedSeries } from './rule-graph.js';
+import { type RecordingRule, type SeriesNeed, feedable, needsOf, rawMetrics, recordedSeries } from './rule-graph.js';
 import { resolveVariables } from './variables.js';
 import { seriesDef, seriesIn } from '../rules/series.js';
 
@@ -102,12 +102,48 @@ function shownVariables(vars: Record<string, VariableValue>): Record<string, str
 /** Facts about Prometheus gathered once per probe, for explaining panels without data. */
 interface Context {
   rules: RecordingRule[];
+  /** Metric names present for the panel's selected targets (all of Prometheus when none is selected). */
   present: Set<string>;
   targets: TargetInfo[];
+  scoped: boolean;
 }
 
-function explainPanel(panel: PanelReport, exprs: string[], ctx: Context): void {
-  const needs = exprs.flatMap((e) => needsOf(e, ctx.rules));
+/**
+ * The targets a dashboard's variables select (instance, job), so that a metric exposed by one
+ * engine does not make a panel filtered to another look feedable.
+ */
+interface Scope {
+  matchers: string[];
+  instance?: RegExp;
+  job?: RegExp;
+}
+
+const SCOPE_LABELS = ['instance', 'job'] as const;
+
+/** Counters that move with every served request, in every engine and naming generation. */
+const TRAFFIC_COUNTERS = ['vllm:request_success_total', 'vllm:generation_tokens_total', 'sglang:num_requests_total', 'sglang:generation_tokens_total', 'sglang_num_requests_total', 'sglang_generation_tokens_total'];
+
+function scopeOf(vars: Record<string, VariableValue>, window: QueryWindow): Scope {
+  const scope: Scope = { matchers: [] };
+  for (const label of SCOPE_LABELS) {
+    const v = vars[label];
+    if (!v || v.all || v.values.length === 0) continue;
+    scope.matchers.push(substitute(`${label}=~"\${${label}:regex}"`, window, vars));
+    const re = new RegExp(`^(?:${v.values.map((x) => x.replace(/[\\^$*+?.()|{}[\]]/g, '\\$&')).join('|')})$`);
+    scope[label] = re;
+  }
+  return scope;
+}
+
+/** Our normalised series that no loaded rule records: say why from the series contract. */
+function unrecordedSeries(name: string): MissingReason | undefined {
+  const def = seriesDef(name);
+  if (!def) return undefined;
+  const why = def.optional ?? 'every supported engine/exporter should feed it: check that the rule files are loaded';
+  return { metric: name, kind: def.level === 'gpu' ? 'exporter-lacks-field' : 'not-exposed', detail: `${name} is not recorded by any rule loaded in this Prometheus for these targets: ${why}` };
+}
+
+function explainPanel(panel: PanelReport, exprs: string[], needs: SeriesNeed[], ctx: Context): void {
   const raw = rawMetrics(needs);
   const recorded = recordedSeries(needs);
   panel.needs = { recorded, raw: raw.map((metric) => ({ metric, present: ctx.present.has(metric) })) };
@@ -117,7 +153,7 @@ function explainPanel(panel: PanelReport, exprs: string[], ctx: Context): void {
   if (optional.length > 0) panel.optional = optional;
   const absent = raw.filter((m) => !ctx.present.has(m));
   panel.missing = absent
-    .map((m) => explainMissing(m, { present: ctx.present, targets: ctx.targets }))
+    .map((m) => unrecordedSeries(m) ?? explainMissing(m, { present: ctx.present, targets: ctx.targets, scoped: ctx.scoped }))
     .sort((a, b) => REASON_ORDER.indexOf(a.kind) - REASON_ORDER.indexOf(b.kind));
   const canBeFed = needs.length > 0 && needs.some((n) => feedable(n, ctx.present));
   if (panel.status === 'missing-series' && canBeFed) {
@@ -143,7 +179,7 @@ export async function probeDashboards(opts: ProbeOptions): Promise<ProbeReport> 
   const instant = opts.instant ?? false;
 
   const variables: ProbeReport['variables'] = {};
-  const work: { panel: DashboardPanel; exprs: string[] }[] = [];
+  const work: { panel: DashboardPanel; exprs: string[]; scope: Scope }[] = [];
   for (const dashboard of opts.dashboards) {
     const vars = await resolveVariables(templateVariables(dashboard), client, {
       datasourceUid: opts.datasourceUid ?? 'prometheus',
@@ -153,7 +189,8 @@ export async function probeDashboards(opts: ProbeOptions): Promise<ProbeReport> 
     });
     const panels = dashboardPanels(dashboard);
     variables[String(dashboard.uid ?? dashboard.title ?? Object.keys(variables).length)] = shownVariables(vars);
-    for (const panel of panels) work.push({ panel, exprs: panel.queries.map((q) => substitute(q.expr, window, vars)) });
+    const scope = scopeOf(vars, window);
+    for (const panel of panels) work.push({ panel, exprs: panel.queries.map((q) => substitute(q.expr, window, vars)), scope });
   }
 
   const flat = work.flatMap((w, wi) => w.exprs.map((expr, qi) => ({ wi, qi, expr, instant: instant || w.panel.queries[qi]!.instant })));
@@ -186,17 +223,53 @@ export async function probeDashboards(opts: ProbeOptions): Promise<ProbeReport> 
     return report;
   });
 
+  // Zero is a real value while requests are being served (no preemptions, no SLO misses); it
+  // means "waiting for traffic" only when nothing is being requested of the selected targets.
+  const zeroOnly = panels.filter((p) => p.status === 'waiting-for-traffic' && p.queries.some((q) => (q.counts?.zero ?? 0) > 0));
+  const traffic = new Map<string, boolean>();
+  for (const p of zeroOnly) {
+    const key = work[panels.indexOf(p)]!.scope.matchers.join(',');
+    if (!traffic.has(key)) {
+      const selector = `{__name__=~"${TRAFFIC_COUNTERS.join('|')}"${key ? `, ${key}` : ''}}`;
+      const r = await client.query(`sum(increase(${selector}[${promDuration(Math.max(rangeSeconds, 4 * scrapeIntervalSeconds))}])) > 0`, time);
+      traffic.set(key, r.series.length > 0);
+    }
+    if (traffic.get(key)) {
+      p.status = 'data';
+      p.explanation = 'all values are zero while requests are being served';
+    }
+  }
+
   const unexplained = panels.filter((p) => p.status === 'missing-series' || p.status === 'waiting-for-traffic');
   if (unexplained.length > 0) {
-    const [rules, present, targets] = await Promise.all([
+    const [rules, allNames, targets] = await Promise.all([
       opts.rules
         ? Promise.resolve(opts.rules)
         : client.ruleGroups().then((gs) => gs.flatMap((g) => g.rules.filter((r) => r.type === 'recording').map((r) => ({ record: r.name, expr: r.query })))),
       client.metricNames().then((n) => new Set(n)),
       client.targets(),
     ]);
-    const ctx: Context = { rules, present, targets };
-    for (const p of unexplained) explainPanel(p, work[panels.indexOf(p)]!.exprs, ctx);
+    // Which raw metrics exist for each selection of targets, one query per distinct selection.
+    const items = unexplained.map((p) => {
+      const w = work[panels.indexOf(p)]!;
+      return { p, w, needs: w.exprs.flatMap((e) => needsOf(e, rules)) };
+    });
+    const presentByScope = new Map<string, Set<string>>();
+    for (const key of new Set(items.map((x) => x.w.scope.matchers.join(',')))) {
+      if (!key) {
+        presentByScope.set(key, allNames);
+        continue;
+      }
+      const found = new Set<string>();
+      const r = await client.query(`count by (__name__) ({${key}})`, time);
+      for (const s of r.series) if (s.metric.__name__) found.add(s.metric.__name__);
+      presentByScope.set(key, found);
+    }
+    for (const { p, w, needs } of items) {
+      const scoped = targets.filter((t) => (!w.scope.instance || w.scope.instance.test(t.labels.instance ?? '')) && (!w.scope.job || w.scope.job.test(t.labels.job ?? '')));
+      const ctx: Context = { rules, present: presentByScope.get(w.scope.matchers.join(','))!, targets: scoped, scoped: w.scope.matchers.length > 0 };
+      explainPanel(p, w.exprs, needs, ctx);
+    }
   }
 
   const summary: Record<PanelStatus, number> = { data: 0, 'waiting-for-traffic': 0, 'missing-series': 0, 'query-error': 0 };

@@ -26,6 +26,8 @@ export interface ReasonContext {
   /** Metric names present in Prometheus. */
   present: ReadonlySet<string>;
   targets: TargetInfo[];
+  /** True when `targets` are those a dashboard variable selected, not all of Prometheus's. */
+  scoped?: boolean;
 }
 
 /** How each producer's metrics are named, and which scrape job carries them in a generated stack. */
@@ -64,7 +66,10 @@ export function explainMissing(metric: string, ctx: ReasonContext): MissingReaso
   // First what the scrape itself says: nothing configured, target down, metrics switched off.
   const jobTargets = ctx.targets.filter((t) => p.jobs.test(t.labels.job ?? t.scrapePool));
   const up = jobTargets.filter((t) => t.health === 'up');
-  if (jobTargets.length === 0) return reason('no-target', `no ${p.producer} target is configured in this Prometheus`);
+  if (jobTargets.length === 0) {
+    const selected = ctx.scoped ? [...new Set(ctx.targets.map((t) => t.labels.instance ?? t.scrapeUrl))].join(', ') : '';
+    return reason('no-target', selected ? `${metric} comes from ${p.producer}; the selected target ${selected} is not ${p.producer}` : `no ${p.producer} target is configured in this Prometheus`);
+  }
   if (up.length === 0) {
     const t = jobTargets[0]!;
     // SGLang registers /metrics only with --enable-metrics; without it the route is a 404.
@@ -89,5 +94,10 @@ export function explainMissing(metric: string, ctx: ReasonContext): MissingReaso
   // Profiling fields are not a flag on the engine: the GPU or the exporter's field list lacks them.
   const profiling = findMetric(metric).some((m) => m.metric.optional === 'profiling');
   if (c.reason === 'flag-not-enabled' && profiling) return reason('exporter-lacks-field', c.message);
+  // An engine metric the catalog knows but this server lacks belongs to other versions.
+  if (c.reason === 'exporter-lacks-field' && (p.producer === 'vllm' || p.producer === 'sglang')) {
+    const fams = [...new Set(findMetric(metric).map((m) => `${m.family.title} (${m.family.versionText})`))];
+    return reason('version-rename', `${metric} is exposed only by ${fams.join(', ')}; this server is another version`);
+  }
   return reason(CATALOG_KIND[c.reason], c.message);
 }

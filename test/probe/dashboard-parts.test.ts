@@ -120,3 +120,24 @@ describe('rule graph', () => {
     expect(rawMetrics(needsOf('a', cyclic))).toEqual(['a']);
   });
 });
+
+describe('which rule expressions can be fed', () => {
+  const fed = (names: string[]) => (n: string) => names.includes(n);
+  const proc =
+    '(sum by (job, instance, host) (process_resident_memory_bytes and on (job, instance) sglang:num_running_reqs)) or on (job, instance, host) (sum by (job, instance, host) (process_resident_memory_bytes and on (job, instance) sglang_num_running_reqs))';
+
+  it('needs both sides of and, one side of or', async () => {
+    const { exprFeedable } = await import('../../src/probe/rule-graph.js');
+    expect(exprFeedable(proc, fed(['sglang:num_running_reqs']))).toBe(false);
+    expect(exprFeedable(proc, fed(['sglang:num_running_reqs', 'process_resident_memory_bytes']))).toBe(true);
+    expect(exprFeedable(proc, fed(['sglang_num_running_reqs', 'process_resident_memory_bytes']))).toBe(true);
+  });
+
+  it('needs every input of arithmetic and functions, only the left of unless', async () => {
+    const { exprFeedable } = await import('../../src/probe/rule-graph.js');
+    const ratio = 'sum by (instance) (rate(a_total[5m])) / sum by (instance) (rate(b_total{x="or"}[5m]))';
+    expect(exprFeedable(ratio, fed(['a_total']))).toBe(false);
+    expect(exprFeedable(ratio, fed(['a_total', 'b_total']))).toBe(true);
+    expect(exprFeedable('histogram_quantile(0.99, sum by (le) (rate(h_bucket[5m]))) unless on (instance) c', fed(['h_bucket']))).toBe(true);
+  });
+});
