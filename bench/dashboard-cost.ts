@@ -91,6 +91,8 @@ interface Cost {
   samples: number;
   ms: number;
   empty: number;
+  /** Panel titles whose query selected nothing (an optional family absent, e.g. no GPU exporter here). */
+  emptyTitles: string[];
 }
 
 async function dashboardCost(client: PrometheusClient, dashboard: Record<string, unknown>, model: string, start: number, end: number, step: number): Promise<Cost> {
@@ -102,7 +104,7 @@ async function dashboardCost(client: PrometheusClient, dashboard: Record<string,
     else if (v.includeAll) vars[v.name] = { values: [], multi: true, all: v.allValue ? { allValue: v.allValue } : {} };
     else if (v.type === 'custom' || v.type === 'interval' || v.type === 'constant') vars[v.name] = { values: [v.current[0] ?? v.options[0] ?? v.query.split(',')[0] ?? ''], multi: false };
   }
-  const cost: Cost = { panels: 0, queries: 0, samples: 0, ms: 0, empty: 0 };
+  const cost: Cost = { panels: 0, queries: 0, samples: 0, ms: 0, empty: 0, emptyTitles: [] };
   for (const panel of dashboardPanels(dashboard)) {
     cost.panels++;
     for (const q of panel.queries) {
@@ -115,7 +117,10 @@ async function dashboardCost(client: PrometheusClient, dashboard: Record<string,
         best = Math.min(best, (r.stats?.timings?.execTotalTime ?? 0) * 1000);
         if (i === 0) {
           cost.samples += r.stats?.samples?.totalQueryableSamples ?? 0;
-          if (r.series.length === 0) cost.empty++;
+          if (r.series.length === 0) {
+            cost.empty++;
+            if (!cost.emptyTitles.includes(panel.title)) cost.emptyTitles.push(panel.title);
+          }
         }
       }
       cost.ms += best;
@@ -199,6 +204,9 @@ async function main(): Promise<void> {
       rows.push([String(n), 'vLLM official', `${o.panels}/${o.queries}`, String(o.empty), o.samples.toLocaleString('en'), o.ms.toFixed(1)]);
       rows.push([String(n), 'ours (overview)', `${ours.panels}/${ours.queries}`, String(ours.empty), ours.samples.toLocaleString('en'), ours.ms.toFixed(1)]);
       ratios.push(`N=${n}: ours/official samples = ${(ours.samples / o.samples).toFixed(3)}, time = ${(ours.ms / o.ms).toFixed(3)}`);
+      if (n === FLEETS[FLEETS.length - 1]) {
+        for (const [name, c] of [['official', o], ['ours', ours]] as const) if (c.emptyTitles.length) ratios.push(`empty queries (${name}): ${c.emptyTitles.join(', ')}`);
+      }
     }
 
     // What the rules cost per evaluation cycle, on all fleets together: each rule once, as the
