@@ -6,13 +6,14 @@
 import { type PanelStatus, type QueryOutcome, countValues, panelStatus, queryStatus, type ValueCounts } from './classify.js';
 import { type DashboardPanel, dashboardPanels, templateVariables } from './dashboard-panels.js';
 import { type QueryWindow, type VariableValue, promDuration, substitute } from './grafana-vars.js';
-import { PrometheusClient, type TargetInfo } from './prom-client.js';
-import { type MissingReason, type MissingReasonKind, explainMissing } from './reasons.js';
-import { type RecordingRule, type SeriesNeed, feedable, needsOf, rawMetrics, recordedSeries } from './rule-graph.js';
+import { type Context, explainPanel } from './explain.js';
+import { PrometheusClient } from './prom-client.js';
+import { type RecordingRule, needsOf } from './rule-graph.js';
+import { type Scope, scopeOf } from './scope.js';
 import { resolveVariables } from './variables.js';
-import { seriesDef, seriesIn } from '../rules/series.js';
 
 export type { PanelStatus } from './classify.js';
+import type { MissingReason } from './reasons.js';
 export type { MissingReason, MissingReasonKind } from './reasons.js';
 
 export interface ProbeOptions {
@@ -72,16 +73,6 @@ export interface ProbeReport {
   summary: Record<PanelStatus, number>;
 }
 
-const REASON_ORDER: MissingReasonKind[] = [
-  'flag-not-enabled',
-  'names-rewritten',
-  'exporter-lacks-field',
-  'version-rename',
-  'target-down',
-  'not-exposed',
-  'no-target',
-];
-
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
@@ -99,75 +90,8 @@ function shownVariables(vars: Record<string, VariableValue>): Record<string, str
   return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v.all ? 'All' : v.values]));
 }
 
-/** Facts about Prometheus gathered once per probe, for explaining panels without data. */
-interface Context {
-  rules: RecordingRule[];
-  /** Metric names present for the panel's selected targets (all of Prometheus when none is selected). */
-  present: Set<string>;
-  targets: TargetInfo[];
-  scoped: boolean;
-}
-
-/**
- * The targets a dashboard's variables select (instance, job), so that a metric exposed by one
- * engine does not make a panel filtered to another look feedable.
- */
-interface Scope {
-  matchers: string[];
-  instance?: RegExp;
-  job?: RegExp;
-}
-
-const SCOPE_LABELS = ['instance', 'job'] as const;
-
 /** Counters that move with every served request, in every engine and naming generation. */
 const TRAFFIC_COUNTERS = ['vllm:request_success_total', 'vllm:generation_tokens_total', 'sglang:num_requests_total', 'sglang:generation_tokens_total', 'sglang_num_requests_total', 'sglang_generation_tokens_total'];
-
-function scopeOf(vars: Record<string, VariableValue>, window: QueryWindow): Scope {
-  const scope: Scope = { matchers: [] };
-  for (const label of SCOPE_LABELS) {
-    const v = vars[label];
-    if (!v || v.all || v.values.length === 0) continue;
-    scope.matchers.push(substitute(`${label}=~"\${${label}:regex}"`, window, vars));
-    const re = new RegExp(`^(?:${v.values.map((x) => x.replace(/[\\^$*+?.()|{}[\]]/g, '\\$&')).join('|')})$`);
-    scope[label] = re;
-  }
-  return scope;
-}
-
-/** Our normalised series that no loaded rule records: say why from the series contract. */
-function unrecordedSeries(name: string): MissingReason | undefined {
-  const def = seriesDef(name);
-  if (!def) return undefined;
-  const why = def.optional ?? 'every supported engine/exporter should feed it: check that the rule files are loaded';
-  return { metric: name, kind: def.level === 'gpu' ? 'exporter-lacks-field' : 'not-exposed', detail: `${name} is not recorded by any rule loaded in this Prometheus for these targets: ${why}` };
-}
-
-function explainPanel(panel: PanelReport, exprs: string[], needs: SeriesNeed[], ctx: Context): void {
-  const raw = rawMetrics(needs);
-  const recorded = recordedSeries(needs);
-  panel.needs = { recorded, raw: raw.map((metric) => ({ metric, present: ctx.present.has(metric) })) };
-  const optional = [...new Set([...recorded, ...exprs.flatMap(seriesIn)])]
-    .map((series) => ({ series, reason: seriesDef(series)?.optional }))
-    .filter((x): x is { series: string; reason: string } => x.reason !== undefined);
-  if (optional.length > 0) panel.optional = optional;
-  const absent = raw.filter((m) => !ctx.present.has(m));
-  panel.missing = absent
-    .map((m) => unrecordedSeries(m) ?? explainMissing(m, { present: ctx.present, targets: ctx.targets, scoped: ctx.scoped }))
-    .sort((a, b) => REASON_ORDER.indexOf(a.kind) - REASON_ORDER.indexOf(b.kind));
-  const canBeFed = needs.length > 0 && needs.some((n) => feedable(n, ctx.present));
-  if (panel.status === 'missing-series' && canBeFed) {
-    // The raw metrics are there; the series the panel reads are derived from traffic (rates,
-    // quantiles) or the rules have not evaluated yet.
-    panel.status = 'waiting-for-traffic';
-    panel.explanation = 'raw metrics are present; the series this panel reads are not produced yet (no traffic, or rules not evaluated yet)';
-  } else if (panel.status === 'waiting-for-traffic') {
-    panel.explanation = 'series exist but are all zero or NaN: nothing has been requested in the window';
-  } else if (panel.status === 'missing-series') {
-    const first = panel.missing[0];
-    panel.explanation = first ? `${first.metric} missing: ${first.detail}` : 'the queries select no series and read no known metric';
-  }
-}
 
 export async function probeDashboards(opts: ProbeOptions): Promise<ProbeReport> {
   const client = new PrometheusClient(opts.prometheusUrl);

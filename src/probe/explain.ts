@@ -1,0 +1,62 @@
+/**
+ * Explaining a panel without data: the recorded series and raw metrics its queries depend on,
+ * which of those are absent for the selected targets, and the likely reason for each.
+ */
+import { seriesDef, seriesIn } from '../rules/series.js';
+import type { PanelReport } from './index.js';
+import type { TargetInfo } from './prom-client.js';
+import { type MissingReason, type MissingReasonKind, explainMissing } from './reasons.js';
+import { type RecordingRule, type SeriesNeed, feedable, rawMetrics, recordedSeries } from './rule-graph.js';
+
+/** Facts about Prometheus gathered once per probe, for explaining panels without data. */
+export interface Context {
+  rules: RecordingRule[];
+  /** Metric names present for the panel's selected targets (all of Prometheus when none is selected). */
+  present: Set<string>;
+  targets: TargetInfo[];
+  scoped: boolean;
+}
+
+const REASON_ORDER: MissingReasonKind[] = [
+  'flag-not-enabled',
+  'names-rewritten',
+  'exporter-lacks-field',
+  'version-rename',
+  'target-down',
+  'not-exposed',
+  'no-target',
+];
+
+/** Our normalised series that no loaded rule records: say why from the series contract. */
+function unrecordedSeries(name: string): MissingReason | undefined {
+  const def = seriesDef(name);
+  if (!def) return undefined;
+  const why = def.optional ?? 'every supported engine/exporter should feed it: check that the rule files are loaded';
+  return { metric: name, kind: def.level === 'gpu' ? 'exporter-lacks-field' : 'not-exposed', detail: `${name} is not recorded by any rule loaded in this Prometheus for these targets: ${why}` };
+}
+
+export function explainPanel(panel: PanelReport, exprs: string[], needs: SeriesNeed[], ctx: Context): void {
+  const raw = rawMetrics(needs);
+  const recorded = recordedSeries(needs);
+  panel.needs = { recorded, raw: raw.map((metric) => ({ metric, present: ctx.present.has(metric) })) };
+  const optional = [...new Set([...recorded, ...exprs.flatMap(seriesIn)])]
+    .map((series) => ({ series, reason: seriesDef(series)?.optional }))
+    .filter((x): x is { series: string; reason: string } => x.reason !== undefined);
+  if (optional.length > 0) panel.optional = optional;
+  const absent = raw.filter((m) => !ctx.present.has(m));
+  panel.missing = absent
+    .map((m) => unrecordedSeries(m) ?? explainMissing(m, { present: ctx.present, targets: ctx.targets, scoped: ctx.scoped }))
+    .sort((a, b) => REASON_ORDER.indexOf(a.kind) - REASON_ORDER.indexOf(b.kind));
+  const canBeFed = needs.length > 0 && needs.some((n) => feedable(n, ctx.present));
+  if (panel.status === 'missing-series' && canBeFed) {
+    // The raw metrics are there; the series the panel reads are derived from traffic (rates,
+    // quantiles) or the rules have not evaluated yet.
+    panel.status = 'waiting-for-traffic';
+    panel.explanation = 'raw metrics are present; the series this panel reads are not produced yet (no traffic, or rules not evaluated yet)';
+  } else if (panel.status === 'waiting-for-traffic') {
+    panel.explanation = 'series exist but are all zero or NaN: nothing has been requested in the window';
+  } else if (panel.status === 'missing-series') {
+    const first = panel.missing[0];
+    panel.explanation = first ? `${first.metric} missing: ${first.detail}` : 'the queries select no series and read no known metric';
+  }
+}
