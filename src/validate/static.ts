@@ -151,9 +151,11 @@ async function promqlCheck(promtool: Tool | undefined, queries: { where: string;
     const r = await promtool.run(['check', 'rules', ...files.map((host) => ({ host }))]);
     if (r.code === 0) return { group: 'static', name, status: 'pass', detail: `${queries.length} queries parse (${promtool.where})` };
     const out = `${r.stdout}\n${r.stderr}`;
+    // Errors go to stderr, each line prefixed with its file: "/tmp/.../q3.yml: 5:15: ... could not parse".
     queries.forEach((q, i) => {
-      const block = new RegExp(`q${i}\\.yml[^\\n]*\\n(?:(?!Checking )[^\\n]*\\n)*`).exec(out)?.[0] ?? '';
-      if (/FAILED/.test(block)) failed.push(`${q.where}: ${toolError(block.split('\n').slice(1).join('\n'))}`);
+      const tag = `/q${i}.yml:`;
+      const errors = out.split('\n').filter((l) => l.includes(tag)).map((l) => l.slice(l.indexOf(tag) + tag.length).trim().replace(/^\d+:\d+: group "q\d+", rule \d+, "cvm:parse_check": /, ''));
+      if (errors.length) failed.push(`${q.where}: ${errors.join(' | ')}`);
     });
     return { group: 'static', name, status: 'fail', detail: (failed.length ? failed : [toolError(out)]).slice(0, 3).join(' | '), fix: 'fix the expression in the dashboard JSON (or regenerate with --force)' };
   } finally {

@@ -30,11 +30,14 @@ describe.skipIf(!promtool || !amtool)('static checks with real promtool/amtool',
   beforeAll(() => generate(dir, ['--gpu', 'dcgm', '--target', 'a:vllm=http://10.0.0.5:8000', '--target', 'b:sglang=http://10.0.0.6:30000']));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('a generated stack passes promtool check config / check rules / test rules and amtool check-config', async () => {
+  it('a generated stack passes promtool check config / check rules / test rules, amtool check-config and the dashboard checks', async () => {
     const checks = await staticChecks(loadStackDir(dir), { env });
     for (const name of ['promtool check config', 'promtool check rules', 'promtool test rules', 'amtool check-config']) {
       expect(byName(checks, name), JSON.stringify(checks, null, 2)).toMatchObject({ status: 'pass' });
     }
+    // The generated dashboards: provisioned datasource, unique uids, every query parses.
+    expect(checks.filter((c) => c.name.startsWith('dashboard ')).length).toBeGreaterThan(1);
+    expect(checks.filter((c) => c.status === 'fail'), JSON.stringify(checks, null, 2)).toEqual([]);
   });
 
   it('a broken rule and a broken alertmanager.yml fail, naming what promtool and amtool say', async () => {
