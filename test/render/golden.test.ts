@@ -1,6 +1,6 @@
 /**
  * Golden files: render() is pure and deterministic, so each spec's output is compared byte for byte
- * with test/golden/<spec>/. Rules and dashboards have their own canonical-copy tests.
+ * with test/golden/<spec>/<path>.golden. Rules and dashboards have their own canonical-copy tests.
  * After an intended change: npx vitest run test/render/golden.test.ts -u, then review the diff.
  */
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,8 @@ describe.each(GOLDEN_SPECS)('golden stack "%s"', (name) => {
     const listed = [...files.keys()].filter((p) => !OWN_CANONICAL_TEST.test(p));
     await expect(`${listed.join('\n')}\n`).toMatchFileSnapshot(`../golden/${name}/FILES`);
     for (const path of listed) {
-      await expect(files.get(path)!.content).toMatchFileSnapshot(`../golden/${name}/${path}`);
+      // `.golden` suffix: a snapshot named .gitignore would make git ignore the snapshot .env.
+      await expect(files.get(path)!.content).toMatchFileSnapshot(`../golden/${name}/${path}.golden`);
     }
   });
 
