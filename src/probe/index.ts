@@ -154,8 +154,11 @@ export async function probeDashboards(opts: ProbeOptions): Promise<ProbeReport> 
   for (const p of zeroOnly) {
     const key = work[panels.indexOf(p)]!.scope.matchers.join(',');
     if (!traffic.has(key)) {
-      const selector = `{__name__=~"${TRAFFIC_COUNTERS.join('|')}"${key ? `, ${key}` : ''}}`;
-      const r = await client.query(`sum(increase(${selector}[${promDuration(Math.max(rangeSeconds, 4 * scrapeIntervalSeconds))}])) > 0`, time);
+      // One increase() per counter: over a {__name__=~"a|b"} selector, Prometheus 2.x rejects
+      // series of different counters that share their other labels once the name is dropped.
+      const range = promDuration(Math.max(rangeSeconds, 4 * scrapeIntervalSeconds));
+      const anyIncrease = TRAFFIC_COUNTERS.map((name) => `(sum(increase(${name}${key ? `{${key}}` : ''}[${range}])) > 0)`).join(' or ');
+      const r = await client.query(anyIncrease, time);
       traffic.set(key, r.series.length > 0);
     }
     if (traffic.get(key)) {

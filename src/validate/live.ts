@@ -108,7 +108,8 @@ export function panelChecks(report: ProbeReport, strict: boolean): Check[] {
 
 export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; probe?: ProbeReport }> {
   const checks: Check[] = [];
-  const deadline = Date.now() + opts.waitMs;
+  const startedAt = Date.now();
+  const deadline = startedAt + opts.waitMs;
   const progress = opts.onProgress;
   let probe: ProbeReport | undefined;
 
@@ -122,7 +123,9 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
       const targets = await poll(
         deadline,
         () => getJson<{ activeTargets: PromTarget[] }>(`${prom}/api/v1/targets?state=active`).then((d) => d.activeTargets).catch(() => [] as PromTarget[]),
-        (ts) => ts.length > 0 && ts.every((t) => t.health !== 'unknown' && !t.lastScrape.startsWith(NEVER)),
+        // A target seen down must be scraped again after validate began: a service that was still
+        // starting when it was last scraped is not a failure.
+        (ts) => ts.length > 0 && ts.every((t) => t.health !== 'unknown' && !t.lastScrape.startsWith(NEVER) && (t.health === 'up' || Date.parse(t.lastScrape) > startedAt)),
         (ts) => `waiting for the first scrape of ${ts.filter((t) => t.health === 'unknown' || t.lastScrape.startsWith(NEVER)).length}/${ts.length} targets`,
         progress,
       );
