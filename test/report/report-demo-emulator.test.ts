@@ -6,22 +6,18 @@
  * 5-minute rates of what the simulation did, averaged over the window.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { type Emulator, startEmulator } from '../../src/demo/index.js';
 import { parseExposition } from '../../src/engines/exposition.js';
 import type { Io } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import type { Report } from '../../src/report/collect.js';
-import { render } from '../../src/render/index.js';
-import { renderRuleFiles } from '../../src/rules/index.js';
 import { requireTool } from '../support/env.js';
-import { specFor } from '../support/stacks.js';
 import { type RunningPrometheus, startPrometheus, waitFor } from '../integration/support/prometheus.js';
 import { type Family, openMetricsFromSnapshots } from './emulators.js';
+import { writePrometheusDir } from './prometheus-dir.js';
 
 const PROMTOOL = requireTool('promtool', 'apt-get install -y prometheus');
 const PROMETHEUS = requireTool('prometheus', 'apt-get install -y prometheus');
@@ -81,20 +77,7 @@ describe.skipIf(!PROMTOOL || !PROMETHEUS)('report against the demo emulators and
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cvm-report-demo-'));
-    const { spec, secrets } = await specFor({ targets: [{ name: 'llama', engine: 'vllm', url: 'http://10.0.0.7:8000' }], gpu: 'dcgm', scrapeInterval: '1s' } as never);
-    const files = render(spec, secrets);
-    for (const [path, f] of files) {
-      if (!path.startsWith('prometheus/')) continue;
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), f.content);
-    }
-    if (![...files.keys()].some((p) => p.startsWith('prometheus/rules/'))) {
-      for (const [path, rf] of renderRuleFiles(spec).rules) {
-        mkdirSync(dirname(join(dir, 'prometheus', path)), { recursive: true });
-        writeFileSync(join(dir, 'prometheus', path), stringify(rf));
-      }
-    }
+    ({ dir } = await writePrometheusDir({ targets: [{ name: 'llama', engine: 'vllm', url: 'http://10.0.0.7:8000' }], gpu: 'dcgm', scrapeInterval: '1s' }, 'cvm-report-demo-'));
 
     const start = Math.floor(Date.now() / 1000) - HISTORY;
     engine = await startEmulator({ kind: 'vllm-v1', realTime: false, seed: 11, arrivalRate: 6, startTime: start });

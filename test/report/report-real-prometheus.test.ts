@@ -6,20 +6,16 @@
  * the live part of the run exercises the rules, the queue onset and the GPU peaks.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import type { Io } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import type { Report, TargetReport } from '../../src/report/collect.js';
-import { render } from '../../src/render/index.js';
-import { renderRuleFiles } from '../../src/rules/index.js';
 import { newerTool, requireTool } from '../support/env.js';
-import { specFor } from '../support/stacks.js';
 import { freePort, type RunningPrometheus, startPrometheus, waitFor } from '../integration/support/prometheus.js';
 import { dcgmSource, type GpuShape, openMetricsHistory, type RequestShape, type Served, serveSource, vllmSource, type VllmWorkload } from './emulators.js';
+import { writePrometheusDir } from './prometheus-dir.js';
 
 const PROMTOOL = requireTool('promtool', 'apt-get install -y prometheus');
 const BINARIES = [
@@ -74,24 +70,14 @@ describe.each(BINARIES)('report against real Prometheus $version', ({ binary }) 
   ];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cvm-report-'));
-    const { spec, secrets } = await specFor({
-      targets: [{ name: 'llama-a', engine: 'vllm', url: 'http://10.0.0.5:8000' }, { name: 'llama-b', engine: 'vllm', url: 'http://10.0.0.6:8000' }],
-      gpu: 'dcgm', scrapeInterval: '1s',
-    } as never);
-    const files = render(spec, secrets);
-    for (const [path, f] of files) {
-      if (!path.startsWith('prometheus/')) continue;
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), f.content);
-    }
-    // The rules the stack ships (written by render once it carries them).
-    if (![...files.keys()].some((p) => p.startsWith('prometheus/rules/'))) {
-      for (const [path, ruleFile] of renderRuleFiles(spec).rules) {
-        mkdirSync(dirname(join(dir, 'prometheus', path)), { recursive: true });
-        writeFileSync(join(dir, 'prometheus', path), stringify(ruleFile));
-      }
-    }
+    ({ dir } = await writePrometheusDir(
+      {
+        targets: [{ name: 'llama-a', engine: 'vllm', url: 'http://10.0.0.5:8000' }, { name: 'llama-b', engine: 'vllm', url: 'http://10.0.0.6:8000' }],
+        gpu: 'dcgm',
+        scrapeInterval: '1s',
+      },
+      'cvm-report-',
+    ));
 
     const start = Date.now() / 1000 - HISTORY_SECONDS;
     const sources = { 'llama-a': vllmSource(a, start), 'llama-b': vllmSource(b, start) };
