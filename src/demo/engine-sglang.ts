@@ -30,6 +30,8 @@ class Hists implements SimListener {
   generation: Histogram;
   aborted = 0;
   retracted = 0;
+  /** Forward passes by sglang:cuda_graph_passes_total mode. */
+  passes = { decode_cuda_graph: 0, prefill_none: 0 };
   constructor(maxModelLen: number) {
     this.prompt = new Histogram(buckets125(maxModelLen));
     this.generation = new Histogram(buckets125(maxModelLen));
@@ -44,7 +46,11 @@ class Hists implements SimListener {
     // SGLang adds the interval to _sum once but counts every new token in the buckets.
     this.itl.observeWeighted(interval / tokens, interval, tokens);
   }
-  iteration(): void {}
+  iteration(_tokens: number, prefillTokens: number): void {
+    // Defaults: decode batches replay a CUDA graph, prefill (extend) batches run eagerly.
+    if (prefillTokens > 0) this.passes.prefill_none += 1;
+    else this.passes.decode_cuda_graph += 1;
+  }
   preempted(): void {
     this.retracted += 1;
   }
@@ -112,6 +118,8 @@ export class SglangEmulator {
       const t = s.rank.sim.totals;
       for (const [mode, v] of [['prefill_compute', t.promptTokens - t.prefixHits], ['prefill_cache', t.prefixHits], ['decode', t.generationTokens]] as const) w.sample('sglang:realtime_tokens_total', [...s.labels, ['mode', mode]], Math.max(0, v));
     }
+    w.header('sglang:cuda_graph_passes_total', 'counter', 'Total number of forward passes categorized by CUDA graph.');
+    for (const s of scheds) for (const [mode, v] of Object.entries(s.rank.h.passes)) w.sample('sglang:cuda_graph_passes_total', [...s.labels, ['mode', mode]], v);
     w.header('sglang:queue_time_seconds', 'histogram', 'Histogram of queueing time in seconds.');
     for (const s of scheds) w.histogram('sglang:queue_time_seconds', s.labels, s.rank.h.queue, true);
 

@@ -45,7 +45,8 @@ export interface SimListener {
   firstToken(ttft: number): void;
   /** `tokens` output tokens produced after `interval` seconds for one request. */
   decoded(interval: number, tokens: number): void;
-  iteration(tokens: number): void;
+  /** One engine step that computed `tokens` tokens, `prefillTokens` of them prompt (prefill) tokens. */
+  iteration(tokens: number, prefillTokens: number): void;
   finished(r: FinishedRequest): void;
   preempted(): void;
 }
@@ -186,6 +187,7 @@ export class EngineSim {
     const t = this.now - STEP + Math.min(k * iterTime, STEP);
     let budget = this.o.prefillTokensPerSecond * iterTime;
     let tokens = 0;
+    let prefillTokens = 0;
     for (const r of [...this.running]) {
       if (r.prefillLeft > 0) {
         if (t < r.notBefore) continue;
@@ -194,6 +196,7 @@ export class EngineSim {
         budget -= chunk;
         r.prefillLeft -= chunk;
         tokens += chunk;
+        prefillTokens += chunk;
         if (r.prefillLeft === 0) {
           this.totals.promptTokens += r.generated === 0 ? r.prompt : 0;
           r.prefillDoneAt ??= t;
@@ -217,7 +220,7 @@ export class EngineSim {
       this.listener.decoded(t - r.lastTokenAt, 1);
       r.lastTokenAt = t;
     }
-    this.listener.iteration(tokens);
+    this.listener.iteration(tokens, prefillTokens);
     for (const r of [...this.running]) {
       if (r.firstTokenAt !== undefined && r.prefillLeft === 0 && r.generated >= r.output) {
         const reason: FinishReason = this.rng.next() < 0.02 ? 'abort' : r.output >= r.maxTokens ? 'length' : 'stop';

@@ -91,7 +91,7 @@ export const SGLANG: EngineFamily = {
     sched('sglang:new_token_ratio', 'gauge', 'ratio'),
     sched('sglang:num_retracted_requests_total', 'counter', 'requests', { note: 'newer versions' }),
     sched('sglang:realtime_tokens_total', 'counter', 'tokens', { help: 'Total number of tokens processed (updated on each log interval). mode: prefill_compute, prefill_cache, decode.', labels: ['mode'], labelValues: { mode: ['prefill_compute', 'prefill_cache', 'decode'] } }),
-    sched('sglang:cuda_graph_passes_total', 'counter', 'count', { labels: ['mode'], labelValues: { mode: ['decode_cuda_graph', 'decode_none', 'prefill_cuda_graph', 'prefill_none'] } }),
+    sched('sglang:cuda_graph_passes_total', 'counter', 'count', { help: 'Total number of forward passes categorized by CUDA graph.', labels: ['mode'], labelValues: { mode: ['decode_cuda_graph', 'decode_none', 'prefill_cuda_graph', 'prefill_none'] } }),
     sched('sglang:gpu_execution_seconds_total', 'counter', 'seconds', { labels: ['category'], deprecated: 'renamed sglang:forward_execution_seconds_total in the newest revision' }),
     sched('sglang:queue_time_seconds', 'histogram', 'seconds', { buckets: SGLANG_QUEUE_BUCKETS }),
     sched('sglang:per_stage_req_latency_seconds', 'histogram', 'seconds', { labels: ['stage'], note: 'exponential buckets 0.001 × 1.62^k, 30 buckets' }),

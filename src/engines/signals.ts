@@ -137,7 +137,7 @@ const SGLANG_COMMON: Partial<Record<SignalId, SignalSource>> = {
   prompt_length: { kind: 'direct', metric: 'sglang:prompt_tokens_histogram', note: 'opt-in (--collect-tokens-histogram) in older versions' },
   generation_length: { kind: 'direct', metric: 'sglang:generation_tokens_histogram', note: 'opt-in in older versions' },
   spec_decode_acceptance: { kind: 'direct', metric: 'sglang:spec_accept_rate' },
-  process_memory: { kind: 'direct', metric: 'process_resident_memory_bytes', note: 'verify: multiprocess mode may drop process_*' },
+  // No process_memory: SGLang serves /metrics from prometheus_client's multiprocess collector, which has no process_* series.
 };
 
 export const FAMILY_SIGNALS: Record<FamilyId, Partial<Record<SignalId, SignalSource>>> = {
@@ -167,6 +167,7 @@ export const FAMILY_SIGNALS: Record<FamilyId, Partial<Record<SignalId, SignalSou
     ...SGLANG_COMMON,
     itl: { kind: 'direct', metric: 'sglang:inter_token_latency_seconds', note: 'buckets count tokens, not events' },
     preemptions: { kind: 'direct', metric: 'sglang:num_retracted_requests_total', note: 'retractions; newer versions' },
+    iteration_tokens: { kind: 'ratio', numerator: 'sglang:realtime_tokens_total', denominator: 'sglang:cuda_graph_passes_total', note: 'prefill_compute + decode tokens per forward pass' },
   },
   'sglang-legacy': {
     ...SGLANG_COMMON,

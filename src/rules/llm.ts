@@ -68,6 +68,22 @@ const sglangShapes: EngineShapes = {
 const schedulerBucketRate = (m: string, w = W): string => perDp('sum', `rate(${m}_bucket[${w}])`, ['le']);
 const schedulerCounterRate = (m: string, w = W): string => perDp('sum', `rate(${m}[${w}])`);
 
+/** Mean of a histogram over the window: rate of its sum over rate of its count. */
+const meanOf = (s: EngineShapes, h: string): string => `${s.counterRate(`${h}_sum`)} / (${s.counterRate(`${h}_count`)} > 0)`;
+
+/**
+ * Decode phase from request latencies: every finished request's E2E less its TTFT is the time from
+ * its first to its last token. The two histograms are observed at different moments (first token,
+ * finish), so over a window with a burst of new requests the difference can dip below 0: clamped.
+ */
+const decodeSeconds = (s: EngineShapes, e2e: string, ttft: string): string => `clamp_min(${s.counterRate(`${e2e}_sum`)} - ${s.counterRate(`${ttft}_sum`)}, 0)`;
+
+const decodeFromLatencies = (s: EngineShapes, e2e: string, ttft: string): string => `${decodeSeconds(s, e2e, ttft)} / (${s.counterRate(`${e2e}_count`)} > 0)`;
+
+/** Mean time per output token after the first: decode seconds over output tokens less one per request. */
+const tpotFromLatencies = (s: EngineShapes, e2e: string, ttft: string, generated: string): string =>
+  `${decodeSeconds(s, e2e, ttft)} / ((${s.counterRate(generated)} - ${s.counterRate(`${e2e}_count`)}) > 0)`;
+
 const rec = (record: string, engine: Engine, variants: string[], on: readonly string[] = L): RecordingRule => ({
   record,
   expr: firstOf(variants, on),
@@ -132,9 +148,10 @@ function vllmRules(): RecordingRule[] {
       `${s.counterRate('vllm:gpu_prefix_cache_hits_total')} / (${s.counterRate('vllm:gpu_prefix_cache_queries_total')} > 0)`,
       `avg by ${LB} (vllm:gpu_prefix_cache_hit_rate)`,
     ]),
-    rec(S.iterationTokensMean, 'vllm', [
-      `${s.counterRate('vllm:iteration_tokens_total_sum')} / (${s.counterRate('vllm:iteration_tokens_total_count')} > 0)`,
-    ]),
+    rec(S.iterationTokensMean, 'vllm', [meanOf(s, 'vllm:iteration_tokens_total')]),
+    rec(S.prefillSecondsMean, 'vllm', [meanOf(s, 'vllm:request_prefill_time_seconds')]),
+    rec(S.decodeSecondsMean, 'vllm', [meanOf(s, 'vllm:request_decode_time_seconds'), decodeFromLatencies(s, 'vllm:e2e_request_latency_seconds', 'vllm:time_to_first_token_seconds')]),
+    rec(S.tpotMean, 'vllm', [tpotFromLatencies(s, 'vllm:e2e_request_latency_seconds', 'vllm:time_to_first_token_seconds', 'vllm:generation_tokens_total')]),
     // process_* carry no model_name; keep those of targets that expose vLLM metrics.
     rec(S.processMemory, 'vllm', [`sum by (job, instance, host) (process_resident_memory_bytes and on (job, instance) vllm:num_requests_running)`], ['job', 'instance', 'host']),
     ...histogramRules('vllm', s),
@@ -158,19 +175,39 @@ function sglangRules(): RecordingRule[] {
     rec(S.requestsFailed, 'sglang', each('sglang:num_aborted_requests_total', (m) => s.counterRate(m))),
     rec(S.preemptions, 'sglang', each('sglang:num_retracted_requests_total', (m) => schedulerCounterRate(m))),
     rec(S.prefixCacheQueried, 'sglang', each('sglang:prompt_tokens_total', (m) => s.counterRate(m))),
-    // cache_source (device|host|storage_*|total) appeared later; read the total, or the unlabelled counter.
-    rec(S.prefixCacheHit, 'sglang', each('sglang:cached_tokens_total', (m) => s.counterRate(`${m}{cache_source=~"total|"}`))),
+    // A request counts its cached tokens once: by cache_source (device|host|storage_*) when the
+    // scheduler gave details, else under "total"; older versions have no cache_source. So sum them all.
+    rec(S.prefixCacheHit, 'sglang', each('sglang:cached_tokens_total', (m) => s.counterRate(m))),
     rec(S.prefixCacheHitRatio, 'sglang', [
-      ...sgl('sglang:cached_tokens_total').map(
-        (m, i) => `${s.counterRate(`${m}{cache_source=~"total|"}`)} / (${s.counterRate(sgl('sglang:prompt_tokens_total')[i]!)} > 0)`,
-      ),
+      ...sgl('sglang:cached_tokens_total').map((m, i) => `${s.counterRate(m)} / (${s.counterRate(sgl('sglang:prompt_tokens_total')[i]!)} > 0)`),
       ...each('sglang:cache_hit_rate', (m) => `avg by ${LB} (${m}{priority=""})`),
     ]),
+    // Forward passes and the tokens they computed (cached prompt tokens are not computed).
     rec(
-      S.processMemory,
+      S.iterationTokensMean,
       'sglang',
-      each('sglang:num_running_reqs', (m) => `sum by (job, instance, host) (process_resident_memory_bytes and on (job, instance) ${m})`),
-      ['job', 'instance', 'host'],
+      sgl('sglang:realtime_tokens_total').map((m, i) => {
+        const tokens = perDp('sum', `sum without (mode) (rate(${m}{mode=~"prefill_compute|decode"}[${W}]))`);
+        const passes = perDp('sum', `sum without (mode) (rate(${sgl('sglang:cuda_graph_passes_total')[i]!}[${W}]))`);
+        return `${tokens} / (${passes} > 0)`;
+      }),
+    ),
+    // No prefill histogram: TTFT less the scheduler's queue time (tokenisation stays in, a few ms).
+    rec(
+      S.prefillSecondsMean,
+      'sglang',
+      sgl('sglang:time_to_first_token_seconds').map((ttft, i) => {
+        const queue = sgl('sglang:queue_time_seconds')[i]!;
+        return `clamp_min(${meanOf(s, ttft)} - ${schedulerCounterRate(`${queue}_sum`)} / (${schedulerCounterRate(`${queue}_count`)} > 0), 0)`;
+      }),
+    ),
+    rec(S.decodeSecondsMean, 'sglang', sgl('sglang:e2e_request_latency_seconds').map((e2e, i) => decodeFromLatencies(s, e2e, sgl('sglang:time_to_first_token_seconds')[i]!))),
+    rec(
+      S.tpotMean,
+      'sglang',
+      sgl('sglang:e2e_request_latency_seconds').map((e2e, i) =>
+        tpotFromLatencies(s, e2e, sgl('sglang:time_to_first_token_seconds')[i]!, sgl('sglang:generation_tokens_total')[i]!),
+      ),
     ),
     ...histogramRules('sglang', s),
   ];

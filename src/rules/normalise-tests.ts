@@ -51,6 +51,23 @@ function vllmGroup(): TestGroup {
     input('vllm:request_success_total', { ...d0, finished_reason: 'stop' }, counter(45, N)),
     input('vllm:request_success_total', { ...d0, finished_reason: 'abort' }, counter(15, N)),
     input('process_resident_memory_bytes', { job: 'vllm', instance: 'v1new', host: 'v1new-host' }, constant(2e9, N)),
+    // Phase means. Early V0 has no phase histograms: decode comes from E2E - TTFT. The DP engines'
+    // decode histogram wins over the (deliberately different) E2E - TTFT of d0.
+    input('vllm:e2e_request_latency_seconds_sum', v0, counter(45, N)),
+    input('vllm:e2e_request_latency_seconds_count', v0, counter(15, N)),
+    input('vllm:time_to_first_token_seconds_sum', v0, counter(15, N)),
+    input('vllm:generation_tokens_total', v0, counter(165, N)),
+    input('vllm:e2e_request_latency_seconds_sum', d0, counter(150, N)),
+    input('vllm:e2e_request_latency_seconds_count', d0, counter(15, N)),
+    input('vllm:time_to_first_token_seconds_sum', d0, counter(15, N)),
+    input('vllm:request_decode_time_seconds_sum', d0, counter(30, N)),
+    input('vllm:request_decode_time_seconds_count', d0, counter(15, N)),
+    input('vllm:request_decode_time_seconds_sum', d1, counter(30, N)),
+    input('vllm:request_decode_time_seconds_count', d1, counter(15, N)),
+    input('vllm:request_prefill_time_seconds_sum', d0, counter(15, N)),
+    input('vllm:request_prefill_time_seconds_count', d0, counter(30, N)),
+    input('vllm:iteration_tokens_total_sum', d0, counter(150, N)),
+    input('vllm:iteration_tokens_total_count', d0, counter(15, N)),
   ];
   return {
     name: 'vllm: V0, V1 old+new names and two DP engines normalise into one family',
@@ -59,12 +76,17 @@ function vllmGroup(): TestGroup {
     promql_expr_test: [
       expect(S.requestsRunning, [[out(v0), 3], [out(old), 2], [out(d0), 7]]),
       expect(S.kvCacheUsage, [[out(v0), 0.5], [out(old), 0.25], [out(d0), 0.5]]),
-      expect(S.generationTokens, [[out(d0), 6]]),
+      expect(S.generationTokens, [[out(v0), 11], [out(d0), 6]]),
       expect(histogramCount('itl_seconds'), [[out(v0), 2], [out(old), 1]]),
       expect(S.prefixCacheHitRatio, [[out(v0), 0.4], [out(old), 0.5]]),
       expect(S.requestsFailed, [[out(v0), 0], [out(d0), 1]]),
       expect(S.requestsFailedRatio, [[out(v0), 0], [out(d0), 0.25]]),
       expect(S.processMemory, [[{ engine: 'vllm', job: 'vllm', instance: 'v1new', host: 'v1new-host' }, 2e9]]),
+      expect(S.decodeSecondsMean, [[out(v0), 2], [out(d0), 2]]),
+      expect(S.prefillSecondsMean, [[out(d0), 0.5]]),
+      // (E2E - TTFT) / (generated - requests): V0 (3 - 1) / (11 - 1); d0 (10 - 1) / (6 - 1).
+      expect(S.tpotMean, [[out(v0), 0.2], [out(d0), 1.8]]),
+      expect(S.iterationTokensMean, [[out(d0), 10]]),
     ],
   };
 }
@@ -88,15 +110,39 @@ function sglangGroup(): TestGroup {
     input('sglang_token_usage', s2, constant(0.7, N)),
     input('sglang:generation_tokens_total', s1, counter(60, N)),
     input('sglang:prompt_tokens_total', s1, counter(60, N)),
-    input('sglang:cached_tokens_total', { ...s1, cache_source: 'total' }, counter(30, N)),
-    input('sglang:cached_tokens_total', { ...s1, cache_source: 'device' }, counter(30, N)),
+    // Each request counts its cached tokens under one source: device/host when detailed, else "total".
+    input('sglang:cached_tokens_total', { ...s1, cache_source: 'device' }, counter(15, N)),
+    input('sglang:cached_tokens_total', { ...s1, cache_source: 'host' }, counter(10, N)),
+    input('sglang:cached_tokens_total', { ...s1, cache_source: 'total' }, counter(5, N)),
     input('sglang:num_requests_total', s1, counter(15, N)),
     input('sglang:num_retracted_requests_total', rank('0', '0'), counter(15, N)),
     input('sglang:num_retracted_requests_total', rank('0', '1'), counter(15, N)),
     input('sglang:inter_token_latency_seconds_count', s1, counter(30, N)),
     // Old name, before PR #4914 removed it, on a router that rewrote colons.
     input('sglang_time_per_output_token_seconds_count', s2, counter(15, N)),
-    input('process_resident_memory_bytes', { job: 'sglang', instance: 's1', host: 's1-host' }, constant(3e9, N)),
+    // Request latencies (tokenizer) and queue time (scheduler, repeated by TP ranks).
+    input('sglang:e2e_request_latency_seconds_sum', s1, counter(60, N)),
+    input('sglang:e2e_request_latency_seconds_count', s1, counter(15, N)),
+    input('sglang:time_to_first_token_seconds_sum', s1, counter(15, N)),
+    input('sglang:time_to_first_token_seconds_count', s1, counter(15, N)),
+    input('sglang:queue_time_seconds_sum', rank('0', '0'), counter(3, N)),
+    input('sglang:queue_time_seconds_count', rank('0', '0'), counter(15, N)),
+    input('sglang:queue_time_seconds_sum', rank('0', '1'), counter(3, N)),
+    input('sglang:queue_time_seconds_count', rank('0', '1'), counter(15, N)),
+    input('sglang:queue_time_seconds_sum', rank('1', '0'), counter(3, N)),
+    input('sglang:queue_time_seconds_count', rank('1', '0'), counter(15, N)),
+    // Forward passes and computed tokens; cached prompt tokens are not computed.
+    input('sglang:realtime_tokens_total', { ...rank('0', '0'), mode: 'decode' }, counter(30, N)),
+    input('sglang:realtime_tokens_total', { ...rank('0', '0'), mode: 'prefill_compute' }, counter(15, N)),
+    input('sglang:realtime_tokens_total', { ...rank('0', '0'), mode: 'prefill_cache' }, counter(150, N)),
+    input('sglang:realtime_tokens_total', { ...rank('0', '1'), mode: 'decode' }, counter(30, N)),
+    input('sglang:realtime_tokens_total', { ...rank('0', '1'), mode: 'prefill_compute' }, counter(15, N)),
+    input('sglang:realtime_tokens_total', { ...rank('1', '0'), mode: 'decode' }, counter(45, N)),
+    input('sglang:cuda_graph_passes_total', { ...rank('0', '0'), mode: 'decode_cuda_graph' }, counter(15, N)),
+    input('sglang:cuda_graph_passes_total', { ...rank('0', '0'), mode: 'prefill_none' }, counter(15, N)),
+    input('sglang:cuda_graph_passes_total', { ...rank('0', '1'), mode: 'decode_cuda_graph' }, counter(15, N)),
+    input('sglang:cuda_graph_passes_total', { ...rank('0', '1'), mode: 'prefill_none' }, counter(15, N)),
+    input('sglang:cuda_graph_passes_total', { ...rank('1', '0'), mode: 'decode_cuda_graph' }, counter(30, N)),
   ];
   return {
     name: 'sglang: colon and underscore names, TP duplicates and DP ranks normalise into one family',
@@ -110,7 +156,13 @@ function sglangGroup(): TestGroup {
       expect(S.requestsFinished, [[{ ...out(s1), finished_reason: 'all' }, 1]]),
       expect(S.preemptions, [[out(s1), 1]]),
       expect(histogramCount('itl_seconds'), [[out(s1), 2], [out(s2), 1]]),
-      expect(S.processMemory, [[{ engine: 'sglang', job: 'sglang', instance: 's1', host: 's1-host' }, 3e9]]),
+      expect(S.prefixCacheHit, [[out(s1), 2]]),
+      // E2E - TTFT = 4 - 1 s/s over 1 request/s; TTFT 1 s less queue (0.2 + 0.2) / (1 + 1).
+      expect(S.decodeSecondsMean, [[out(s1), 3]]),
+      expect(S.prefillSecondsMean, [[out(s1), 0.8]]),
+      expect(S.tpotMean, [[out(s1), 1]]),
+      // DP 0: (2 + 1) tokens/s over 2 passes/s (TP rank 1 repeats it); DP 1: 3 over 2.
+      expect(S.iterationTokensMean, [[out(s1), 1.5]]),
     ],
   };
 }

@@ -49,11 +49,6 @@ const GPU_KINDS = ['dcgm', 'nvidia-smi'] as const;
  * targets (or GPU kinds) they apply to and why. Anything else without data fails the test.
  */
 const NO_DATA_EXPECTED: { panel: RegExp; only: string[]; why: string }[] = [
-  { panel: / \/ Per-request TPOT$/, only: ['vllm-v0', 'vllm-v1-legacy', 'sglang'], why: 'per-request TPOT exists only from vLLM 0.11 (request_time_per_output_token_seconds)' },
-  { panel: / \/ Prefix-cache hits$/, only: ['vllm-v0'], why: 'vLLM V0 has only a hit-rate gauge, no hit/query token counters' },
-  { panel: / \/ Process memory$/, only: ['sglang'], why: 'SGLang serves metrics in multiprocess mode, without process_* metrics' },
-  { panel: / \/ Tokens per engine step$/, only: ['sglang'], why: 'SGLang has no per-step token histogram (vllm:iteration_tokens_total is vLLM only)' },
-  { panel: / \/ Prefill and decode time$/, only: ['sglang'], why: 'SGLang has no prefill/decode time histograms' },
   { panel: /^GPUs \/ (SM activity|Memory bandwidth \(DRAM\) activity|Tensor core activity)$/, only: ['nvidia-smi'], why: 'the nvidia-smi exporter has no profiling (DCP) fields' },
   { panel: /^GPUs \/ XID errors \(5m\)$/, only: ['nvidia-smi'], why: 'nvidia_smi_xid_errors_total needs the exporter NVML backend; the emulated exporter runs the default nvidia-smi backend' },
 ];
