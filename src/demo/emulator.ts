@@ -1,7 +1,8 @@
 /**
  * Emulated engines and GPU exporters as HTTP servers: GET /metrics serves the exposition, driven by
  * the simulation; setState() forces the bad states alerts and validation must catch (KV full, stalled
- * admission, slow TTFT, target down, metrics disabled (404), an HTML page, 401).
+ * admission, slow TTFT, a hung engine core, target down, engine stats off (process metrics only),
+ * metrics disabled (404), an HTML page, 401).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +15,7 @@ export const EMULATOR_KINDS = ['vllm-v0', 'vllm-v1-legacy', 'vllm-v1', 'sglang',
 export type EmulatorKind = (typeof EMULATOR_KINDS)[number];
 
 /** Traffic states (engines), GPU states (exporters) and HTTP states (both). */
-export const EMULATOR_STATES = ['normal', 'idle', 'kv-full', 'stalled', 'slow-ttft', 'gpu-hot', 'gpu-xid', 'gpu-memory-full', 'down', 'no-metrics', 'html', 'unauthorized'] as const;
+export const EMULATOR_STATES = ['normal', 'idle', 'kv-full', 'stalled', 'slow-ttft', 'hung', 'stats-off', 'gpu-hot', 'gpu-xid', 'gpu-memory-full', 'down', 'no-metrics', 'html', 'unauthorized'] as const;
 export type EmulatorState = (typeof EMULATOR_STATES)[number];
 
 export interface EmulatorOptions {
@@ -112,7 +113,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
 
   let state: EmulatorState = 'normal';
   const applyState = (s: EmulatorState) => {
-    const simMode: SimMode = s === 'idle' || s === 'kv-full' || s === 'stalled' || s === 'slow-ttft' ? s : 'normal';
+    const simMode: SimMode = s === 'idle' || s === 'kv-full' || s === 'stalled' || s === 'slow-ttft' || s === 'hung' ? s : 'normal';
     for (const sim of sims) sim.mode = simMode;
     if (fleet) fleet.mode = ({ 'gpu-hot': 'hot', 'gpu-xid': 'xid', 'gpu-memory-full': 'memory-full' } as Record<string, GpuMode>)[s] ?? 'normal';
   };
@@ -144,7 +145,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     }
     if (path === '/metrics' && state !== 'no-metrics') {
       catchUp();
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(render());
+      const body = state === 'stats-off' ? processFamiliesOnly(render()) : render();
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
       return;
     }
     if (path === '/health') {
@@ -209,4 +211,17 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   };
   if (opts.initialState) await emulator.setState(opts.initialState);
   return emulator;
+}
+
+/**
+ * What /metrics serves with the engine's own metrics switched off (vLLM --disable-log-stats): only
+ * prometheus_client's process_* and python_* collectors remain.
+ */
+export function processFamiliesOnly(exposition: string): string {
+  const keep = (line: string) => /^(# (HELP|TYPE) )?(process|python)_/.test(line);
+  return exposition
+    .split('\n')
+    .filter((l) => l !== '' && keep(l))
+    .map((l) => `${l}\n`)
+    .join('');
 }

@@ -6,7 +6,7 @@
  */
 import { Rng } from './rng.js';
 
-export type SimMode = 'normal' | 'idle' | 'kv-full' | 'stalled' | 'slow-ttft';
+export type SimMode = 'normal' | 'idle' | 'kv-full' | 'stalled' | 'slow-ttft' | 'hung';
 export type FinishReason = 'stop' | 'length' | 'abort';
 
 export interface SimOptions {
@@ -170,6 +170,8 @@ export class EngineSim {
   private step(): void {
     this.now = Math.round((this.now + STEP) * 1000) / 1000;
     this.arrivals();
+    // A hung engine core behind a live API server: requests keep arriving, the batch stays, no step runs.
+    if (this.mode === 'hung') return;
     this.admit();
     const iterTime = this.o.baseItl * (1 + this.running.length / this.o.maxNumSeqs);
     this.iterCarry += STEP / iterTime;

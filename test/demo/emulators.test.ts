@@ -256,6 +256,20 @@ describe('emulators: detection, determinism, bad states, HTTP states', () => {
     expect(gauge(s, 'sglang:num_queue_reqs')).toBeGreaterThan(10);
   });
 
+  it('hung keeps the batch and the queue growing, and stops every token', async () => {
+    const e = await emu('vllm-v1', { arrivalRate: 6 });
+    e.advance(30);
+    await e.setState('hung');
+    e.advance(1);
+    const before = e.metricsText();
+    e.advance(60);
+    const after = e.metricsText();
+    expect(gauge(after, 'vllm:num_requests_running')).toBeGreaterThan(0);
+    expect(gauge(after, 'vllm:num_requests_running')).toBe(gauge(before, 'vllm:num_requests_running'));
+    expect(gauge(after, 'vllm:num_requests_waiting')).toBeGreaterThan(gauge(before, 'vllm:num_requests_waiting') + 100);
+    expect(gauge(after, 'vllm:generation_tokens_total')).toBe(gauge(before, 'vllm:generation_tokens_total'));
+  });
+
   it('slow-ttft moves time-to-first-token past the 5 s bucket', async () => {
     const e = await emu('vllm-v0');
     e.advance(30);
@@ -285,7 +299,7 @@ describe('emulators: detection, determinism, bad states, HTTP states', () => {
     expect(gauge(gpu.metricsText(), 'DCGM_FI_DEV_GPU_TEMP')).toBeGreaterThan(85);
   });
 
-  it('serves /metrics over HTTP and goes down, 404, HTML and 401 on demand', async () => {
+  it('serves /metrics over HTTP and goes down, engine stats off, 404, HTML and 401 on demand', async () => {
     const e = await emu('vllm-v1', { bearerToken: 's3cret' });
     const get = (headers: Record<string, string> = {}) => fetch(e.metricsUrl, { headers });
     let res = await get();
@@ -296,6 +310,14 @@ describe('emulators: detection, determinism, bad states, HTTP states', () => {
     await e.setState('no-metrics');
     res = await get();
     expect(detect(await res.text(), { status: res.status }).problems.map((p) => p.code)).toEqual(['not-found']);
+
+    await e.setState('stats-off');
+    res = await get();
+    const processOnly = await res.text();
+    expect(res.status).toBe(200);
+    expect(processOnly).toMatch(/^process_resident_memory_bytes \d/m);
+    expect(processOnly).not.toMatch(/vllm:/);
+    expect(detect(processOnly, { status: 200 }).problems.map((p) => p.code)).toEqual(['engine-metrics-missing']);
 
     await e.setState('html');
     res = await get();
