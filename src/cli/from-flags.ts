@@ -100,6 +100,11 @@ export function configFromFlags(f: FlagValues, fileReceiverKind?: ReceiverInput[
   };
   const definedSlo = Object.fromEntries(Object.entries(slo).filter(([, v]) => v !== undefined));
   if (Object.keys(definedSlo).length) out.slo = definedSlo;
+  const runbookUrl = str(f['runbook-url']);
+  if (runbookUrl !== undefined) {
+    if (!/^https?:\/\/[^\s#]+$/.test(runbookUrl)) throw usageError('--runbook-url', `${JSON.stringify(runbookUrl)} is not an http(s) URL without #fragment`, 'write it like https://wiki.example.com/llm-runbooks (alerts add #<alert name>)');
+    out.runbookUrl = runbookUrl;
+  }
   return out;
 }
 

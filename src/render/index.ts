@@ -10,6 +10,7 @@ import { type FileMap, toJson, toYaml } from './files.js';
 import { renderDashboardProvider, renderDatasources } from './grafana.js';
 import { remoteHosts, renderPrometheusConfig, renderTargetFiles } from './prometheus.js';
 import { dashboardFiles, ruleFiles } from '../dashboards/canonical.js';
+import { renderRunbooks } from '../rules/runbooks.js';
 import { renderStackReadme } from './readme.js';
 import { renderBat, renderStartPs1, renderStartSh, renderStopPs1, renderStopSh } from './scripts.js';
 
@@ -29,6 +30,8 @@ export function render(spec: StackSpec, secrets: Secrets): FileMap {
   add('prometheus/prometheus.yml', toYaml(renderPrometheusConfig(spec, ['rules/*.yml']), HEADER));
   for (const [name, groups] of renderTargetFiles(spec)) add(`prometheus/targets/${name}.json`, toJson(groups));
   for (const [path, content] of ruleFiles(spec, HEADER)) add(path, content);
+
+  add('RUNBOOKS.md', renderRunbooks(spec.slo, spec.gpu, HEADER));
 
   add('alertmanager/alertmanager.yml', toYaml(renderAlertmanagerConfig(spec), HEADER));
 

@@ -2,7 +2,7 @@
  * README.md of the generated stack. User strings that reach it (target names, URLs, hosts) are
  * validated to a safe character set upstream and are put in code spans here.
  */
-import { EXPORTER_PORTS } from '../spec/defaults.js';
+import { DEFAULT_RUNBOOK_URL, EXPORTER_PORTS } from '../spec/defaults.js';
 import type { StackSpec } from '../spec/types.js';
 import { GPU_SERVICE_NAME, localGpuContainer } from './compose.js';
 import { remoteHosts } from './prometheus.js';
@@ -105,6 +105,8 @@ export function renderStackReadme(spec: StackSpec, files: string[]): string {
       : `Alerts go to the ${spec.receiver.kind} receiver; its secret, if any, is in ${code('.env')}. Resolved notifications are sent too.`,
     '',
     'Send a test alert: `npx create-vllm-monitor validate --fire-test-alert`.',
+    '',
+    `What each alert means and what to do is in ${code('RUNBOOKS.md')}. Every alert carries a ${code('runbook_url')} into ${spec.runbookUrl === DEFAULT_RUNBOOK_URL ? "this project's runbook page; to link to your own copy instead, host RUNBOOKS.md (a wiki, your git server) and generate again with `--runbook-url URL`" : code(spec.runbookUrl)}.`,
     '',
     '## Next steps',
     '',

@@ -68,8 +68,8 @@ function latency(raw: RawEngine, h: HistogramName, sloSeconds: number, slow: boo
   return { inputs, p99 };
 }
 
-export function engineAlertTests(engine: Engine, slo: Slo): TestGroup[] {
-  const docs = llmAlerts(slo);
+export function engineAlertTests(engine: Engine, slo: Slo, runbookPage?: string): TestGroup[] {
+  const docs = llmAlerts(slo, runbookPage);
   const raw = rawEngine(engine);
   const at = 15;
   const n = stepsFor(at + 5);
@@ -146,8 +146,8 @@ export function engineAlertTests(engine: Engine, slo: Slo): TestGroup[] {
   return groups;
 }
 
-export function gpuAlertTests(kind: Exclude<GpuKind, 'none'>): TestGroup[] {
-  const docs = gpuAlerts(kind);
+export function gpuAlertTests(kind: Exclude<GpuKind, 'none'>, runbookPage?: string): TestGroup[] {
+  const docs = gpuAlerts(kind, runbookPage);
   const raw: RawGpu = rawGpu(kind);
   const at = 15;
   const n = stepsFor(at + 5);
@@ -173,8 +173,8 @@ export function gpuAlertTests(kind: Exclude<GpuKind, 'none'>): TestGroup[] {
   return groups;
 }
 
-export function platformAlertTests(): TestGroup[] {
-  const docs = platformAlerts();
+export function platformAlertTests(runbookPage?: string): TestGroup[] {
+  const docs = platformAlerts(runbookPage);
   const n = stepsFor(20);
   const prom = { job: 'prometheus', instance: 'localhost:9090', host: 'monitor' };
   return [

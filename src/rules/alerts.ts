@@ -3,14 +3,15 @@
  * own metrics), so one rule serves vLLM V0, V1 and SGLang. Latency thresholds come from StackSpec.slo;
  * the others from ALERT_THRESHOLDS. alertmanager.ts inhibits on LLMTargetDown and GPUExporterDown.
  */
+import { DEFAULT_RUNBOOK_URL } from '../spec/defaults.js';
 import { ENGINES, type GpuKind, type Slo } from '../spec/types.js';
 import { GPU_JOB } from '../render/prometheus.js';
 import { by } from './promql.js';
 import { S, SLO_HISTOGRAMS, type SloHistogram, histogramQuantile, sloViolationRatio } from './series.js';
 import type { AlertingRule, RuleGroup, Severity } from './types.js';
 
-/** Where each alert's runbook section lives (anchor: the alert name in lower case). */
-export const RUNBOOK_BASE = 'https://github.com/create-vllm-monitor/create-vllm-monitor/blob/main/prometheus/runbooks.md';
+/** An alert's section on a runbook page: GitHub-style heading anchor, the alert name in lower case. */
+export const runbookLink = (page: string, alert: string): string => `${page}#${alert.toLowerCase()}`;
 
 export const ALERT_THRESHOLDS = {
   /** Requests waiting before we call the queue deep. */
@@ -44,18 +45,21 @@ export interface AlertDoc {
   runbook: string;
 }
 
-function alert(name: string, severity: Severity, forDuration: string, expr: string, summary: string, description: string, runbook: string): AlertDoc {
-  return {
+type AlertBuilder = (name: string, severity: Severity, forDuration: string, expr: string, summary: string, description: string, runbook: string) => AlertDoc;
+
+/** Builds alerts whose runbook_url points into `runbookPage`. */
+const alertsLinkingTo =
+  (runbookPage: string): AlertBuilder =>
+  (name, severity, forDuration, expr, summary, description, runbook) => ({
     rule: {
       alert: name,
       expr,
       for: forDuration,
       labels: { severity },
-      annotations: { summary, description, runbook_url: `${RUNBOOK_BASE}#${name.toLowerCase()}` },
+      annotations: { summary, description, runbook_url: runbookLink(runbookPage, name) },
     },
     runbook,
-  };
-}
+  });
 
 const where = '{{ $labels.model_name }} on {{ $labels.instance }} ({{ $labels.engine }})';
 const v2 = '{{ printf "%.2f" $value }}';
@@ -66,7 +70,8 @@ const SLO_TITLE: Record<SloHistogram, { short: string; key: keyof Slo; what: str
   e2e_seconds: { short: 'E2E', key: 'e2eP99Seconds', what: 'end-to-end latency' },
 };
 
-export function llmAlerts(slo: Slo): AlertDoc[] {
+export function llmAlerts(slo: Slo, runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc[] {
+  const alert = alertsLinkingTo(runbookPage);
   const t = ALERT_THRESHOLDS;
   const docs: AlertDoc[] = [
     alert(
@@ -185,7 +190,8 @@ export function llmAlerts(slo: Slo): AlertDoc[] {
   return docs;
 }
 
-export function gpuAlerts(kind: Exclude<GpuKind, 'none'>): AlertDoc[] {
+export function gpuAlerts(kind: Exclude<GpuKind, 'none'>, runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc[] {
+  const alert = alertsLinkingTo(runbookPage);
   const t = ALERT_THRESHOLDS;
   const gpuWhere = 'GPU {{ $labels.gpu }} on {{ $labels.instance }}';
   const docs = [
@@ -230,7 +236,8 @@ export function gpuAlerts(kind: Exclude<GpuKind, 'none'>): AlertDoc[] {
   return kind === 'amd' ? docs.filter((d) => d.rule.alert !== 'GPUXidErrors') : docs;
 }
 
-export function platformAlerts(): AlertDoc[] {
+export function platformAlerts(runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc[] {
+  const alert = alertsLinkingTo(runbookPage);
   return [
     alert(
       'Watchdog',
@@ -253,10 +260,15 @@ export function platformAlerts(): AlertDoc[] {
   ];
 }
 
-export function alertGroups(slo: Slo, withEngines: boolean, gpu: GpuKind): RuleGroup[] {
-  const groups: RuleGroup[] = [];
-  if (withEngines) groups.push({ name: 'llm-alerts', rules: llmAlerts(slo).map((d) => d.rule) });
-  if (gpu !== 'none') groups.push({ name: 'gpu-alerts', rules: gpuAlerts(gpu).map((d) => d.rule) });
-  groups.push({ name: 'platform-alerts', rules: platformAlerts().map((d) => d.rule) });
-  return groups;
+/** Every alert a stack with this GPU kind carries, with its runbook text. */
+export function stackAlerts(slo: Slo, gpu: GpuKind, runbookPage = DEFAULT_RUNBOOK_URL): { group: string; docs: AlertDoc[] }[] {
+  return [
+    { group: 'llm-alerts', docs: llmAlerts(slo, runbookPage) },
+    ...(gpu === 'none' ? [] : [{ group: 'gpu-alerts', docs: gpuAlerts(gpu, runbookPage) }]),
+    { group: 'platform-alerts', docs: platformAlerts(runbookPage) },
+  ];
+}
+
+export function alertGroups(slo: Slo, gpu: GpuKind, runbookPage = DEFAULT_RUNBOOK_URL): RuleGroup[] {
+  return stackAlerts(slo, gpu, runbookPage).map(({ group, docs }) => ({ name: group, rules: docs.map((d) => d.rule) }));
 }

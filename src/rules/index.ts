@@ -21,7 +21,7 @@ export interface PrometheusRuleFiles {
   tests: Map<string, TestFile>;
 }
 
-type RuleSpec = Pick<StackSpec, 'targets' | 'gpu' | 'slo'>;
+export type RuleSpec = Pick<StackSpec, 'targets' | 'gpu' | 'slo'> & Partial<Pick<StackSpec, 'runbookUrl'>>;
 
 export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
   // Every stack has a scrape job per engine, and a target added to its file_sd list later must not
@@ -32,7 +32,7 @@ export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
   rules.set('rules/llm.yml', { groups: [derivedLlmGroup()] });
   if (spec.gpu !== 'none') rules.set(`rules/gpu-${spec.gpu}.yml`, { groups: [gpuRuleGroup(spec.gpu)] });
   rules.set('rules/host.yml', { groups: [hostRuleGroup()] });
-  rules.set('rules/alerts.yml', { groups: alertGroups(spec.slo, true, spec.gpu) });
+  rules.set('rules/alerts.yml', { groups: alertGroups(spec.slo, spec.gpu, spec.runbookUrl) });
 
   // Each test file loads every rule file, as Prometheus does (rule_files: rules/*.yml).
   const ruleFiles = [...rules.keys()].map((p) => `../${p}`);
@@ -40,13 +40,13 @@ export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
   const tests = new Map<string, TestFile>();
   for (const e of engines) {
     tests.set(`tests/llm-${e}.test.yml`, testFile(engineNormaliseTests(e)));
-    tests.set(`tests/alerts-llm-${e}.test.yml`, testFile(engineAlertTests(e, spec.slo)));
+    tests.set(`tests/alerts-llm-${e}.test.yml`, testFile(engineAlertTests(e, spec.slo, spec.runbookUrl)));
   }
   if (spec.gpu !== 'none') {
     tests.set(`tests/gpu-${spec.gpu}.test.yml`, testFile(gpuNormaliseTests(spec.gpu)));
-    tests.set(`tests/alerts-gpu-${spec.gpu}.test.yml`, testFile(gpuAlertTests(spec.gpu)));
+    tests.set(`tests/alerts-gpu-${spec.gpu}.test.yml`, testFile(gpuAlertTests(spec.gpu, spec.runbookUrl)));
   }
   tests.set('tests/host.test.yml', testFile(hostNormaliseTests()));
-  tests.set('tests/alerts-platform.test.yml', testFile(platformAlertTests()));
+  tests.set('tests/alerts-platform.test.yml', testFile(platformAlertTests(spec.runbookUrl)));
   return { rules, tests };
 }

@@ -10,6 +10,7 @@ import {
   DEFAULT_METRICS_PATH,
   DEFAULT_PORTS,
   DEFAULT_RETENTION,
+  DEFAULT_RUNBOOK_URL,
   DEFAULT_SCRAPE_INTERVAL,
   DEFAULT_SLO,
 } from './defaults.js';
@@ -129,6 +130,7 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
     scrapeInterval: input.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL,
     retention: input.retention ?? DEFAULT_RETENTION,
     slo: { ...DEFAULT_SLO, ...input.slo },
+    runbookUrl: input.runbookUrl ?? DEFAULT_RUNBOOK_URL,
   };
   if (spec.targets.length === 0) {
     warnings.push('targets: none given; the stack will scrape only itself — add servers later by editing prometheus/targets/*.json');

@@ -39,6 +39,7 @@ export interface ConfigInput {
   scrapeInterval?: string;
   retention?: string;
   slo?: { ttftP99Seconds?: number; itlP99Seconds?: number; e2eP99Seconds?: number };
+  runbookUrl?: string;
 }
 
 export const CONFIG_SCHEMA = schema;
@@ -119,5 +120,6 @@ function knownKeys(e: ErrorObject): string {
 function describePattern(pattern: string): string {
   if (pattern.includes('ms|s|m|h|d|w|y')) return 'a Prometheus duration such as 15s, 5m or 30d';
   if (pattern.includes('._/:@')) return 'an image reference such as registry.local/prom/prometheus:v3.5.0';
+  if (pattern.startsWith('^https?')) return 'an http(s) URL without #fragment, such as https://wiki.example.com/llm-runbooks';
   return pattern;
 }

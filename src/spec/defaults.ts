@@ -25,6 +25,11 @@ export const DEFAULT_SLO: Slo = { ttftP99Seconds: 2.5, itlP99Seconds: 0.1, e2eP9
 
 export const DEFAULT_SCRAPE_INTERVAL = '15s';
 export const DEFAULT_RETENTION = '15d';
+/**
+ * The runbook page alerts link to unless the config names another (`runbookUrl`): this project's
+ * runbooks.md. Every stack also carries its own RUNBOOKS.md, to host beside the team's other docs.
+ */
+export const DEFAULT_RUNBOOK_URL = 'https://github.com/create-vllm-monitor/create-vllm-monitor/blob/main/prometheus/runbooks.md';
 
 export const DEFAULT_METRICS_PATH = '/metrics';
 

@@ -93,6 +93,8 @@ export interface StackSpec {
   scrapeInterval: string;
   retention: string;
   slo: Slo;
+  /** Page each alert's runbook_url points into (`#<alert name in lower case>`). */
+  runbookUrl: string;
 }
 
 /**

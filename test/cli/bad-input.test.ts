@@ -77,6 +77,8 @@ const cases: Case[] = [
   { name: 'dcgm on windows', args: () => [...V('http://h:8000'), '--platform', 'windows', '--gpu', 'dcgm'], field: /gpu: dcgm exporter does not run on Windows — use --gpu nvidia-smi/ },
   { name: 'bad duration', args: () => [...V('http://h:8000'), '--retention', '15days'], field: /--retention: "15days" is not a duration — write it like 15s/ },
   { name: 'bad SLO', args: () => [...V('http://h:8000'), '--slo-ttft-p99=-1'], field: /--slo-ttft-p99: "-1" is not a positive number of seconds/ },
+  { name: 'runbook URL that is not http(s)', args: () => [...V('http://h:8000'), '--runbook-url', 'wiki/runbooks'], field: /--runbook-url: "wiki\/runbooks" is not an http\(s\) URL without #fragment — write it like https:/ },
+  { name: 'runbook URL with a fragment in config', args: () => ['--config', config('runbookUrl: "https://wiki.example.com/page#top"\n')], field: /monitor\.yaml: runbookUrl: has an invalid format \(expected an http\(s\) URL without #fragment/ },
   { name: 'unknown flag', args: () => ['--frobnicate'], field: /--frobnicate: Unknown option '--frobnicate' — see create-vllm-monitor --help/ },
   { name: 'config file missing', args: () => ['--config', join(work, 'nope.yaml')], field: /--config: cannot read .*nope\.yaml \(ENOENT\) — check the path/ },
   { name: 'unreadable token file', args: () => ['--config', config(`targets: [{ engine: vllm, url: "http://h:8000", bearerTokenFile: "${join(work, 'missing.token')}" }]\n`)], field: /targets\[0\]\.bearerTokenFile: cannot read .*missing\.token \(ENOENT\) — check the path/ },

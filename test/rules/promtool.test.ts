@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gpuAlerts, llmAlerts, platformAlerts } from '../../src/rules/alerts.js';
-import { DEFAULT_SLO } from '../../src/spec/defaults.js';
+import { DEFAULT_RUNBOOK_URL, DEFAULT_SLO } from '../../src/spec/defaults.js';
 import type { GpuKind } from '../../src/spec/types.js';
 import { newerTool, requireTool } from '../support/env.js';
 import { MATRIX, renderToDir } from '../support/stacks.js';
@@ -58,6 +58,21 @@ describe.each(SPECS)('rules of generated stack "%s"', (name) => {
     expect([...loaded].sort()).toEqual([...silenced].sort());
     const expected = new Set([...llmAlerts(DEFAULT_SLO), ...platformAlerts(), ...(gpu === 'none' ? [] : gpuAlerts(gpu))].map((d) => d.rule.alert));
     expect([...loaded].sort()).toEqual([...expected].sort());
+  });
+
+  it("links every alert to its section of the stack's runbook page, which RUNBOOKS.md has", () => {
+    const page = MATRIX[name]!.runbookUrl ?? DEFAULT_RUNBOOK_URL;
+    const runbooks = readFileSync(join(dir, 'RUNBOOKS.md'), 'utf8');
+    const prom = join(dir, 'prometheus');
+    for (const f of readdirSync(join(prom, 'rules'))) {
+      for (const g of parse(readFileSync(join(prom, 'rules', f), 'utf8')).groups) {
+        for (const r of g.rules) {
+          if (!r.alert) continue;
+          expect(r.annotations.runbook_url).toBe(`${page}#${r.alert.toLowerCase()}`);
+          expect(runbooks).toContain(`\n## ${r.alert}\n`);
+        }
+      }
+    }
   });
 
   it.each(promtools)('passes promtool check rules and test rules (%s)', async (bin) => {

@@ -63,6 +63,7 @@ export const MATRIX: Record<string, ConfigInput> = {
       { name: 'local-vllm', engine: 'vllm', url: 'http://127.0.0.1:8001' },
     ],
     gpu: 'dcgm',
+    runbookUrl: 'https://wiki.example.com/llm/runbooks',
   },
   '200-targets': { targets: many(200), gpu: 'dcgm' },
   'gpu-nvidia-smi': { targets: [{ engine: 'vllm', url: 'http://localhost:8000' }], gpu: 'nvidia-smi' },
