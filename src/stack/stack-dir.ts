@@ -24,6 +24,8 @@ export interface ServiceInfo {
   needsAmd: boolean;
   /** Host paths mounted with rslave propagation (node-exporter's /:/host). */
   rslaveMounts: string[];
+  /** Services this one waits for (depends_on, short or long syntax). */
+  dependsOn: string[];
   /** Ports the service listens on directly on the host (network_mode: host), e.g. node-exporter's 9100. */
   hostNetworkPorts: number[];
 }
@@ -105,6 +107,7 @@ export function loadStackDir(dir: string): StackDir {
       needsNvidia: devices.some((d) => d.driver === 'nvidia' || d.capabilities?.includes('gpu')),
       needsAmd: ((svc.devices as string[] | undefined) ?? []).some((d) => String(d).startsWith('/dev/kfd')),
       hostNetworkPorts: hostNetworkPorts(name, svc),
+      dependsOn: Array.isArray(svc.depends_on) ? svc.depends_on.map(String) : Object.keys((svc.depends_on as object | undefined) ?? {}),
       rslaveMounts: volumes.filter((v): v is string => typeof v === 'string' && /:[^:]*rslave/.test(v)).map((v) => v.split(':')[0]!),
     };
   }

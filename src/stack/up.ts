@@ -5,7 +5,7 @@
 import type Docker from 'dockerode';
 import { type ComposeCli, runCompose } from './compose-cli.js';
 import { likelyServiceFix } from './diagnose.js';
-import { type HealthResult, waitHealthy } from './health.js';
+import { explainFailedStart, type HealthResult, waitHealthy } from './health.js';
 import { type PreflightCheck, preflight } from './preflight.js';
 import type { StackDir } from './stack-dir.js';
 
@@ -60,22 +60,21 @@ export async function upStack(docker: Docker, compose: ComposeCli, stack: StackD
   const result = await runCompose(compose, stack, args, { timeoutMs: timeoutMs + 30_000 });
   const t2 = Date.now();
 
-  // v1 waits for dependencies' health only; v2 --wait has waited for all. Either way, look.
-  const health = await waitHealthy(docker, stack.project, services, {
-    timeoutMs: result.code === 0 ? Math.max(5_000, timeoutMs - (t2 - t1)) : 1_000,
-    // After a failed `compose up`, services still starting are victims, not causes.
-    reportStarting: result.code === 0,
-    onProgress: opts.onProgress,
-  });
+  const dependsOn = Object.fromEntries(Object.values(stack.services).map((s) => [s.name, s.dependsOn]));
+  const health =
+    result.code === 0
+      ? // v1 waits for dependencies' health only; v2 --wait has waited for all. Either way, look.
+        await waitHealthy(docker, stack.project, services, { timeoutMs: Math.max(5_000, timeoutMs - (t2 - t1)), dependsOn, onProgress: opts.onProgress })
+      : await explainFailedStart(docker, stack.project, services, result.stderr, dependsOn);
   const t3 = Date.now();
 
-  if (result.code !== 0 && !(health.failures.length && /unhealthy|dependency failed/i.test(composeError(result.stderr)))) {
-    // Compose's own error matters when no failed container already explains it.
+  if (result.code !== 0 && !health.failures.length) {
+    // No container explains it (a bad compose file, an image that will not pull): compose's own error.
     const err = composeError(result.stderr);
     const fix = likelyServiceFix('the service', result.stderr);
     problems.push(`compose up failed: ${err} — ${fix.startsWith('see the full log') ? `see the output of: ${compose.command} ${compose.prefix.join(' ')} up`.replace(/\s+/g, ' ') : fix}`);
   }
-  for (const f of health.failures) problems.push(`${f.service} is ${f.health === 'none' ? f.state : f.health} — ${f.fix}`);
+  for (const f of health.failures) problems.push(`${f.service} is ${f.reason} — ${f.fix}`);
   for (const m of health.missing) if (result.code === 0) problems.push(`${m} has no container — see ${compose.command} ${compose.prefix.join(' ')} ps`.replace(/\s+/g, ' '));
   return {
     ok: problems.length === 0 && health.ok,

@@ -74,6 +74,7 @@ describe('container readiness', () => {
     expect(containerFailed(c('running', 'unhealthy'))).toBe(true);
     expect(containerFailed(c('exited', 'none'))).toBe(true);
     expect(containerFailed(c('restarting', 'none', 2))).toBe(true);
+    expect(containerFailed(c('restarting', 'none', 0))).toBe(true);
     expect(containerFailed(c('running', 'starting'))).toBe(false);
   });
 });
