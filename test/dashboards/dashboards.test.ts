@@ -17,8 +17,9 @@ import { renderRuleFiles } from '../../src/rules/index.js';
 import { S, SERIES, modelQuantile, seriesIn } from '../../src/rules/series.js';
 import { isAlert } from '../../src/rules/types.js';
 import { DEFAULT_SLO } from '../../src/spec/defaults.js';
-import { REPO_ROOT, newerTool, requireTool } from '../support/env.js';
+import { REPO_ROOT } from '../support/env.js';
 import { renderToDir, MATRIX } from '../support/stacks.js';
+import { PROMETHEUS_RELEASES, itEachRelease } from '../support/versions.js';
 
 const dashboards = [...renderDashboards('dcgm').values()];
 const overview = renderDashboards('dcgm').get(OVERVIEW_FILE)!;
@@ -146,10 +147,9 @@ describe('dashboard model', () => {
 });
 
 describe('dashboard PromQL parses with the real promtool', () => {
-  const promtools = [requireTool('promtool', 'apt-get install prometheus'), newerTool('promtool')].filter((x): x is string => !!x);
   const scratch = mkdtempSync(join(tmpdir(), 'cvm-dash-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-  it.each(promtools)('%s check rules on every panel query', (bin) => {
+  itEachRelease(PROMETHEUS_RELEASES, 'promtool', 'promtool check rules on every panel query', (bin) => {
     const queries = dashboards.flatMap((d) => panelQueries(d));
     // Grafana substitutes multi-value variables as regex alternatives; `.*` is what "All" sends.
     const rules = queries.map((q, i) => ({ record: `cvm:panel_${i}`, expr: q.expr.replace(/\$(job|engine|model_name|instance|host|gpu)\b/g, '.*') }));

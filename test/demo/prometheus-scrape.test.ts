@@ -1,4 +1,7 @@
-/** Real Prometheus scrapes every emulator: targets up, no sample rejected, series queryable. */
+/**
+ * Real Prometheus (each release of test/support/versions.ts) scrapes every emulator: targets up, no
+ * sample rejected, series queryable.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -7,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { EMULATOR_KINDS, startEmulator, type Emulator } from '../../src/demo/emulator.js';
-import { newerTool, requireTool } from '../support/env.js';
+import { PROMETHEUS_RELEASES } from '../support/versions.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -18,13 +21,17 @@ function freePort(): Promise<number> {
   });
 }
 
-const binaries = [requireTool('prometheus', 'apt-get install prometheus'), newerTool('prometheus')].filter((b): b is string => !!b);
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-describe.each(binaries)('real Prometheus (%s) scrapes the emulators', (binary) => {
+for (const release of PROMETHEUS_RELEASES) describe(`real ${release.name} scrapes the emulators`, () => {
+  const binary = release.path('prometheus');
+  if (!binary) {
+    it.skip(`needs ${release.missing('prometheus')}`, () => {});
+    return;
+  }
   it('all targets up, samples ingested, none rejected', async () => {
     const emus: Emulator[] = [];
     for (const kind of EMULATOR_KINDS) emus.push(await startEmulator({ kind, seed: 9, dpRanks: 2 }));

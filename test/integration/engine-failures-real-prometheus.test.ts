@@ -1,6 +1,6 @@
 /**
- * Two engine failures that leave the HTTP server answering, against real Prometheus (Debian 2.42,
- * and 2.53 from /opt/cvm-newer) with the generated config and rules:
+ * Two engine failures that leave the HTTP server answering, against real Prometheus (each release of
+ * test/support/versions.ts: 2.42, 2.53, 3.5) with the generated config and rules:
  *   - a hung engine core (vLLM V1 and SGLang): the batch stays, the queue grows, no token comes out
  *     -> LLMThroughputCollapsed, and not LLMAdmissionStalled (requests are still running);
  *   - vLLM started with --disable-log-stats: /metrics serves only process metrics
@@ -12,14 +12,9 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/demo/index.js';
-import { newerTool, requireTool } from '../support/env.js';
+import { PROMETHEUS_RELEASES } from '../support/versions.js';
 import { type RunningPrometheus, startPrometheus, waitFor } from './support/prometheus.js';
 import { type TestStack, pointTargets, renderTestStack, shortenAlertFor } from './support/test-stack.js';
-
-const BINARIES = [
-  { version: '2.42 (Debian 12)', binary: requireTool('prometheus', 'apt-get install -y prometheus') },
-  { version: '2.53 (Debian 13)', binary: newerTool('prometheus') },
-];
 
 const TARGETS = [
   { name: 'hung-vllm', kind: 'vllm-v1', engine: 'vllm', state: 'hung' },
@@ -27,9 +22,10 @@ const TARGETS = [
   { name: 'stats-off-vllm', kind: 'vllm-v1', engine: 'vllm', state: 'stats-off' },
 ] as const;
 
-describe.each(BINARIES)('engine failures behind a live server, real Prometheus $version', ({ binary }) => {
+for (const release of PROMETHEUS_RELEASES) describe(`engine failures behind a live server, real ${release.name}`, () => {
+  const binary = release.path('prometheus');
   if (!binary) {
-    it.skip('needs this Prometheus binary', () => {});
+    it.skip(`needs ${release.missing('prometheus')}`, () => {});
     return;
   }
 

@@ -1,7 +1,7 @@
 /**
- * The generated stack against real Prometheus (Debian 2.42, and 2.53 from /opt/cvm-newer): one
- * Prometheus per NVIDIA exporter kind, each with the generated prometheus.yml and rules, scraping at
- * once emulated vLLM V0, vLLM V1 with old names (<= 0.10), vLLM V1 with new names (>= 0.11, two DP
+ * The generated stack against real Prometheus (each release of test/support/versions.ts: 2.42, 2.53,
+ * 3.5): one Prometheus per NVIDIA exporter kind, each with the generated prometheus.yml and rules,
+ * scraping at once emulated vLLM V0, vLLM V1 with old names (<= 0.10), vLLM V1 with new names (>= 0.11, two DP
  * engines), SGLang (two DP x two TP ranks), the GPU exporter and the real node exporter, at a 1s
  * scrape interval. The panel probe must find data in every panel of every dashboard for every
  * engine (the exceptions are listed below, each with its reason); then each emulator is driven into
@@ -17,14 +17,11 @@ import { parse, stringify } from 'yaml';
 import { type Emulator, type EmulatorKind, type EmulatorState, startEmulator } from '../../src/demo/index.js';
 import { type PanelReport, type ProbeReport, probeDashboards } from '../../src/probe/index.js';
 import type { AlertInfo } from '../../src/probe/prom-client.js';
-import { newerTool, requireTool } from '../support/env.js';
+import { requireTool } from '../support/env.js';
+import { PROMETHEUS_RELEASES } from '../support/versions.js';
 import { type RunningPrometheus, startPrometheus, waitFor } from './support/prometheus.js';
 import { type TestStack, pointTargets, renderTestStack, shortenAlertFor, startNodeExporter } from './support/test-stack.js';
 
-const BINARIES = [
-  { version: '2.42 (Debian 12)', binary: requireTool('prometheus', 'apt-get install -y prometheus') },
-  { version: '2.53 (Debian 13)', binary: newerTool('prometheus') },
-];
 const NODE_EXPORTER = requireTool('prometheus-node-exporter', 'apt-get install -y prometheus-node-exporter');
 
 interface EngineTarget {
@@ -69,10 +66,11 @@ function isServingDashboard(d: Record<string, unknown>): boolean {
   return list.includes('model_name');
 }
 
-describe.each(BINARIES)('generated stack on real Prometheus $version', ({ binary }) => {
+for (const release of PROMETHEUS_RELEASES) describe(`generated stack on real ${release.name}`, () => {
+  const binary = release.path('prometheus');
   if (!binary || !NODE_EXPORTER) {
     // Reported as skipped, with the reason, rather than as an empty (failing) suite.
-    it.skip(`needs ${!binary ? 'this Prometheus binary' : 'prometheus-node-exporter'}`, () => {});
+    it.skip(`needs ${!binary ? release.missing('prometheus') : 'prometheus-node-exporter'}`, () => {});
     return;
   }
 

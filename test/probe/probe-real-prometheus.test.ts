@@ -1,5 +1,6 @@
 /**
- * The whole probe against a real Prometheus (Debian 2.42 and 2.53) scraping real captures served as-is:
+ * The whole probe against a real Prometheus (each release of test/support/versions.ts: 2.42, 2.53, 3.5)
+ * scraping real captures served as-is:
  * a vLLM V0 scrape (facebook/opt-125m), a DCGM capture with its profiling fields removed (what a
  * GeForce card or a default counters CSV gives) and an SGLang started without --enable-metrics.
  */
@@ -9,14 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type ProbeReport, probeDashboards } from '../../src/probe/index.js';
-import { FIXTURES_PRESENT, FIXTURES_SKIP_REASON, fixture, newerTool, requireTool } from '../support/env.js';
+import { FIXTURES_PRESENT, FIXTURES_SKIP_REASON, fixture } from '../support/env.js';
+import { PROMETHEUS_RELEASES } from '../support/versions.js';
 import { type RunningPrometheus, startPrometheus, waitFor } from '../integration/support/prometheus.js';
 import { type StaticTarget, serveMetrics } from '../integration/support/static-targets.js';
 
-const BINARIES = [
-  { version: '2.42 (Debian 12)', binary: requireTool('prometheus', 'apt-get install -y prometheus') },
-  { version: '2.53 (Debian 13)', binary: newerTool('prometheus') },
-];
 if (!FIXTURES_PRESENT) console.warn(`skipped: ${FIXTURES_SKIP_REASON}`);
 
 const rules = {
@@ -68,10 +66,11 @@ const dashboard = {
   ],
 };
 
-describe.each(BINARIES)('panel probe against real Prometheus $version and real captures', ({ binary: prometheus }) => {
+for (const release of PROMETHEUS_RELEASES) describe(`panel probe against real ${release.name} and real captures`, () => {
+  const prometheus = release.path('prometheus');
   if (!FIXTURES_PRESENT || !prometheus) {
     // Reported as skipped, with the reason, rather than as an empty (failing) suite.
-    it.skip(`needs ${!FIXTURES_PRESENT ? FIXTURES_SKIP_REASON : 'this Prometheus binary'}`, () => {});
+    it.skip(`needs ${!FIXTURES_PRESENT ? FIXTURES_SKIP_REASON : release.missing('prometheus')}`, () => {});
     return;
   }
   let dir: string;

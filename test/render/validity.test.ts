@@ -1,6 +1,7 @@
 /**
- * The generated configs, checked by the real tools: promtool (Debian 12's 2.42 and Debian 13's 2.53),
- * amtool (0.25 and 0.28), the compose-spec JSON schema, and docker-compose v1 (1.29) and v2 (2.26).
+ * The generated configs, checked by the real tools: promtool and amtool of every release in
+ * test/support/versions.ts (2.42/0.25, 2.53/0.28, 3.5/0.33), the compose-spec JSON schema, and
+ * docker-compose v1 (1.29) and v2 (2.26).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -11,10 +12,8 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MATRIX, renderToDir } from '../support/stacks.js';
 import { newerTool, requireTool } from '../support/env.js';
+import { ALERTMANAGER_RELEASES, PROMETHEUS_RELEASES, itEachRelease } from '../support/versions.js';
 
-const promtools = [requireTool('promtool', 'apt-get install prometheus'), newerTool('promtool')].filter((x): x is string => !!x);
-const amtoolOld = requireTool('amtool', 'apt-get install prometheus-alertmanager');
-const amtoolNew = newerTool('amtool');
 const composeV1 = requireTool('docker-compose', 'apt-get install docker-compose');
 const composeV2 = newerTool('docker-compose');
 
@@ -39,7 +38,7 @@ describe.each(Object.entries(MATRIX))('generated stack "%s"', (name, input) => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each(promtools)('passes promtool check config (%s)', (promtool) => {
+  itEachRelease(PROMETHEUS_RELEASES, 'promtool', 'passes promtool check config', (promtool) => {
     const config = join(dir, 'prometheus/prometheus.yml');
     // Bearer tokens live in a tmpfs inside the container (/run/secrets), which promtool cannot see
     // from here: check the syntax of that one, and its rules separately.
@@ -48,19 +47,10 @@ describe.each(Object.entries(MATRIX))('generated stack "%s"', (name, input) => {
     expect(out).toMatch(/SUCCESS/);
   });
 
-  it('passes amtool check-config (0.25 and 0.28)', () => {
-    const config = join(dir, 'alertmanager/alertmanager.yml');
-    const checked: string[] = [];
-    // Alertmanager 0.25 predates msteams_configs; the stack pins 0.28.
-    if (amtoolOld && input.receiver?.kind !== 'msteams') {
-      expect(run(amtoolOld, ['check-config', config])).toMatch(/SUCCESS/);
-      checked.push('0.25');
-    }
-    if (amtoolNew) {
-      expect(run(amtoolNew, ['check-config', config])).toMatch(/SUCCESS/);
-      checked.push('0.28');
-    }
-    expect(checked.length).toBeGreaterThan(0);
+  // Alertmanager 0.25 predates msteams_configs (0.26); the stack pins 0.28 or newer.
+  const alertmanagers = input.receiver?.kind === 'msteams' ? ALERTMANAGER_RELEASES.filter((r) => r.atLeast('0.26')) : ALERTMANAGER_RELEASES;
+  itEachRelease(alertmanagers, 'amtool', 'passes amtool check-config', (amtool) => {
+    expect(run(amtool, ['check-config', join(dir, 'alertmanager/alertmanager.yml')])).toMatch(/SUCCESS/);
   });
 
   it('matches the compose-spec JSON schema', () => {

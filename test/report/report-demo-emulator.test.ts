@@ -1,9 +1,10 @@
 /**
  * The report against the project's own emulated engine (src/demo, the seeded serving simulation) and
- * DCGM exporter, scraped by a real Prometheus 2.42 with the generated config and our rules. Five
- * minutes of history are backfilled by stepping the simulation; afterwards it advances with the wall
- * clock. Expected numbers come from the simulation's own totals: the report's rates must be the
- * 5-minute rates of what the simulation did, averaged over the window.
+ * DCGM exporter, scraped by a real Prometheus (each release of test/support/versions.ts: 2.42, 2.53,
+ * 3.5) with the generated config and our rules. Five minutes of history are backfilled by stepping
+ * the simulation (with that release's promtool); afterwards it advances with the wall clock. Expected
+ * numbers come from the simulation's own totals: the report's rates must be the 5-minute rates of
+ * what the simulation did, averaged over the window.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,13 +15,11 @@ import { parseExposition } from '../../src/engines/exposition.js';
 import type { Io } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import type { Report } from '../../src/report/collect.js';
-import { requireTool } from '../support/env.js';
+import { PROMETHEUS_RELEASES } from '../support/versions.js';
 import { type RunningPrometheus, startPrometheus, waitFor } from '../integration/support/prometheus.js';
 import { type Family, openMetricsFromSnapshots } from './emulators.js';
 import { writePrometheusDir } from './prometheus-dir.js';
 
-const PROMTOOL = requireTool('promtool', 'apt-get install -y prometheus');
-const PROMETHEUS = requireTool('prometheus', 'apt-get install -y prometheus');
 const HISTORY = 600;
 const LIVE = 20;
 
@@ -42,7 +41,13 @@ function families(text: string): Family[] {
   }));
 }
 
-describe.skipIf(!PROMTOOL || !PROMETHEUS)('report against the demo emulators and real Prometheus 2.42', () => {
+for (const release of PROMETHEUS_RELEASES) describe(`report against the demo emulators and real ${release.name}`, () => {
+  const PROMETHEUS = release.path('prometheus');
+  const PROMTOOL = release.path('promtool');
+  if (!PROMETHEUS || !PROMTOOL) {
+    it.skip(`needs ${!PROMETHEUS ? release.missing('prometheus') : release.missing('promtool')}`, () => {});
+    return;
+  }
   let dir: string;
   let prom: RunningPrometheus;
   let engine: Emulator;

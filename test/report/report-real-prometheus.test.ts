@@ -1,9 +1,10 @@
 /**
- * The report against a real Prometheus (Debian 2.42 and 2.53) running the generated prometheus.yml
- * and our recording rules, scraping emulated vLLM engines and a DCGM exporter on 127.0.0.1. Only the
- * rendered target files are rewritten. The 5-minute rates of the rules need five minutes of history:
- * it is backfilled from the same emulators with promtool (what Prometheus would have scraped), and
- * the live part of the run exercises the rules, the queue onset and the GPU peaks.
+ * The report against a real Prometheus (each release of test/support/versions.ts: 2.42, 2.53, 3.5)
+ * running the generated prometheus.yml and our recording rules, scraping emulated vLLM engines and a
+ * DCGM exporter on 127.0.0.1. Only the rendered target files are rewritten. The 5-minute rates of the
+ * rules need five minutes of history: it is backfilled from the same emulators with that release's
+ * promtool (what Prometheus would have scraped), and the live part of the run exercises the rules,
+ * the queue onset and the GPU peaks.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,16 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import type { Report, TargetReport } from '../../src/report/collect.js';
-import { newerTool, requireTool } from '../support/env.js';
+import { PROMETHEUS_RELEASES } from '../support/versions.js';
 import { freePort, type RunningPrometheus, startPrometheus, waitFor } from '../integration/support/prometheus.js';
 import { dcgmSource, type GpuShape, openMetricsHistory, type RequestShape, type Served, serveSource, vllmSource, type VllmWorkload } from './emulators.js';
 import { writePrometheusDir } from './prometheus-dir.js';
 
-const PROMTOOL = requireTool('promtool', 'apt-get install -y prometheus');
-const BINARIES = [
-  { version: '2.42 (Debian 12)', binary: requireTool('prometheus', 'apt-get install -y prometheus') },
-  { version: '2.53 (Debian 13)', binary: newerTool('prometheus') },
-];
 
 const MIB = 2 ** 20;
 const HISTORY_SECONDS = 900;
@@ -36,10 +32,12 @@ function captureIo(): Io & { stdout: string[]; stderr: string[] } {
   return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), isTTY: false, env: {} };
 }
 
-describe.each(BINARIES)('report against real Prometheus $version', ({ binary }) => {
+for (const release of PROMETHEUS_RELEASES) describe(`report against real ${release.name}`, () => {
+  const binary = release.path('prometheus');
+  const PROMTOOL = release.path('promtool');
   if (!binary || !PROMTOOL) {
     // Reported as skipped, with the reason, rather than as an empty (failing) suite.
-    it.skip(`needs ${!binary ? 'this Prometheus binary' : 'promtool'}`, () => {});
+    it.skip(`needs ${!binary ? release.missing('prometheus') : release.missing('promtool')}`, () => {});
     return;
   }
   let dir: string;

@@ -1,5 +1,6 @@
 /**
- * Every generated stack's rules pass the real promtool (Debian's 2.42 and the newer 2.53):
+ * Every generated stack's rules pass the real promtool of every release in test/support/versions.ts
+ * (2.42, 2.53, 3.5):
  * `check rules` on each rule file and `test rules` on each generated unit-test file, which feed raw
  * engine/exporter series through the normalisation and fire (and silence) every alert.
  */
@@ -12,11 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gpuAlerts, llmAlerts, platformAlerts } from '../../src/rules/alerts.js';
 import { DEFAULT_RUNBOOK_URL, DEFAULT_SLO } from '../../src/spec/defaults.js';
 import type { GpuKind } from '../../src/spec/types.js';
-import { newerTool, requireTool } from '../support/env.js';
 import { MATRIX, renderToDir } from '../support/stacks.js';
+import { PROMETHEUS_RELEASES, itEachRelease } from '../support/versions.js';
 
 const run = promisify(execFile);
-const promtools = [requireTool('promtool', 'apt-get install prometheus'), newerTool('promtool')].filter((x): x is string => !!x);
 
 /** vLLM only, SGLang only, mixed; each GPU kind and none. */
 const SPECS = ['single-vllm', 'gpu-nvidia-smi', 'gpu-amd', 'mixed-fleet', 'macos'] as const;
@@ -75,10 +75,14 @@ describe.each(SPECS)('rules of generated stack "%s"', (name) => {
     }
   });
 
-  it.each(promtools)('passes promtool check rules and test rules (%s)', async (bin) => {
+  itEachRelease(PROMETHEUS_RELEASES, 'promtool', 'passes promtool check rules', async (bin) => {
     const prom = join(dir, 'prometheus');
     const rules = readdirSync(join(prom, 'rules')).map((f) => `rules/${f}`);
     expect(await promtool(bin, ['check', 'rules', ...rules], prom)).toMatch(/SUCCESS/);
+  });
+
+  itEachRelease(PROMETHEUS_RELEASES, 'promtool', 'passes promtool test rules', async (bin) => {
+    const prom = join(dir, 'prometheus');
     const tests = readdirSync(join(prom, 'tests')).map((f) => `tests/${f}`);
     // One process per file: promtool runs them one after another, the files are independent.
     const outputs = await Promise.all(tests.map((t) => promtool(bin, ['test', 'rules', t], prom)));

@@ -11,7 +11,10 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 export const FIXTURES_DIR = resolve(REPO_ROOT, '../shared/fixtures');
 export const IN_CI = process.env.CI === 'true';
 
-/** Newer tools extracted from Debian 13 by .ci/newer-tools.sh (Prometheus 2.53, Alertmanager 0.28, Compose v2). */
+/**
+ * Newer tools extracted from Debian 13 by .ci/newer-tools.sh (Prometheus 2.53, Alertmanager 0.28, Compose v2).
+ * The Prometheus/Alertmanager releases suites run are listed once, in versions.ts.
+ */
 export const NEWER_TOOLS_DIR = process.env.CVM_NEWER_TOOLS ?? '/opt/cvm-newer';
 
 export function which(cmd: string): string | undefined {

@@ -1,5 +1,6 @@
 /**
- * Static validation of generated stacks with the real promtool and amtool (local binaries, and the
+ * Static validation of generated stacks with the real promtool and amtool (local binaries: each
+ * Prometheus/Alertmanager pair of test/support/versions.ts, 2.42/0.25, 2.53/0.28 and 3.5/0.33; and the
  * ones inside the stack's image through Docker), and the dashboard checks.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,11 +11,7 @@ import { main } from '../../src/cli/main.js';
 import { loadStackDir } from '../../src/stack/stack-dir.js';
 import { staticChecks } from '../../src/validate/static.js';
 import type { Check } from '../../src/validate/types.js';
-import { requireTool } from '../support/env.js';
-
-const promtool = requireTool('promtool', 'apt-get install -y prometheus');
-const amtool = requireTool('amtool', 'apt-get install -y prometheus-alertmanager');
-const env = { ...process.env, CVM_PROMTOOL: promtool ?? '', CVM_AMTOOL: amtool ?? '' };
+import { TOOLCHAINS } from '../support/versions.js';
 
 async function generate(dir: string, args: string[]): Promise<void> {
   const err: string[] = [];
@@ -24,7 +21,14 @@ async function generate(dir: string, args: string[]): Promise<void> {
 
 const byName = (checks: Check[], name: string) => checks.find((c) => c.name === name);
 
-describe.skipIf(!promtool || !amtool)('static checks with real promtool/amtool', () => {
+for (const { name, prometheus, alertmanager } of TOOLCHAINS) describe(`static checks with real promtool/amtool of ${name}`, () => {
+  const promtool = prometheus.path('promtool');
+  const amtool = alertmanager.path('amtool');
+  if (!promtool || !amtool) {
+    it.skip(`needs ${!promtool ? prometheus.missing('promtool') : alertmanager.missing('amtool')}`, () => {});
+    return;
+  }
+  const env = { ...process.env, CVM_PROMTOOL: promtool, CVM_AMTOOL: amtool };
   const root = mkdtempSync(join(tmpdir(), 'cvm-static-'));
   const dir = join(root, 'stack');
   beforeAll(() => generate(dir, ['--gpu', 'dcgm', '--target', 'a:vllm=http://10.0.0.5:8000', '--target', 'b:sglang=http://10.0.0.6:30000']));
