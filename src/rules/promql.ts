@@ -1,4 +1,5 @@
 /** Small PromQL builders shared by the rule generators; they only compose expressions we control. */
+import { goFloat } from '../demo/format.js';
 
 export const by = (labels: readonly string[]): string => `(${labels.join(', ')})`;
 
@@ -16,8 +17,23 @@ export function pythonFloat(n: number): string {
   return Number.isInteger(n) ? `${n}.0` : String(n);
 }
 
-/** A matcher for any of the bucket bounds, in the forms Python ("2.0") and Go ("2") clients print them. */
+/**
+ * A bound as Prometheus 3 stores it. Prometheus 3 normalises classic-histogram `le` (and summary
+ * `quantile`) label values at scrape time, whatever the target printed: Go's shortest float, with
+ * ".0" where that has neither dot nor exponent (le="1" -> "1.0", "0.00001" -> "1e-05",
+ * "1000000" -> "1e+06"). Prometheus 2 stores the target's text as it is.
+ */
+export function prometheus3Float(n: number): string {
+  const g = goFloat(n);
+  return /[.e]|Inf|NaN/.test(g) ? g : `${g}.0`;
+}
+
+/**
+ * A matcher for any of the bucket bounds, in every form a stored `le` can take: as Python ("2.0")
+ * and Go or Rust ("2") clients print them (what Prometheus 2 keeps), and as Prometheus 3 normalises
+ * them.
+ */
 export function leIn(bounds: readonly number[]): string {
-  const forms = [...new Set(bounds.flatMap((b) => [pythonFloat(b), String(b)]))];
-  return `le=~"${forms.map((f) => f.replace(/\./g, '\\\\.')).join('|')}"`;
+  const forms = [...new Set(bounds.flatMap((b) => [pythonFloat(b), String(b), prometheus3Float(b)]))];
+  return `le=~"${forms.map((f) => f.replace(/[.+]/g, (c) => `\\\\${c}`)).join('|')}"`;
 }
