@@ -90,6 +90,13 @@ function engineJobs(spec: StackSpec, engine: Engine): Record<string, unknown>[] 
   return jobs;
 }
 
+/**
+ * prometheus.yml, loadable by every Prometheus we support (2.42 to 3.x): no field only Prometheus 3
+ * knows. Above all no `fallback_scrape_protocol`, which 2.x refuses to load: Prometheus 3 fails a
+ * scrape whose Content-Type is blank or unknown unless it is set, but vLLM and SGLang
+ * (prometheus_client) and the exporters (client_golang) all send `text/plain; version=0.0.4`, and
+ * `validate` names the fix for a target, or a proxy in front of it, that sends none.
+ */
 export function renderPrometheusConfig(spec: StackSpec, ruleFiles: string[]): Record<string, unknown> {
   const scrapeConfigs: Record<string, unknown>[] = [];
   for (const engine of ENGINES) scrapeConfigs.push(...engineJobs(spec, engine));

@@ -45,8 +45,24 @@ export function diagnoseScrape(t: TargetProblem): Diagnosis {
   }
   if (status && status.startsWith('5')) return { cause: `HTTP ${status}`, fix: 'the server fails while serving /metrics: look at its logs' };
   if (status) return { cause: `HTTP ${status}`, fix: `unexpected answer from ${t.scrapeUrl}: check the URL` };
-  if (/text\/html|valid start token|"<"|INVALID/i.test(e)) {
+  // Prometheus 3 judges the Content-Type before it parses: a blank or unknown one fails the scrape
+  // unless the job sets fallback_scrape_protocol (a Prometheus 3 field, which 2.x refuses to load,
+  // so generated configs leave it out). Prometheus 2 parsed any answer as the text format.
+  const contentType = /received unsupported Content-Type "([^"]*)"/i.exec(e)?.[1];
+  const fallback = `or add \`fallback_scrape_protocol: PrometheusText0.0.4\` to job "${t.job}" in prometheus/prometheus.yml (Prometheus 3 only: 2.x refuses the field)`;
+  if (/blank Content-Type/i.test(e)) {
+    return { cause: 'no Content-Type', fix: `${t.scrapeUrl} answers without a Content-Type header, which Prometheus 3 refuses: make the server (or the proxy in front of it) send "text/plain; version=0.0.4", ${fallback}` };
+  }
+  // JSON: Prometheus 3 names the type; 2.53 quotes the body it failed on ("{…"); 2.42 says neither.
+  if ((contentType !== undefined && /json/i.test(contentType)) || /while parsing: "\{/.test(e)) {
+    return { cause: 'JSON instead of metrics', fix: `${t.scrapeUrl} answers JSON (an API route, not the metrics page): point the target at the server's /metrics (vLLM and SGLang serve it on their API port)` };
+  }
+  // The parser's token name as printed ("INVALID"), case-sensitive: a host such as x.invalid is no web page.
+  if ((contentType !== undefined && /html/i.test(contentType)) || /valid start token|"<"|"INVALID"/.test(e)) {
     return { cause: 'HTML instead of metrics', fix: `${t.scrapeUrl} serves a web page, not Prometheus metrics: point the target at the engine's API port and /metrics (not a UI, dashboard or login page)` };
+  }
+  if (contentType !== undefined) {
+    return { cause: `unsupported Content-Type "${contentType}"`, fix: `${t.scrapeUrl} does not say it serves Prometheus metrics, and Prometheus 3 refuses it: if it is the metrics page, make the server (or the proxy in front of it) send "text/plain; version=0.0.4", ${fallback}` };
   }
   if (/no such host|server misbehaving/i.test(e)) {
     return onThisMachine

@@ -30,6 +30,67 @@ describe('diagnoseScrape (Prometheus 2.x/3.x lastError texts)', () => {
   });
 });
 
+/**
+ * lastError as real Prometheus 2.42.0, 2.53.3 and 3.5.3 (Debian) reported it for the same answers
+ * (test/validate/scrape-diagnosis-real-prometheus.test.ts gets them live from each release).
+ */
+describe('diagnoseScrape on the lastError texts of Prometheus 2.42, 2.53 and 3.5', () => {
+  const diagnose = (lastError: string, job = 'vllm') => diagnoseScrape(target(job, 'http://10.0.0.5:8000/metrics', lastError));
+  const SAME_ON_ALL = {
+    401: 'server returned HTTP status 401 Unauthorized',
+    403: 'server returned HTTP status 403 Forbidden',
+    404: 'server returned HTTP status 404 Not Found',
+    500: 'server returned HTTP status 500 Internal Server Error',
+  };
+
+  it('names 401/403 credentials, 404 (SGLang: --enable-metrics) and 5xx, in the words all three use', () => {
+    expect(diagnose(SAME_ON_ALL[401])).toMatchObject({ cause: 'HTTP 401', fix: expect.stringContaining('bearerTokenFile') });
+    expect(diagnose(SAME_ON_ALL[403])).toMatchObject({ cause: 'HTTP 403', fix: expect.stringContaining('bearerTokenFile') });
+    expect(diagnose(SAME_ON_ALL[404], 'sglang')).toMatchObject({ cause: 'HTTP 404 on /metrics', fix: expect.stringContaining('--enable-metrics') });
+    expect(diagnose(SAME_ON_ALL[404])).toMatchObject({ cause: 'HTTP 404' });
+    expect(diagnose(SAME_ON_ALL[500]).cause).toBe('HTTP 500');
+  });
+
+  it('names an HTML page: served as text/html (2.42, 2.53, 3.5) and as text/plain (2.53, 3.5)', () => {
+    for (const e of [
+      '"INVALID" is not a valid start token', // 2.42, either content type
+      'expected a valid start token, got "<" ("INVALID") while parsing: "<"', // 2.53 text/html; 2.53 and 3.5 text/plain
+      'received unsupported Content-Type "text/html; charset=utf-8" and no fallback_scrape_protocol specified for target', // 3.5 text/html
+    ]) {
+      expect(diagnose(e), e).toMatchObject({ cause: 'HTML instead of metrics', fix: expect.stringContaining('not Prometheus metrics') });
+    }
+  });
+
+  it('names a JSON answer where 2.53 and 3.5 show it (2.42 says only "INVALID", read as a web page)', () => {
+    for (const e of [
+      'expected equal, got ":" ("INVALID") while parsing: "{\\"a\\":"', // 2.53
+      'received unsupported Content-Type "application/json" and no fallback_scrape_protocol specified for target', // 3.5
+    ]) {
+      expect(diagnose(e), e).toMatchObject({ cause: 'JSON instead of metrics', fix: expect.stringContaining('/metrics') });
+    }
+  });
+
+  it('names a metrics page without Content-Type (3.5 refuses it; 2.x scrapes it) and how to fix it on either side', () => {
+    const d = diagnose('non-compliant scrape target sending blank Content-Type and no fallback_scrape_protocol specified for target');
+    expect(d.cause).toBe('no Content-Type');
+    expect(d.fix).toContain('text/plain; version=0.0.4');
+    expect(d.fix).toContain('fallback_scrape_protocol: PrometheusText0.0.4');
+    expect(d.fix).toContain('job "vllm"');
+  });
+
+  it('names any other Content-Type Prometheus 3 refuses', () => {
+    const d = diagnose('received unsupported Content-Type "application/octet-stream" and no fallback_scrape_protocol specified for target');
+    expect(d.cause).toBe('unsupported Content-Type "application/octet-stream"');
+    expect(d.fix).toContain('fallback_scrape_protocol');
+  });
+
+  it('names refused connections, unresolvable hosts and timeouts, in the words all three use', () => {
+    expect(diagnose('Get "http://127.0.0.1:1/metrics": dial tcp 127.0.0.1:1: connect: connection refused').cause).toBe('connection refused');
+    expect(diagnose('Get "http://nonexistent.invalid:80/metrics": dial tcp: lookup nonexistent.invalid on 10.255.255.53:53: no such host').cause).toMatch(/does not resolve/);
+    expect(diagnose('Get "http://127.0.0.1:19555/slow": context deadline exceeded').cause).toBe('timeout');
+  });
+});
+
 describe('Alertmanager routing for the test alert', () => {
   const config = {
     route: {
