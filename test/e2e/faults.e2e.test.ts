@@ -8,8 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Io } from '../../src/cli/io.js';
+import { type DemoRun, runDemo } from '../../src/commands/demo.js';
+import type { ValidateReport } from '../../src/validate/types.js';
 import { IN_CI, NEWER_TOOLS_DIR } from '../support/env.js';
-import { acquireStackLock, bridgeGateway, buildLocalImages, cli, dockerSkipReason, freePort, LOCAL_IMAGE_FLAGS, portFlags, serve, type Served } from './support.js';
+import { SID_TOOLS_DIR } from '../support/versions.js';
+import { acquireStackLock, bridgeGateway, buildLocalImages, cli, dockerSkipReason, freePort, LOCAL_IMAGE_FLAGS, portFlags, serve, type Served, SID_IMAGE_FLAGS, SID_IMAGES } from './support.js';
 
 const skip = await dockerSkipReason();
 
@@ -111,37 +115,70 @@ describe.skipIf(skip !== undefined)('e2e faults (real Docker, compose v1)', () =
 });
 
 const COMPOSE_V2 = join(NEWER_TOOLS_DIR, 'usr/libexec/docker/cli-plugins/docker-compose');
-const v2Missing = !existsSync(COMPOSE_V2);
-if (v2Missing && IN_CI && skip === undefined) throw new Error(`${COMPOSE_V2} is missing in CI: .ci/run must run .ci/newer-tools.sh`);
-if (v2Missing) console.warn(`skipped compose v2 e2e: ${COMPOSE_V2} not found (bash .ci/newer-tools.sh ${NEWER_TOOLS_DIR})`);
+const SID_BIN = join(SID_TOOLS_DIR, 'usr/bin');
+const v2Missing = [COMPOSE_V2, join(SID_BIN, 'prometheus'), join(SID_BIN, 'prometheus-alertmanager')].filter((p) => !existsSync(p));
+if (v2Missing.length && IN_CI && skip === undefined) throw new Error(`${v2Missing.join(', ')} missing in CI: .ci/run must run .ci/newer-tools.sh`);
+if (v2Missing.length) console.warn(`skipped compose v2 / Prometheus 3.5 e2e: ${v2Missing.join(', ')} not found (bash .ci/newer-tools.sh ${NEWER_TOOLS_DIR} trixie; bash .ci/newer-tools.sh ${SID_TOOLS_DIR} sid)`);
 
-describe.skipIf(skip !== undefined || v2Missing)('e2e with Compose v2 (docker compose up --wait)', () => {
+describe.skipIf(skip !== undefined || v2Missing.length > 0)('e2e with Compose v2 (up --wait) and Prometheus 3.5 / Alertmanager 0.33 images', () => {
   const root = mkdtempSync(join(tmpdir(), 'cvm-e2e-v2-'));
   const dir = join(root, 'v2stack');
-  const env = { CVM_COMPOSE: COMPOSE_V2 };
+  const log: string[] = [];
+  // validate runs promtool/amtool inside the stack's own images, as it does where none is installed.
+  const env = { ...process.env, CVM_COMPOSE: COMPOSE_V2, CVM_PROMTOOL: 'image', CVM_AMTOOL: 'image' };
+  const io: Io = { out: (l) => log.push(l), err: (l) => log.push(l), isTTY: false, env };
+  let demo: DemoRun | undefined;
   let release = () => {};
   beforeAll(async () => {
     release = await acquireStackLock();
+    buildLocalImages({ binDir: SID_BIN, tag: 'sid' });
   }, 900_000);
   afterAll(async () => {
-    await cli(['down', dir, '--volumes'], env);
+    await demo?.stop({ volumes: true });
+    await cli(['down', join(root, 'broken'), '--volumes'], env);
     rmSync(root, { recursive: true, force: true });
     release();
   });
 
-  it('up waits for health with --wait, status reports it, down stops it', async () => {
-    buildLocalImages();
-    expect((await cli([dir, '--yes', '--gpu', 'none', '--no-grafana', ...LOCAL_IMAGE_FLAGS, ...(await portFlags())], env)).code).toBe(0);
-    const up = await cli(['up', dir, '--json'], env);
-    expect(up.code, up.text).toBe(0);
-    const result = JSON.parse(up.out.join('\n')) as { ok: boolean; services: { service: string; health: string }[] };
-    expect(result.services.map((s) => [s.service, s.health]).sort()).toEqual([['alertmanager', 'healthy'], ['node-exporter', 'healthy'], ['prometheus', 'healthy']]);
-    expect(up.err.some((l) => l.includes('docker-compose 2.') || l.includes(' 2.'))).toBe(true);
-    const status = await cli(['status', dir], env);
-    expect(status.code).toBe(0);
-    expect(status.out.find((l) => l.startsWith('prometheus'))).toMatch(/running\s+healthy/);
-    const down = await cli(['down', dir], env);
-    expect(down.code).toBe(0);
+  it('the demo comes up with --wait and validates, promtool 3.5 tests and amtool 0.33 included', async () => {
+    demo = await runDemo({ dir, images: SID_IMAGES, noGrafana: true, scrapeInterval: '2s', extraCreateArgs: await portFlags(), waitMs: 90_000 }, io);
+    try {
+      expect(demo.code, log.join('\n')).toBe(0);
+      const report = demo.started?.json.validate as ValidateReport;
+      expect(report.checks.filter((c) => c.status === 'fail'), log.join('\n')).toEqual([]);
+      for (const name of ['promtool check config', 'promtool check rules', 'promtool test rules']) {
+        expect(report.checks.find((c) => c.name.includes(name))?.detail, name).toContain('image cvm-local/prometheus:sid');
+      }
+      expect(report.checks.find((c) => c.name.includes('amtool check-config'))?.detail).toContain('image cvm-local/alertmanager:sid');
+      expect(log.some((l) => / 2\.\d+\.\d+/.test(l) && l.includes('docker-compose'))).toBe(true);
+      // The images run what they claim.
+      const urls = (demo.started?.json.up as { urls: { prometheus: string; alertmanager: string } }).urls;
+      const prom = (await (await fetch(`${urls.prometheus}/api/v1/status/buildinfo`)).json()) as { data: { version: string } };
+      expect(prom.data.version).toMatch(/^3\.5\./);
+      const am = (await (await fetch(`${urls.alertmanager}/api/v2/status`)).json()) as { versionInfo: { version: string } };
+      expect(am.versionInfo.version).toMatch(/^0\.33\./);
+      // The demo's GPU exporter is emulated on this machine, so status lists its container as not created.
+      const status = await cli(['status', dir], env);
+      for (const service of ['prometheus', 'alertmanager', 'node-exporter']) expect(status.out.find((l) => l.startsWith(service)), status.text).toMatch(/running\s+healthy/);
+    } finally {
+      await demo.stop({ volumes: true });
+      demo = undefined;
+    }
     expect((await cli(['status', dir], env)).code).toBe(1);
-  });
+  }, 600_000);
+
+  it('a crash-looping Alertmanager 0.33 is named, with its own log lines, though compose v2 only says "dependency failed"', async () => {
+    const brokenDir = join(root, 'broken');
+    expect((await cli([brokenDir, '--yes', '--gpu', 'none', '--no-grafana', ...SID_IMAGE_FLAGS, ...(await portFlags())], env)).code).toBe(0);
+    const path = join(brokenDir, 'alertmanager/alertmanager.yml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('route:', 'route:\n  no_such_field: 1'));
+    const up = await cli(['up', brokenDir, '--timeout', '45'], env);
+    expect(up.code).toBe(1);
+    const problems = up.err.filter((l) => l.includes('✗'));
+    expect(problems, up.text).toHaveLength(1);
+    expect(problems[0]).toMatch(/✗ alertmanager is unhealthy.*create-vllm-monitor validate/);
+    const logStart = up.err.indexOf('  last log lines of alertmanager:');
+    expect(logStart, up.text).toBeGreaterThan(-1);
+    expect(up.err.slice(logStart).some((l) => l.includes('no_such_field')), up.text).toBe(true);
+  }, 300_000);
 });

@@ -36,9 +36,14 @@ export async function dockerSkipReason(): Promise<string | undefined> {
   return reason;
 }
 
-export function buildLocalImages(): void {
-  execFileSync('sh', [join(REPO_ROOT, 'scripts/local-images.sh')], { stdio: 'pipe' });
+export function buildLocalImages(from: { binDir?: string; tag?: string } = {}): void {
+  const env = { ...process.env, ...(from.binDir ? { CVM_BIN_DIR: from.binDir } : {}), ...(from.tag ? { CVM_IMAGE_TAG: from.tag } : {}) };
+  execFileSync('sh', [join(REPO_ROOT, 'scripts/local-images.sh')], { stdio: 'pipe', env });
 }
+
+/** Prometheus 3.5 / Alertmanager 0.33 (Debian unstable's binaries, from .ci/newer-tools.sh) in images built the same way. */
+export const SID_IMAGES = ['prometheus=cvm-local/prometheus:sid', 'alertmanager=cvm-local/alertmanager:sid', 'node-exporter=cvm-local/node-exporter:sid'];
+export const SID_IMAGE_FLAGS = SID_IMAGES.flatMap((i) => ['--image', i]);
 
 export interface CliRun {
   code: number;
