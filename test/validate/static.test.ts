@@ -3,9 +3,10 @@
  * Prometheus/Alertmanager pair of test/support/versions.ts, 2.42/0.25, 2.53/0.28 and 3.5/0.33; and the
  * ones inside the stack's image through Docker), and the dashboard checks.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { loadStackDir } from '../../src/stack/stack-dir.js';
@@ -57,6 +58,21 @@ for (const { name, prometheus, alertmanager } of TOOLCHAINS) describe(`static ch
     const amCheck = byName(checks, 'amtool check-config')!;
     expect(amCheck.status).toBe('fail');
     expect(amCheck.detail).toMatch(/soon|duration/);
+  });
+
+  it('a failing promtool unit test is named by its file and case (promtool 3.x prints no file name)', async () => {
+    const t = join(root, 'unit');
+    await generate(t, ['--gpu', 'none', '--target', 'vllm=http://10.0.0.5:8000']);
+    const tests = join(t, 'prometheus/tests');
+    for (const f of readdirSync(tests)) rmSync(join(tests, f));
+    writeFileSync(join(t, 'prometheus/rules/zz-mine.yml'), 'groups:\n  - name: mine\n    rules:\n      - record: my:double\n        expr: vllm:num_requests_running * 2\n');
+    const unitTest = (value: number) =>
+      stringify({ rule_files: ['../rules/zz-mine.yml'], evaluation_interval: '1m', tests: [{ interval: '1m', input_series: [{ series: 'vllm:num_requests_running{instance="a"}', values: '1x5' }], promql_expr_test: [{ expr: 'my:double', eval_time: '2m', exp_samples: [{ labels: 'my:double{instance="a"}', value }] }] }] });
+    writeFileSync(join(tests, 'a-good.test.yml'), unitTest(2));
+    writeFileSync(join(tests, 'b-wrong.test.yml'), unitTest(3));
+    const check = byName(await staticChecks(loadStackDir(t), { env }), 'promtool test rules')!;
+    expect(check.status).toBe('fail');
+    expect(check.detail).toBe('prometheus/tests/b-wrong.test.yml: expr "my:double" at 2m: expected 3E+00, got 2E+00');
   });
 
   it('dashboards: a panel on another datasource and a query that does not parse are named', async () => {
