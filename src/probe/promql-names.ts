@@ -72,11 +72,16 @@ export function selectedSeries(expr: string): SelectedName[] {
       continue;
     }
     if (c === '{') {
-      // A selector without a name: `{__name__="x", ...}` or `{__name__=~"a|b"}`.
+      // A selector without a bare name: `{__name__="x", ...}`, `{__name__=~"a|b"}`, or Prometheus 3's
+      // quoted (UTF-8) name first: `{"http.server.duration", job="x"}` (2.x cannot parse that).
       const end = closeBrace(expr, i);
       const matchers = expr.slice(i + 1, end);
-      const m = /__name__\s*=\s*"([^"]+)"/.exec(matchers);
-      if (m) out.push({ name: m[1]!, matchers });
+      const quoted = /^\s*("(?:[^"\\]|\\.)*")\s*(?:,\s*|$)/.exec(matchers);
+      if (quoted) out.push({ name: JSON.parse(quoted[1]!) as string, matchers: matchers.slice(quoted[0].length) });
+      else {
+        const m = /__name__\s*=\s*"([^"]+)"/.exec(matchers);
+        if (m) out.push({ name: m[1]!, matchers });
+      }
       i = end + 1;
       continue;
     }

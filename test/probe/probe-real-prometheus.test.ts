@@ -63,6 +63,8 @@ const dashboard = {
     panel(6, 'SM active', 'avg(gpu:sm_active:ratio)'),
     panel(7, 'Broken query', 'sum(rate(vllm:prompt_tokens_total[$__rate_interval])'),
     panel(8, 'Prompt tokens (raw rate)', 'sum(rate(vllm:prompt_tokens_total{instance=~"$instance"}[$__rate_interval]))'),
+    // The quoted syntax of UTF-8 (e.g. OpenTelemetry) names, Prometheus 3's; 2.53 parses it, 2.42 cannot.
+    panel(9, 'UTF-8 name', 'sum(rate({"http.server.request.duration_seconds_count", job="vllm"}[$__rate_interval]))'),
   ],
 };
 
@@ -168,7 +170,19 @@ for (const release of PROMETHEUS_RELEASES) describe(`panel probe against real ${
     expect(p.queries[0]!.error).toMatch(/parse error/);
   });
 
+  const quotedNames = release.atLeast('2.53');
+  it(`${quotedNames ? 'names the missing series of a quoted UTF-8 selector' : 'reports a quoted UTF-8 selector as the parse error it is here'}`, () => {
+    const p = byTitle('UTF-8 name');
+    if (!quotedNames) {
+      expect(p.status).toBe('query-error');
+      expect(p.queries[0]!.error).toMatch(/parse error/);
+    } else {
+      expect(p.status).toBe('missing-series');
+      expect(p.missing![0]!.metric).toBe('http.server.request.duration_seconds_count');
+    }
+  });
+
   it('counts panels by status', () => {
-    expect(report.summary).toEqual({ data: 1, 'waiting-for-traffic': 3, 'missing-series': 3, 'query-error': 1 });
+    expect(report.summary).toEqual(quotedNames ? { data: 1, 'waiting-for-traffic': 3, 'missing-series': 4, 'query-error': 1 } : { data: 1, 'waiting-for-traffic': 3, 'missing-series': 3, 'query-error': 2 });
   });
 });

@@ -32,6 +32,15 @@ describe('metricNames', () => {
     ]);
   });
 
+  it("reads Prometheus 3's quoted UTF-8 names, and not quoted label names, in selectors and grouping", () => {
+    const expr = 'sum by ("k8s.pod.name") (rate({"http.server.request.duration_seconds_count", "service.name"="api", job="x"}[5m])) / {"process.cpu.time"}';
+    expect(selectedSeries(expr)).toEqual([
+      { name: 'http.server.request.duration_seconds_count', matchers: '"service.name"="api", job="x"' },
+      { name: 'process.cpu.time', matchers: '' },
+    ]);
+    expect(metricNames('{"service.name"="api"} + {"a\\"b"}')).toEqual(['a"b']);
+  });
+
   it('does not take unsubstituted variables or subquery steps for names', () => {
     expect(metricNames('max_over_time(DCGM_FI_DEV_GPU_TEMP{gpu=~"$gpu"}[1h:${__interval}]) > $threshold')).toEqual(['DCGM_FI_DEV_GPU_TEMP']);
   });
