@@ -2,7 +2,8 @@
  * Detection: from one /metrics body (and the HTTP answer it came with), say which engine or GPU
  * exporter produced it, which catalog family (version era), the models and DP/TP/PP ranks it serves,
  * which optional metric groups are on, and what is wrong (metrics off, HTML/401/404 instead of
- * metrics, names rewritten by a router, Ray's prefix, generations mixed in one body).
+ * metrics, names rewritten by a router, Ray's prefix, generations mixed in one body, a Content-Type
+ * Prometheus 3 refuses).
  */
 import { ENGINE_FAMILIES, familyById } from './catalog.js';
 import { parseExposition, type Exposition, type Sample } from './exposition.js';
@@ -27,7 +28,8 @@ export interface Problem {
     | 'parse-errors'
     | 'outdated-format'
     | 'mig'
-    | 'profiling-unavailable';
+    | 'profiling-unavailable'
+    | 'content-type';
   severity: Severity;
   message: string;
   fix?: string;
@@ -106,6 +108,21 @@ function bodyProblem(body: string, http?: HttpInfo): Problem | undefined {
 
 const uniq = (xs: Iterable<string>) => [...new Set(xs)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 
+/**
+ * A metrics answer whose Content-Type Prometheus 3 refuses to scrape (it fails the scrape unless the
+ * job sets fallback_scrape_protocol); Prometheus 2 parsed any answer as the text format.
+ */
+function contentTypeProblem(http: HttpInfo): Problem | undefined {
+  const type = (http.contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (['text/plain', 'application/openmetrics-text', 'application/vnd.google.protobuf'].includes(type)) return undefined;
+  return {
+    code: 'content-type',
+    severity: 'warning',
+    message: `${http.contentType ? `Content-Type "${http.contentType}"` : 'no Content-Type header'}: Prometheus 3, which the stack runs, refuses to scrape this (Prometheus 2 does not)`,
+    fix: 'make the server, or the proxy in front of it, send "text/plain; version=0.0.4"; or add fallback_scrape_protocol: PrometheusText0.0.4 to its job in prometheus/prometheus.yml (Prometheus 3 only)',
+  };
+}
+
 /** Detect from a body and, when it came over HTTP, the status and content type. */
 export function detect(body: string, http?: HttpInfo): DetectionReport {
   const early = http ? httpProblems(http, body) : [];
@@ -115,7 +132,10 @@ export function detect(body: string, http?: HttpInfo): DetectionReport {
     r.problems = [...early, ...(bodyIssue && !early.some((p) => p.code === 'not-found' && bodyIssue.code === 'json-instead-of-metrics') ? [bodyIssue] : [])];
     return r;
   }
-  return detectExposition(parseExposition(body));
+  const report = detectExposition(parseExposition(body));
+  const contentType = http && report.kind !== 'unknown' ? contentTypeProblem(http) : undefined;
+  if (contentType) report.problems.push(contentType);
+  return report;
 }
 
 export function detectExposition(expo: Exposition): DetectionReport {
