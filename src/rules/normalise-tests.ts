@@ -6,11 +6,24 @@
 import type { Engine, GpuKind } from '../spec/types.js';
 import { GPU_JOB } from '../render/prometheus.js';
 import { S, histogramCount } from './series.js';
-import { type InputSeries, type Labels, type PromqlExprTest, type TestGroup, STEP, constant, counter, input, sel } from './promtool-tests.js';
+import { type InputSeries, type Labels, type PromqlExprTest, type TestGroup, constant, counter, input, sel } from './promtool-tests.js';
 import { targetLabels } from './raw-fixtures.js';
 
+// Samples every 32s, read at 10m, make every rate exact in Prometheus 2.x and 3.x alike. No sample
+// sits on the 5m window's start (5m): 2.x would include it and 3.x not. The samples in the window
+// (5m20s to 9m36s) span 256s, so rate()'s factor (300 / 256) / 300 is exactly 1/256, where 15s
+// steps give 2.x (300 / 300) / 300 and 3.x (300 / 285) / 300, both rounded. Integer increments per
+// step keep the counters exact too: 0.25/s below is 8 per step.
+const STEP_SECONDS = 32;
+const STEP = `${STEP_SECONDS}s`;
 const EVAL = '10m';
-const N = 44; // 11 minutes of 15s steps
+const N = Math.ceil((11 * 60) / STEP_SECONDS); // 11 minutes
+
+/** A counter from 0 rising by `r` per second, in whole increments per step. */
+function perSecond(r: number): string {
+  if (!Number.isInteger(r * STEP_SECONDS)) throw new Error(`${r}/s is not a whole increment per ${STEP}`);
+  return counter(r * STEP_SECONDS, N);
+}
 
 function expect(expr: string, samples: [Labels, number][]): PromqlExprTest {
   return { expr, eval_time: EVAL, exp_samples: samples.map(([l, value]) => ({ labels: sel(expr.replace(/\{.*$/, ''), l), value })) };
@@ -37,37 +50,37 @@ function vllmGroup(): TestGroup {
     input('vllm:gpu_cache_usage_perc', old, constant(0.75, N)),
     input('vllm:kv_cache_usage_perc', d0, constant(0.25, N)),
     input('vllm:kv_cache_usage_perc', d1, constant(0.5, N)),
-    input('vllm:generation_tokens_total', d0, counter(60, N)),
-    input('vllm:generation_tokens_total', d1, counter(30, N)),
-    input('vllm:time_per_output_token_seconds_count', v0, counter(30, N)),
-    input('vllm:inter_token_latency_seconds_count', old, counter(15, N)),
-    input('vllm:time_per_output_token_seconds_count', old, counter(15, N)),
+    input('vllm:generation_tokens_total', d0, perSecond(4)),
+    input('vllm:generation_tokens_total', d1, perSecond(2)),
+    input('vllm:time_per_output_token_seconds_count', v0, perSecond(2)),
+    input('vllm:inter_token_latency_seconds_count', old, perSecond(1)),
+    input('vllm:time_per_output_token_seconds_count', old, perSecond(1)),
     input('vllm:gpu_prefix_cache_hit_rate', v0, constant(0.4, N)),
-    input('vllm:prefix_cache_hits_total', old, counter(30, N)),
-    input('vllm:prefix_cache_queries_total', old, counter(60, N)),
-    input('vllm:gpu_prefix_cache_hits_total', old, counter(15, N)),
-    input('vllm:gpu_prefix_cache_queries_total', old, counter(60, N)),
-    input('vllm:request_success_total', { ...v0, finished_reason: 'stop' }, counter(15, N)),
-    input('vllm:request_success_total', { ...d0, finished_reason: 'stop' }, counter(45, N)),
-    input('vllm:request_success_total', { ...d0, finished_reason: 'abort' }, counter(15, N)),
+    input('vllm:prefix_cache_hits_total', old, perSecond(2)),
+    input('vllm:prefix_cache_queries_total', old, perSecond(4)),
+    input('vllm:gpu_prefix_cache_hits_total', old, perSecond(1)),
+    input('vllm:gpu_prefix_cache_queries_total', old, perSecond(4)),
+    input('vllm:request_success_total', { ...v0, finished_reason: 'stop' }, perSecond(1)),
+    input('vllm:request_success_total', { ...d0, finished_reason: 'stop' }, perSecond(3)),
+    input('vllm:request_success_total', { ...d0, finished_reason: 'abort' }, perSecond(1)),
     input('process_resident_memory_bytes', { job: 'vllm', instance: 'v1new', host: 'v1new-host' }, constant(2e9, N)),
     // Phase means. Early V0 has no phase histograms: decode comes from E2E - TTFT. The DP engines'
     // decode histogram wins over the (deliberately different) E2E - TTFT of d0.
-    input('vllm:e2e_request_latency_seconds_sum', v0, counter(45, N)),
-    input('vllm:e2e_request_latency_seconds_count', v0, counter(15, N)),
-    input('vllm:time_to_first_token_seconds_sum', v0, counter(15, N)),
-    input('vllm:generation_tokens_total', v0, counter(165, N)),
-    input('vllm:e2e_request_latency_seconds_sum', d0, counter(150, N)),
-    input('vllm:e2e_request_latency_seconds_count', d0, counter(15, N)),
-    input('vllm:time_to_first_token_seconds_sum', d0, counter(15, N)),
-    input('vllm:request_decode_time_seconds_sum', d0, counter(30, N)),
-    input('vllm:request_decode_time_seconds_count', d0, counter(15, N)),
-    input('vllm:request_decode_time_seconds_sum', d1, counter(30, N)),
-    input('vllm:request_decode_time_seconds_count', d1, counter(15, N)),
-    input('vllm:request_prefill_time_seconds_sum', d0, counter(15, N)),
-    input('vllm:request_prefill_time_seconds_count', d0, counter(30, N)),
-    input('vllm:iteration_tokens_total_sum', d0, counter(150, N)),
-    input('vllm:iteration_tokens_total_count', d0, counter(15, N)),
+    input('vllm:e2e_request_latency_seconds_sum', v0, perSecond(3)),
+    input('vllm:e2e_request_latency_seconds_count', v0, perSecond(1)),
+    input('vllm:time_to_first_token_seconds_sum', v0, perSecond(1)),
+    input('vllm:generation_tokens_total', v0, perSecond(11)),
+    input('vllm:e2e_request_latency_seconds_sum', d0, perSecond(10)),
+    input('vllm:e2e_request_latency_seconds_count', d0, perSecond(1)),
+    input('vllm:time_to_first_token_seconds_sum', d0, perSecond(1)),
+    input('vllm:request_decode_time_seconds_sum', d0, perSecond(2)),
+    input('vllm:request_decode_time_seconds_count', d0, perSecond(1)),
+    input('vllm:request_decode_time_seconds_sum', d1, perSecond(2)),
+    input('vllm:request_decode_time_seconds_count', d1, perSecond(1)),
+    input('vllm:request_prefill_time_seconds_sum', d0, perSecond(1)),
+    input('vllm:request_prefill_time_seconds_count', d0, perSecond(2)),
+    input('vllm:iteration_tokens_total_sum', d0, perSecond(10)),
+    input('vllm:iteration_tokens_total_count', d0, perSecond(1)),
   ];
   return {
     name: 'vllm: V0, V1 old+new names and two DP engines normalise into one family',
@@ -108,41 +121,41 @@ function sglangGroup(): TestGroup {
     input('sglang:kv_cache_usage_perc', rank('0', '0'), constant(0.3, N)),
     input('sglang:token_usage', rank('0', '0'), constant(0.6, N)),
     input('sglang_token_usage', s2, constant(0.7, N)),
-    input('sglang:generation_tokens_total', s1, counter(60, N)),
-    input('sglang:prompt_tokens_total', s1, counter(60, N)),
+    input('sglang:generation_tokens_total', s1, perSecond(4)),
+    input('sglang:prompt_tokens_total', s1, perSecond(4)),
     // Each request counts its cached tokens under one source: device/host when detailed, else "total".
-    input('sglang:cached_tokens_total', { ...s1, cache_source: 'device' }, counter(15, N)),
-    input('sglang:cached_tokens_total', { ...s1, cache_source: 'host' }, counter(10, N)),
-    input('sglang:cached_tokens_total', { ...s1, cache_source: 'total' }, counter(5, N)),
-    input('sglang:num_requests_total', s1, counter(15, N)),
-    input('sglang:num_retracted_requests_total', rank('0', '0'), counter(15, N)),
-    input('sglang:num_retracted_requests_total', rank('0', '1'), counter(15, N)),
-    input('sglang:inter_token_latency_seconds_count', s1, counter(30, N)),
+    input('sglang:cached_tokens_total', { ...s1, cache_source: 'device' }, perSecond(1)),
+    input('sglang:cached_tokens_total', { ...s1, cache_source: 'host' }, perSecond(0.5)),
+    input('sglang:cached_tokens_total', { ...s1, cache_source: 'total' }, perSecond(0.5)),
+    input('sglang:num_requests_total', s1, perSecond(1)),
+    input('sglang:num_retracted_requests_total', rank('0', '0'), perSecond(1)),
+    input('sglang:num_retracted_requests_total', rank('0', '1'), perSecond(1)),
+    input('sglang:inter_token_latency_seconds_count', s1, perSecond(2)),
     // Old name, before PR #4914 removed it, on a router that rewrote colons.
-    input('sglang_time_per_output_token_seconds_count', s2, counter(15, N)),
+    input('sglang_time_per_output_token_seconds_count', s2, perSecond(1)),
     // Request latencies (tokenizer) and queue time (scheduler, repeated by TP ranks).
-    input('sglang:e2e_request_latency_seconds_sum', s1, counter(60, N)),
-    input('sglang:e2e_request_latency_seconds_count', s1, counter(15, N)),
-    input('sglang:time_to_first_token_seconds_sum', s1, counter(15, N)),
-    input('sglang:time_to_first_token_seconds_count', s1, counter(15, N)),
-    input('sglang:queue_time_seconds_sum', rank('0', '0'), counter(3, N)),
-    input('sglang:queue_time_seconds_count', rank('0', '0'), counter(15, N)),
-    input('sglang:queue_time_seconds_sum', rank('0', '1'), counter(3, N)),
-    input('sglang:queue_time_seconds_count', rank('0', '1'), counter(15, N)),
-    input('sglang:queue_time_seconds_sum', rank('1', '0'), counter(3, N)),
-    input('sglang:queue_time_seconds_count', rank('1', '0'), counter(15, N)),
+    input('sglang:e2e_request_latency_seconds_sum', s1, perSecond(4)),
+    input('sglang:e2e_request_latency_seconds_count', s1, perSecond(1)),
+    input('sglang:time_to_first_token_seconds_sum', s1, perSecond(1)),
+    input('sglang:time_to_first_token_seconds_count', s1, perSecond(1)),
+    input('sglang:queue_time_seconds_sum', rank('0', '0'), perSecond(0.25)),
+    input('sglang:queue_time_seconds_count', rank('0', '0'), perSecond(1)),
+    input('sglang:queue_time_seconds_sum', rank('0', '1'), perSecond(0.25)),
+    input('sglang:queue_time_seconds_count', rank('0', '1'), perSecond(1)),
+    input('sglang:queue_time_seconds_sum', rank('1', '0'), perSecond(0.25)),
+    input('sglang:queue_time_seconds_count', rank('1', '0'), perSecond(1)),
     // Forward passes and computed tokens; cached prompt tokens are not computed.
-    input('sglang:realtime_tokens_total', { ...rank('0', '0'), mode: 'decode' }, counter(30, N)),
-    input('sglang:realtime_tokens_total', { ...rank('0', '0'), mode: 'prefill_compute' }, counter(15, N)),
-    input('sglang:realtime_tokens_total', { ...rank('0', '0'), mode: 'prefill_cache' }, counter(150, N)),
-    input('sglang:realtime_tokens_total', { ...rank('0', '1'), mode: 'decode' }, counter(30, N)),
-    input('sglang:realtime_tokens_total', { ...rank('0', '1'), mode: 'prefill_compute' }, counter(15, N)),
-    input('sglang:realtime_tokens_total', { ...rank('1', '0'), mode: 'decode' }, counter(45, N)),
-    input('sglang:cuda_graph_passes_total', { ...rank('0', '0'), mode: 'decode_cuda_graph' }, counter(15, N)),
-    input('sglang:cuda_graph_passes_total', { ...rank('0', '0'), mode: 'prefill_none' }, counter(15, N)),
-    input('sglang:cuda_graph_passes_total', { ...rank('0', '1'), mode: 'decode_cuda_graph' }, counter(15, N)),
-    input('sglang:cuda_graph_passes_total', { ...rank('0', '1'), mode: 'prefill_none' }, counter(15, N)),
-    input('sglang:cuda_graph_passes_total', { ...rank('1', '0'), mode: 'decode_cuda_graph' }, counter(30, N)),
+    input('sglang:realtime_tokens_total', { ...rank('0', '0'), mode: 'decode' }, perSecond(2)),
+    input('sglang:realtime_tokens_total', { ...rank('0', '0'), mode: 'prefill_compute' }, perSecond(1)),
+    input('sglang:realtime_tokens_total', { ...rank('0', '0'), mode: 'prefill_cache' }, perSecond(10)),
+    input('sglang:realtime_tokens_total', { ...rank('0', '1'), mode: 'decode' }, perSecond(2)),
+    input('sglang:realtime_tokens_total', { ...rank('0', '1'), mode: 'prefill_compute' }, perSecond(1)),
+    input('sglang:realtime_tokens_total', { ...rank('1', '0'), mode: 'decode' }, perSecond(3)),
+    input('sglang:cuda_graph_passes_total', { ...rank('0', '0'), mode: 'decode_cuda_graph' }, perSecond(1)),
+    input('sglang:cuda_graph_passes_total', { ...rank('0', '0'), mode: 'prefill_none' }, perSecond(1)),
+    input('sglang:cuda_graph_passes_total', { ...rank('0', '1'), mode: 'decode_cuda_graph' }, perSecond(1)),
+    input('sglang:cuda_graph_passes_total', { ...rank('0', '1'), mode: 'prefill_none' }, perSecond(1)),
+    input('sglang:cuda_graph_passes_total', { ...rank('1', '0'), mode: 'decode_cuda_graph' }, perSecond(2)),
   ];
   return {
     name: 'sglang: colon and underscore names, TP duplicates and DP ranks normalise into one family',
@@ -157,9 +170,9 @@ function sglangGroup(): TestGroup {
       expect(S.preemptions, [[out(s1), 1]]),
       expect(histogramCount('itl_seconds'), [[out(s1), 2], [out(s2), 1]]),
       expect(S.prefixCacheHit, [[out(s1), 2]]),
-      // E2E - TTFT = 4 - 1 s/s over 1 request/s; TTFT 1 s less queue (0.2 + 0.2) / (1 + 1).
+      // E2E - TTFT = 4 - 1 s/s over 1 request/s; TTFT 1 s less queue (0.25 + 0.25) / (1 + 1).
       expect(S.decodeSecondsMean, [[out(s1), 3]]),
-      expect(S.prefillSecondsMean, [[out(s1), 0.8]]),
+      expect(S.prefillSecondsMean, [[out(s1), 0.75]]),
       expect(S.tpotMean, [[out(s1), 1]]),
       // DP 0: (2 + 1) tokens/s over 2 passes/s (TP rank 1 repeats it); DP 1: 3 over 2.
       expect(S.iterationTokensMean, [[out(s1), 1.5]]),
@@ -235,13 +248,13 @@ function hostGroup(): TestGroup {
     name: 'node-exporter: CPU, memory and network normalise to host: series',
     interval: STEP,
     input_series: [
-      input('node_cpu_seconds_total', { ...n, cpu: '0', mode: 'idle' }, counter(7.5, N)),
-      input('node_cpu_seconds_total', { ...n, cpu: '1', mode: 'idle' }, counter(15, N)),
+      input('node_cpu_seconds_total', { ...n, cpu: '0', mode: 'idle' }, perSecond(0.5)),
+      input('node_cpu_seconds_total', { ...n, cpu: '1', mode: 'idle' }, perSecond(1)),
       input('node_memory_MemTotal_bytes', n, constant(8e9, N)),
       input('node_memory_MemAvailable_bytes', n, constant(2e9, N)),
-      input('node_network_receive_bytes_total', { ...n, device: 'eth0' }, counter(1500, N)),
-      input('node_network_receive_bytes_total', { ...n, device: 'lo' }, counter(1500, N)),
-      input('node_network_receive_bytes_total', { ...n, device: 'veth1a2b' }, counter(1500, N)),
+      input('node_network_receive_bytes_total', { ...n, device: 'eth0' }, perSecond(100)),
+      input('node_network_receive_bytes_total', { ...n, device: 'lo' }, perSecond(100)),
+      input('node_network_receive_bytes_total', { ...n, device: 'veth1a2b' }, perSecond(100)),
     ],
     promql_expr_test: [
       expect(S.hostCpu, [[n, 0.25]]),
