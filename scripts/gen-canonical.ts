@@ -1,5 +1,6 @@
 /**
- * Rewrites the canonical dashboards and rules kept in the repository from the generator:
+ * Rewrites the canonical dashboards, rules and notification templates kept in the repository from
+ * the generator:
  *   npm run gen:canonical
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,12 +1,14 @@
 /**
- * The canonical copies kept in the repository (grafana/, prometheus/rules, prometheus/tests): what
- * the generator produces for the default spec (vLLM and SGLang, dcgm-exporter, default SLOs).
+ * The canonical copies kept in the repository (grafana/, prometheus/rules, prometheus/tests,
+ * alertmanager/templates): what the generator produces for the default spec (vLLM and SGLang,
+ * dcgm-exporter, default SLOs, Grafana at its default local URL).
  * `npm run gen:canonical` rewrites them; test/dashboards/canonical.test.ts fails when they drift.
  */
 import { toJson, toYaml } from '../render/files.js';
 import { type RuleSpec, renderRuleFiles } from '../rules/index.js';
 import { renderRunbooks } from '../rules/runbooks.js';
-import { DEFAULT_SLO } from '../spec/defaults.js';
+import { notificationTemplates, TEMPLATES_DIR } from '../notify/index.js';
+import { DEFAULT_PORTS, DEFAULT_SLO } from '../spec/defaults.js';
 import type { GpuKind } from '../spec/types.js';
 import { importVariant, renderDashboards } from './index.js';
 
@@ -29,8 +31,16 @@ export function ruleFiles(spec: RuleSpec, header: string): Map<string, string> {
   return out;
 }
 
+/** alertmanager/templates/*.tmpl: the notification templates, linking to Grafana at its default URL. */
+export function alertmanagerTemplateFiles(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, text] of notificationTemplates(`http://localhost:${DEFAULT_PORTS.grafana}`)) out.set(`alertmanager/${TEMPLATES_DIR}/${name}`, text);
+  return out;
+}
+
 export function canonicalFiles(): Map<string, string> {
   return new Map([
+    ...alertmanagerTemplateFiles(),
     ...dashboardFiles('dcgm'),
     ...ruleFiles({ targets: [], gpu: 'dcgm', slo: DEFAULT_SLO }, CANONICAL_HEADER),
     // The page DEFAULT_RUNBOOK_URL points into.
@@ -39,4 +49,4 @@ export function canonicalFiles(): Map<string, string> {
 }
 
 /** Directories the canonical files live in (the test also fails on stray files there). */
-export const CANONICAL_DIRS = ['grafana/dashboards', 'grafana/import', 'prometheus/rules', 'prometheus/tests'];
+export const CANONICAL_DIRS = ['grafana/dashboards', 'grafana/import', 'prometheus/rules', 'prometheus/tests', `alertmanager/${TEMPLATES_DIR}`];
