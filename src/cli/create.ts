@@ -13,6 +13,7 @@ import { applyPlan, describePlan, planWrite, type WritePlan } from '../write/wri
 import { buildContext, nextFreePort, portIsFree, thisPlatform } from './environment.js';
 import { CREATE_FLAGS } from './flags.js';
 import { configFromFlags, type FlagValues, mergeInputs } from './from-flags.js';
+import { receiversOf } from './receiver-flags.js';
 import type { Io } from './io.js';
 import { VERSION } from './version.js';
 
@@ -101,8 +102,9 @@ export async function create(argv: string[], io: Io): Promise<number> {
     }
     fileInput = parseConfig(text, values.config);
   }
-  const flagInput = configFromFlags(values, fileInput.receiver?.kind);
   const previous = readManifest(dir);
+  // Receiver settings flags alone complete the file's receivers, or those of the last generation.
+  const flagInput = configFromFlags(values, receiversOf(fileInput) ?? (previous && !values.config ? receiversOf(previous.input) : undefined));
   // Re-running in a generated stack with no new targets regenerates from what it was made of.
   const base = previous && !values.config && !flagInput.targets ? previous.input : {};
   let input = mergeInputs(mergeInputs(base, fileInput), flagInput);
@@ -160,10 +162,12 @@ export async function create(argv: string[], io: Io): Promise<number> {
 /** What goes into the manifest: the input minus anything secret (secrets live in .env). */
 function withoutSecrets(input: ConfigInput): ConfigInput {
   const copy = structuredClone(input);
-  if (copy.receiver?.slack) delete copy.receiver.slack.webhookUrl;
-  if (copy.receiver?.email) delete copy.receiver.email.password;
-  if (copy.receiver?.pagerduty) delete copy.receiver.pagerduty.routingKey;
-  if (copy.receiver?.msteams) delete copy.receiver.msteams.webhookUrl;
+  for (const r of [...(copy.receiver ? [copy.receiver] : []), ...(copy.receivers ?? [])]) {
+    if (r.slack) delete r.slack.webhookUrl;
+    if (r.email) delete r.email.password;
+    if (r.pagerduty) delete r.pagerduty.routingKey;
+    if (r.msteams) delete r.msteams.webhookUrl;
+  }
   return copy;
 }
 
@@ -184,7 +188,9 @@ function jsonSummary(r: CreateResult): Record<string, unknown> {
     urls: urls(r.spec),
     targets: r.spec.targets.map((t) => ({ name: t.name, engine: t.engine, url: t.url, scrapes: `${t.scheme}://${t.address}${t.metricsPath}` })),
     gpu: r.spec.gpu,
-    receiver: r.spec.receiver.kind,
+    receivers: r.spec.receivers.map((x) => ({ name: x.name, kind: x.kind, severities: x.severities })),
+    // What notifications link to (--public-url); `urls` are the ones to open on this machine.
+    publicUrls: r.spec.urls,
   };
 }
 
@@ -203,4 +209,8 @@ function printSummary(r: CreateResult, io: Io): void {
   if (r.spec.grafana) io.out(`  Grafana ${u.grafana}   user admin, password: GRAFANA_ADMIN_PASSWORD in ${join(r.dir, '.env')}`);
   else io.out('  Grafana is left out (--no-grafana): import grafana/dashboards/*.json into your Grafana.');
   io.out(`  Prometheus ${u.prometheus}   Alertmanager ${u.alertmanager}`);
+  const links = r.spec.urls;
+  if (links.alertmanager !== u.alertmanager || links.prometheus !== u.prometheus || (links.grafana && links.grafana !== u.grafana)) {
+    io.out(`  Links in alerts: ${[links.grafana && `Grafana ${links.grafana}`, `Prometheus ${links.prometheus}`, `Alertmanager ${links.alertmanager}`].filter(Boolean).join('   ')}`);
+  }
 }

@@ -1,7 +1,8 @@
 /** Turns parsed flags into a ConfigInput and merges it over a config file's (flags win). */
 import { usageError } from '../errors.js';
 import type { ConfigInput, ReceiverInput, TargetInput } from '../spec/config.js';
-import { COMPONENTS, GPU_KINDS, PLATFORMS, RECEIVER_KINDS, type Component } from '../spec/types.js';
+import { COMPONENTS, GPU_KINDS, PLATFORMS, type Component } from '../spec/types.js';
+import { mergeReceivers, receiversFromFlags, receiversOf } from './receiver-flags.js';
 
 export type FlagValues = Record<string, string | boolean | string[] | undefined>;
 
@@ -57,8 +58,8 @@ function str(v: FlagValues[string]): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** `fileReceiverKind`: settings flags may complete the receiver a config file chose. */
-export function configFromFlags(f: FlagValues, fileReceiverKind?: ReceiverInput['kind']): ConfigInput {
+/** `fileReceivers`: settings flags may complete the receivers a config file chose. */
+export function configFromFlags(f: FlagValues, fileReceivers?: ReceiverInput[]): ConfigInput {
   const out: ConfigInput = {};
   const targets = (f.target as string[] | undefined)?.map(parseTargetFlag);
   if (targets?.length) out.targets = targets;
@@ -66,9 +67,8 @@ export function configFromFlags(f: FlagValues, fileReceiverKind?: ReceiverInput[
   if (gpu) out.gpu = gpu;
   const platform = choice('platform', str(f.platform), PLATFORMS);
   if (platform) out.platform = platform;
-  const kind = choice('receiver', str(f.receiver), RECEIVER_KINDS);
-  const receiver = receiverFromFlags(kind ?? fileReceiverKind, f);
-  if (receiver) out.receiver = receiver;
+  const receivers = receiversFromFlags(f, fileReceivers);
+  if (receivers) out.receivers = receivers;
   const ports = {
     grafana: port('grafana-port', str(f['grafana-port'])),
     prometheus: port('prometheus-port', str(f['prometheus-port'])),
@@ -105,32 +105,12 @@ export function configFromFlags(f: FlagValues, fileReceiverKind?: ReceiverInput[
     if (!/^https?:\/\/[^\s#]+$/.test(runbookUrl)) throw usageError('--runbook-url', `${JSON.stringify(runbookUrl)} is not an http(s) URL without #fragment`, 'write it like https://wiki.example.com/llm-runbooks (alerts add #<alert name>)');
     out.runbookUrl = runbookUrl;
   }
+  // Checked with the rest of the spec (buildPublicUrls), which names the flag in its errors.
+  const publicUrl = str(f['public-url']);
+  if (publicUrl !== undefined) out.publicUrl = publicUrl;
+  const publicUrls = prune({ grafana: str(f['grafana-public-url']), prometheus: str(f['prometheus-public-url']), alertmanager: str(f['alertmanager-public-url']) });
+  if (Object.keys(publicUrls).length) out.publicUrls = publicUrls;
   return out;
-}
-
-function receiverFromFlags(kind: ReceiverInput['kind'] | undefined, f: FlagValues): ReceiverInput | undefined {
-  const settings: Omit<ReceiverInput, 'kind'> = {};
-  const webhookUrl = str(f['webhook-url']);
-  if (webhookUrl) settings.webhook = { url: webhookUrl };
-  const slack = { webhookUrl: str(f['slack-webhook-url']), channel: str(f['slack-channel']) };
-  if (slack.webhookUrl || slack.channel) settings.slack = prune(slack);
-  const email = {
-    to: str(f['email-to']),
-    from: str(f['email-from']),
-    smarthost: str(f['smtp-smarthost']),
-    username: str(f['smtp-username']),
-    password: str(f['smtp-password']),
-  };
-  if (Object.values(email).some((v) => v !== undefined)) settings.email = prune(email);
-  const routingKey = str(f['pagerduty-routing-key']);
-  if (routingKey) settings.pagerduty = { routingKey };
-  const teams = str(f['msteams-webhook-url']);
-  if (teams) settings.msteams = { webhookUrl: teams };
-  if (!kind && Object.keys(settings).length === 0) return undefined;
-  if (!kind) {
-    throw usageError('--receiver', 'receiver settings were given without a receiver', `add --receiver ${Object.keys(settings)[0]}`);
-  }
-  return { kind, ...settings };
 }
 
 function prune<T extends Record<string, unknown>>(o: T): T {
@@ -144,9 +124,12 @@ export function mergeInputs(file: ConfigInput, flags: ConfigInput): ConfigInput 
   if (file.images || flags.images) merged.images = { ...file.images, ...flags.images };
   if (file.ports || flags.ports) merged.ports = { ...file.ports, ...flags.ports };
   if (file.slo || flags.slo) merged.slo = { ...file.slo, ...flags.slo };
-  if (flags.receiver && file.receiver && flags.receiver.kind === file.receiver.kind) {
-    merged.receiver = { ...file.receiver, ...flags.receiver };
-  }
+  if (file.publicUrls || flags.publicUrls) merged.publicUrls = { ...file.publicUrls, ...flags.publicUrls };
+  // One shape after merging: receivers (a file or manifest may say receiver).
+  const receivers = mergeReceivers(receiversOf(file), receiversOf(flags));
+  delete merged.receiver;
+  delete merged.receivers;
+  if (receivers) merged.receivers = receivers;
   delete merged.$schema;
   return merged;
 }

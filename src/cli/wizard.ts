@@ -12,7 +12,7 @@ import { CliError } from '../errors.js';
 import { parseTargetUrl } from '../spec/build.js';
 import type { ConfigInput, ReceiverInput, TargetInput } from '../spec/config.js';
 import { DEFAULT_PORTS } from '../spec/defaults.js';
-import type { GpuKind, Platform, Ports } from '../spec/types.js';
+import type { GpuKind, Platform, Ports, RoutedSeverity } from '../spec/types.js';
 import { nextFreePort, portIsFree } from './environment.js';
 
 export interface WizardDeps {
@@ -63,9 +63,11 @@ async function askTargets(): Promise<TargetInput[]> {
   return targets;
 }
 
-async function askReceiver(): Promise<ReceiverInput> {
+const KIND_NAMES: Record<ReceiverInput['kind'], string> = { none: 'nowhere', slack: 'Slack', email: 'e-mail', pagerduty: 'PagerDuty', msteams: 'Microsoft Teams', webhook: 'the webhook' };
+
+async function askReceiver(message: string): Promise<ReceiverInput> {
   const kind = await select({
-    message: 'Where should alerts go?',
+    message,
     choices: [
       { name: 'Nowhere yet (see them in Alertmanager/Grafana)', value: 'none' as const },
       { name: 'Slack', value: 'slack' as const },
@@ -101,6 +103,27 @@ async function askReceiver(): Promise<ReceiverInput> {
     case 'msteams':
       return { kind, msteams: { webhookUrl: (await password({ message: 'Teams incoming-webhook URL (stored in .env)', mask: '*' })).trim() } };
   }
+}
+
+/**
+ * A receiver for everything, or one per severity (e.g. PagerDuty for critical, Slack for
+ * warning). Info alerts are never sent, so they are not asked about.
+ */
+async function askRouting(): Promise<Pick<ConfigInput, 'receiver' | 'receivers'>> {
+  const first = await askReceiver('Where should alerts go?');
+  if (first.kind === 'none') return { receiver: first };
+  const which = await select({
+    message: `Which alerts should go to ${KIND_NAMES[first.kind]}?`,
+    choices: [
+      { name: 'All: critical (pages) and warning (tickets)', value: 'all' as const },
+      { name: 'Critical only (another receiver can take warnings)', value: 'critical' as const },
+      { name: 'Warning only (another receiver can take critical alerts)', value: 'warning' as const },
+    ],
+  });
+  if (which === 'all') return { receiver: first };
+  const other: RoutedSeverity = which === 'critical' ? 'warning' : 'critical';
+  const second = await askReceiver(`Where should ${other} alerts go?`);
+  return { receivers: [{ ...first, severities: [which] }, ...(second.kind === 'none' ? [] : [{ ...second, severities: [other] }])] };
 }
 
 /** Offers the next free port for each one in use on this machine. */
@@ -144,7 +167,7 @@ export async function runWizard(given: ConfigInput, deps: WizardDeps): Promise<C
       ],
     });
   }
-  if (!out.receiver) out.receiver = await askReceiver();
+  if (!out.receiver && !out.receivers) Object.assign(out, await askRouting());
   if (out.expose === undefined) {
     out.expose = await confirm({ message: 'Publish Grafana/Prometheus/Alertmanager on the network (not only 127.0.0.1)?', default: false });
   }

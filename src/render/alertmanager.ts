@@ -1,34 +1,53 @@
-/** alertmanager/alertmanager.yml: one receiver of the user's choice, grouping and inhibition. */
-import type { StackSpec } from '../spec/types.js';
+/**
+ * alertmanager/alertmanager.yml: the routing tree (by severity), the receivers with their
+ * notification templates (src/notify), grouping and inhibition.
+ */
+import { call, TEMPLATES_GLOB } from '../notify/index.js';
+import type { RoutedReceiver, StackSpec } from '../spec/types.js';
 import { receiverSecretPath } from './secrets.js';
 
-const RECEIVER = 'default';
+/** Receives what nobody is to be told about (Watchdog, info). */
+export const NULL_RECEIVER = 'null';
 
-function receiverConfig(spec: StackSpec): Record<string, unknown> {
-  const r = spec.receiver;
-  const secretFile = receiverSecretPath(spec);
-  // send_resolved is spelled out everywhere: Slack and e-mail default it to false.
+type Route = Record<string, unknown>;
+
+/** Links each receiver carries besides those in its text; the dashboard one needs a Grafana. */
+function links(spec: StackSpec): { text: string; url: string }[] {
+  return [
+    { text: 'Runbook', url: call('cvm.runbook') },
+    ...(spec.urls.grafana ? [{ text: 'Dashboard', url: call('cvm.dashboard.url') }] : []),
+    { text: 'Silence', url: call('cvm.silence.url') },
+  ];
+}
+
+// send_resolved is spelled out everywhere: Slack and e-mail default it to false.
+function receiverConfig(spec: StackSpec, r: RoutedReceiver): Record<string, unknown> {
+  const secretFile = receiverSecretPath(r);
   switch (r.kind) {
-    case 'none':
-      return { name: RECEIVER };
     case 'webhook':
-      return { name: RECEIVER, webhook_configs: [{ url: r.webhook.url, send_resolved: true }] };
+      // The payload is fixed JSON: annotations (summary, description, runbook_url), generatorURL
+      // and externalURL, which --public-url makes reachable from outside.
+      return { name: r.name, webhook_configs: [{ url: r.webhook.url, send_resolved: true }] };
     case 'slack':
       return {
-        name: RECEIVER,
+        name: r.name,
         slack_configs: [
           {
             api_url_file: secretFile,
             ...(r.slack.channel ? { channel: r.slack.channel } : {}),
             send_resolved: true,
-            title: '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}',
-            text: '{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\n{{ end }}',
+            color: call('cvm.slack.color'),
+            title: call('cvm.slack.title'),
+            ...(spec.urls.grafana ? { title_link: call('cvm.slack.title_link') } : {}),
+            text: call('cvm.slack.text'),
+            fallback: call('cvm.slack.fallback'),
+            actions: links(spec).map((l) => ({ type: 'button', text: l.text, url: l.url })),
           },
         ],
       };
     case 'email':
       return {
-        name: RECEIVER,
+        name: r.name,
         email_configs: [
           {
             to: r.email.to,
@@ -37,31 +56,76 @@ function receiverConfig(spec: StackSpec): Record<string, unknown> {
             ...(r.email.username ? { auth_username: r.email.username, auth_password_file: secretFile } : {}),
             require_tls: r.email.requireTls,
             send_resolved: true,
+            headers: { Subject: call('cvm.email.subject') },
+            html: call('cvm.email.html'),
+            text: call('cvm.email.text'),
           },
         ],
       };
     case 'pagerduty':
-      return { name: RECEIVER, pagerduty_configs: [{ routing_key_file: secretFile, send_resolved: true }] };
+      return {
+        name: r.name,
+        pagerduty_configs: [
+          {
+            routing_key_file: secretFile,
+            send_resolved: true,
+            severity: call('cvm.pagerduty.severity'),
+            description: call('cvm.pagerduty.description'),
+            client: 'Alertmanager (create-vllm-monitor)',
+            client_url: call('cvm.alerts.url'),
+            // Added to Alertmanager's own details (firing, resolved, num_firing, num_resolved).
+            details: {
+              alerts: call('cvm.pagerduty.alerts'),
+              where: call('cvm.pagerduty.where'),
+              value: call('cvm.pagerduty.value'),
+              ...Object.fromEntries(links(spec).map((l) => [l.text.toLowerCase(), l.url])),
+            },
+            links: links(spec).map((l) => ({ href: l.url, text: l.text })),
+          },
+        ],
+      };
     case 'msteams':
-      return { name: RECEIVER, msteams_configs: [{ webhook_url_file: secretFile, send_resolved: true }] };
+      return {
+        name: r.name,
+        msteams_configs: [{ webhook_url_file: secretFile, send_resolved: true, title: call('cvm.msteams.title'), text: call('cvm.msteams.text') }],
+      };
   }
 }
 
+/** Alerts no person is notified of. The heartbeat receiver for Watchdog goes here later. */
+function quietRoutes(): Route[] {
+  return [
+    // Watchdog fires all the time to prove the pipeline works; it must not page anyone.
+    { receiver: NULL_RECEIVER, matchers: ['alertname="Watchdog"'] },
+    { receiver: NULL_RECEIVER, matchers: ['severity="info"'] },
+  ];
+}
+
+/**
+ * One route per receiver, matching its severities; `continue` lets a severity reach every
+ * receiver that takes it (e.g. critical to PagerDuty and to Slack).
+ */
+function severityRoutes(receivers: RoutedReceiver[]): Route[] {
+  return receivers.map((r, i) => ({
+    receiver: r.name,
+    matchers: [r.severities.length === 1 ? `severity="${r.severities[0]}"` : `severity=~"${r.severities.join('|')}"`],
+    ...(i < receivers.length - 1 ? { continue: true } : {}),
+  }));
+}
+
 export function renderAlertmanagerConfig(spec: StackSpec): Record<string, unknown> {
+  // An alert with no or an unknown severity is a rule bug; it goes where warnings go rather than nowhere.
+  const fallback = spec.receivers.find((r) => r.severities.includes('warning'))?.name ?? NULL_RECEIVER;
   return {
     route: {
-      receiver: RECEIVER,
+      receiver: fallback,
       group_by: ['alertname', 'job', 'instance'],
       group_wait: '30s',
       group_interval: '5m',
       repeat_interval: '4h',
-      routes: [
-        // Watchdog fires all the time to prove the pipeline works; it must not page anyone.
-        { receiver: 'null', matchers: ['alertname="Watchdog"'] },
-        { receiver: 'null', matchers: ['severity="info"'] },
-      ],
+      routes: [...quietRoutes(), ...severityRoutes(spec.receivers)],
     },
-    receivers: [receiverConfig(spec), { name: 'null' }],
+    receivers: [...spec.receivers.map((r) => receiverConfig(spec, r)), { name: NULL_RECEIVER }],
     inhibit_rules: [
       // A critical alert silences the warnings about the same thing on the same instance.
       { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'instance'] },
@@ -69,5 +133,6 @@ export function renderAlertmanagerConfig(spec: StackSpec): Record<string, unknow
       { source_matchers: ['alertname="LLMTargetDown"'], target_matchers: ['alertname=~"LLM.+"', 'alertname!="LLMTargetDown"'], equal: ['instance'] },
       { source_matchers: ['alertname="GPUExporterDown"'], target_matchers: ['alertname=~"GPU.+"', 'alertname!="GPUExporterDown"'], equal: ['instance'] },
     ],
+    templates: [TEMPLATES_GLOB],
   };
 }

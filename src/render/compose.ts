@@ -1,5 +1,6 @@
 /** docker-compose.yml for the stack, and for the agents on remote GPU hosts. */
 import { EXPORTER_PORTS } from '../spec/defaults.js';
+import { urlPath } from '../spec/url.js';
 import type { GpuKind, StackSpec } from '../spec/types.js';
 import { receiverSecretFiles, type SecretFile, targetSecretFiles } from './secrets.js';
 import { OVERVIEW_FILE } from '../dashboards/index.js';
@@ -132,6 +133,16 @@ export function hasLocalTargetsOrNone(spec: StackSpec): boolean {
   return spec.targets.length === 0 || spec.targets.some((t) => t.local);
 }
 
+/**
+ * --web.external-url makes the links of alerts (generatorURL, Alertmanager's ExternalURL) work
+ * from outside. A URL with a path (reverse proxy at /prometheus) would also move the routes
+ * there; route-prefix=/ keeps them at / for the healthchecks, Grafana and validate, and the
+ * proxy strips the path.
+ */
+function externalUrlFlags(url: string): string[] {
+  return [`--web.external-url=${url}`, ...(urlPath(url) ? ['--web.route-prefix=/'] : [])];
+}
+
 export function renderCompose(spec: StackSpec): Record<string, unknown> {
   const linux = spec.platform === 'linux';
   const services: Record<string, Service> = {};
@@ -146,7 +157,7 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
         `--storage.tsdb.retention.time=${spec.retention}`,
         // POST /-/reload after editing rules; target files are picked up without it.
         '--web.enable-lifecycle',
-        `--web.external-url=http://localhost:${spec.ports.prometheus}`,
+        ...externalUrlFlags(spec.urls.prometheus),
       ],
       volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus_data:/prometheus'],
       ports: [publish(spec, spec.ports.prometheus, 9090)],
@@ -166,7 +177,7 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
       command: [
         '--config.file=/etc/alertmanager/alertmanager.yml',
         '--storage.path=/alertmanager',
-        `--web.external-url=http://localhost:${spec.ports.alertmanager}`,
+        ...externalUrlFlags(spec.urls.alertmanager),
       ],
       volumes: ['./alertmanager:/etc/alertmanager:ro', 'alertmanager_data:/alertmanager'],
       ports: [publish(spec, spec.ports.alertmanager, 9093)],
@@ -182,6 +193,8 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
     image: spec.images.grafana,
     restart: 'unless-stopped',
     environment: {
+      // Links Grafana makes (shares, its own alert messages) use the URL people open it at.
+      ...(spec.urls.grafana ? { GF_SERVER_ROOT_URL: spec.urls.grafana } : {}),
       GF_SECURITY_ADMIN_USER: 'admin',
       // Applies when Grafana first creates its database; see the stack README to change it later.
       GF_SECURITY_ADMIN_PASSWORD: '${GRAFANA_ADMIN_PASSWORD:?is missing from .env}',

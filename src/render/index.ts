@@ -3,6 +3,7 @@
  */
 import type { Secrets, StackSpec } from '../spec/types.js';
 import { renderAlertmanagerConfig } from './alertmanager.js';
+import { notificationTemplates, TEMPLATES_DIR } from '../notify/index.js';
 import { renderAgentCompose, renderCompose } from './compose.js';
 import { renderDcgmCounters } from './dcgm-counters.js';
 import { renderEnv, renderGitattributes, renderGitignore } from './env.js';
@@ -34,6 +35,7 @@ export function render(spec: StackSpec, secrets: Secrets): FileMap {
   add('RUNBOOKS.md', renderRunbooks(spec.slo, spec.gpu, HEADER));
 
   add('alertmanager/alertmanager.yml', toYaml(renderAlertmanagerConfig(spec), HEADER));
+  for (const [name, text] of notificationTemplates(spec.urls.grafana)) add(`alertmanager/${TEMPLATES_DIR}/${name}`, text);
 
   add('grafana/provisioning/datasources/datasources.yml', toYaml(renderDatasources(spec), HEADER));
   add('grafana/provisioning/dashboards/dashboards.yml', toYaml(renderDashboardProvider(), HEADER));

@@ -100,9 +100,7 @@ export function renderStackReadme(spec: StackSpec, files: string[]): string {
   lines.push(
     '## Alerts',
     '',
-    spec.receiver.kind === 'none'
-      ? 'No receiver is configured: alerts are visible in Alertmanager and Grafana but sent nowhere. Generate again with `--receiver slack|email|pagerduty|msteams|webhook`.'
-      : `Alerts go to the ${spec.receiver.kind} receiver; its secret, if any, is in ${code('.env')}. Resolved notifications are sent too.`,
+    ...receiverLines(spec),
     '',
     'Send a test alert: `npx create-vllm-monitor validate --fire-test-alert`.',
     '',
@@ -121,4 +119,18 @@ export function renderStackReadme(spec: StackSpec, files: string[]): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** Who gets which severity, where the secrets are, what a message holds. */
+function receiverLines(spec: StackSpec): string[] {
+  if (spec.receivers.length === 0) {
+    return ['No receiver is configured: alerts are visible in Alertmanager and Grafana but sent nowhere. Generate again with `--receiver slack|email|pagerduty|msteams|webhook` (add `:critical` or `:warning` to route one severity to it).'];
+  }
+  const secrets = spec.receivers.filter((r) => r.secretEnv).map((r) => code(r.secretEnv!));
+  return [
+    ...spec.receivers.map((r) => `- ${r.severities.join(' and ')} alerts: ${r.kind} (receiver ${code(r.name)} in alertmanager.yml)`),
+    '- info alerts and Watchdog are sent to nobody: look at them in Alertmanager.',
+    '',
+    `${secrets.length ? `Receiver secrets are in ${code('.env')} (${secrets.join(', ')}). ` : ''}Resolved notifications are sent too. Messages come from ${code('alertmanager/templates/')}: severity, summary, model, instance and host, the value against its threshold, and links to the runbook, ${spec.urls.grafana ? 'the dashboard, ' : ''}a prefilled silence and the query. Links point to ${spec.urls.alertmanager} (Alertmanager)${spec.urls.grafana ? `, ${spec.urls.grafana} (Grafana)` : ''} and ${spec.urls.prometheus} (Prometheus); to make them work from other machines, generate again with ${code('--public-url http://HOST')}.`,
+  ];
 }

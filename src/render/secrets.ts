@@ -1,5 +1,5 @@
 /** Where each secret of the stack lives: a .env variable, materialised as a file in the container. */
-import { RECEIVER_SECRET_ENV, type StackSpec } from '../spec/types.js';
+import type { RoutedReceiver, StackSpec } from '../spec/types.js';
 
 export interface SecretFile {
   /** Variable in .env. */
@@ -10,21 +10,20 @@ export interface SecretFile {
 
 const SECRETS_DIR = '/run/secrets';
 
+/** One file per receiver that has a secret (e-mail without SMTP auth has none). */
 export function receiverSecretFiles(spec: StackSpec): SecretFile[] {
-  const kind = spec.receiver.kind;
-  const meta = RECEIVER_SECRET_ENV[kind];
-  if (!meta) return [];
-  // E-mail without SMTP auth has no secret.
-  if (kind === 'email' && !spec.receiver.email.username) return [];
-  return [{ env: meta.env, path: `${SECRETS_DIR}/${meta.env.toLowerCase()}` }];
+  return spec.receivers.filter((r) => r.secretEnv).map((r) => secretFile(r.secretEnv!));
 }
+
+const secretFile = (env: string): SecretFile => ({ env, path: `${SECRETS_DIR}/${env.toLowerCase()}` });
 
 export function targetSecretFiles(spec: StackSpec): SecretFile[] {
   return spec.targets
     .filter((t) => t.bearerTokenEnv)
-    .map((t) => ({ env: t.bearerTokenEnv!, path: `${SECRETS_DIR}/${t.bearerTokenEnv!.toLowerCase()}` }));
+    .map((t) => secretFile(t.bearerTokenEnv!));
 }
 
-export function receiverSecretPath(spec: StackSpec): string | undefined {
-  return receiverSecretFiles(spec)[0]?.path;
+/** The file a receiver reads its secret from, inside the Alertmanager container. */
+export function receiverSecretPath(r: RoutedReceiver): string | undefined {
+  return r.secretEnv ? secretFile(r.secretEnv).path : undefined;
 }

@@ -4,7 +4,7 @@
  * so the same input always gives the same spec.
  */
 import { CliError, CliErrors, usageError } from '../errors.js';
-import type { ConfigInput, ReceiverInput, TargetInput } from './config.js';
+import type { ConfigInput, TargetInput } from './config.js';
 import {
   DEFAULT_IMAGES,
   DEFAULT_METRICS_PATH,
@@ -14,18 +14,20 @@ import {
   DEFAULT_SCRAPE_INTERVAL,
   DEFAULT_SLO,
 } from './defaults.js';
+import { buildReceivers } from './receivers.js';
 import {
   COMPONENTS,
-  RECEIVER_SECRET_ENV,
   type Component,
   type Engine,
   type GpuKind,
   type Platform,
   type Ports,
-  type Receiver,
   type StackSpec,
   type Target,
 } from './types.js';
+import { buildPublicUrls, DOCKER_HOST_ALIAS, LOCAL_HOSTS, parseTargetUrl } from './url.js';
+
+export { DOCKER_HOST_ALIAS, parseTargetUrl, type ParsedUrl } from './url.js';
 
 export interface BuildContext {
   /** This machine's platform, the default for `platform`. */
@@ -56,8 +58,6 @@ const HOST_RE = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/;
 const LABEL_KEY_RE = /^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/;
 /** Labels our rules and dashboards own; a user label with these names would corrupt them. */
 const RESERVED_LABELS = new Set(['instance', 'job', 'host', 'engine', 'model_name', 'dp_rank', 'tp_rank', 'pp_rank', 'le', 'quantile', 'severity', 'alertname']);
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0', 'host.docker.internal']);
-export const DOCKER_HOST_ALIAS = 'host.docker.internal';
 
 export async function buildSpec(input: ConfigInput, project: string, ctx: BuildContext): Promise<BuildResult> {
   const errors: CliError[] = [];
@@ -102,9 +102,14 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
   }
   collect(() => checkGpuPlatform(gpu, platform));
 
-  const receiver = collect(() => buildReceiver(input.receiver ?? { kind: 'none' }, ctx, secrets, warnings));
+  const receivers = buildReceivers(input.receivers ?? (input.receiver ? [input.receiver] : []), ctx, secrets, warnings, errors);
   const ports: Ports = { ...DEFAULT_PORTS, ...input.ports };
   collect(() => checkPorts(ports));
+  const grafana = input.grafana ?? true;
+  const urls = collect(() => buildPublicUrls(input, ports, grafana));
+  if (input.publicUrl && !input.expose) {
+    warnings.push('publicUrl: the ports are bound to 127.0.0.1, so links open from other machines only through a reverse proxy or tunnel; pass --expose to publish them');
+  }
 
   const images = { ...DEFAULT_IMAGES } as Record<Component, string>;
   for (const [name, ref] of Object.entries(input.images ?? {})) {
@@ -122,10 +127,11 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
     platform,
     targets,
     gpu,
-    receiver: receiver!,
+    receivers,
     ports,
+    urls: urls!,
     expose: input.expose ?? false,
-    grafana: input.grafana ?? true,
+    grafana,
     images,
     scrapeInterval: input.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL,
     retention: input.retention ?? DEFAULT_RETENTION,
@@ -159,37 +165,6 @@ async function resolveEngine(t: TargetInput, i: number, ctx: BuildContext): Prom
       'say which it is: --target vllm=URL or --target sglang=URL',
     );
   }
-}
-
-export interface ParsedUrl {
-  scheme: 'http' | 'https';
-  hostname: string;
-  port: number;
-  path: string;
-}
-
-export function parseTargetUrl(raw: string, field: string): ParsedUrl {
-  if (/[\s"'\\`{}<>]/.test(raw)) {
-    throw usageError(field, `${JSON.stringify(raw)} contains spaces, quotes, braces or control characters`, 'write a plain URL such as http://10.0.0.5:8000');
-  }
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw usageError(field, `${JSON.stringify(raw)} is not a valid URL`, 'write it like http://10.0.0.5:8000 (scheme, host and port)');
-  }
-  const scheme = url.protocol.replace(/:$/, '');
-  if (scheme !== 'http' && scheme !== 'https') {
-    throw usageError(field, `scheme "${scheme}" is not supported`, 'use http:// or https://');
-  }
-  if (!url.hostname) throw usageError(field, `${JSON.stringify(raw)} has no host`, 'write it like http://10.0.0.5:8000');
-  if (url.username || url.password) {
-    throw usageError(field, 'contains credentials', 'remove them from the URL and use a bearer-token file (bearerTokenFile in the config file)');
-  }
-  if (url.search || url.hash) throw usageError(field, `${JSON.stringify(raw)} has a query or fragment`, 'remove the part after ? or #');
-  const port = url.port ? Number(url.port) : scheme === 'https' ? 443 : 80;
-  const path = url.pathname === '/' || url.pathname === '' ? DEFAULT_METRICS_PATH : url.pathname;
-  return { scheme, hostname: url.hostname, port, path };
 }
 
 function buildTarget(t: TargetInput, engine: Engine, i: number, ctx: BuildContext, warnings: string[]): Target {
@@ -294,86 +269,5 @@ function checkPorts(ports: Ports): void {
     const other = seen.get(port);
     if (other) throw usageError(`ports.${name}`, `${port} is already the ${other} port`, `give ${name} another port (--${name}-port N)`);
     seen.set(port, name);
-  }
-}
-
-function secretFor(kind: keyof typeof RECEIVER_SECRET_ENV, given: string | undefined, ctx: BuildContext): string | undefined {
-  const env = RECEIVER_SECRET_ENV[kind]!.env;
-  return given ?? ctx.secretEnv[env] ?? undefined;
-}
-
-function requireSecret(kind: keyof typeof RECEIVER_SECRET_ENV, field: string, given: string | undefined, ctx: BuildContext): string {
-  const meta = RECEIVER_SECRET_ENV[kind]!;
-  const value = secretFor(kind, given, ctx);
-  if (!value) throw usageError(field, `the ${meta.what} is required for the ${kind} receiver`, `pass ${meta.flag} or set ${meta.env} in the environment`);
-  if (/[\s'"\\]/.test(value)) throw usageError(field, `the ${meta.what} contains whitespace, quotes or backslashes`, 'check the value you pasted');
-  return value;
-}
-
-function requireHttpsUrl(field: string, value: string, flag: string): void {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw usageError(field, 'is not a valid URL', `pass the full https:// URL with ${flag}`);
-  }
-  if (url.protocol !== 'https:') throw usageError(field, 'must be an https:// URL', `pass the https:// URL with ${flag}`);
-}
-
-function buildReceiver(r: ReceiverInput, ctx: BuildContext, secrets: Record<string, string>, warnings: string[]): Receiver {
-  switch (r.kind) {
-    case 'none':
-      return { kind: 'none' };
-    case 'webhook': {
-      const raw = r.webhook?.url;
-      if (!raw) throw usageError('receiver.webhook.url', 'is required for the webhook receiver', 'pass --webhook-url URL');
-      const u = parseTargetUrl(raw, 'receiver.webhook.url');
-      let url = raw;
-      if (LOCAL_HOSTS.has(u.hostname) && u.hostname !== DOCKER_HOST_ALIAS) {
-        const parsed = new URL(raw);
-        parsed.hostname = DOCKER_HOST_ALIAS;
-        url = parsed.toString();
-        warnings.push(`receiver.webhook.url: ${u.hostname} is rewritten to ${DOCKER_HOST_ALIAS} so Alertmanager in Docker can reach it; the receiver must listen on 0.0.0.0`);
-      }
-      return { kind: 'webhook', webhook: { url } };
-    }
-    case 'slack': {
-      const value = requireSecret('slack', 'receiver.slack.webhookUrl', r.slack?.webhookUrl, ctx);
-      requireHttpsUrl('receiver.slack.webhookUrl', value, '--slack-webhook-url');
-      secrets[RECEIVER_SECRET_ENV.slack!.env] = value;
-      const channel = r.slack?.channel ?? '';
-      if (channel && !/^[#@]?[A-Za-z0-9._-]{1,80}$/.test(channel)) {
-        throw usageError('receiver.slack.channel', `${JSON.stringify(channel)} is not a Slack channel name`, 'write it like #alerts');
-      }
-      return { kind: 'slack', slack: { channel } };
-    }
-    case 'email': {
-      const e = r.email ?? {};
-      const email = /^[^\s@"'\\<>,]+@[^\s@"'\\<>,]+$/;
-      if (!e.to || !email.test(e.to)) throw usageError('receiver.email.to', e.to ? `${JSON.stringify(e.to)} is not an e-mail address` : 'is required for the email receiver', 'pass --email-to oncall@example.org');
-      if (!e.from || !email.test(e.from)) throw usageError('receiver.email.from', e.from ? `${JSON.stringify(e.from)} is not an e-mail address` : 'is required for the email receiver', 'pass --email-from alerts@example.org');
-      if (!e.smarthost || !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(e.smarthost)) {
-        throw usageError('receiver.email.smarthost', e.smarthost ? `${JSON.stringify(e.smarthost)} is not host:port` : 'is required for the email receiver', 'pass --smtp-smarthost smtp.example.org:587');
-      }
-      if (e.username !== undefined && !/^[^\s"'\\]+$/.test(e.username)) {
-        throw usageError('receiver.email.username', 'contains whitespace or quotes', 'check the SMTP user name');
-      }
-      const password = secretFor('email', e.password, ctx);
-      if (e.password && !e.username) throw usageError('receiver.email.username', 'is required when an SMTP password is given', 'pass --smtp-username');
-      if (e.username && !password) throw usageError('receiver.email.password', 'is required when an SMTP username is set', 'pass --smtp-password or set SMTP_PASSWORD in the environment');
-      if (password && e.username) secrets[RECEIVER_SECRET_ENV.email!.env] = requireSecret('email', 'receiver.email.password', password, ctx);
-      return { kind: 'email', email: { to: e.to, from: e.from, smarthost: e.smarthost, username: e.username, requireTls: e.requireTls ?? true } };
-    }
-    case 'pagerduty': {
-      const key = requireSecret('pagerduty', 'receiver.pagerduty.routingKey', r.pagerduty?.routingKey, ctx);
-      secrets[RECEIVER_SECRET_ENV.pagerduty!.env] = key;
-      return { kind: 'pagerduty' };
-    }
-    case 'msteams': {
-      const value = requireSecret('msteams', 'receiver.msteams.webhookUrl', r.msteams?.webhookUrl, ctx);
-      requireHttpsUrl('receiver.msteams.webhookUrl', value, '--msteams-webhook-url');
-      secrets[RECEIVER_SECRET_ENV.msteams!.env] = value;
-      return { kind: 'msteams' };
-    }
   }
 }

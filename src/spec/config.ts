@@ -6,7 +6,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import schema from '../../schema/config.schema.json' with { type: 'json' };
 import { CliError, CliErrors, usageError } from '../errors.js';
-import type { Component, GpuKind, Platform, ReceiverKind } from './types.js';
+import type { Component, GpuKind, Platform, ReceiverKind, RoutedSeverity } from './types.js';
 
 export interface TargetInput {
   name?: string;
@@ -19,6 +19,8 @@ export interface TargetInput {
 
 export interface ReceiverInput {
   kind: ReceiverKind;
+  /** Severities sent to this receiver; absent: critical and warning. */
+  severities?: RoutedSeverity[];
   webhook?: { url: string };
   slack?: { webhookUrl?: string; channel?: string };
   email?: { to?: string; from?: string; smarthost?: string; username?: string; password?: string; requireTls?: boolean };
@@ -31,7 +33,10 @@ export interface ConfigInput {
   platform?: Platform;
   targets?: TargetInput[];
   gpu?: GpuKind | 'auto';
+  /** One receiver for everything (or the severities it names). */
   receiver?: ReceiverInput;
+  /** Several receivers, each with its severities (e.g. PagerDuty for critical, Slack for warning). */
+  receivers?: ReceiverInput[];
   ports?: { grafana?: number; prometheus?: number; alertmanager?: number };
   expose?: boolean;
   grafana?: boolean;
@@ -40,6 +45,10 @@ export interface ConfigInput {
   retention?: string;
   slo?: { ttftP99Seconds?: number; itlP99Seconds?: number; e2eP99Seconds?: number };
   runbookUrl?: string;
+  /** How other machines reach this one (scheme and host); each component at its published port. */
+  publicUrl?: string;
+  /** Per component, e.g. behind a reverse proxy; wins over publicUrl. */
+  publicUrls?: { grafana?: string; prometheus?: string; alertmanager?: string };
 }
 
 export const CONFIG_SCHEMA = schema;
@@ -49,7 +58,13 @@ let validator: ReturnType<Ajv['compile']> | undefined;
 /** Validates an already-parsed config object; throws one CliError per schema problem. */
 export function validateConfig(data: unknown, source: string): ConfigInput {
   validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
-  if (validator(data)) return data as ConfigInput;
+  if (validator(data)) {
+    const input = data as ConfigInput;
+    if (input.receiver && input.receivers) {
+      throw usageError(`${source}: receivers`, 'cannot be given together with receiver', 'list every receiver under receivers (each with its severities)');
+    }
+    return input;
+  }
   const errors = dedupe(validator.errors ?? []).map((e) => schemaError(e, source));
   throw new CliErrors(errors);
 }
@@ -120,6 +135,7 @@ function knownKeys(e: ErrorObject): string {
 function describePattern(pattern: string): string {
   if (pattern.includes('ms|s|m|h|d|w|y')) return 'a Prometheus duration such as 15s, 5m or 30d';
   if (pattern.includes('._/:@')) return 'an image reference such as registry.local/prom/prometheus:v3.5.0';
+  if (pattern.includes('{}<>')) return 'an http(s) URL without spaces, quotes or braces, such as http://gpu-box.example.org';
   if (pattern.startsWith('^https?')) return 'an http(s) URL without #fragment, such as https://wiki.example.com/llm-runbooks';
   return pattern;
 }

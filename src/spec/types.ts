@@ -60,6 +60,31 @@ export type Receiver =
   | { kind: 'pagerduty' }
   | { kind: 'msteams' };
 
+/** Severities a receiver can take; info alerts are shown in Alertmanager and Grafana, never sent. */
+export const ROUTED_SEVERITIES = ['critical', 'warning'] as const;
+export type RoutedSeverity = (typeof ROUTED_SEVERITIES)[number];
+
+/**
+ * A receiver with the severities routed to it. `name` is its name in alertmanager.yml (the kind,
+ * or kind-severities when two receivers share a kind); `secretEnv` the .env variable of its secret.
+ */
+export type RoutedReceiver = Exclude<Receiver, { kind: 'none' }> & {
+  name: string;
+  severities: RoutedSeverity[];
+  secretEnv?: string;
+};
+
+/**
+ * The URLs people reach the components at: Prometheus' and Alertmanager's --web.external-url and
+ * Grafana's root URL, hence every link in a notification. `grafana` is undefined when no Grafana
+ * is known to show the dashboards (--no-grafana without --grafana-public-url).
+ */
+export interface PublicUrls {
+  prometheus: string;
+  alertmanager: string;
+  grafana?: string;
+}
+
 export interface Ports {
   grafana: number;
   prometheus: number;
@@ -83,8 +108,10 @@ export interface StackSpec {
   platform: Platform;
   targets: Target[];
   gpu: GpuKind;
-  receiver: Receiver;
+  /** In the order given; empty: alerts are sent nowhere. */
+  receivers: RoutedReceiver[];
   ports: Ports;
+  urls: PublicUrls;
   /** Publish ports on all interfaces instead of 127.0.0.1. */
   expose: boolean;
   /** Run Grafana in the stack; false leaves it out (dashboards are still written, for import elsewhere). */

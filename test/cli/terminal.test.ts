@@ -62,6 +62,7 @@ describe.runIf(script)('the built CLI in a terminal', () => {
       ['Add another server?', 'n\r'],
       ['Where should alerts go?', '\x1b[B\x1b[B\x1b[B\x1b[B\x1b[B\r'], // down x5: Webhook
       ['Webhook URL', 'http://10.0.0.9:5001/hook\r'],
+      ['Which alerts should go to the webhook?', '\r'], // all
       ['Publish', 'n\r'],
     ]);
     expect(code, output).toBe(0);

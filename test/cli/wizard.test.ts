@@ -78,6 +78,9 @@ describe('interactive prompts', () => {
     screen.type('#llm');
     screen.keypress('enter');
     await screen.next();
+    expect(screen.getScreen()).toContain('Which alerts should go to Slack?');
+    screen.keypress('enter'); // all
+    await screen.next();
     expect(screen.getScreen()).toContain('Publish Grafana/Prometheus/Alertmanager on the network');
     screen.keypress('enter'); // no
     await screen.next();
@@ -135,5 +138,35 @@ describe('interactive prompts', () => {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
+  });
+
+  it('routes by severity: PagerDuty for critical, then Slack for warning', async () => {
+    const answers = runWizard({ targets: [{ engine: 'vllm', url: 'http://10.0.0.5:8000' }], gpu: 'none', expose: false, ports: {} }, { ...deps, portIsFree: async () => true });
+    expect(screen.getScreen()).toContain('Where should alerts go?');
+    for (let i = 0; i < 3; i++) screen.keypress('down'); // PagerDuty
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('PagerDuty Events API v2 routing key');
+    screen.type('R0123456789');
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('Which alerts should go to PagerDuty?');
+    screen.keypress('down'); // critical only
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('Where should warning alerts go?');
+    screen.keypress('down'); // Slack
+    screen.keypress('enter');
+    await screen.next();
+    screen.type('https://hooks.slack.com/services/T/B/y');
+    screen.keypress('enter');
+    await screen.next();
+    screen.keypress('enter'); // webhook's default channel
+    const input = await answers;
+    expect(input.receiver).toBeUndefined();
+    expect(input.receivers).toEqual([
+      { kind: 'pagerduty', severities: ['critical'], pagerduty: { routingKey: 'R0123456789' } },
+      { kind: 'slack', severities: ['warning'], slack: { webhookUrl: 'https://hooks.slack.com/services/T/B/y', channel: undefined } },
+    ]);
   });
 });
