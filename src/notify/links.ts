@@ -62,6 +62,7 @@ export function linksTemplates(grafanaUrl: string | undefined): string {
     lines.push(
       '{{/* No Grafana is known to this stack (generate with --grafana-public-url URL for links to yours). */}}',
       '{{ define "cvm.grafana.url" }}{{ end }}',
+      '{{ define "cvm.dashboard.range.alert" }}{{ end }}',
       '{{ define "cvm.dashboard.url.alert" }}{{ end }}',
       '{{ define "cvm.dashboard.slack.alert" }}{{ end }}',
       '{{ define "cvm.dashboard.markdown.alert" }}{{ end }}',

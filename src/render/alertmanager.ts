@@ -3,7 +3,7 @@
  * notification templates (src/notify), grouping and inhibition.
  */
 import { call, TEMPLATES_GLOB } from '../notify/index.js';
-import type { RoutedReceiver, StackSpec } from '../spec/types.js';
+import { ROUTED_SEVERITIES, type RoutedReceiver, type StackSpec } from '../spec/types.js';
 import { receiverSecretPath } from './secrets.js';
 
 /** Receives what nobody is to be told about (Watchdog, info). */
@@ -87,7 +87,8 @@ function receiverConfig(spec: StackSpec, r: RoutedReceiver): Record<string, unkn
     case 'msteams':
       return {
         name: r.name,
-        msteams_configs: [{ webhook_url_file: secretFile, send_resolved: true, title: call('cvm.msteams.title'), text: call('cvm.msteams.text') }],
+        // summary spelled out too: the default's template is missing from Debian's Alertmanager builds.
+        msteams_configs: [{ webhook_url_file: secretFile, send_resolved: true, title: call('cvm.msteams.title'), summary: call('cvm.msteams.summary'), text: call('cvm.msteams.text') }],
       };
   }
 }
@@ -113,6 +114,12 @@ function severityRoutes(receivers: RoutedReceiver[]): Route[] {
   }));
 }
 
+/** A severity no receiver takes goes nowhere, not to the fallback (generate warned about it). */
+function unroutedRoutes(receivers: RoutedReceiver[]): Route[] {
+  if (receivers.length === 0) return [];
+  return ROUTED_SEVERITIES.filter((s) => !receivers.some((r) => r.severities.includes(s))).map((s) => ({ receiver: NULL_RECEIVER, matchers: [`severity="${s}"`] }));
+}
+
 export function renderAlertmanagerConfig(spec: StackSpec): Record<string, unknown> {
   // An alert with no or an unknown severity is a rule bug; it goes where warnings go rather than nowhere.
   const fallback = spec.receivers.find((r) => r.severities.includes('warning'))?.name ?? NULL_RECEIVER;
@@ -123,7 +130,7 @@ export function renderAlertmanagerConfig(spec: StackSpec): Record<string, unknow
       group_wait: '30s',
       group_interval: '5m',
       repeat_interval: '4h',
-      routes: [...quietRoutes(), ...severityRoutes(spec.receivers)],
+      routes: [...quietRoutes(), ...severityRoutes(spec.receivers), ...unroutedRoutes(spec.receivers)],
     },
     receivers: [...spec.receivers.map((r) => receiverConfig(spec, r)), { name: NULL_RECEIVER }],
     inhibit_rules: [
