@@ -36,6 +36,10 @@ const WARNING = {
   annotations: { summary: 'Many requests are queued.', description: '37.00 requests wait on llama-70b on node-a (vllm).', runbook_url: `${RUNBOOK}#llmqueuedepthhigh`, value: '37', threshold: '20' },
   generatorURL: `${PUBLIC}:9090/graph?g0.expr=llm%3Aqueue`,
 };
+// One alert per dashboard family, for the dashboard each message links to.
+const GPU = { labels: { alertname: 'GPUXidErrors', severity: 'warning', gpu: '3', instance: 'gpu-1', host: 'gpu-1', job: 'gpu-dcgm', monitor: 'am-test' }, annotations: { summary: 'A GPU reported XID errors.', description: 'GPU 3 on gpu-1 reported 1.00 XID error(s) in 5 minutes.', runbook_url: `${RUNBOOK}#gpuxiderrors` } };
+const HOST = { labels: { alertname: 'NodeFilesystemAlmostFull', severity: 'warning', instance: 'gpu-1', host: 'gpu-1', job: 'node', monitor: 'am-test' }, annotations: { summary: 'A filesystem is almost full.', description: '/ on gpu-1 has 3% left.', runbook_url: `${RUNBOOK}#nodefilesystemalmostfull` } };
+const PLATFORM = { labels: { alertname: 'PrometheusConfigReloadFailed', severity: 'warning', instance: 'localhost:9090', job: 'prometheus', host: 'box', monitor: 'am-test' }, annotations: { summary: 'Prometheus failed to reload its configuration.', description: 'x', runbook_url: `${RUNBOOK}#prometheusconfigreloadfailed` } };
 const INFO = { labels: { alertname: 'LLMClientAbortsHigh', severity: 'info', ...common }, annotations: { summary: 'Clients abort requests.', description: 'x', runbook_url: `${RUNBOOK}#x` } };
 const WATCHDOG = { labels: { alertname: 'Watchdog', severity: 'info', monitor: 'am-test' }, annotations: { summary: 'Always firing.', description: 'x', runbook_url: `${RUNBOOK}#watchdog` } };
 
@@ -97,8 +101,8 @@ for (const release of ALERTMANAGER_RELEASES) describe(`notifications from real $
     const externalUrl = compose.services.alertmanager.command.filter((a) => a.startsWith('--web.external-url='));
     expect(externalUrl).toEqual([`--web.external-url=${PUBLIC}:9093`]);
     am = await startAlertmanager(binary, file, externalUrl);
-    await postAlerts(am.url, [at(CRITICAL, startsAt), at(WARNING, startsAt), at(INFO, startsAt), at(WATCHDOG, startsAt)]);
-    await arrived('every firing notification', () => on('/pagerduty').length >= 1 && on('/slack').length >= 2 && on('/hook').length >= 2 && smtp.mails.length >= 1 && (!teams || on('/teams').length >= 1));
+    await postAlerts(am.url, [CRITICAL, WARNING, GPU, HOST, PLATFORM, INFO, WATCHDOG].map((a) => at(a, startsAt)));
+    await arrived('every firing notification', () => on('/pagerduty').length >= 1 && on('/slack').length >= 5 && on('/hook').length >= 5 && smtp.mails.length >= 4 && (!teams || on('/teams').length >= 4));
   }, 60_000);
 
   afterAll(async () => {
@@ -150,19 +154,28 @@ for (const release of ALERTMANAGER_RELEASES) describe(`notifications from real $
     expect(everything).not.toContain('Watchdog');
   });
 
-  it.runIf(teams)('sends the warning to Teams with its links', () => {
-    const cards = json('/teams');
-    expect(cards).toHaveLength(1);
-    const card = JSON.stringify(cards[0]);
+  it('links each alert to its dashboard: GPU alerts to the GPU dashboard of their host and GPU, host alerts to the host one, others to the overview', () => {
+    const link = (alert: string) => json('/slack').map((m) => m.attachments[0]).find((a) => a.title.includes(alert))?.title_link as string;
+    const from = `from=${startsAt.getTime() - 3_600_000}&to=now`;
+    expect(link('GPUXidErrors')).toBe(`${PUBLIC}:3000/d/cvm-gpu?${from}&var-host=gpu-1&var-gpu=3`);
+    expect(link('NodeFilesystemAlmostFull')).toBe(`${PUBLIC}:3000/d/cvm-host?${from}&var-instance=gpu-1`);
+    expect(link('PrometheusConfigReloadFailed')).toBe(`${PUBLIC}:3000/d/cvm-llm-overview?${from}`);
+  });
+
+  it.runIf(teams)('sends the warnings, not the critical alert, to Teams, with their links', () => {
+    const cards = json('/teams').map((c) => JSON.stringify(c));
+    expect(cards).toHaveLength(4);
+    expect(cards.join('\n')).not.toContain('LLMTTFTErrorBudgetBurn');
+    const card = cards.find((c) => c.includes('LLMQueueDepthHigh'))!;
     expect(card).toContain('[FIRING:1] WARNING LLMQueueDepthHigh llama-70b');
     expect(card).toContain(`[Runbook](${WARNING.annotations.runbook_url})`);
     expect(card).toContain('[Dashboard](http://gpu-box.example.org:3000/d/cvm-llm-instance?');
     expect(card).toContain(`[Silence](${silence('LLMQueueDepthHigh')})`);
   });
 
-  it('mails the warning: subject, HTML and text with the value and links', () => {
-    expect(smtp.mails).toHaveLength(1);
-    const mail = decodeQuotedPrintable(smtp.mails[0]!);
+  it('mails the warnings: subject, HTML and text with the value and links', () => {
+    expect(smtp.mails).toHaveLength(4);
+    const mail = smtp.mails.map(decodeQuotedPrintable).find((m) => m.includes('Subject: [FIRING:1] WARNING LLMQueueDepthHigh'))!;
     expect(mail).toMatch(/^Subject: \[FIRING:1\] WARNING LLMQueueDepthHigh llama-70b: Many requests are queued\.$/m);
     expect(mail).toContain('Value: 37, threshold 20');
     expect(mail).toContain(`Silence: ${silence('LLMQueueDepthHigh')}`);
@@ -173,7 +186,7 @@ for (const release of ALERTMANAGER_RELEASES) describe(`notifications from real $
   it("gives the webhook the fixed payload: runbook_url, Prometheus' generatorURL and Alertmanager's public externalURL", () => {
     const payloads = json('/hook');
     const alerts = payloads.flatMap((p) => p.alerts as { labels: Record<string, string>; annotations: Record<string, string>; generatorURL: string }[]);
-    expect(alerts.map((a) => a.labels.alertname).sort()).toEqual(['LLMQueueDepthHigh', 'LLMTTFTErrorBudgetBurn']);
+    expect(alerts.map((a) => a.labels.alertname).sort()).toEqual(['GPUXidErrors', 'LLMQueueDepthHigh', 'LLMTTFTErrorBudgetBurn', 'NodeFilesystemAlmostFull', 'PrometheusConfigReloadFailed']);
     for (const p of payloads) expect(p.externalURL).toBe(`${PUBLIC}:9093`);
     const critical = alerts.find((a) => a.labels.alertname === 'LLMTTFTErrorBudgetBurn')!;
     expect(critical.annotations.runbook_url).toBe(CRITICAL.annotations.runbook_url);
