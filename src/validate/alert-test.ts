@@ -104,12 +104,10 @@ async function amMetrics(amUrl: string): Promise<string> {
 }
 
 export async function fireTestAlert(amUrl: string, config: AmConfig, opts: { timeoutMs?: number; onProgress?: (l: string) => void } = {}): Promise<TestAlertResult> {
-  const labels = {
-    alertname: 'CreateVllmMonitorTestAlert',
-    severity: 'warning',
-    job: 'create-vllm-monitor',
-    instance: `validate-${randomBytes(4).toString('hex')}`,
-  };
+  const base = { alertname: 'CreateVllmMonitorTestAlert', job: 'create-vllm-monitor', instance: `validate-${randomBytes(4).toString('hex')}` };
+  // A warning, unless only critical alerts reach a receiver (e.g. --receiver pagerduty:critical alone).
+  const severity = ['warning', 'critical'].find((s) => receiverIntegrations(config, routeFor(config, { ...base, severity: s }).receiver).length > 0) ?? 'warning';
+  const labels = { ...base, severity };
   const { receiver, groupWait } = routeFor(config, labels);
   const integrations = receiverIntegrations(config, receiver);
   if (integrations.length === 0) {

@@ -4,7 +4,8 @@
  * for warnings, a webhook for everything. Loopback adaptations only: receiver endpoints and
  * secret files point at local stand-ins, group_wait/group_interval are 1s, and Alertmanager runs
  * with the --web.external-url the compose file gives it. Alerts are posted to its API as
- * Prometheus would post them (our rules' labels and annotations).
+ * Prometheus would post them (our rules' labels and annotations). Last, validate's test alert
+ * on a stack whose only receiver takes critical alerts.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderAlertmanagerConfig } from '../../src/render/alertmanager.js';
 import { renderCompose } from '../../src/render/compose.js';
 import type { ReceiverInput } from '../../src/spec/config.js';
+import { type AmConfig, fireTestAlert } from '../../src/validate/alert-test.js';
 import { waitFor } from '../integration/support/prometheus.js';
 import { specFor } from '../support/stacks.js';
 import { ALERTMANAGER_RELEASES } from '../support/versions.js';
@@ -203,4 +205,31 @@ for (const release of ALERTMANAGER_RELEASES) describe(`notifications from real $
     // Resolved dashboards end 15 minutes after the alert did.
     expect(resolved.title_link).toMatch(/&to=\d{13}&var-instance=node-a/);
   }, 30_000);
+});
+
+for (const release of ALERTMANAGER_RELEASES) describe(`validate --fire-test-alert with only a critical receiver, real ${release.name}`, () => {
+  const binary = release.path('prometheus-alertmanager');
+  if (!binary) {
+    it.skip(`needs ${release.missing('prometheus-alertmanager')}`, () => {});
+    return;
+  }
+  it('sends the test alert as critical, the one severity that reaches someone', async () => {
+    const capture = await captureServer();
+    const { spec } = await specFor({ targets: [], gpu: 'none', receivers: [{ kind: 'webhook', severities: ['critical'], webhook: { url: `${capture.url}/hook` } }] }, 'am-test');
+    const config = renderAlertmanagerConfig(spec) as unknown as AmConfig & { route: Record<string, unknown>; receivers: { webhook_configs?: { url: string }[] }[] };
+    config.route.group_wait = '1s';
+    // Generate rewrote the loopback URL to host.docker.internal, for Alertmanager in Docker.
+    for (const r of config.receivers) for (const w of r.webhook_configs ?? []) w.url = `${capture.url}/hook`;
+    const file = writeAlertmanagerDir(spec, config as unknown as Record<string, unknown>);
+    const am = await startAlertmanager(binary, file);
+    try {
+      const r = await fireTestAlert(am.url, config, { timeoutMs: 20_000 });
+      expect(r, r.detail).toMatchObject({ delivered: true, receiver: 'webhook', labels: { severity: 'critical' } });
+      expect(capture.received.some((c) => c.body.includes('CreateVllmMonitorTestAlert'))).toBe(true);
+    } finally {
+      await am.stop();
+      await capture.close();
+      rmSync(dirname(file), { recursive: true, force: true });
+    }
+  }, 40_000);
 });
