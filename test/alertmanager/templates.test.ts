@@ -6,13 +6,15 @@
  * that exist, and every template a config calls is defined once.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertmanagerTemplateFiles } from '../../src/dashboards/canonical.js';
 import { renderDashboards } from '../../src/dashboards/index.js';
 import { DASHBOARD_VARIABLES, notificationTemplates } from '../../src/notify/index.js';
 import { renderAlertmanagerConfig } from '../../src/render/alertmanager.js';
 import { toYaml } from '../../src/render/files.js';
+import { REPO_ROOT } from '../support/env.js';
 import { specFor } from '../support/stacks.js';
 import { ALERTMANAGER_RELEASES, itEachRelease } from '../support/versions.js';
 import { COMBINATIONS, usesMsteams } from './combinations.js';
@@ -28,6 +30,12 @@ function amtool(bin: string, args: string[]): { code: number; out: string } {
 }
 
 describe('notification templates', () => {
+  it('in alertmanager/templates of this repository equal what the generator produces (npm run gen:canonical)', () => {
+    const files = alertmanagerTemplateFiles();
+    for (const [path, content] of files) expect(readFileSync(join(REPO_ROOT, path), 'utf8'), path).toBe(content);
+    expect(readdirSync(join(REPO_ROOT, 'alertmanager/templates')).map((f) => `alertmanager/templates/${f}`).sort()).toEqual([...files.keys()].sort());
+  });
+
   it('define each name once across the files, with and without a Grafana', () => {
     for (const grafana of [GRAFANA, undefined]) {
       const names = allTemplates(grafana).map((t) => t.name);
