@@ -164,7 +164,8 @@ for (const release of ALERTMANAGER_RELEASES) describe(`notifications from real $
     expect(link('PrometheusConfigReloadFailed')).toBe(`${PUBLIC}:3000/d/cvm-llm-overview?${from}`);
   });
 
-  it.runIf(teams)('sends the warnings, not the critical alert, to Teams, with their links', () => {
+  // 0.25 has no Teams receiver: the case is not skipped there, it does not exist.
+  if (teams) it('sends the warnings, not the critical alert, to Teams, with their links', () => {
     const cards = json('/teams').map((c) => JSON.stringify(c));
     expect(cards).toHaveLength(4);
     expect(cards.join('\n')).not.toContain('LLMTTFTErrorBudgetBurn');
