@@ -289,11 +289,14 @@ export function instanceDashboard(): Dashboard {
       title: 'Health',
       panels: [
         panel({
-          title: 'Aborted or failed requests',
-          description: 'Fraction of finished requests that were aborted or errored.',
+          title: 'Server errors and client aborts',
+          description: 'Fraction of requests the server failed (HTTP 5xx, finished_reason=error; vLLM only) and fraction of finished requests the client aborted.',
           unit: 'percentunit',
           min: 0,
-          queries: [{ expr: `${S.requestsFailedRatio}{${SEL}}`, legend: '{{model_name}}' }],
+          queries: [
+            { expr: `${S.requestsServerErrorRatio}{${SEL}}`, legend: 'errors {{model_name}}' },
+            { expr: `${S.requestsAbortedRatio}{${SEL}}`, legend: 'aborts {{model_name}}' },
+          ],
           noValue: NOT_ENABLED('no finished requests in the last 5m'),
         }),
         panel({ title: 'Preemptions/s', description: 'Preempted (SGLang: retracted) requests per second.', unit: 'ops', queries: [{ expr: `${S.preemptions}{${SEL}}`, legend: '{{model_name}}' }] }),

@@ -112,7 +112,7 @@ export async function collectReport(o: ReportOptions, client = new PrometheusCli
     prompt: t(avgOver(S.promptTokens, w)),
     generation: t(avgOver(S.generationTokens, w)),
     generationPeak: t(maxOver(S.generationTokens, w)),
-    failed: t(ratioOver(S.requestsFailed, S.requestsFinished, w)),
+    failed: t(ratioOver(S.requestsServerErrors, S.requestsFinished, w)),
     aborted: t(ratioOver(`${S.requestsFinished}{finished_reason="abort"}`, S.requestsFinished, w)),
     waitingAvg: t(avgOver(S.requestsWaiting, w)),
     waitingMax: t(maxOver(S.requestsWaiting, w)),
@@ -244,7 +244,7 @@ export function hintsFor(r: TargetReport): string[] {
   for (const [name, s] of Object.entries(r.slo)) {
     if (s.met === false) hints.push(`${name.toUpperCase()} p99 objective (${s.threshold_seconds} s) missed: ${pct(s.attainment!)} of ${name === 'itl' ? 'tokens' : 'requests'} were at or under ${s.bound_seconds} s.`);
   }
-  if ((r.failed_share ?? 0) > 0.01) hints.push(`${pct(r.failed_share!)} of finished requests were aborted or failed.`);
+  if ((r.failed_share ?? 0) > 0.01) hints.push(`${pct(r.failed_share!)} of finished requests failed with a server error (HTTP 5xx or finished_reason=error).`);
   return hints;
 }
 

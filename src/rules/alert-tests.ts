@@ -10,6 +10,7 @@ import {
   type AlertRuleTest,
   type InputSeries,
   type Labels,
+  type PromqlExprTest,
   type TestGroup,
   STEP,
   constant,
@@ -17,6 +18,7 @@ import {
   expectAlert,
   input,
   minutes,
+  sel,
   stepsFor,
 } from './promtool-tests.js';
 import { type RawEngine, type RawGpu, histogramInputs, rawEngine, rawGpu } from './raw-fixtures.js';
@@ -28,14 +30,44 @@ function ruleOf(docs: AlertDoc[], name: string, severity?: string): AlertingRule
   return r;
 }
 
-/** One test group: inputs, then the alert seen (fires) and not seen (quiet) at `at` minutes. */
+const seconds = (evalTime: string): number => (evalTime.endsWith('m') ? Number(evalTime.slice(0, -1)) * 60 : Number(evalTime.slice(0, -1)));
+
+/**
+ * Every alert firing at `evalTime`, as ALERTS series: those the checks expect there, and Watchdog
+ * (always firing once its 1m for: elapsed, since every test file loads every rule file).
+ */
+function firingAt(checks: AlertRuleTest[], evalTime: string): PromqlExprTest['exp_samples'] {
+  const labelSets: Labels[] = checks.filter((c) => c.eval_time === evalTime).flatMap((c) => c.exp_alerts.map((a) => ({ alertname: c.alertname, ...a.exp_labels })));
+  if (seconds(evalTime) >= 60 && !labelSets.some((l) => l.alertname === 'Watchdog')) labelSets.push({ alertname: 'Watchdog', severity: 'info' });
+  const unique = new Map(labelSets.map((l) => [JSON.stringify(Object.entries(l).sort()), l]));
+  return [...unique.values()].map((l) => ({ labels: sel('ALERTS', { ...l, alertstate: 'firing' }), value: 1 }));
+}
+
+/**
+ * One test group: inputs, then the alerts seen (fires) and not seen (quiet) at some eval times. At
+ * each of those times the set of firing alerts must be exactly the ones the checks expect there —
+ * no more, no fewer: ALERTS{alertstate="firing"} is compared with them as a whole.
+ */
 function scenario(name: string, inputs: InputSeries[], checks: AlertRuleTest[]): TestGroup {
-  return { name, interval: STEP, input_series: inputs, alert_rule_test: checks };
+  const times = [...new Set(checks.map((c) => c.eval_time))];
+  return {
+    name,
+    interval: STEP,
+    input_series: inputs,
+    alert_rule_test: checks,
+    promql_expr_test: times.map((t) => ({ expr: 'ALERTS{alertstate="firing"}', eval_time: t, exp_samples: firingAt(checks, t) })),
+  };
 }
 const fires = (rule: AlertingRule, at: number, labels: Labels, value: number): AlertRuleTest => ({
   eval_time: minutes(at),
   alertname: rule.alert,
   exp_alerts: [expectAlert(rule, labels, value)],
+});
+/** Several severities of one alert name firing at once (inhibition leaves the highest). */
+const firesAll = (alerts: [AlertingRule, number][], at: number, labels: Labels): AlertRuleTest => ({
+  eval_time: minutes(at),
+  alertname: alerts[0]![0].alert,
+  exp_alerts: alerts.map(([rule, value]) => expectAlert(rule, labels, value)),
 });
 const quiet = (alertname: string, at: number): AlertRuleTest => ({ eval_time: minutes(at), alertname, exp_alerts: [] });
 
@@ -91,19 +123,59 @@ export function engineAlertTests(engine: Engine, slo: Slo, runbookPage?: string)
     scenario(`${engine}: LLMAdmissionStalled quiet while requests run`, [...raw.waiting(constant(5, n)), ...raw.running(constant(2, n))], [quiet('LLMAdmissionStalled', at)]),
     scenario(`${engine}: LLMQueueDepthHigh fires on a deep queue`, [...raw.waiting(constant(t.queueDepth + 5, n)), ...raw.running(constant(8, n))], [fires(ruleOf(docs, 'LLMQueueDepthHigh'), at, L, t.queueDepth + 5)]),
     scenario(`${engine}: LLMQueueDepthHigh quiet at the threshold`, [...raw.waiting(constant(t.queueDepth, n)), ...raw.running(constant(8, n))], [quiet('LLMQueueDepthHigh', at)]),
-    scenario(`${engine}: LLMKVCacheNearFull fires near 1`, [...raw.kvUsage(constant(0.97, n))], [fires(ruleOf(docs, 'LLMKVCacheNearFull'), at, L, 0.97)]),
-    scenario(`${engine}: LLMKVCacheNearFull quiet at half`, [...raw.kvUsage(constant(0.5, n))], [quiet('LLMKVCacheNearFull', at)]),
+    // A full KV cache is vLLM's normal state: nothing fires on it alone.
+    scenario(`${engine}: a full KV cache without preemptions fires nothing`, [...raw.kvUsage(constant(1, n)), ...raw.preemptions(counter(0, n))], [quiet('LLMPreemptionsSustained', at)]),
   );
 
-  // 3 preemptions per 15s step: 0.2/s.
+  // Preemptions per 15s step: 9 is 0.6/s (over the page threshold 0.5), 7 is 0.47/s (ticket only),
+  // 1 is 0.067/s (just over the ticket threshold 0.05), 0.5 is 0.033/s (under it).
   const pAt = 25;
   const pn = stepsFor(pAt + 5);
+  const pCrit = ruleOf(docs, 'LLMPreemptionsSustained', 'critical');
+  const pWarn = ruleOf(docs, 'LLMPreemptionsSustained', 'warning');
   groups.push(
-    scenario(`${engine}: LLMPreemptionsSustained fires on steady preemptions`, [...raw.preemptions(counter(3, pn))], [fires(ruleOf(docs, 'LLMPreemptionsSustained'), pAt, L, 0.2)]),
+    scenario(`${engine}: LLMPreemptionsSustained pages over ${t.preemptionsPerSecondCritical}/s (warning too)`, [...raw.preemptions(counter(9, pn)), ...raw.kvUsage(constant(1, pn))], [
+      quiet('LLMPreemptionsSustained', 14),
+      firesAll([[pCrit, 0.6], [pWarn, 0.6]], pAt, L),
+    ]),
+    scenario(`${engine}: LLMPreemptionsSustained tickets just under the page threshold`, [...raw.preemptions(counter(7, pn))], [fires(pWarn, pAt, L, 7 / 15)]),
+    scenario(`${engine}: LLMPreemptionsSustained tickets just over ${t.preemptionsPerSecond}/s`, [...raw.preemptions(counter(1, pn))], [fires(pWarn, pAt, L, 1 / 15)]),
+    scenario(`${engine}: LLMPreemptionsSustained quiet under ${t.preemptionsPerSecond}/s`, [...raw.preemptions(counter(0.5, pn))], [quiet('LLMPreemptionsSustained', pAt)]),
     scenario(`${engine}: LLMPreemptionsSustained quiet without preemptions`, [...raw.preemptions(counter(0, pn))], [quiet('LLMPreemptionsSustained', pAt)]),
-    // 9 ok and 1 failed request per step: a failure ratio of 0.1.
-    scenario(`${engine}: LLMRequestErrorRateHigh fires when a tenth fail`, raw.finished(9, 1, n), [fires(ruleOf(docs, 'LLMRequestErrorRateHigh'), at, L, 0.1)]),
-    scenario(`${engine}: LLMRequestErrorRateHigh quiet without failures`, raw.finished(10, 0, n), [quiet('LLMRequestErrorRateHigh', at)]),
+  );
+
+  // Requests per 15s step; 0.1 req/s (the minimum traffic) is 1.5 per step.
+  const eAt = 20;
+  const en = stepsFor(eAt + 5);
+  const abort = ruleOf(docs, 'LLMClientAbortsHigh');
+  groups.push(
+    // Users pressing Stop: half the requests aborted is no error and pages nobody.
+    scenario(`${engine}: client aborts fire LLMClientAbortsHigh (info) and no error alert`, raw.finished(1, 1, en), [fires(abort, eAt, L, 0.5), quiet('LLMServerErrorRateHigh', eAt)]),
+    scenario(`${engine}: LLMClientAbortsHigh quiet just under ${t.abortedRatio} aborted`, raw.finished(4, 1, en), [quiet('LLMClientAbortsHigh', eAt)]),
+    scenario(`${engine}: LLMClientAbortsHigh quiet on trickle traffic (1 request per 15s, all aborted)`, raw.finished(0, 1, en), [quiet('LLMClientAbortsHigh', eAt)]),
+    scenario(`${engine}: LLMServerErrorRateHigh quiet without errors`, raw.finished(10, 0, en), [quiet('LLMServerErrorRateHigh', eAt)]),
+  );
+  if (raw.http) {
+    const eCrit = ruleOf(docs, 'LLMServerErrorRateHigh', 'critical');
+    const eWarn = ruleOf(docs, 'LLMServerErrorRateHigh', 'warning');
+    groups.push(
+      // finished_reason="error": 6 of 100 is over the page threshold 0.05, 4 of 100 tickets only.
+      scenario(`${engine}: LLMServerErrorRateHigh pages just over ${t.serverErrorRatioCritical} engine errors (warning too)`, raw.finished(94, 0, en, 6), [
+        quiet('LLMServerErrorRateHigh', 4),
+        firesAll([[eCrit, 0.06], [eWarn, 0.06]], eAt, L),
+      ]),
+      scenario(`${engine}: LLMServerErrorRateHigh tickets just under the page threshold`, raw.finished(96, 0, en, 4), [fires(eWarn, eAt, L, 0.04)]),
+      scenario(`${engine}: LLMServerErrorRateHigh tickets just over ${t.serverErrorRatio}`, raw.finished(98, 0, en, 2), [fires(eWarn, eAt, L, 0.02)]),
+      scenario(`${engine}: LLMServerErrorRateHigh quiet just under ${t.serverErrorRatio}`, raw.finished(199, 0, en, 1), [quiet('LLMServerErrorRateHigh', eAt)]),
+      // One request per 15s, every one failing: under the minimum traffic, so no page.
+      scenario(`${engine}: LLMServerErrorRateHigh quiet on trickle traffic`, raw.finished(0, 0, en, 1), [quiet('LLMServerErrorRateHigh', eAt)]),
+      scenario(`${engine}: LLMServerErrorRateHigh pages just over the minimum traffic`, raw.finished(1, 0, en, 1), [firesAll([[eCrit, 0.5], [eWarn, 0.5]], eAt, L)]),
+      // HTTP 5xx that never reach the engine: 3 errors per step against 1 finished request.
+      scenario(`${engine}: an HTTP 5xx storm pages LLMServerErrorRateHigh`, [...raw.finished(1, 0, en), ...raw.http(1, 3, en)], [firesAll([[eCrit, 1], [eWarn, 1]], eAt, L)]),
+      scenario(`${engine}: HTTP 2xx only is no error`, [...raw.finished(1, 0, en), ...raw.http(4, 0, en)], [quiet('LLMServerErrorRateHigh', eAt)]),
+    );
+  }
+  groups.push(
     scenario(
       `${engine}: LLMThroughputCollapsed fires when tokens stop while requests wait`,
       [...raw.generationTokens(constant(5000, n)), ...raw.waiting(constant(3, n)), ...raw.running(constant(4, n))],
@@ -123,7 +195,12 @@ export function engineAlertTests(engine: Engine, slo: Slo, runbookPage?: string)
     const slow = latency(raw, h, sloOf[h]!, true, n);
     const fast = latency(raw, h, sloOf[h]!, false, n);
     groups.push(
-      scenario(`${engine}: ${rule.alert} fires when every ${h} observation is slow`, slow.inputs, [fires(rule, at, L, slow.p99)]),
+      // Every request slow also burns the objective's budget: the fast-burn page is firing by then
+      // (for: 2m), the slow-burn ticket still pending (for: 15m).
+      scenario(`${engine}: ${rule.alert} fires when every ${h} observation is slow`, slow.inputs, [
+        fires(rule, at, L, slow.p99),
+        ...(h === 'queue_seconds' ? [] : [fires(ruleOf(docs, p99Alert[h]!.replace('P99High', 'ErrorBudgetBurn'), 'critical'), at, L, 1)]),
+      ]),
       scenario(`${engine}: ${rule.alert} quiet when observations are fast`, fast.inputs, [quiet(rule.alert, at)]),
     );
   }
@@ -139,6 +216,7 @@ export function engineAlertTests(engine: Engine, slo: Slo, runbookPage?: string)
     groups.push(
       scenario(`${engine}: ${name} fires on both window pairs when every request misses`, slow.inputs, [
         { eval_time: minutes(bAt), alertname: name, exp_alerts: BURN_RATES.map((b) => expectAlert(ruleOf(docs, name, b.severity), L, 1)) },
+        fires(ruleOf(docs, p99Alert[h]!), bAt, L, slow.p99),
       ]),
       scenario(`${engine}: ${name} quiet when requests meet the objective`, fast.inputs, [quiet(name, bAt)]),
     );
@@ -185,5 +263,102 @@ export function platformAlertTests(runbookPage?: string): TestGroup[] {
       [fires(ruleOf(docs, 'PrometheusConfigReloadFailed'), 15, prom, 0)],
     ),
     scenario('PrometheusConfigReloadFailed quiet after a good reload', [input('prometheus_config_last_reload_successful', prom, constant(1, n))], [quiet('PrometheusConfigReloadFailed', 15)]),
+    ...pipelineAlertTests(docs, prom),
+  ];
+}
+
+/** The alerting pipeline's own alerts: Prometheus' notifier, rules and TSDB, Alertmanager, the stack's targets. */
+function pipelineAlertTests(docs: AlertDoc[], prom: Labels): TestGroup[] {
+  const n = stepsFor(40);
+  const am = { job: 'alertmanager', instance: 'alertmanager:9093', host: 'monitor' };
+  const toAm = { ...prom, alertmanager: 'http://alertmanager:9093/api/v2/alerts' };
+  const sendErrCrit = ruleOf(docs, 'PrometheusErrorSendingAlerts', 'critical');
+  const sendErrWarn = ruleOf(docs, 'PrometheusErrorSendingAlerts', 'warning');
+  const sending = (errorsPerStep: number) => [
+    input('prometheus_notifications_sent_total', toAm, counter(100, n)),
+    input('prometheus_notifications_errors_total', toAm, counter(errorsPerStep, n)),
+  ];
+  // A counter that rises once, at `atMinute`.
+  const stepAt = (atMinute: number) => `0x${stepsFor(atMinute)} 1x${n - stepsFor(atMinute)}`;
+  const t = (name: string, l: Labels, v: string) => [input(name, l, v)];
+  return [
+    scenario('PrometheusNotConnectedToAlertmanager fires after 10m without an Alertmanager', t('prometheus_notifications_alertmanagers_discovered', prom, constant(0, n)), [
+      quiet('PrometheusNotConnectedToAlertmanager', 9),
+      fires(ruleOf(docs, 'PrometheusNotConnectedToAlertmanager'), 11, prom, 0),
+    ]),
+    scenario('PrometheusNotConnectedToAlertmanager quiet with one', t('prometheus_notifications_alertmanagers_discovered', prom, constant(1, n)), [quiet('PrometheusNotConnectedToAlertmanager', 11)]),
+    // 4 errors per 100 sent is over the page threshold 0.03; 2 per 100 tickets only; 0.5 per 100 neither.
+    scenario('PrometheusErrorSendingAlerts pages over 3% errors (warning too)', sending(4), [firesAll([[sendErrCrit, 0.04], [sendErrWarn, 0.04]], 20, toAm)]),
+    scenario('PrometheusErrorSendingAlerts tickets between 1% and 3%', sending(2), [fires(sendErrWarn, 20, toAm, 0.02)]),
+    scenario('PrometheusErrorSendingAlerts quiet under 1%', sending(0.5), [quiet('PrometheusErrorSendingAlerts', 20)]),
+    scenario('PrometheusNotificationsDropped fires on drops', t('prometheus_notifications_dropped_total', prom, counter(1, n)), [fires(ruleOf(docs, 'PrometheusNotificationsDropped'), 10, prom, 0)]),
+    scenario('PrometheusNotificationsDropped quiet without drops', t('prometheus_notifications_dropped_total', prom, constant(0, n)), [quiet('PrometheusNotificationsDropped', 10)]),
+    scenario(
+      'PrometheusRuleEvaluationFailures fires on failing rules',
+      t('prometheus_rule_evaluation_failures_total', { ...prom, rule_group: '/etc/prometheus/rules/llm.yml;llm-derived' }, counter(1, n)),
+      [quiet('PrometheusRuleEvaluationFailures', 14), fires(ruleOf(docs, 'PrometheusRuleEvaluationFailures'), 20, { ...prom, rule_group: '/etc/prometheus/rules/llm.yml;llm-derived' }, 0)],
+    ),
+    scenario('PrometheusRuleEvaluationFailures quiet while rules evaluate', t('prometheus_rule_evaluation_failures_total', { ...prom, rule_group: 'g' }, constant(0, n)), [quiet('PrometheusRuleEvaluationFailures', 20)]),
+    // One failed compaction at 10m: pending until its for: 15m has passed.
+    scenario('PrometheusTSDBCompactionsFailing fires after a failed compaction', [...t('prometheus_tsdb_compactions_failed_total', prom, stepAt(10)), ...t('prometheus_tsdb_reloads_failures_total', prom, constant(0, n))], [
+      quiet('PrometheusTSDBCompactionsFailing', 20),
+      fires(ruleOf(docs, 'PrometheusTSDBCompactionsFailing'), 30, prom, 0),
+    ]),
+    scenario('PrometheusTSDBCompactionsFailing fires after a failed block reload', [...t('prometheus_tsdb_compactions_failed_total', prom, constant(0, n)), ...t('prometheus_tsdb_reloads_failures_total', prom, stepAt(10))], [
+      fires(ruleOf(docs, 'PrometheusTSDBCompactionsFailing'), 30, prom, 0),
+    ]),
+    scenario('PrometheusTSDBCompactionsFailing quiet without failures', [...t('prometheus_tsdb_compactions_failed_total', prom, constant(0, n)), ...t('prometheus_tsdb_reloads_failures_total', prom, constant(0, n))], [
+      quiet('PrometheusTSDBCompactionsFailing', 30),
+    ]),
+    scenario('PrometheusTSDBWALFailing fires after a WAL corruption', [...t('prometheus_tsdb_wal_corruptions_total', prom, stepAt(10)), ...t('prometheus_tsdb_wal_writes_failed_total', prom, constant(0, n))], [
+      fires(ruleOf(docs, 'PrometheusTSDBWALFailing'), 20, prom, 0),
+    ]),
+    scenario('PrometheusTSDBWALFailing fires after failed WAL writes', [...t('prometheus_tsdb_wal_corruptions_total', prom, constant(0, n)), ...t('prometheus_tsdb_wal_writes_failed_total', prom, stepAt(10))], [
+      fires(ruleOf(docs, 'PrometheusTSDBWALFailing'), 20, prom, 0),
+    ]),
+    scenario('PrometheusTSDBWALFailing quiet without failures', [...t('prometheus_tsdb_wal_corruptions_total', prom, constant(0, n)), ...t('prometheus_tsdb_wal_writes_failed_total', prom, constant(0, n))], [
+      quiet('PrometheusTSDBWALFailing', 20),
+    ]),
+    scenario('AlertmanagerConfigReloadFailed fires after a failed reload', t('alertmanager_config_last_reload_successful', am, constant(0, n)), [
+      quiet('AlertmanagerConfigReloadFailed', 9),
+      fires(ruleOf(docs, 'AlertmanagerConfigReloadFailed'), 11, am, 0),
+    ]),
+    scenario('AlertmanagerConfigReloadFailed quiet after a good reload', t('alertmanager_config_last_reload_successful', am, constant(1, n)), [quiet('AlertmanagerConfigReloadFailed', 11)]),
+    // Alertmanager 0.33 splits failures by reason; 0.25 has no reason label: summed per integration.
+    scenario(
+      'AlertmanagerNotificationsFailing fires when a tenth of the webhook notifications fail',
+      [
+        input('alertmanager_notifications_total', { ...am, integration: 'webhook' }, counter(10, n)),
+        input('alertmanager_notifications_failed_total', { ...am, integration: 'webhook', reason: 'serverError' }, counter(1, n)),
+        input('alertmanager_notifications_failed_total', { ...am, integration: 'webhook', reason: 'clientError' }, constant(0, n)),
+        input('alertmanager_notifications_total', { ...am, integration: 'email' }, constant(0, n)),
+        input('alertmanager_notifications_failed_total', { ...am, integration: 'email' }, constant(0, n)),
+      ],
+      [fires(ruleOf(docs, 'AlertmanagerNotificationsFailing'), 10, { ...am, integration: 'webhook' }, 0.1)],
+    ),
+    scenario(
+      'AlertmanagerNotificationsFailing quiet while notifications succeed',
+      [input('alertmanager_notifications_total', { ...am, integration: 'webhook' }, counter(10, n)), input('alertmanager_notifications_failed_total', { ...am, integration: 'webhook' }, constant(0, n))],
+      [quiet('AlertmanagerNotificationsFailing', 10)],
+    ),
+    scenario(
+      'MonitoringTargetDown fires for the node and Grafana jobs, not for an engine',
+      [
+        input('up', { job: 'node', instance: 'gpu-box', host: 'gpu-box' }, constant(0, n)),
+        input('up', { job: 'grafana', instance: 'grafana:3000', host: 'monitor' }, constant(0, n)),
+        input('up', am, constant(1, n)),
+      ],
+      [
+        {
+          eval_time: minutes(10),
+          alertname: 'MonitoringTargetDown',
+          exp_alerts: [
+            expectAlert(ruleOf(docs, 'MonitoringTargetDown'), { job: 'node', instance: 'gpu-box', host: 'gpu-box' }, 0),
+            expectAlert(ruleOf(docs, 'MonitoringTargetDown'), { job: 'grafana', instance: 'grafana:3000', host: 'monitor' }, 0),
+          ],
+        },
+      ],
+    ),
+    scenario('MonitoringTargetDown quiet while the stack is up', [input('up', { job: 'node', instance: 'gpu-box', host: 'gpu-box' }, constant(1, n)), input('up', am, constant(1, n))], [quiet('MonitoringTargetDown', 10)]),
   ];
 }

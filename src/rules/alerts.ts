@@ -16,12 +16,16 @@ export const runbookLink = (page: string, alert: string): string => `${page}#${a
 export const ALERT_THRESHOLDS = {
   /** Requests waiting before we call the queue deep. */
   queueDepth: 20,
-  /** KV-cache usage (0-1) that leaves no room for new sequences. */
-  kvCacheUsage: 0.95,
-  /** Preemptions per second, sustained. */
+  /** Preemptions per second, sustained: a ticket, and a page. */
   preemptionsPerSecond: 0.05,
-  /** Fraction of finished requests that were aborted or errored. */
-  failedRatio: 0.05,
+  preemptionsPerSecondCritical: 0.5,
+  /** Fraction of requests failed by the server (HTTP 5xx, finished_reason=error): a ticket, and a page. */
+  serverErrorRatio: 0.01,
+  serverErrorRatioCritical: 0.05,
+  /** Fraction of finished requests aborted by their clients (info only). */
+  abortedRatio: 0.25,
+  /** Requests per second a target must serve before its ratios alert (6 a minute). */
+  minRequestsPerSecond: 0.1,
   gpuTemperatureCelsius: 85,
   /** vLLM pre-allocates ~90% of GPU memory by design, so only the last percents are pressure. */
   gpuMemoryUsedRatio: 0.98,
@@ -149,33 +153,43 @@ export function llmAlerts(slo: Slo, runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc
       );
     }
   }
-  docs.push(
-    alert(
-      'LLMKVCacheNearFull',
-      'warning',
-      '10m',
-      `${S.kvCacheUsage} > ${t.kvCacheUsage}`,
-      'KV cache is nearly full.',
-      `KV-cache usage on ${where} is ${v2} (0-1).`,
-      'New sequences will queue or preempt running ones. Lower max-num-seqs / max-model-len, raise gpu-memory-utilization, or add replicas.',
-    ),
+  // KV-cache usage alone is no alert: vLLM fills its cache by design. Preemption is the symptom.
+  const preemption = (severity: Severity, perSecond: number): AlertDoc =>
     alert(
       'LLMPreemptionsSustained',
-      'warning',
+      severity,
       '15m',
-      `${S.preemptions} > ${t.preemptionsPerSecond}`,
+      `${S.preemptions} > ${perSecond}`,
       'Requests are being preempted continuously.',
-      `${v2} preemptions/s on ${where}.`,
-      'KV cache is too small for the running batch: preempted requests recompute and latency rises. Reduce concurrency or context, or add memory.',
-    ),
+      `${v2} preemptions/s on ${where} (${severity} above ${perSecond}/s).`,
+      'KV cache is too small for the running batch: preempted requests recompute and latency rises. Reduce concurrency (max-num-seqs) or context, raise gpu-memory-utilization, or add replicas.',
+    );
+  // Enough traffic for a ratio to mean something: one failure in three requests pages nobody. HTTP
+  // 5xx may never finish in the engine, so errors alone count as traffic too.
+  const traffic = `sum by ${LLM} (${S.requestsFinished})`;
+  const serverErrors = (severity: Severity, ratio: number, forDuration: string): AlertDoc =>
     alert(
-      'LLMRequestErrorRateHigh',
-      'warning',
-      '10m',
-      `${S.requestsFailedRatio} > ${t.failedRatio}`,
-      'Many requests end aborted or in error.',
-      `${v2} of finished requests on ${where} were aborted or failed.`,
-      'Aborts are often client timeouts caused by latency; errors are engine failures. Check the server log and the latency panels.',
+      'LLMServerErrorRateHigh',
+      severity,
+      forDuration,
+      `(${S.requestsServerErrorRatio} > ${ratio}) and on ${LLM} (${traffic} >= ${t.minRequestsPerSecond} or on ${LLM} ${S.requestsServerErrors} >= ${t.minRequestsPerSecond})`,
+      'The server fails many requests.',
+      `${v2} of requests on ${where} failed with a server error (HTTP 5xx or finished_reason=error); ${severity} above ${ratio}.`,
+      'Client aborts do not count here. Check the server log for the failing requests (out of memory, engine errors, a crashed engine core behind a live HTTP server) and recent deploys.',
+    );
+  docs.push(
+    preemption('critical', t.preemptionsPerSecondCritical),
+    preemption('warning', t.preemptionsPerSecond),
+    serverErrors('critical', t.serverErrorRatioCritical, '5m'),
+    serverErrors('warning', t.serverErrorRatio, '15m'),
+    alert(
+      'LLMClientAbortsHigh',
+      'info',
+      '15m',
+      `(${S.requestsAbortedRatio} > ${t.abortedRatio}) and on ${LLM} (${traffic} >= ${t.minRequestsPerSecond})`,
+      'Many clients abort their requests.',
+      `${v2} of finished requests on ${where} were aborted by their clients.`,
+      'Aborts are clients that disconnect, press Stop or time out: not a server fault, so this never pages. Many aborts usually mean latency above what clients wait for: look at the TTFT and queue panels.',
     ),
     alert(
       'LLMThroughputCollapsed',
@@ -256,6 +270,96 @@ export function platformAlerts(runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc[] {
       'Prometheus failed to reload its configuration.',
       'Prometheus {{ $labels.instance }} runs an old configuration: the last reload failed.',
       'Run promtool check config / check rules on the stack, fix the file, and POST /-/reload again.',
+    ),
+    // The pipeline watches itself (after prometheus-mixin and alertmanager-mixin). Every metric here
+    // exists in Prometheus 2.42, 2.53 and 3.5 and Alertmanager 0.25, 0.28 and 0.33.
+    alert(
+      'PrometheusNotConnectedToAlertmanager',
+      'critical',
+      '10m',
+      'max_over_time(prometheus_notifications_alertmanagers_discovered[5m]) < 1',
+      'Prometheus has no Alertmanager to send alerts to.',
+      'Prometheus {{ $labels.instance }} has discovered no Alertmanager: every alert stays in Prometheus.',
+      'Nobody is notified of anything while this lasts (this alert included: watch the Watchdog heartbeat). Check the alerting section of prometheus.yml and that the alertmanager container runs and resolves by name.',
+    ),
+    ...(
+      [
+        ['critical', 0.03],
+        ['warning', 0.01],
+      ] as const
+    ).map(([severity, ratio]) =>
+      alert(
+        'PrometheusErrorSendingAlerts',
+        severity,
+        '15m',
+        `(rate(prometheus_notifications_errors_total[5m]) / on (job, instance, host, alertmanager) rate(prometheus_notifications_sent_total[5m])) > ${ratio}`,
+        'Prometheus fails to send alerts to Alertmanager.',
+        `Prometheus {{ $labels.instance }} fails to send ${v2} of its alerts to {{ $labels.alertmanager }} (${severity} above ${ratio}).`,
+        'Look at the Prometheus log for the notifier errors: Alertmanager down or overloaded, TLS or auth, a proxy in between.',
+      ),
+    ),
+    alert(
+      'PrometheusNotificationsDropped',
+      'warning',
+      '5m',
+      'increase(prometheus_notifications_dropped_total[5m]) > 0',
+      'Prometheus dropped alert notifications.',
+      'Prometheus {{ $labels.instance }} dropped notifications (queue full or no Alertmanager): some alerts were never sent.',
+      'See PrometheusErrorSendingAlerts and PrometheusNotConnectedToAlertmanager; a full queue (prometheus_notifications_queue_length against _capacity) means Alertmanager is too slow to accept alerts.',
+    ),
+    alert(
+      'PrometheusRuleEvaluationFailures',
+      'critical',
+      '15m',
+      'increase(prometheus_rule_evaluation_failures_total[5m]) > 0',
+      'Prometheus fails to evaluate rules.',
+      'Prometheus {{ $labels.instance }} failed to evaluate rules of {{ $labels.rule_group }}: their series and alerts are missing.',
+      'Prometheus > Status > Rule health shows the failing rule and its error (typically many-to-many matching after a label change). Fix the rule file and reload.',
+    ),
+    alert(
+      'PrometheusTSDBCompactionsFailing',
+      'warning',
+      '15m',
+      'increase(prometheus_tsdb_compactions_failed_total[3h]) > 0 or increase(prometheus_tsdb_reloads_failures_total[3h]) > 0',
+      'Prometheus fails to compact or reload its storage blocks.',
+      'Prometheus {{ $labels.instance }} reported TSDB compaction or block reload failures in the last 3 hours.',
+      'Usually a full or read-only volume, or a corrupt block: check the disk (HostFilesystemAlmostFull) and the Prometheus log; a corrupt block directory can be moved away and Prometheus restarted.',
+    ),
+    alert(
+      'PrometheusTSDBWALFailing',
+      'warning',
+      '5m',
+      'increase(prometheus_tsdb_wal_corruptions_total[3h]) > 0 or increase(prometheus_tsdb_wal_writes_failed_total[3h]) > 0',
+      'Prometheus fails to write its write-ahead log, or found it corrupt.',
+      'Prometheus {{ $labels.instance }} reported WAL corruptions or failed WAL writes in the last 3 hours: recent samples may be lost.',
+      'A full or failing disk is the usual cause: check free space and the kernel log of the volume Prometheus stores its data on.',
+    ),
+    alert(
+      'AlertmanagerConfigReloadFailed',
+      'critical',
+      '10m',
+      'max_over_time(alertmanager_config_last_reload_successful[5m]) == 0',
+      'Alertmanager failed to reload its configuration.',
+      'Alertmanager {{ $labels.instance }} runs an old configuration: the last reload failed.',
+      'Run amtool check-config on alertmanager/alertmanager.yml, fix it, and POST /-/reload to Alertmanager.',
+    ),
+    alert(
+      'AlertmanagerNotificationsFailing',
+      'warning',
+      '5m',
+      'sum by (job, instance, host, integration) (rate(alertmanager_notifications_failed_total[5m])) / sum by (job, instance, host, integration) (rate(alertmanager_notifications_total[5m])) > 0.01',
+      'Alertmanager fails to deliver notifications.',
+      'Alertmanager {{ $labels.instance }} fails to deliver {{ $labels.integration }} notifications ({{ printf "%.2f" $value }} of them).',
+      'The receiver refuses or cannot be reached: check the Alertmanager log for the error (webhook URL, API key, SMTP login, proxy). `create-vllm-monitor validate --fire-test-alert` sends one and reports the outcome.',
+    ),
+    alert(
+      'MonitoringTargetDown',
+      'warning',
+      '5m',
+      'up{job=~"node|alertmanager|grafana"} == 0',
+      'A part of the monitoring stack cannot be scraped.',
+      'Prometheus cannot scrape {{ $labels.job }} on {{ $labels.instance }}.',
+      'node: the machine is down or node-exporter stopped (no host alerts for it meanwhile); alertmanager: no notifications are delivered; grafana: dashboards are down. `docker compose ps` and the service log show why.',
     ),
   ];
 }

@@ -128,6 +128,14 @@ function sloRules(engine: Engine, shapes: EngineShapes, slo: Slo): RecordingRule
   return rules;
 }
 
+/**
+ * vLLM's HTTP metrics (prometheus_fastapi_instrumentator) carry handler/method/status, no model:
+ * the model comes from the target's engine metrics. The instrumentator groups status codes by
+ * default ("5xx"); "5.." also matches a server that reports them ungrouped ("503").
+ */
+const http5xx = `label_replace(sum by (job, instance, host) (rate(http_requests_total{handler=~"/v1/.+", status=~"5.."}[${W}])) * on (job, instance, host) group_left (model_name) group by ${LB} (vllm:num_requests_running), "source", "http", "", "")`;
+const finishReasonErrors = `label_replace(${vllmShapes.counterRate('vllm:request_success_total{finished_reason="error"}')}, "source", "engine", "", "")`;
+
 function vllmRules(): RecordingRule[] {
   const s = vllmShapes;
   const finishedSum = s.counterRate('vllm:request_success_total');
@@ -139,7 +147,11 @@ function vllmRules(): RecordingRule[] {
     rec(S.generationTokens, 'vllm', [s.counterRate('vllm:generation_tokens_total')]),
     rec(S.requestsFinished, 'vllm', [s.counterRate('vllm:request_success_total', W, ['finished_reason'])]),
     // V1 pre-creates every finished_reason, V0 only those seen: no abort/error series means none happened.
-    rec(S.requestsFailed, 'vllm', [s.counterRate('vllm:request_success_total{finished_reason=~"abort|error"}'), `${finishedSum} * 0`]),
+    // Aborts are the client's doing (disconnect, Stop, timeout): their own series, never an error.
+    rec(S.requestsAborted, 'vllm', [s.counterRate('vllm:request_success_total{finished_reason="abort"}'), `${finishedSum} * 0`]),
+    // Server errors: the engine's finished_reason="error", or HTTP 5xx of the OpenAI API (errors
+    // before or outside the engine). One failed request can show in both: the larger counts.
+    rec(S.requestsServerErrors, 'vllm', [`max by ${LB} (${finishReasonErrors} or ${http5xx})`, `${finishedSum} * 0`]),
     rec(S.preemptions, 'vllm', [s.counterRate('vllm:num_preemptions_total')]),
     rec(S.prefixCacheQueried, 'vllm', [s.counterRate('vllm:prefix_cache_queries_total'), s.counterRate('vllm:gpu_prefix_cache_queries_total')]),
     rec(S.prefixCacheHit, 'vllm', [s.counterRate('vllm:prefix_cache_hits_total'), s.counterRate('vllm:gpu_prefix_cache_hits_total')]),
@@ -172,7 +184,10 @@ function sglangRules(): RecordingRule[] {
     rec(S.generationTokens, 'sglang', each('sglang:generation_tokens_total', (m) => s.counterRate(m))),
     // SGLang counts finished requests without a reason.
     rec(S.requestsFinished, 'sglang', each('sglang:num_requests_total', (m) => `label_replace(${s.counterRate(m)}, "finished_reason", "all", "", "")`)),
-    rec(S.requestsFailed, 'sglang', each('sglang:num_aborted_requests_total', (m) => s.counterRate(m))),
+    // SGLang has no server-error counter: num_aborted_requests_total counts every abort (client
+    // disconnects and the scheduler's own aborts alike) without a reason, and no HTTP status metric
+    // exists (only sglang:http_requests_active). So its aborts are aborts and it has no error series.
+    rec(S.requestsAborted, 'sglang', each('sglang:num_aborted_requests_total', (m) => s.counterRate(m))),
     rec(S.preemptions, 'sglang', each('sglang:num_retracted_requests_total', (m) => schedulerCounterRate(m))),
     rec(S.prefixCacheQueried, 'sglang', each('sglang:prompt_tokens_total', (m) => s.counterRate(m))),
     // A request counts its cached tokens once: by cache_source (device|host|storage_*) when the
@@ -237,9 +252,17 @@ export function derivedLlmGroup(): RuleGroup {
     for (const q of HISTOGRAMS[h].quantiles) rules.push({ record: modelQuantile(h, q), expr: `histogram_quantile(${QUANTILE_VALUE[q]}, ${modelBucket(h)})` });
   }
   const withEngine = by(['engine', ...L]);
-  rules.push({
-    record: S.requestsFailedRatio,
-    expr: `${S.requestsFailed} / on ${withEngine} (sum by ${withEngine} (${S.requestsFinished}) > 0)`,
-  });
+  const finished = `sum by ${withEngine} (${S.requestsFinished})`;
+  rules.push(
+    {
+      record: S.requestsAbortedRatio,
+      expr: `${S.requestsAborted} / on ${withEngine} (${finished} > 0)`,
+    },
+    // HTTP 5xx may never reach the engine: with more errors than finished requests, all failed.
+    {
+      record: S.requestsServerErrorRatio,
+      expr: `clamp_max(${S.requestsServerErrors} / on ${withEngine} (${finished} > 0 or on ${withEngine} ${S.requestsServerErrors} > 0), 1)`,
+    },
+  );
   return { name: 'llm-derived', rules };
 }

@@ -63,6 +63,13 @@ function vllmGroup(): TestGroup {
     input('vllm:request_success_total', { ...v0, finished_reason: 'stop' }, perSecond(1)),
     input('vllm:request_success_total', { ...d0, finished_reason: 'stop' }, perSecond(3)),
     input('vllm:request_success_total', { ...d0, finished_reason: 'abort' }, perSecond(1)),
+    input('vllm:request_success_total', { ...d0, finished_reason: 'error' }, perSecond(1)),
+    // HTTP metrics carry no model: grouped 5xx on the API counts, /health does not; v1old reports
+    // status codes ungrouped and finishes nothing, so its errors are all its requests.
+    input('http_requests_total', { job: 'vllm', instance: 'v1new', host: 'v1new-host', handler: '/v1/completions', method: 'POST', status: '5xx' }, perSecond(2)),
+    input('http_requests_total', { job: 'vllm', instance: 'v1new', host: 'v1new-host', handler: '/v1/completions', method: 'POST', status: '2xx' }, perSecond(3)),
+    input('http_requests_total', { job: 'vllm', instance: 'v1new', host: 'v1new-host', handler: '/health', method: 'GET', status: '5xx' }, perSecond(1)),
+    input('http_requests_total', { job: 'vllm', instance: 'v1old', host: 'v1old-host', handler: '/v1/chat/completions', method: 'POST', status: '503' }, perSecond(1)),
     input('process_resident_memory_bytes', { job: 'vllm', instance: 'v1new', host: 'v1new-host' }, constant(2e9, N)),
     // Phase means. Early V0 has no phase histograms: decode comes from E2E - TTFT. The DP engines'
     // decode histogram wins over the (deliberately different) E2E - TTFT of d0.
@@ -92,8 +99,11 @@ function vllmGroup(): TestGroup {
       expect(S.generationTokens, [[out(v0), 11], [out(d0), 6]]),
       expect(histogramCount('itl_seconds'), [[out(v0), 2], [out(old), 1]]),
       expect(S.prefixCacheHitRatio, [[out(v0), 0.4], [out(old), 0.5]]),
-      expect(S.requestsFailed, [[out(v0), 0], [out(d0), 1]]),
-      expect(S.requestsFailedRatio, [[out(v0), 0], [out(d0), 0.25]]),
+      // d0 finishes 5/s: 3 stop, 1 abort, 1 error; its API answers 2/s with 5xx (the larger counts).
+      expect(S.requestsAborted, [[out(v0), 0], [out(d0), 1]]),
+      expect(S.requestsAbortedRatio, [[out(v0), 0], [out(d0), 0.2]]),
+      expect(S.requestsServerErrors, [[out(v0), 0], [out(old), 1], [out(d0), 2]]),
+      expect(S.requestsServerErrorRatio, [[out(v0), 0], [out(old), 1], [out(d0), 0.4]]),
       expect(S.processMemory, [[{ engine: 'vllm', job: 'vllm', instance: 'v1new', host: 'v1new-host' }, 2e9]]),
       expect(S.decodeSecondsMean, [[out(v0), 2], [out(d0), 2]]),
       expect(S.prefillSecondsMean, [[out(d0), 0.5]]),
@@ -128,6 +138,7 @@ function sglangGroup(): TestGroup {
     input('sglang:cached_tokens_total', { ...s1, cache_source: 'host' }, perSecond(0.5)),
     input('sglang:cached_tokens_total', { ...s1, cache_source: 'total' }, perSecond(0.5)),
     input('sglang:num_requests_total', s1, perSecond(1)),
+    input('sglang:num_aborted_requests_total', s1, perSecond(0.25)),
     input('sglang:num_retracted_requests_total', rank('0', '0'), perSecond(1)),
     input('sglang:num_retracted_requests_total', rank('0', '1'), perSecond(1)),
     input('sglang:inter_token_latency_seconds_count', s1, perSecond(2)),
@@ -167,6 +178,9 @@ function sglangGroup(): TestGroup {
       expect(S.generationTokens, [[out(s1), 4]]),
       expect(S.prefixCacheHitRatio, [[out(s1), 0.5]]),
       expect(S.requestsFinished, [[{ ...out(s1), finished_reason: 'all' }, 1]]),
+      // SGLang has no server-error counter: aborts only.
+      expect(S.requestsAborted, [[out(s1), 0.25]]),
+      expect(S.requestsAbortedRatio, [[out(s1), 0.25]]),
       expect(S.preemptions, [[out(s1), 1]]),
       expect(histogramCount('itl_seconds'), [[out(s1), 2], [out(s2), 1]]),
       expect(S.prefixCacheHit, [[out(s1), 2]]),

@@ -26,8 +26,10 @@ export interface RawEngine {
   waiting(v: string): InputSeries[];
   kvUsage(v: string): InputSeries[];
   generationTokens(v: string): InputSeries[];
-  /** Finished requests: ok per step and failed (aborted) per step. */
-  finished(okPerStep: number, failedPerStep: number, steps: number): InputSeries[];
+  /** Finished requests per step: ok, aborted by the client, and (vLLM) finished_reason="error". */
+  finished(okPerStep: number, abortedPerStep: number, steps: number, errorPerStep?: number): InputSeries[];
+  /** vLLM's HTTP requests on the OpenAI API per step, as prometheus_fastapi_instrumentator groups them; SGLang has none. */
+  http?(ok2xxPerStep: number, err5xxPerStep: number, steps: number): InputSeries[];
   preemptions(v: string): InputSeries[];
   histogram(h: HistogramName): string;
   bounds(h: HistogramName): number[];
@@ -60,11 +62,23 @@ export function rawEngine(engine: Engine, instance = `${engine}-1`): RawEngine {
       waiting: one('vllm:num_requests_waiting', sched),
       kvUsage: one('vllm:kv_cache_usage_perc', sched),
       generationTokens: one('vllm:generation_tokens_total', sched),
-      finished: (ok, failed, steps) => [
+      finished: (ok, aborted, steps, errors = 0) => [
         input('vllm:request_success_total', { ...sched, finished_reason: 'stop' }, counter(ok, steps)),
         input('vllm:request_success_total', { ...sched, finished_reason: 'length' }, constant(0, steps)),
-        input('vllm:request_success_total', { ...sched, finished_reason: 'abort' }, counter(failed, steps)),
+        input('vllm:request_success_total', { ...sched, finished_reason: 'abort' }, counter(aborted, steps)),
+        input('vllm:request_success_total', { ...sched, finished_reason: 'error' }, counter(errors, steps)),
       ],
+      // No model label on HTTP metrics: the rules take it from the engine metrics of the same target.
+      http: (ok, err, steps) => {
+        const { model_name: _none, ...target } = labels;
+        const h = { ...target, handler: '/v1/chat/completions', method: 'POST' };
+        return [
+          input('http_requests_total', { ...h, status: '2xx' }, counter(ok, steps)),
+          input('http_requests_total', { ...h, status: '5xx' }, counter(err, steps)),
+          input('http_requests_total', { ...target, handler: '/health', method: 'GET', status: '2xx' }, counter(4, steps)),
+          input('vllm:num_requests_running', sched, constant(1, steps)),
+        ];
+      },
       preemptions: one('vllm:num_preemptions_total', sched),
       histogram: (h) => hist[h]!,
       bounds: (h) => knownBounds('vllm', h),
@@ -77,9 +91,9 @@ export function rawEngine(engine: Engine, instance = `${engine}-1`): RawEngine {
     waiting: one('sglang:num_queue_reqs', sched),
     kvUsage: one('sglang:token_usage', sched),
     generationTokens: one('sglang:generation_tokens_total', tok),
-    finished: (ok, failed, steps) => [
-      input('sglang:num_requests_total', tok, counter(ok + failed, steps)),
-      input('sglang:num_aborted_requests_total', tok, counter(failed, steps)),
+    finished: (ok, aborted, steps, errors = 0) => [
+      input('sglang:num_requests_total', tok, counter(ok + aborted + errors, steps)),
+      input('sglang:num_aborted_requests_total', tok, counter(aborted, steps)),
     ],
     preemptions: one('sglang:num_retracted_requests_total', sched),
     histogram: (h) => hist[h]!,

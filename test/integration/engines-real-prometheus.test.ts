@@ -208,7 +208,7 @@ for (const release of PROMETHEUS_RELEASES) describe(`generated stack on real ${r
 
   /** Bad states and the alerts they must fire, with the label that names the culprit. */
   const SCENARIOS: { emulator: string; state: EmulatorState; alerts: string[]; match: Record<string, string> }[] = [
-    { emulator: 'vllm-v1', state: 'kv-full', alerts: ['LLMKVCacheNearFull', 'LLMPreemptionsSustained'], match: { instance: 'vllm-v1' } },
+    { emulator: 'vllm-v1', state: 'kv-full', alerts: ['LLMPreemptionsSustained'], match: { instance: 'vllm-v1' } },
     { emulator: 'vllm-v1-legacy', state: 'stalled', alerts: ['LLMAdmissionStalled'], match: { instance: 'vllm-v1-legacy' } },
     { emulator: 'sglang', state: 'slow-ttft', alerts: ['LLMTTFTP99High'], match: { instance: 'sglang' } },
     { emulator: 'vllm-v0', state: 'down', alerts: ['LLMTargetDown'], match: { instance: 'vllm-v0' } },

@@ -19,7 +19,12 @@ describe.each(['dcgm', 'nvidia-smi', 'amd', 'none'] as const)('normalisation tes
   const { tests } = renderRuleFiles({ targets: [], gpu, slo: DEFAULT_SLO });
   const window = seconds(RATE_WINDOW);
   const cases = [...tests].flatMap(([file, t]) =>
-    t.tests.flatMap((g) => (g.promql_expr_test ?? []).map((e) => ({ file, step: seconds(g.interval), eval: seconds(t.evaluation_interval), at: seconds(e.eval_time) }))),
+    t.tests.flatMap((g) =>
+      (g.promql_expr_test ?? [])
+        // The alert tests' exact-set checks read ALERTS, whose value is 1 whatever the rates: no rate to make exact.
+        .filter((e) => !e.expr.startsWith('ALERTS{'))
+        .map((e) => ({ file, step: seconds(g.interval), eval: seconds(t.evaluation_interval), at: seconds(e.eval_time) })),
+    ),
   );
 
   it('has some', () => expect(cases.length).toBeGreaterThan(0));
