@@ -264,6 +264,57 @@ export function platformAlertTests(runbookPage?: string): TestGroup[] {
     ),
     scenario('PrometheusConfigReloadFailed quiet after a good reload', [input('prometheus_config_last_reload_successful', prom, constant(1, n))], [quiet('PrometheusConfigReloadFailed', 15)]),
     ...pipelineAlertTests(docs, prom),
+    ...hostAlertTests(docs),
+  ];
+}
+
+/** node-exporter alerts: filesystems (virtual and read-only ones ignored), OOM kills, memory, clock. */
+function hostAlertTests(docs: AlertDoc[]): TestGroup[] {
+  const n = stepsFor(80);
+  const node = { job: 'node', instance: 'gpu-box', host: 'gpu-box' };
+  const root = { ...node, device: '/dev/nvme0n1p2', mountpoint: '/', fstype: 'ext4' };
+  // A filesystem of 1000 bytes whose free space follows `avail` (expanding notation).
+  const fs = (l: Labels, avail: string, readonly = 0): InputSeries[] => [
+    input('node_filesystem_size_bytes', l, constant(1000, n)),
+    input('node_filesystem_avail_bytes', l, avail),
+    input('node_filesystem_readonly', l, constant(readonly, n)),
+  ];
+  // Filesystems that must never alert however full: memory-backed, container layers, read-only.
+  const ignored = [
+    ...fs({ ...node, device: 'tmpfs', mountpoint: '/run', fstype: 'tmpfs' }, constant(5, n)),
+    ...fs({ ...node, device: 'overlay', mountpoint: '/var/lib/docker/overlay2/x/merged', fstype: 'overlay' }, constant(5, n)),
+    ...fs({ ...node, device: '/dev/sr0', mountpoint: '/media/cdrom', fstype: 'ext4' }, constant(5, n), 1),
+  ];
+  const fillCrit = ruleOf(docs, 'HostFilesystemFillingUp', 'critical');
+  const fillWarn = ruleOf(docs, 'HostFilesystemFillingUp', 'warning');
+  const fullCrit = ruleOf(docs, 'HostFilesystemAlmostFull', 'critical');
+  const fullWarn = ruleOf(docs, 'HostFilesystemAlmostFull', 'warning');
+  return [
+    scenario('HostFilesystemAlmostFull pages under 3% free (warning too); virtual and read-only filesystems never alert', [...fs(root, constant(20, n)), ...ignored], [
+      quiet('HostFilesystemAlmostFull', 29),
+      firesAll([[fullCrit, 0.02], [fullWarn, 0.02]], 35, root),
+    ]),
+    scenario('HostFilesystemAlmostFull tickets between 3% and 5% free', fs(root, constant(40, n)), [fires(fullWarn, 35, root, 0.04)]),
+    scenario('HostFilesystemAlmostFull quiet just over 5% free', fs(root, constant(60, n)), [quiet('HostFilesystemAlmostFull', 35)]),
+    // 35% free, losing 30 bytes an hour: still free in 4h, full within 24h.
+    scenario('HostFilesystemFillingUp tickets a disk full within a day', fs(root, `350-0.125x${n}`), [quiet('HostFilesystemFillingUp', 55), fires(fillWarn, 72, root, 0.314)]),
+    // 15% free, losing 60 bytes an hour: full within 4h.
+    scenario('HostFilesystemFillingUp pages a disk full within 4 hours (warning too)', fs(root, `150-0.25x${n}`), [firesAll([[fillCrit, 0.078], [fillWarn, 0.078]], 72, root)]),
+    scenario('HostFilesystemFillingUp quiet on a steady disk', fs(root, constant(300, n)), [quiet('HostFilesystemFillingUp', 72)]),
+    scenario('HostOOMKills fires after an OOM kill', [input('node_vmstat_oom_kill', node, `0x${stepsFor(10)} 1x${n - stepsFor(10)}`)], [quiet('HostOOMKills', 9), fires(ruleOf(docs, 'HostOOMKills'), 12, node, 0)]),
+    scenario('HostOOMKills quiet without', [input('node_vmstat_oom_kill', node, constant(3, n))], [quiet('HostOOMKills', 12)]),
+    scenario(
+      'HostMemoryPressure fires over 95% used',
+      [input('node_memory_MemTotal_bytes', node, constant(100, n)), input('node_memory_MemAvailable_bytes', node, constant(3, n))],
+      [fires(ruleOf(docs, 'HostMemoryPressure'), 20, node, 0.97)],
+    ),
+    scenario(
+      'HostMemoryPressure quiet just under',
+      [input('node_memory_MemTotal_bytes', node, constant(100, n)), input('node_memory_MemAvailable_bytes', node, constant(6, n))],
+      [quiet('HostMemoryPressure', 20)],
+    ),
+    scenario('HostClockSkew fires on a clock 0.1s behind', [input('node_timex_offset_seconds', node, constant(-0.1, n))], [fires(ruleOf(docs, 'HostClockSkew'), 15, node, 0.1)]),
+    scenario('HostClockSkew quiet at 10ms', [input('node_timex_offset_seconds', node, constant(0.01, n))], [quiet('HostClockSkew', 15)]),
   ];
 }
 

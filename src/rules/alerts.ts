@@ -29,6 +29,14 @@ export const ALERT_THRESHOLDS = {
   gpuTemperatureCelsius: 85,
   /** vLLM pre-allocates ~90% of GPU memory by design, so only the last percents are pressure. */
   gpuMemoryUsedRatio: 0.98,
+  /** Free-space fractions of a filesystem: filling up (with a predicted full disk) and almost full. */
+  fsFillingFree: 0.4,
+  fsFillingFreeCritical: 0.2,
+  fsAlmostFullFree: 0.05,
+  fsAlmostFullFreeCritical: 0.03,
+  hostMemoryUsedRatio: 0.95,
+  /** Clock offset (seconds) from the time source. */
+  clockOffsetSeconds: 0.05,
   /** Error budget of a p99 objective. */
   sloErrorBudget: 0.01,
 } as const;
@@ -352,6 +360,7 @@ export function platformAlerts(runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc[] {
       'Alertmanager {{ $labels.instance }} fails to deliver {{ $labels.integration }} notifications ({{ printf "%.2f" $value }} of them).',
       'The receiver refuses or cannot be reached: check the Alertmanager log for the error (webhook URL, API key, SMTP login, proxy). `create-vllm-monitor validate --fire-test-alert` sends one and reports the outcome.',
     ),
+    ...hostAlerts(alert),
     alert(
       'MonitoringTargetDown',
       'warning',
@@ -360,6 +369,67 @@ export function platformAlerts(runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc[] {
       'A part of the monitoring stack cannot be scraped.',
       'Prometheus cannot scrape {{ $labels.job }} on {{ $labels.instance }}.',
       'node: the machine is down or node-exporter stopped (no host alerts for it meanwhile); alertmanager: no notifications are delivered; grafana: dashboards are down. `docker compose ps` and the service log show why.',
+    ),
+  ];
+}
+
+/** node-exporter essentials (after node-mixin): disks, memory, OOM kills, the clock. Node down: MonitoringTargetDown. */
+function hostAlerts(alert: AlertBuilder): AlertDoc[] {
+  const t = ALERT_THRESHOLDS;
+  const fs = by(['instance', 'job', 'host', 'device', 'mountpoint', 'fstype']);
+  const fsWhere = '{{ $labels.mountpoint }} ({{ $labels.device }}) on {{ $labels.host }}';
+  const pct = '{{ printf "%.2f" $value }}';
+  const fillingUp = (severity: Severity, freeRatio: number, predicted: string, hours: number): AlertDoc =>
+    alert(
+      'HostFilesystemFillingUp',
+      severity,
+      '1h',
+      `(${S.hostFilesystemAvailRatio} < ${freeRatio}) and on ${fs} (${predicted} < 0)`,
+      'A filesystem will be full soon at its current rate.',
+      `${fsWhere} has ${pct} of its space free and fills up within ${hours}h at the rate of the last 6h.`,
+      'Find what grows (du -xh --max-depth=2 on the mount): the model cache (HF_HOME), logs, Docker images, the Prometheus volume (lower --storage.tsdb.retention.time / .size). Free space or grow the disk before it is full.',
+    );
+  const almostFull = (severity: Severity, freeRatio: number): AlertDoc =>
+    alert(
+      'HostFilesystemAlmostFull',
+      severity,
+      '30m',
+      `${S.hostFilesystemAvailRatio} < ${freeRatio}`,
+      'A filesystem is almost full.',
+      `${fsWhere} has only ${pct} of its space free.`,
+      'A full disk stops Prometheus from writing its WAL, vLLM from downloading models and Docker from starting containers. Free space now: old model snapshots, docker system prune, logs.',
+    );
+  return [
+    fillingUp('critical', t.fsFillingFreeCritical, S.hostFilesystemAvailIn4h, 4),
+    fillingUp('warning', t.fsFillingFree, S.hostFilesystemAvailIn24h, 24),
+    almostFull('critical', t.fsAlmostFullFreeCritical),
+    almostFull('warning', t.fsAlmostFullFree),
+    alert(
+      'HostOOMKills',
+      'warning',
+      '0m',
+      `${S.hostOomKills} > 0`,
+      'The kernel killed a process for lack of memory.',
+      'The OOM killer killed processes on {{ $labels.host }} in the last 5 minutes.',
+      'dmesg / journalctl -k names the process. Engine workers, tokenizers and CPU KV offload (swap-space, cpu-offload-gb) use host memory: lower them or add memory.',
+    ),
+    alert(
+      'HostMemoryPressure',
+      'warning',
+      '15m',
+      `${S.hostMemoryUsedRatio} > ${t.hostMemoryUsedRatio}`,
+      'A machine is running out of memory.',
+      `{{ $labels.host }} uses ${pct} of its memory.`,
+      'The OOM killer is next. Look at the processes using the most (ps aux --sort=-rss); CPU KV offload and many API server processes are the usual ones.',
+    ),
+    alert(
+      'HostClockSkew',
+      'warning',
+      '10m',
+      `abs(${S.hostClockOffset}) > ${t.clockOffsetSeconds}`,
+      "A machine's clock is off.",
+      'The clock of {{ $labels.host }} is {{ printf "%.2f" $value }}s off its time source.',
+      'Skewed clocks put samples in the future or past and break rate() and alert timings. Check chrony / systemd-timesyncd (timedatectl, chronyc tracking).',
     ),
   ];
 }

@@ -6,7 +6,7 @@
  */
 import type { GpuKind } from '../spec/types.js';
 import { by, firstOf } from './promql.js';
-import { GPU_LABELS, S } from './series.js';
+import { FILESYSTEM_LABELS, GPU_LABELS, S } from './series.js';
 import type { RecordingRule, RuleGroup } from './types.js';
 
 const G = GPU_LABELS;
@@ -92,6 +92,10 @@ export function hostRuleGroup(): RuleGroup {
   const H = by(['instance', 'job', 'host']);
   // Virtual interfaces (loopback, containers, bridges) would double count traffic.
   const physical = 'device!~"lo|veth.*|docker.*|br-.*|virbr.*|cni.*|flannel.*|cali.*|vxlan.*"';
+  // Disks that fill up: no memory-backed, container-layer or image filesystems, nothing read-only.
+  const FS = by(FILESYSTEM_LABELS);
+  const disk = 'fstype!~"tmpfs|ramfs|devtmpfs|overlay|squashfs|nsfs|autofs|fuse.lxcfs"';
+  const writable = `node_filesystem_readonly{${disk}} == 0`;
   return {
     name: 'host-normalise',
     rules: [
@@ -101,6 +105,11 @@ export function hostRuleGroup(): RuleGroup {
       { record: S.hostMemoryUsedRatio, expr: `${S.hostMemoryUsed} / on ${H} (${S.hostMemoryTotal} > 0)` },
       { record: S.hostNetworkReceive, expr: `sum by ${H} (rate(node_network_receive_bytes_total{${physical}}[5m]))` },
       { record: S.hostNetworkTransmit, expr: `sum by ${H} (rate(node_network_transmit_bytes_total{${physical}}[5m]))` },
+      { record: S.hostFilesystemAvailRatio, expr: `max by ${FS} (node_filesystem_avail_bytes{${disk}} / node_filesystem_size_bytes{${disk}} and ${writable})` },
+      { record: S.hostFilesystemAvailIn4h, expr: `max by ${FS} (predict_linear(node_filesystem_avail_bytes{${disk}}[6h], 4 * 3600) and ${writable})` },
+      { record: S.hostFilesystemAvailIn24h, expr: `max by ${FS} (predict_linear(node_filesystem_avail_bytes{${disk}}[6h], 24 * 3600) and ${writable})` },
+      { record: S.hostOomKills, expr: `max by ${H} (increase(node_vmstat_oom_kill[5m]))` },
+      { record: S.hostClockOffset, expr: `max by ${H} (node_timex_offset_seconds)` },
     ],
   };
 }

@@ -258,8 +258,10 @@ function gpuGroup(kind: Exclude<GpuKind, 'none'>): TestGroup {
 
 function hostGroup(): TestGroup {
   const n = { job: 'node', instance: 'box', host: 'box' };
+  const rootFs = { ...n, device: '/dev/sda1', mountpoint: '/', fstype: 'ext4' };
+  const runFs = { ...n, device: 'tmpfs', mountpoint: '/run', fstype: 'tmpfs' };
   return {
-    name: 'node-exporter: CPU, memory and network normalise to host: series',
+    name: 'node-exporter: CPU, memory, network, filesystems, OOM kills and clock normalise to host: series',
     interval: STEP,
     input_series: [
       input('node_cpu_seconds_total', { ...n, cpu: '0', mode: 'idle' }, perSecond(0.5)),
@@ -269,12 +271,26 @@ function hostGroup(): TestGroup {
       input('node_network_receive_bytes_total', { ...n, device: 'eth0' }, perSecond(100)),
       input('node_network_receive_bytes_total', { ...n, device: 'lo' }, perSecond(100)),
       input('node_network_receive_bytes_total', { ...n, device: 'veth1a2b' }, perSecond(100)),
+      input('node_filesystem_size_bytes', rootFs, constant(1000, N)),
+      input('node_filesystem_avail_bytes', rootFs, constant(250, N)),
+      input('node_filesystem_readonly', rootFs, constant(0, N)),
+      input('node_filesystem_size_bytes', runFs, constant(1000, N)),
+      input('node_filesystem_avail_bytes', runFs, constant(1, N)),
+      input('node_filesystem_readonly', runFs, constant(0, N)),
+      input('node_vmstat_oom_kill', n, constant(2, N)),
+      input('node_timex_offset_seconds', n, constant(-0.5, N)),
     ],
     promql_expr_test: [
       expect(S.hostCpu, [[n, 0.25]]),
       expect(S.hostMemoryUsed, [[n, 6e9]]),
       expect(S.hostMemoryUsedRatio, [[n, 0.75]]),
       expect(S.hostNetworkReceive, [[n, 100]]),
+      // tmpfs is memory, not disk: only the root filesystem.
+      expect(S.hostFilesystemAvailRatio, [[rootFs, 0.25]]),
+      expect(S.hostFilesystemAvailIn4h, [[rootFs, 250]]),
+      expect(S.hostFilesystemAvailIn24h, [[rootFs, 250]]),
+      expect(S.hostOomKills, [[n, 0]]),
+      expect(S.hostClockOffset, [[n, -0.5]]),
     ],
   };
 }

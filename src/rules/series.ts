@@ -36,6 +36,8 @@ export const LLM_PROCESS_LABELS = ['engine', 'instance', 'job', 'host'] as const
 /** `gpu` is the GPU index as the exporter reports it (nvidia-smi exporter: joined from nvidia_smi_gpu_info). */
 export const GPU_LABELS = ['instance', 'job', 'host', 'gpu'] as const;
 export const HOST_LABELS = ['instance', 'job', 'host'] as const;
+/** Filesystem series: one per mounted device of a machine. */
+export const FILESYSTEM_LABELS = [...HOST_LABELS, 'device', 'mountpoint', 'fstype'] as const;
 
 /** Where a raw metric comes from: the engine/exporter family that exposes it. */
 export type SourceFamily =
@@ -211,6 +213,11 @@ export const S = {
   hostMemoryUsedRatio: 'host:memory_used:ratio',
   hostNetworkReceive: 'host:network_receive_bytes:rate5m',
   hostNetworkTransmit: 'host:network_transmit_bytes:rate5m',
+  hostFilesystemAvailRatio: 'host:filesystem_avail:ratio',
+  hostFilesystemAvailIn4h: 'host:filesystem_avail_bytes:predict_linear4h',
+  hostFilesystemAvailIn24h: 'host:filesystem_avail_bytes:predict_linear24h',
+  hostOomKills: 'host:oom_kills:increase5m',
+  hostClockOffset: 'host:clock_offset:seconds',
 } as const;
 
 export const histogramBucket = (h: HistogramName): string => `llm:${h}_bucket:rate5m`;
@@ -672,6 +679,39 @@ export const SERIES: readonly SeriesDef[] = [
     labels: HOST_LABELS,
     help: 'Bytes sent per second on physical interfaces.',
     sources: { node: ['node_network_transmit_bytes_total'] },
+  },
+  {
+    name: S.hostFilesystemAvailRatio,
+    level: 'host',
+    unit: 'ratio',
+    labels: FILESYSTEM_LABELS,
+    help: 'Free space a non-root user can use / size, per writable filesystem (tmpfs, overlay and other virtual filesystems left out). The Prometheus data volume is on one of them.',
+    sources: { node: ['node_filesystem_avail_bytes', 'node_filesystem_size_bytes', 'node_filesystem_readonly'] },
+  },
+  {
+    name: S.hostFilesystemAvailIn4h,
+    level: 'host',
+    unit: 'bytes',
+    labels: FILESYSTEM_LABELS,
+    help: 'Free bytes 4 hours from now at the rate of the last 6 hours (below 0: full by then).',
+    sources: { node: ['node_filesystem_avail_bytes', 'node_filesystem_readonly'] },
+  },
+  {
+    name: S.hostFilesystemAvailIn24h,
+    level: 'host',
+    unit: 'bytes',
+    labels: FILESYSTEM_LABELS,
+    help: 'Free bytes 24 hours from now at the rate of the last 6 hours (below 0: full by then).',
+    sources: { node: ['node_filesystem_avail_bytes', 'node_filesystem_readonly'] },
+  },
+  { name: S.hostOomKills, level: 'host', unit: 'events', labels: HOST_LABELS, help: 'Processes the kernel OOM killer killed in the last 5m.', sources: { node: ['node_vmstat_oom_kill'] } },
+  {
+    name: S.hostClockOffset,
+    level: 'host',
+    unit: 'seconds',
+    labels: HOST_LABELS,
+    help: 'Offset of the system clock from its time source as the kernel (adjtimex) reports it.',
+    sources: { node: ['node_timex_offset_seconds'] },
   },
 ];
 
