@@ -134,11 +134,18 @@ export function renderAlertmanagerConfig(spec: StackSpec): Record<string, unknow
     },
     receivers: [...spec.receivers.map((r) => receiverConfig(spec, r)), { name: NULL_RECEIVER }],
     inhibit_rules: [
-      // A critical alert silences the warnings about the same thing on the same instance.
-      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'instance'] },
+      // A critical alert silences the warning about the same thing: same alert, instance, model, disk,
+      // Alertmanager or integration (a label both lack compares equal, so this serves every alert).
+      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'instance', 'model_name', 'mountpoint', 'alertmanager', 'integration'] },
       // When a target is down, its latency and queue alerts are noise.
       { source_matchers: ['alertname="LLMTargetDown"'], target_matchers: ['alertname=~"LLM.+"', 'alertname!="LLMTargetDown"'], equal: ['instance'] },
       { source_matchers: ['alertname="GPUExporterDown"'], target_matchers: ['alertname=~"GPU.+"', 'alertname!="GPUExporterDown"'], equal: ['instance'] },
+      // No Alertmanager at all explains every failed or dropped send.
+      { source_matchers: ['alertname="PrometheusNotConnectedToAlertmanager"'], target_matchers: ['alertname=~"PrometheusErrorSendingAlerts|PrometheusNotificationsDropped"'], equal: ['instance'] },
+      // A disk almost full now says more than one filling up.
+      { source_matchers: ['alertname="HostFilesystemAlmostFull"'], target_matchers: ['alertname="HostFilesystemFillingUp"'], equal: ['instance', 'mountpoint'] },
+      // A host whose node exporter is down has no host alerts worth reading.
+      { source_matchers: ['alertname="MonitoringTargetDown"', 'job="node"'], target_matchers: ['alertname=~"Host.+"'], equal: ['instance'] },
     ],
     templates: [TEMPLATES_GLOB],
   };
