@@ -171,11 +171,12 @@ for (const release of PROMETHEUS_RELEASES) describe(`report against real ${relea
     expect(row('llama-b').slo.e2e.met).toBe(true);
   });
 
-  it('reports failures, queue and KV peaks, preemptions and the prefix-cache hit rate', () => {
+  it('reports server errors apart from client aborts, queue and KV peaks, preemptions and the prefix-cache hit rate', () => {
     const ra = row('llama-a');
     const rb = row('llama-b');
     expect(ra.failed_share).toBe(0);
-    expect(rb.failed_share).toBeCloseTo(0.1, 3);
+    // One abort in ten: a client's choice, not a server error.
+    expect(rb.failed_share).toBe(0);
     expect(rb.aborted_share).toBeCloseTo(0.1, 3);
     expect(ra.queue.waiting.max).toBe(0);
     expect(rb.queue.waiting.max).toBe(5);
