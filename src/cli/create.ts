@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { usageError } from '../errors.js';
+import { CliErrors, usageError } from '../errors.js';
+import { checkObjectives } from '../rules/slo.js';
 import { render } from '../render/index.js';
 import { buildSpec, PROJECT_DEFAULT_DIR } from '../spec/build.js';
 import { type ConfigInput, parseConfig } from '../spec/config.js';
@@ -120,6 +121,9 @@ export async function create(argv: string[], io: Io): Promise<number> {
   const existingSecrets = readEnvFile(join(dir, '.env'));
   const ctx = buildContext(io.env, existingSecrets);
   const { spec, secrets, warnings } = await buildSpec(input, projectName(dir), ctx);
+  const objectives = checkObjectives(spec.slo, input.slo ?? {});
+  if (objectives.errors.length > 0) throw new CliErrors(objectives.errors);
+  warnings.push(...objectives.warnings);
   if (!interactive && spec.platform === thisPlatform()) warnings.push(...(await portWarnings(spec.ports, spec.expose)));
 
   const files = render(spec, {

@@ -51,6 +51,7 @@ export const CREATE_FLAGS: FlagDef[] = [
   { name: 'slo-ttft-p99', type: 'string', arg: 'SECONDS', help: 'p99 time-to-first-token objective (default 2.5)' },
   { name: 'slo-itl-p99', type: 'string', arg: 'SECONDS', help: 'p99 inter-token latency objective (default 0.1)' },
   { name: 'slo-e2e-p99', type: 'string', arg: 'SECONDS', help: 'p99 end-to-end latency objective (default 60)' },
+  { name: 'slo-availability', type: 'string', arg: 'PERCENT', help: 'requests served without a server error (default 99.9)' },
   { name: 'runbook-url', type: 'string', arg: 'URL', help: "Page the alerts' runbook links point into, e.g. where you host the stack's RUNBOOKS.md" },
   { name: 'overwrite', type: 'boolean', help: 'Write into a non-empty directory not made by this tool' },
   { name: 'force', type: 'boolean', help: 'Replace files you edited since the last generation' },

@@ -48,6 +48,13 @@ function seconds(flag: string, value: string | undefined): number | undefined {
   return n;
 }
 
+function percent(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0 && n < 100)) throw usageError(`--${flag}`, `${JSON.stringify(value)} is not a percentage between 0 and 100`, 'write it like 99.9');
+  return n;
+}
+
 function duration(flag: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!/^([0-9]+(ms|s|m|h|d|w|y))+$/.test(value)) throw usageError(`--${flag}`, `${JSON.stringify(value)} is not a duration`, 'write it like 15s, 5m or 30d');
@@ -97,6 +104,7 @@ export function configFromFlags(f: FlagValues, fileReceivers?: ReceiverInput[]):
     ttftP99Seconds: seconds('slo-ttft-p99', str(f['slo-ttft-p99'])),
     itlP99Seconds: seconds('slo-itl-p99', str(f['slo-itl-p99'])),
     e2eP99Seconds: seconds('slo-e2e-p99', str(f['slo-e2e-p99'])),
+    availabilityPercent: percent('slo-availability', str(f['slo-availability'])),
   };
   const definedSlo = Object.fromEntries(Object.entries(slo).filter(([, v]) => v !== undefined));
   if (Object.keys(definedSlo).length) out.slo = definedSlo;

@@ -65,6 +65,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     ttftP99Seconds: seconds('slo-ttft-p99', DEFAULT_SLO.ttftP99Seconds),
     itlP99Seconds: seconds('slo-itl-p99', DEFAULT_SLO.itlP99Seconds),
     e2eP99Seconds: seconds('slo-e2e-p99', DEFAULT_SLO.e2eP99Seconds),
+    availabilityPercent: DEFAULT_SLO.availabilityPercent,
   };
 
   let report;

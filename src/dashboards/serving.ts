@@ -2,7 +2,7 @@
  * The LLM serving dashboards: the fleet overview (seed 001's four rows, with seed 002's nine panels)
  * and the per-instance drill-down. They read only the normalised llm:/gpu: series.
  */
-import { type ModelHistogram, S, histogramQuantile, modelQuantile, sloViolationRatio } from '../rules/series.js';
+import { type ModelHistogram, S, histogramQuantile, modelQuantile, sloBad, sloGood } from '../rules/series.js';
 import { type Dashboard, type PanelSpec, type QuerySpec, type RowSpec, dashboard, layout, queryVariable } from './model.js';
 
 export const OVERVIEW_UID = 'cvm-llm-overview';
@@ -301,15 +301,14 @@ export function instanceDashboard(): Dashboard {
         }),
         panel({ title: 'Preemptions/s', description: 'Preempted (SGLang: retracted) requests per second.', unit: 'ops', queries: [{ expr: `${S.preemptions}{${SEL}}`, legend: '{{model_name}}' }] }),
         panel({
-          title: 'SLO misses (1h)',
-          description: 'Fraction of requests (ITL: tokens) slower than the objective over the last hour.',
+          title: 'SLO misses (5m)',
+          description: 'Share of requests (ITL: token intervals) of this instance slower than the objective, over 5 minutes; the objective is the bucket bound shown in the legend. The burn-rate alerts add up every instance of the model.',
           unit: 'percentunit',
           min: 0,
-          queries: [
-            { expr: `${sloViolationRatio('ttft_seconds', '1h')}{${SEL}}`, legend: 'TTFT {{model_name}}' },
-            { expr: `${sloViolationRatio('itl_seconds', '1h')}{${SEL}}`, legend: 'ITL {{model_name}}' },
-            { expr: `${sloViolationRatio('e2e_seconds', '1h')}{${SEL}}`, legend: 'E2E {{model_name}}' },
-          ],
+          queries: (['ttft_seconds', 'itl_seconds', 'e2e_seconds'] as const).map((h) => ({
+            expr: `${sloBad(h)}{${SEL}} / (${sloBad(h)}{${SEL}} + ${sloGood(h)}{${SEL}} > 0)`,
+            legend: `${h.split('_')[0]!.toUpperCase()} {{model_name}} (≤ {{objective}}s)`,
+          })),
         }),
         panel({
           title: 'Prefix-cache hit ratio',

@@ -121,6 +121,9 @@ export const SGLANG: EngineFamily = {
   ],
 };
 
+/** Layouts of the older collector that a real sample shows (the docs sample: TTFT …, 1.0, 2.5, 5.0, …). */
+const OLD_LATENCY_BUCKETS: Record<string, readonly number[]> = { 'sglang:time_to_first_token_seconds': SGLANG_OLD_TTFT_BUCKETS };
+
 /** Older SGLang (≈0.4.x, early 2025): time_per_output_token name, engine_type but no rank labels. */
 export const SGLANG_LEGACY: EngineFamily = {
   id: 'sglang-legacy',
@@ -135,7 +138,8 @@ export const SGLANG_LEGACY: EngineFamily = {
   metrics: [
     ...SGLANG.metrics
       .filter((m) => !['sglang:inter_token_latency_seconds', 'sglang:kv_cache_usage_perc', 'sglang:num_paused_reqs', 'sglang:num_retracted_requests_total', 'sglang:realtime_tokens_total', 'sglang:cuda_graph_passes_total'].includes(m.name))
-      .map((m) => ({ ...m, labels: m.labels.filter((l) => !['tp_rank', 'pp_rank', 'moe_ep_rank'].includes(l)), optionalLabels: ['engine_type'], source: OLD_COLLECTOR })),
+      .map((m) => ({ ...m, labels: m.labels.filter((l) => !['tp_rank', 'pp_rank', 'moe_ep_rank'].includes(l)), optionalLabels: ['engine_type'], source: OLD_COLLECTOR }))
+      .map((m) => (m.name in OLD_LATENCY_BUCKETS ? { ...m, buckets: OLD_LATENCY_BUCKETS[m.name] } : m)),
     { name: 'sglang:time_per_output_token_seconds', type: 'histogram', unit: 'seconds', labels: ['model_name'], help: 'Histogram of time per output token in seconds.', buckets: SGLANG_OLD_TPOT_BUCKETS, source: DOCS, note: 'renamed sglang:inter_token_latency_seconds (PR #3988 added, #4914 removed the old name)' },
   ],
 };

@@ -134,9 +134,10 @@ export function renderAlertmanagerConfig(spec: StackSpec): Record<string, unknow
     },
     receivers: [...spec.receivers.map((r) => receiverConfig(spec, r)), { name: NULL_RECEIVER }],
     inhibit_rules: [
-      // A critical alert silences the warning about the same thing: same alert, instance, model, disk,
-      // Alertmanager or integration (a label both lack compares equal, so this serves every alert).
-      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'instance', 'model_name', 'mountpoint', 'alertmanager', 'integration'] },
+      // A critical alert silences the warning about the same thing: same alert, instance, engine and
+      // model (SLO alerts are per model), GPU, disk, Alertmanager or integration (a label both lack
+      // compares equal, so this serves every alert).
+      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'instance', 'engine', 'model_name', 'gpu', 'mountpoint', 'alertmanager', 'integration'] },
       // When a target is down, its latency and queue alerts are noise.
       { source_matchers: ['alertname="LLMTargetDown"'], target_matchers: ['alertname=~"LLM.+"', 'alertname!="LLMTargetDown"'], equal: ['instance'] },
       { source_matchers: ['alertname="GPUExporterDown"'], target_matchers: ['alertname=~"GPU.+"', 'alertname!="GPUExporterDown"'], equal: ['instance'] },

@@ -3,6 +3,8 @@
  * validated to a safe character set upstream and are put in code spans here.
  */
 import { DEFAULT_RUNBOOK_URL, EXPORTER_PORTS } from '../spec/defaults.js';
+import { effectiveObjectives, LATENCY_SLO } from '../rules/slo.js';
+import { SLO_HISTOGRAMS } from '../rules/series.js';
 import type { StackSpec } from '../spec/types.js';
 import { GPU_SERVICE_NAME, localGpuContainer } from './compose.js';
 import { remoteHosts } from './prometheus.js';
@@ -97,6 +99,7 @@ export function renderStackReadme(spec: StackSpec, files: string[]): string {
     for (const h of hosts) lines.push(`- ${code(`agents/${h}/`)} → on ${code(h)} (Prometheus scrapes ${code(`${h}:${EXPORTER_PORTS.node}`)}${spec.gpu !== 'none' ? ` and ${code(`${h}:${EXPORTER_PORTS[spec.gpu]}`)}` : ''})`);
     lines.push('', 'Open those ports to this machine only (firewall), as the agents publish them on the network.', '');
   }
+  lines.push(...objectiveLines(spec), '');
   lines.push(
     '## Alerts',
     '',
@@ -133,4 +136,18 @@ function receiverLines(spec: StackSpec): string[] {
     '',
     `${secrets.length ? `Receiver secrets are in ${code('.env')} (${secrets.join(', ')}). ` : ''}Resolved notifications are sent too. Messages come from ${code('alertmanager/templates/')}: severity, summary, model, instance and host, the value against its threshold, and links to the runbook, ${spec.urls.grafana ? 'the dashboard, ' : ''}a prefilled silence and the query. Links point to ${spec.urls.alertmanager} (Alertmanager)${spec.urls.grafana ? `, ${spec.urls.grafana} (Grafana)` : ''} and ${spec.urls.prometheus} (Prometheus)${spec.urls.alertmanager.startsWith('http://localhost:') ? `; to make them work from other machines, generate again with ${code('--public-url http://HOST')}` : ''}.`,
   ];
+}
+
+/** The SLOs, with the bucket bound each engine version measures them at where it differs. */
+function objectiveLines(spec: StackSpec): string[] {
+  const lines = ['## Objectives', '', 'Per model, paged on fast error-budget burn and ticketed on slow burn (see RUNBOOKS.md):', ''];
+  for (const h of SLO_HISTOGRAMS) {
+    const { field, what } = LATENCY_SLO[h];
+    const requested = spec.slo[field];
+    const other = effectiveObjectives(h, requested).filter((e) => e.bound !== requested);
+    const note = other.length ? ` (measured at ${[...new Set(other.map((e) => `${e.bound} s on ${e.family.title}`))].join('; ')}: no ${requested} s bucket there)` : '';
+    lines.push(`- 99% of ${h === 'itl_seconds' ? 'token intervals' : 'requests'} within ${requested} s ${what}${note}`);
+  }
+  lines.push(`- ${spec.slo.availabilityPercent}% of requests served without a server error (vLLM: HTTP 5xx, finished_reason=error; SGLang exposes no such signal)`);
+  return lines;
 }

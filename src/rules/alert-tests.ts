@@ -3,9 +3,8 @@
  * each alert is shown to fire on a bad state and to stay silent on a healthy one.
  */
 import type { Engine, GpuKind, Slo } from '../spec/types.js';
-import { ALERT_THRESHOLDS, type AlertDoc, BURN_RATES, gpuAlerts, llmAlerts, platformAlerts } from './alerts.js';
-import { pythonFloat } from './promql.js';
-import { type HistogramName, SLO_HISTOGRAMS } from './series.js';
+import { ALERT_THRESHOLDS, type AlertDoc, gpuAlerts, llmAlerts, platformAlerts } from './alerts.js';
+import { SLO_ALERT } from './slo-alerts.js';
 import {
   type AlertRuleTest,
   type InputSeries,
@@ -24,7 +23,7 @@ import {
 import { type RawEngine, type RawGpu, histogramInputs, rawEngine, rawGpu } from './raw-fixtures.js';
 import type { AlertingRule } from './types.js';
 
-function ruleOf(docs: AlertDoc[], name: string, severity?: string): AlertingRule {
+export function ruleOf(docs: AlertDoc[], name: string, severity?: string): AlertingRule {
   const r = docs.find((d) => d.rule.alert === name && (severity === undefined || d.rule.labels.severity === severity))?.rule;
   if (!r) throw new Error(`no alert ${name}`);
   return r;
@@ -36,7 +35,7 @@ const seconds = (evalTime: string): number => (evalTime.endsWith('m') ? Number(e
  * Every alert firing at `evalTime`, as ALERTS series: those the checks expect there, and Watchdog
  * (always firing once its 1m for: elapsed, since every test file loads every rule file).
  */
-function firingAt(checks: AlertRuleTest[], evalTime: string): PromqlExprTest['exp_samples'] {
+export function firingAt(checks: AlertRuleTest[], evalTime: string): PromqlExprTest['exp_samples'] {
   const labelSets: Labels[] = checks.filter((c) => c.eval_time === evalTime).flatMap((c) => c.exp_alerts.map((a) => ({ alertname: c.alertname, ...a.exp_labels })));
   if (seconds(evalTime) >= 60 && !labelSets.some((l) => l.alertname === 'Watchdog')) labelSets.push({ alertname: 'Watchdog', severity: 'info' });
   const unique = new Map(labelSets.map((l) => [JSON.stringify(Object.entries(l).sort()), l]));
@@ -48,17 +47,17 @@ function firingAt(checks: AlertRuleTest[], evalTime: string): PromqlExprTest['ex
  * each of those times the set of firing alerts must be exactly the ones the checks expect there —
  * no more, no fewer: ALERTS{alertstate="firing"} is compared with them as a whole.
  */
-function scenario(name: string, inputs: InputSeries[], checks: AlertRuleTest[]): TestGroup {
+export function scenario(name: string, inputs: InputSeries[], checks: AlertRuleTest[], interval = STEP): TestGroup {
   const times = [...new Set(checks.map((c) => c.eval_time))];
   return {
     name,
-    interval: STEP,
+    interval,
     input_series: inputs,
     alert_rule_test: checks,
     promql_expr_test: times.map((t) => ({ expr: 'ALERTS{alertstate="firing"}', eval_time: t, exp_samples: firingAt(checks, t) })),
   };
 }
-const fires = (rule: AlertingRule, at: number, labels: Labels, value: number): AlertRuleTest => ({
+export const fires = (rule: AlertingRule, at: number, labels: Labels, value: number): AlertRuleTest => ({
   eval_time: minutes(at),
   alertname: rule.alert,
   exp_alerts: [expectAlert(rule, labels, value)],
@@ -69,36 +68,7 @@ const firesAll = (alerts: [AlertingRule, number][], at: number, labels: Labels):
   alertname: alerts[0]![0].alert,
   exp_alerts: alerts.map(([rule, value]) => expectAlert(rule, labels, value)),
 });
-const quiet = (alertname: string, at: number): AlertRuleTest => ({ eval_time: minutes(at), alertname, exp_alerts: [] });
-
-/** A latency histogram whose observations all land in a fast bucket, or all above the SLO. */
-interface LatencyShape {
-  inputs: InputSeries[];
-  p99: number;
-}
-function latency(raw: RawEngine, h: HistogramName, sloSeconds: number, slow: boolean, steps: number): LatencyShape {
-  const bounds = raw.bounds(h);
-  const fast = bounds.find((b) => b > 0 && b <= sloSeconds);
-  const high = bounds.find((b) => b >= 2 * sloSeconds) ?? bounds[bounds.length - 1];
-  if (fast === undefined || high === undefined || high <= sloSeconds) {
-    throw new Error(`${raw.engine} ${h}: objective ${sloSeconds}s is outside the engine's buckets (${bounds.join(', ')})`);
-  }
-  const labels = raw.engine === 'sglang' && h === 'queue_seconds' ? { ...raw.labels, engine_type: 'unified', moe_ep_rank: '0', pp_rank: '0', tp_rank: '0' } : { ...raw.labels, ...(raw.engine === 'vllm' ? { dp_rank: '0' } : {}) };
-  const perStep = 4;
-  const inputs = histogramInputs(
-    raw.histogram(h),
-    labels,
-    [
-      { le: pythonFloat(fast), perStep: slow ? 0 : perStep },
-      { le: pythonFloat(high), perStep },
-      { le: '+Inf', perStep },
-    ],
-    steps,
-  );
-  // histogram_quantile interpolates linearly inside the bucket holding the rank.
-  const p99 = slow ? fast + (high - fast) * 0.99 : fast * 0.99;
-  return { inputs, p99 };
-}
+export const quiet = (alertname: string, at: number): AlertRuleTest => ({ eval_time: minutes(at), alertname, exp_alerts: [] });
 
 export function engineAlertTests(engine: Engine, slo: Slo, runbookPage?: string): TestGroup[] {
   const docs = llmAlerts(slo, runbookPage);
@@ -150,31 +120,10 @@ export function engineAlertTests(engine: Engine, slo: Slo, runbookPage?: string)
   const abort = ruleOf(docs, 'LLMClientAbortsHigh');
   groups.push(
     // Users pressing Stop: half the requests aborted is no error and pages nobody.
-    scenario(`${engine}: client aborts fire LLMClientAbortsHigh (info) and no error alert`, raw.finished(1, 1, en), [fires(abort, eAt, L, 0.5), quiet('LLMServerErrorRateHigh', eAt)]),
+    scenario(`${engine}: client aborts fire LLMClientAbortsHigh (info) and no error alert`, raw.finished(1, 1, en), [fires(abort, eAt, L, 0.5), quiet(SLO_ALERT.availability, eAt)]),
     scenario(`${engine}: LLMClientAbortsHigh quiet just under ${t.abortedRatio} aborted`, raw.finished(4, 1, en), [quiet('LLMClientAbortsHigh', eAt)]),
     scenario(`${engine}: LLMClientAbortsHigh quiet on trickle traffic (1 request per 15s, all aborted)`, raw.finished(0, 1, en), [quiet('LLMClientAbortsHigh', eAt)]),
-    scenario(`${engine}: LLMServerErrorRateHigh quiet without errors`, raw.finished(10, 0, en), [quiet('LLMServerErrorRateHigh', eAt)]),
   );
-  if (raw.http) {
-    const eCrit = ruleOf(docs, 'LLMServerErrorRateHigh', 'critical');
-    const eWarn = ruleOf(docs, 'LLMServerErrorRateHigh', 'warning');
-    groups.push(
-      // finished_reason="error": 6 of 100 is over the page threshold 0.05, 4 of 100 tickets only.
-      scenario(`${engine}: LLMServerErrorRateHigh pages just over ${t.serverErrorRatioCritical} engine errors (warning too)`, raw.finished(94, 0, en, 6), [
-        quiet('LLMServerErrorRateHigh', 4),
-        firesAll([[eCrit, 0.06], [eWarn, 0.06]], eAt, L),
-      ]),
-      scenario(`${engine}: LLMServerErrorRateHigh tickets just under the page threshold`, raw.finished(96, 0, en, 4), [fires(eWarn, eAt, L, 0.04)]),
-      scenario(`${engine}: LLMServerErrorRateHigh tickets just over ${t.serverErrorRatio}`, raw.finished(98, 0, en, 2), [fires(eWarn, eAt, L, 0.02)]),
-      scenario(`${engine}: LLMServerErrorRateHigh quiet just under ${t.serverErrorRatio}`, raw.finished(199, 0, en, 1), [quiet('LLMServerErrorRateHigh', eAt)]),
-      // One request per 15s, every one failing: under the minimum traffic, so no page.
-      scenario(`${engine}: LLMServerErrorRateHigh quiet on trickle traffic`, raw.finished(0, 0, en, 1), [quiet('LLMServerErrorRateHigh', eAt)]),
-      scenario(`${engine}: LLMServerErrorRateHigh pages just over the minimum traffic`, raw.finished(1, 0, en, 1), [firesAll([[eCrit, 0.5], [eWarn, 0.5]], eAt, L)]),
-      // HTTP 5xx that never reach the engine: 3 errors per step against 1 finished request.
-      scenario(`${engine}: an HTTP 5xx storm pages LLMServerErrorRateHigh`, [...raw.finished(1, 0, en), ...raw.http(1, 3, en)], [firesAll([[eCrit, 1], [eWarn, 1]], eAt, L)]),
-      scenario(`${engine}: HTTP 2xx only is no error`, [...raw.finished(1, 0, en), ...raw.http(4, 0, en)], [quiet('LLMServerErrorRateHigh', eAt)]),
-    );
-  }
   groups.push(
     scenario(
       `${engine}: LLMThroughputCollapsed fires when tokens stop while requests wait`,
@@ -188,39 +137,6 @@ export function engineAlertTests(engine: Engine, slo: Slo, runbookPage?: string)
     ),
   );
 
-  const sloOf: Record<string, number> = { ttft_seconds: slo.ttftP99Seconds, itl_seconds: slo.itlP99Seconds, e2e_seconds: slo.e2eP99Seconds, queue_seconds: slo.ttftP99Seconds };
-  const p99Alert: Record<string, string> = { ttft_seconds: 'LLMTTFTP99High', itl_seconds: 'LLMITLP99High', e2e_seconds: 'LLME2EP99High', queue_seconds: 'LLMQueueTimeHigh' };
-  for (const h of ['ttft_seconds', 'itl_seconds', 'e2e_seconds', 'queue_seconds'] as const) {
-    const rule = ruleOf(docs, p99Alert[h]!);
-    const slow = latency(raw, h, sloOf[h]!, true, n);
-    const fast = latency(raw, h, sloOf[h]!, false, n);
-    groups.push(
-      // Every request slow also burns the objective's budget: the fast-burn page is firing by then
-      // (for: 2m), the slow-burn ticket still pending (for: 15m).
-      scenario(`${engine}: ${rule.alert} fires when every ${h} observation is slow`, slow.inputs, [
-        fires(rule, at, L, slow.p99),
-        ...(h === 'queue_seconds' ? [] : [fires(ruleOf(docs, p99Alert[h]!.replace('P99High', 'ErrorBudgetBurn'), 'critical'), at, L, 1)]),
-      ]),
-      scenario(`${engine}: ${rule.alert} quiet when observations are fast`, fast.inputs, [quiet(rule.alert, at)]),
-    );
-  }
-
-  // Burn rate: every observation misses the objective; rate() reads the part of the long windows that
-  // has data, so both pairs trip once their for: elapses.
-  const bAt = 20;
-  const bn = stepsFor(bAt + 5);
-  for (const h of SLO_HISTOGRAMS) {
-    const name = p99Alert[h]!.replace('P99High', 'ErrorBudgetBurn');
-    const slow = latency(raw, h, sloOf[h]!, true, bn);
-    const fast = latency(raw, h, sloOf[h]!, false, bn);
-    groups.push(
-      scenario(`${engine}: ${name} fires on both window pairs when every request misses`, slow.inputs, [
-        { eval_time: minutes(bAt), alertname: name, exp_alerts: BURN_RATES.map((b) => expectAlert(ruleOf(docs, name, b.severity), L, 1)) },
-        fires(ruleOf(docs, p99Alert[h]!), bAt, L, slow.p99),
-      ]),
-      scenario(`${engine}: ${name} quiet when requests meet the objective`, fast.inputs, [quiet(name, bAt)]),
-    );
-  }
   return groups;
 }
 

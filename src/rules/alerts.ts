@@ -1,17 +1,18 @@
 /**
  * Alert rules (DESIGN.md section 7). They read only normalised series (plus `up` and Prometheus'
- * own metrics), so one rule serves vLLM V0, V1 and SGLang. Latency thresholds come from StackSpec.slo;
- * the others from ALERT_THRESHOLDS. alertmanager.ts inhibits on LLMTargetDown and GPUExporterDown.
+ * own metrics), so one rule serves vLLM V0, V1 and SGLang. SLO burn-rate alerts are in slo-alerts.ts;
+ * the other thresholds are ALERT_THRESHOLDS. alertmanager.ts inhibits on LLMTargetDown and GPUExporterDown.
  */
 import { DEFAULT_RUNBOOK_URL } from '../spec/defaults.js';
 import { ENGINES, type GpuKind, type Slo } from '../spec/types.js';
 import { GPU_JOB } from '../render/prometheus.js';
 import { by } from './promql.js';
-import { S, SLO_HISTOGRAMS, type SloHistogram, histogramQuantile, sloViolationRatio } from './series.js';
-import type { AlertingRule, RuleGroup, Severity } from './types.js';
+import { S } from './series.js';
+import { sloAlerts } from './slo-alerts.js';
+import { type AlertBuilder, type AlertDoc, alertsLinkingTo } from './alert-doc.js';
+import type { RuleGroup, Severity } from './types.js';
 
-/** An alert's section on a runbook page: GitHub-style heading anchor, the alert name in lower case. */
-export const runbookLink = (page: string, alert: string): string => `${page}#${alert.toLowerCase()}`;
+export { type AlertDoc, runbookLink } from './alert-doc.js';
 
 export const ALERT_THRESHOLDS = {
   /** Requests waiting before we call the queue deep. */
@@ -19,9 +20,6 @@ export const ALERT_THRESHOLDS = {
   /** Preemptions per second, sustained: a ticket, and a page. */
   preemptionsPerSecond: 0.05,
   preemptionsPerSecondCritical: 0.5,
-  /** Fraction of requests failed by the server (HTTP 5xx, finished_reason=error): a ticket, and a page. */
-  serverErrorRatio: 0.01,
-  serverErrorRatioCritical: 0.05,
   /** Fraction of finished requests aborted by their clients (info only). */
   abortedRatio: 0.25,
   /** Requests per second a target must serve before its ratios alert (6 a minute). */
@@ -37,50 +35,14 @@ export const ALERT_THRESHOLDS = {
   hostMemoryUsedRatio: 0.95,
   /** Clock offset (seconds) from the time source. */
   clockOffsetSeconds: 0.05,
-  /** Error budget of a p99 objective. */
-  sloErrorBudget: 0.01,
 } as const;
-
-/** Multi-window, multi-burn-rate pairs (Google SRE workbook): page fast burns, ticket slow ones. */
-export const BURN_RATES = [
-  { long: '1h', short: '5m', factor: 14.4, severity: 'critical', for: '2m' },
-  { long: '6h', short: '30m', factor: 6, severity: 'warning', for: '15m' },
-] as const;
 
 const LLM = by(['engine', 'model_name', 'instance', 'job', 'host']);
 const ENGINE_JOBS = ENGINES.join('|');
 const GPU_JOBS = Object.values(GPU_JOB).join('|');
 
-export interface AlertDoc {
-  rule: AlertingRule;
-  /** What to check and do, for the runbook. */
-  runbook: string;
-}
-
-type AlertBuilder = (name: string, severity: Severity, forDuration: string, expr: string, summary: string, description: string, runbook: string) => AlertDoc;
-
-/** Builds alerts whose runbook_url points into `runbookPage`. */
-const alertsLinkingTo =
-  (runbookPage: string): AlertBuilder =>
-  (name, severity, forDuration, expr, summary, description, runbook) => ({
-    rule: {
-      alert: name,
-      expr,
-      for: forDuration,
-      labels: { severity },
-      annotations: { summary, description, runbook_url: runbookLink(runbookPage, name) },
-    },
-    runbook,
-  });
-
 const where = '{{ $labels.model_name }} on {{ $labels.instance }} ({{ $labels.engine }})';
 const v2 = '{{ printf "%.2f" $value }}';
-
-const SLO_TITLE: Record<SloHistogram, { short: string; key: keyof Slo; what: string }> = {
-  ttft_seconds: { short: 'TTFT', key: 'ttftP99Seconds', what: 'time to first token' },
-  itl_seconds: { short: 'ITL', key: 'itlP99Seconds', what: 'inter-token latency' },
-  e2e_seconds: { short: 'E2E', key: 'e2eP99Seconds', what: 'end-to-end latency' },
-};
 
 export function llmAlerts(slo: Slo, runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc[] {
   const alert = alertsLinkingTo(runbookPage);
@@ -122,45 +84,8 @@ export function llmAlerts(slo: Slo, runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc
       `${v2} requests wait on ${where}.`,
       'Demand exceeds capacity: add replicas, raise max-num-seqs if KV cache allows, or shed load upstream.',
     ),
-    alert(
-      'LLMQueueTimeHigh',
-      'warning',
-      '10m',
-      `${histogramQuantile('queue_seconds', 'p99')} > ${slo.ttftP99Seconds}`,
-      'Requests wait in the queue longer than the TTFT objective.',
-      `P99 queue time on ${where} is ${v2}s (TTFT objective ${slo.ttftP99Seconds}s).`,
-      'Queueing alone exceeds the TTFT budget: add capacity or limit concurrency upstream.',
-    ),
   ];
-  for (const h of SLO_HISTOGRAMS) {
-    const s = SLO_TITLE[h];
-    const objective = slo[s.key];
-    docs.push(
-      alert(
-        `LLM${s.short}P99High`,
-        'warning',
-        '10m',
-        `${histogramQuantile(h, 'p99')} > ${objective}`,
-        `P99 ${s.what} is over its objective.`,
-        `P99 ${s.what} on ${where} is ${v2}s (objective ${objective}s).`,
-        `Compare with queue time and KV-cache usage: queueing and preemptions raise ${s.short}; so do long prompts and GPU contention.`,
-      ),
-    );
-    for (const b of BURN_RATES) {
-      const limit = b.factor * t.sloErrorBudget;
-      docs.push(
-        alert(
-          `LLM${s.short}ErrorBudgetBurn`,
-          b.severity,
-          b.for,
-          `(${sloViolationRatio(h, b.long)} > ${limit}) and on ${LLM} (${sloViolationRatio(h, b.short)} > ${limit})`,
-          `The ${s.short} objective's error budget burns fast.`,
-          `${v2} of requests on ${where} missed the ${s.what} objective (${objective}s) over ${b.long}; budget ${t.sloErrorBudget} at ${b.factor}x burn.`,
-          `At this rate the monthly error budget of the ${s.short} objective is gone in ${Math.round((30 * 24) / b.factor)}h. Look at queueing, preemptions and recent deploys.`,
-        ),
-      );
-    }
-  }
+  docs.push(...sloAlerts(slo, alert));
   // KV-cache usage alone is no alert: vLLM fills its cache by design. Preemption is the symptom.
   const preemption = (severity: Severity, perSecond: number): AlertDoc =>
     alert(
@@ -172,24 +97,11 @@ export function llmAlerts(slo: Slo, runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc
       `${v2} preemptions/s on ${where} (${severity} above ${perSecond}/s).`,
       'KV cache is too small for the running batch: preempted requests recompute and latency rises. Reduce concurrency (max-num-seqs) or context, raise gpu-memory-utilization, or add replicas.',
     );
-  // Enough traffic for a ratio to mean something: one failure in three requests pages nobody. HTTP
-  // 5xx may never finish in the engine, so errors alone count as traffic too.
+  // Enough traffic for a ratio to mean something: one abort in three requests is no signal.
   const traffic = `sum by ${LLM} (${S.requestsFinished})`;
-  const serverErrors = (severity: Severity, ratio: number, forDuration: string): AlertDoc =>
-    alert(
-      'LLMServerErrorRateHigh',
-      severity,
-      forDuration,
-      `(${S.requestsServerErrorRatio} > ${ratio}) and on ${LLM} (${traffic} >= ${t.minRequestsPerSecond} or on ${LLM} ${S.requestsServerErrors} >= ${t.minRequestsPerSecond})`,
-      'The server fails many requests.',
-      `${v2} of requests on ${where} failed with a server error (HTTP 5xx or finished_reason=error); ${severity} above ${ratio}.`,
-      'Client aborts do not count here. Check the server log for the failing requests (out of memory, engine errors, a crashed engine core behind a live HTTP server) and recent deploys.',
-    );
   docs.push(
     preemption('critical', t.preemptionsPerSecondCritical),
     preemption('warning', t.preemptionsPerSecond),
-    serverErrors('critical', t.serverErrorRatioCritical, '5m'),
-    serverErrors('warning', t.serverErrorRatio, '15m'),
     alert(
       'LLMClientAbortsHigh',
       'info',

@@ -7,6 +7,8 @@ import { engineAlertTests, gpuAlertTests, platformAlertTests } from './alert-tes
 import { alertGroups } from './alerts.js';
 import { gpuRuleGroup, hostRuleGroup } from './gpu.js';
 import { derivedLlmGroup, engineRuleGroups } from './llm.js';
+import { SLI_INTERVAL, sloRuleGroups } from './slo.js';
+import { sloTests } from './slo-tests.js';
 import { engineNormaliseTests, gpuNormaliseTests, hostNormaliseTests } from './normalise-tests.js';
 import { EVAL_STEP, type TestFile, type TestGroup } from './promtool-tests.js';
 import type { RuleFile } from './types.js';
@@ -28,15 +30,16 @@ export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
   // land on a dashboard with no rules behind it: all engines' rules, always (absent series cost ~nothing).
   const engines = ENGINES;
   const rules = new Map<string, RuleFile>();
-  for (const e of engines) rules.set(`rules/llm-${e}.yml`, { groups: engineRuleGroups(e, spec.slo) });
+  for (const e of engines) rules.set(`rules/llm-${e}.yml`, { groups: engineRuleGroups(e) });
   rules.set('rules/llm.yml', { groups: [derivedLlmGroup()] });
+  rules.set('rules/slo.yml', { groups: sloRuleGroups(spec.slo) });
   if (spec.gpu !== 'none') rules.set(`rules/gpu-${spec.gpu}.yml`, { groups: [gpuRuleGroup(spec.gpu)] });
   rules.set('rules/host.yml', { groups: [hostRuleGroup()] });
   rules.set('rules/alerts.yml', { groups: alertGroups(spec.slo, spec.gpu, spec.runbookUrl) });
 
   // Each test file loads every rule file, as Prometheus does (rule_files: rules/*.yml).
   const ruleFiles = [...rules.keys()].map((p) => `../${p}`);
-  const testFile = (tests: TestGroup[]): TestFile => ({ rule_files: ruleFiles, evaluation_interval: EVAL_STEP, tests });
+  const testFile = (tests: TestGroup[], evaluationInterval = EVAL_STEP): TestFile => ({ rule_files: ruleFiles, evaluation_interval: evaluationInterval, tests });
   const tests = new Map<string, TestFile>();
   for (const e of engines) {
     tests.set(`tests/llm-${e}.test.yml`, testFile(engineNormaliseTests(e)));
@@ -46,6 +49,7 @@ export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
     tests.set(`tests/gpu-${spec.gpu}.test.yml`, testFile(gpuNormaliseTests(spec.gpu)));
     tests.set(`tests/alerts-gpu-${spec.gpu}.test.yml`, testFile(gpuAlertTests(spec.gpu, spec.runbookUrl)));
   }
+  tests.set('tests/slo.test.yml', testFile(sloTests(spec.slo, spec.runbookUrl), SLI_INTERVAL));
   tests.set('tests/host.test.yml', testFile(hostNormaliseTests()));
   tests.set('tests/alerts-platform.test.yml', testFile(platformAlertTests(spec.runbookUrl)));
   return { rules, tests };

@@ -8,18 +8,15 @@
  * same batch, so scheduler series take the max per dp_rank first and then sum over dp_rank; the
  * volatile `pid` label disappears in the same aggregation. Ratios take the max, never the sum.
  */
-import type { Engine, Slo } from '../spec/types.js';
-import { histogramSources, sloBounds } from './buckets.js';
-import { by, firstOf, leIn } from './promql.js';
+import type { Engine } from '../spec/types.js';
+import { histogramSources } from './buckets.js';
+import { by, firstOf } from './promql.js';
 import {
   HISTOGRAMS,
   type HistogramName,
   QUANTILE_VALUE,
   RATE_WINDOW,
   S,
-  SLO_HISTOGRAMS,
-  SLO_WINDOWS,
-  type SloHistogram,
   histogramBucket,
   histogramCount,
   histogramQuantile,
@@ -27,7 +24,6 @@ import {
   MODEL_LABELS,
   modelBucket,
   modelQuantile,
-  sloViolationRatio,
 } from './series.js';
 import type { RecordingRule, RuleGroup } from './types.js';
 
@@ -107,23 +103,6 @@ function histogramRules(engine: Engine, shapes: EngineShapes): RecordingRule[] {
         names.map((n) => (schedulerSide ? schedulerCounterRate(`${n}_count`) : shapes.counterRate(`${n}_count`))),
       ),
     );
-  }
-  return rules;
-}
-
-/** Fraction of observations above the largest bucket bound <= SLO, per window (burn-rate inputs). */
-function sloRules(engine: Engine, shapes: EngineShapes, slo: Slo): RecordingRule[] {
-  const sloSeconds: Record<SloHistogram, number> = { ttft_seconds: slo.ttftP99Seconds, itl_seconds: slo.itlP99Seconds, e2e_seconds: slo.e2eP99Seconds };
-  const rules: RecordingRule[] = [];
-  for (const h of SLO_HISTOGRAMS) {
-    const le = leIn(sloBounds(engine, h, sloSeconds[h]));
-    const names = histogramSources(engine, h);
-    for (const w of SLO_WINDOWS) {
-      const variants = names.map(
-        (n) => `1 - (max by ${LB} (${shapes.bucketRate(n, w, le)}) / (${shapes.counterRate(`${n}_count`, w)} > 0))`,
-      );
-      rules.push(rec(sloViolationRatio(h, w), engine, variants));
-    }
   }
   return rules;
 }
@@ -228,14 +207,9 @@ function sglangRules(): RecordingRule[] {
   ];
 }
 
-/** Rule groups for one engine: the normalisation itself, and the slower SLO-ratio group. */
-export function engineRuleGroups(engine: Engine, slo: Slo): RuleGroup[] {
-  const shapes = engine === 'vllm' ? vllmShapes : sglangShapes;
-  return [
-    { name: `llm-${engine}-normalise`, rules: engine === 'vllm' ? vllmRules() : sglangRules() },
-    // Windows up to 6h: evaluated once a minute, not every scrape.
-    { name: `llm-${engine}-slo`, interval: '1m', rules: sloRules(engine, shapes, slo) },
-  ];
+/** Rule groups for one engine: the normalisation itself (the SLOs read its series: slo.ts). */
+export function engineRuleGroups(engine: Engine): RuleGroup[] {
+  return [{ name: `llm-${engine}-normalise`, rules: engine === 'vllm' ? vllmRules() : sglangRules() }];
 }
 
 /** Engine-independent rules over the normalised series: quantiles and ratios. */

@@ -165,12 +165,18 @@ export type HistogramName = keyof typeof HISTOGRAMS;
 export type Quantile = 'p50' | 'p90' | 'p95' | 'p99' | 'p999';
 export const QUANTILE_VALUE: Record<Quantile, number> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99, p999: 0.999 };
 
-/** Windows of the SLO-violation ratios (multi-window burn-rate alerts). */
-export const SLO_WINDOWS = ['5m', '30m', '1h', '6h'] as const;
-export type SloWindow = (typeof SLO_WINDOWS)[number];
 /** Latencies that have an SLO in StackSpec.slo. */
 export const SLO_HISTOGRAMS = ['ttft_seconds', 'itl_seconds', 'e2e_seconds'] as const satisfies readonly HistogramName[];
 export type SloHistogram = (typeof SLO_HISTOGRAMS)[number];
+/** The objectives (slo.ts): one per latency histogram, and availability. */
+export const SLO_KEYS = ['ttft', 'itl', 'e2e', 'availability'] as const;
+export type SloKey = (typeof SLO_KEYS)[number];
+/** Windows of the bad-request ratios: the short and long windows of the burn-rate bands. */
+export const SLO_RATIO_WINDOWS = ['5m', '30m', '1h', '6h', '3d'] as const;
+export type SloRatioWindow = (typeof SLO_RATIO_WINDOWS)[number];
+/** Request counts the minimum-traffic guard reads, one per long window. */
+export const SLO_COUNT_WINDOWS = ['1h', '6h', '3d'] as const;
+export type SloCountWindow = (typeof SLO_COUNT_WINDOWS)[number];
 
 /** Series names, as constants so that a typo is a compile error. */
 export const S = {
@@ -228,8 +234,16 @@ export const MODEL_HISTOGRAMS = ['ttft_seconds', 'itl_seconds', 'tpot_seconds', 
 export type ModelHistogram = (typeof MODEL_HISTOGRAMS)[number];
 export const modelBucket = (h: ModelHistogram): string => `model:${h}_bucket:rate5m`;
 export const modelQuantile = (h: ModelHistogram, q: Quantile): string => `model:${h}:${q}_5m`;
-/** Fraction of requests (ITL: of tokens) slower than the SLO over the window. */
-export const sloViolationRatio = (h: SloHistogram, w: SloWindow): string => `llm:${h}_slo_violation:ratio_rate${w}`;
+/** Per target: observations within (good) and over (bad) the objective, labelled with the bound used. */
+export const sloGood = (h: SloHistogram): string => `llm:${h}_slo_good:rate5m`;
+export const sloBad = (h: SloHistogram): string => `llm:${h}_slo_bad:rate5m`;
+/** Per model: bad and all observations of an objective, and the bad share over a window. */
+export const modelSloBad = (k: SloKey): string => `model:${k}_slo_bad:rate5m`;
+export const modelSloTotal = (k: SloKey): string => `model:${k}_slo_total:rate5m`;
+export const modelSloBadRatio = (k: SloKey, w: SloRatioWindow): string => `model:${k}_slo_bad:ratio_rate${w}`;
+/** Finished requests of a model (every engine observes E2E latency once per request). */
+export const MODEL_REQUESTS = 'model:requests:rate5m';
+export const modelRequestCount = (w: SloCountWindow): string => `model:requests:count${w}`;
 
 const ALL_VLLM = ['vllm-v0', 'vllm-v1-old', 'vllm-v1-new'] as const;
 const same = (names: readonly string[], families: readonly SourceFamily[]): Partial<Record<SourceFamily, readonly string[]>> =>
@@ -287,18 +301,37 @@ function histogramSeries(): SeriesDef[] {
       out.push({ name: modelQuantile(h, q), level: 'model', unit: def.unit, labels: MODEL_LABELS, help: `${q.replace('p', 'P')} of ${def.help} over all instances of the model, 5m.`, sources, optional });
     }
   }
+  out.push(...sloSeries());
+  return out;
+}
+
+function sloSeries(): SeriesDef[] {
+  const out: SeriesDef[] = [];
+  const withObjective = (l: readonly string[]) => [...l, 'objective'];
   for (const h of SLO_HISTOGRAMS) {
-    for (const w of SLO_WINDOWS) {
-      out.push({
-        name: sloViolationRatio(h, w),
-        level: 'llm',
-        unit: 'ratio',
-        labels: LLM_LABELS,
-        help: `Fraction of ${HISTOGRAMS[h].help} observations above the SLO bucket over ${w} (burn-rate input).`,
-        sources: HISTOGRAMS[h].sources,
-      });
-    }
+    const sources = HISTOGRAMS[h].sources;
+    const what = HISTOGRAMS[h].help;
+    out.push(
+      { name: sloGood(h), level: 'llm', unit: 'events_per_second', labels: withObjective(LLM_LABELS), help: `Observations of ${what} within the objective (label objective: the bucket bound used).`, sources },
+      { name: sloBad(h), level: 'llm', unit: 'events_per_second', labels: withObjective(LLM_LABELS), help: `Observations of ${what} over the objective.`, sources },
+    );
   }
+  const serverErrors = same(['vllm:request_success_total', 'http_requests_total'], ALL_VLLM);
+  for (const k of SLO_KEYS) {
+    const labels = k === 'availability' ? MODEL_LABELS : withObjective(MODEL_LABELS);
+    const h = SLO_HISTOGRAMS.find((x) => x.startsWith(`${k}_`));
+    const sources = h ? HISTOGRAMS[h].sources : serverErrors;
+    const optional = k === 'availability' ? 'vLLM only: SGLang exposes no server-error signal (no HTTP status metric, no error finish reason)' : undefined;
+    const what = k === 'availability' ? 'requests failed by the server' : `observations over the ${k} objective`;
+    out.push(
+      { name: modelSloBad(k), level: 'model', unit: 'events_per_second', labels, help: `Per model: ${what}, per second over 5m.`, sources, optional },
+      { name: modelSloTotal(k), level: 'model', unit: 'events_per_second', labels, help: `Per model: all observations of the ${k} objective, per second over 5m.`, sources, optional },
+    );
+    for (const w of SLO_RATIO_WINDOWS) out.push({ name: modelSloBadRatio(k, w), level: 'model', unit: 'ratio', labels, help: `Per model: share of ${what} over ${w} (burn-rate input).`, sources, optional });
+  }
+  const e2e = HISTOGRAMS.e2e_seconds.sources;
+  out.push({ name: MODEL_REQUESTS, level: 'model', unit: 'requests_per_second', labels: MODEL_LABELS, help: 'Per model: finished requests per second over 5m (E2E latency observations).', sources: e2e });
+  for (const w of SLO_COUNT_WINDOWS) out.push({ name: modelRequestCount(w), level: 'model', unit: 'count', labels: MODEL_LABELS, help: `Per model: requests finished over the last ${w} (minimum-traffic guard of the SLO alerts).`, sources: e2e });
   return out;
 }
 

@@ -13,7 +13,7 @@ export interface AlertingRule {
   expr: string;
   for: string;
   labels: { severity: Severity } & Record<string, string>;
-  annotations: { summary: string; description: string; runbook_url: string };
+  annotations: { summary: string; description: string; runbook_url: string; value?: string; threshold?: string };
 }
 
 export type Rule = RecordingRule | AlertingRule;

@@ -43,7 +43,7 @@ export interface ConfigInput {
   images?: Partial<Record<Component, string>>;
   scrapeInterval?: string;
   retention?: string;
-  slo?: { ttftP99Seconds?: number; itlP99Seconds?: number; e2eP99Seconds?: number };
+  slo?: { ttftP99Seconds?: number; itlP99Seconds?: number; e2eP99Seconds?: number; availabilityPercent?: number };
   runbookUrl?: string;
   /** How other machines reach this one (scheme and host); each component at its published port. */
   publicUrl?: string;

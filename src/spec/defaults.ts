@@ -21,7 +21,7 @@ export const DEFAULT_PORTS: Ports = { grafana: 3000, prometheus: 9090, alertmana
 export const EXPORTER_PORTS = { dcgm: 9400, 'nvidia-smi': 9835, amd: 5000, node: 9100 } as const;
 
 /** Defaults an operator of an interactive chat service would start from; all configurable. */
-export const DEFAULT_SLO: Slo = { ttftP99Seconds: 2.5, itlP99Seconds: 0.1, e2eP99Seconds: 60 };
+export const DEFAULT_SLO: Slo = { ttftP99Seconds: 2.5, itlP99Seconds: 0.1, e2eP99Seconds: 60, availabilityPercent: 99.9 };
 
 export const DEFAULT_SCRAPE_INTERVAL = '15s';
 export const DEFAULT_RETENTION = '15d';

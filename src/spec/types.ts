@@ -98,6 +98,8 @@ export interface Slo {
   itlP99Seconds: number;
   /** p99 end-to-end request latency, seconds. */
   e2eP99Seconds: number;
+  /** Percent of requests the server must not fail (HTTP 5xx, finished_reason=error), e.g. 99.9. */
+  availabilityPercent: number;
 }
 
 export interface StackSpec {

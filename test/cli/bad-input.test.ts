@@ -77,6 +77,9 @@ const cases: Case[] = [
   { name: 'dcgm on windows', args: () => [...V('http://h:8000'), '--platform', 'windows', '--gpu', 'dcgm'], field: /gpu: dcgm exporter does not run on Windows — use --gpu nvidia-smi/ },
   { name: 'bad duration', args: () => [...V('http://h:8000'), '--retention', '15days'], field: /--retention: "15days" is not a duration — write it like 15s/ },
   { name: 'bad SLO', args: () => [...V('http://h:8000'), '--slo-ttft-p99=-1'], field: /--slo-ttft-p99: "-1" is not a positive number of seconds/ },
+  // No bucket of SGLang's current TTFT layout is at or below 0.05 s: no request could count as good.
+  { name: 'SLO below every bucket bound', args: () => [...V('http://h:8000'), '--slo-ttft-p99', '0.05'], field: /^error: slo\.ttftP99Seconds \(--slo-ttft-p99\): 0\.05s is below the smallest TTFT bucket \(SGLang \(current `sglang:` names\): 0\.1s\), so no request could count as meeting it — choose 0\.1s or more$/ },
+  { name: 'availability not a percentage', args: () => [...V('http://h:8000'), '--slo-availability', '100'], field: /--slo-availability: "100" is not a percentage between 0 and 100 — write it like 99\.9/ },
   { name: 'runbook URL that is not http(s)', args: () => [...V('http://h:8000'), '--runbook-url', 'wiki/runbooks'], field: /--runbook-url: "wiki\/runbooks" is not an http\(s\) URL without #fragment — write it like https:/ },
   { name: 'runbook URL with a fragment in config', args: () => ['--config', config('runbookUrl: "https://wiki.example.com/page#top"\n')], field: /monitor\.yaml: runbookUrl: has an invalid format \(expected an http\(s\) URL without #fragment/ },
   { name: 'unknown flag', args: () => ['--frobnicate'], field: /--frobnicate: Unknown option '--frobnicate' — see create-vllm-monitor --help/ },

@@ -95,9 +95,11 @@ for (const release of PROMETHEUS_RELEASES) describe(`integer le bounds on real $
     expect(stored).toEqual({ 'sgl-python': '2.0', 'sgl-integer': release.major >= 3 ? '2.0' : '2' });
   });
 
-  it('computes the SLO violation ratios of the generated rules at the integer bounds', async () => {
-    expect(await byInstance(ruleExpr(stack, 'llm:ttft_seconds_slo_violation:ratio_rate5m'))).toEqual({ 'sgl-python': expect.closeTo(0.1, 9), 'sgl-integer': expect.closeTo(0.1, 9) });
-    expect(await byInstance(ruleExpr(stack, 'llm:e2e_seconds_slo_violation:ratio_rate5m'))).toEqual({ 'sgl-python': expect.closeTo(0.2, 9), 'sgl-integer': expect.closeTo(0.2, 9) });
+  it('counts the SLO misses of the generated rules at the integer bounds', async () => {
+    // The good-request rule as generated, over the count: the share that missed the objective.
+    const missed = (h: string) => `1 - (${ruleExpr(stack, `llm:${h}_slo_good:rate5m`)}) / ignoring (objective) llm:${h}_count:rate5m`;
+    expect(await byInstance(missed('ttft_seconds'))).toEqual({ 'sgl-python': expect.closeTo(0.1, 9), 'sgl-integer': expect.closeTo(0.1, 9) });
+    expect(await byInstance(missed('e2e_seconds'))).toEqual({ 'sgl-python': expect.closeTo(0.2, 9), 'sgl-integer': expect.closeTo(0.2, 9) });
   });
 
   it('records the same latency quantiles for both', async () => {

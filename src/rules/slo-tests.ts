@@ -1,0 +1,229 @@
+/**
+ * promtool tests of the SLOs (slo.ts, slo-alerts.ts), from raw engine series through normalisation:
+ * requests at the objective's bound and one bucket over it on the layout of every engine version;
+ * the page and ticket bands just under and just over their burn rates; the short window ending a
+ * page soon after the burn stops; trickle traffic under the minimum; server errors against client
+ * aborts. Each test asserts the exact set of alerts firing at its eval times.
+ */
+import type { EngineFamily } from '../engines/types.js';
+import type { Engine, Slo } from '../spec/types.js';
+import { ENGINES } from '../spec/types.js';
+import { FAMILIES, type BucketLayout, effectiveBound, familyLayout } from './buckets.js';
+import { pythonFloat } from './promql.js';
+import { ruleOf } from './alert-tests.js';
+import { type AlertDoc, llmAlerts } from './alerts.js';
+import { type AlertRuleTest, type InputSeries, type Labels, type PromqlExprTest, type TestGroup, expectAlert, input, minutes, sel } from './promtool-tests.js';
+import { targetLabels } from './raw-fixtures.js';
+import { SLO_HISTOGRAMS, type SloHistogram, type SloKey } from './series.js';
+import { BURN_BANDS, LATENCY_SLO, MIN_REQUESTS_PER_WINDOW, SLI_INTERVAL, errorBudget } from './slo.js';
+import { SLO_ALERT } from './slo-alerts.js';
+
+/** Input samples once a minute (windows of hours stay small), as often as the SLI group evaluates. */
+const INTERVAL = SLI_INTERVAL;
+
+/** A stretch of traffic: requests per minute and the share of them that is bad per objective. */
+interface Phase {
+  minutes: number;
+  perMinute: number;
+  slow?: Partial<Record<SloHistogram, number>>;
+  /** vLLM: shares of requests finished with reason error, and aborted by the client. */
+  errors?: number;
+  aborted?: number;
+  /** vLLM: HTTP 5xx per minute that never reach the engine. */
+  http5xx?: number;
+}
+
+/** A counter growing by `perMinute(phase)` each minute, phase after phase. */
+function counterOver(phases: Phase[], perMinute: (p: Phase) => number): string {
+  const parts = ['0'];
+  let v = 0;
+  for (const p of phases) {
+    const inc = perMinute(p);
+    parts.push(`${v + inc}+${inc}x${p.minutes - 1}`);
+    v += inc * p.minutes;
+  }
+  return parts.join(' ');
+}
+
+/** ITL observes every token interval: ten per request. */
+const observationsPerRequest = (h: SloHistogram): number => (h === 'itl_seconds' ? 10 : 1);
+
+/**
+ * One histogram of one engine version: good observations land in the bucket of the objective's
+ * effective bound, slow ones one bucket higher (+Inf when the bound is the last).
+ */
+function histogram(layout: BucketLayout, labels: Labels, bound: number, phases: Phase[], h: SloHistogram): InputSeries[] {
+  const next = layout.bounds.find((b) => b > bound) ?? Infinity;
+  const per = observationsPerRequest(h);
+  const slow = (p: Phase) => p.perMinute * per * (p.slow?.[h] ?? 0);
+  const fast = (p: Phase) => p.perMinute * per - slow(p);
+  const out = [...layout.bounds, Infinity].map((le) =>
+    input(`${layout.name}_bucket`, { ...labels, le: le === Infinity ? '+Inf' : pythonFloat(le) }, counterOver(phases, (p) => (bound <= le ? fast(p) : 0) + (next <= le ? slow(p) : 0))),
+  );
+  out.push(input(`${layout.name}_count`, labels, counterOver(phases, (p) => p.perMinute * per)));
+  out.push(input(`${layout.name}_sum`, labels, counterOver(phases, (p) => fast(p) * bound + slow(p) * (Number.isFinite(next) ? next : bound * 2))));
+  return out;
+}
+
+/** One serving target of an engine version: its three latency histograms and finished requests. */
+interface Version {
+  engine: Engine;
+  family: EngineFamily;
+  layouts: Record<SloHistogram, BucketLayout>;
+  bounds: Record<SloHistogram, number>;
+}
+
+function versionsOf(engine: Engine, slo: Slo): Version[] {
+  const out: Version[] = [];
+  for (const family of FAMILIES[engine]) {
+    const layouts = Object.fromEntries(SLO_HISTOGRAMS.map((h) => [h, familyLayout(engine, family, h)])) as Record<SloHistogram, BucketLayout | undefined>;
+    if (SLO_HISTOGRAMS.some((h) => !layouts[h])) continue;
+    const bounds = Object.fromEntries(
+      SLO_HISTOGRAMS.map((h) => {
+        const b = effectiveBound(layouts[h]!.bounds, slo[LATENCY_SLO[h].field]);
+        if (b === undefined) throw new Error(`${family.id} ${h}: no bucket bound at or below ${slo[LATENCY_SLO[h].field]}s`);
+        return [h, b];
+      }),
+    ) as Record<SloHistogram, number>;
+    out.push({ engine, family, layouts: layouts as Record<SloHistogram, BucketLayout>, bounds });
+  }
+  return out;
+}
+
+function traffic(v: Version, phases: Phase[]): InputSeries[] {
+  const labels = targetLabels(v.engine, `${v.family.id}-1`);
+  const ranked = v.engine === 'vllm' ? { ...labels, dp_rank: '0' } : labels;
+  const out = SLO_HISTOGRAMS.flatMap((h) => histogram(v.layouts[h], ranked, v.bounds[h], phases, h));
+  if (v.engine === 'vllm') {
+    const share = (f: (p: Phase) => number | undefined) => (p: Phase) => p.perMinute * (f(p) ?? 0);
+    const reason = (r: string, f: (p: Phase) => number) => input('vllm:request_success_total', { ...ranked, finished_reason: r }, counterOver(phases, f));
+    out.push(
+      reason('stop', (p) => p.perMinute * (1 - (p.errors ?? 0) - (p.aborted ?? 0))),
+      reason('length', () => 0),
+      reason('abort', share((p) => p.aborted)),
+      reason('error', share((p) => p.errors)),
+      input('vllm:num_requests_running', ranked, `1x${phases.reduce((n, p) => n + p.minutes, 0)}`),
+    );
+    if (phases.some((p) => p.http5xx)) {
+      const { model_name: _none, ...target } = labels;
+      out.push(input('http_requests_total', { ...target, handler: '/v1/chat/completions', method: 'POST', status: '5xx' }, counterOver(phases, (p) => p.http5xx ?? 0)));
+    }
+  } else {
+    out.push(
+      input('sglang:num_requests_total', labels, counterOver(phases, (p) => p.perMinute)),
+      input('sglang:num_aborted_requests_total', labels, counterOver(phases, (p) => p.perMinute * (p.aborted ?? 0))),
+    );
+  }
+  return out;
+}
+
+/** The labels an SLO alert of this target's model carries (with its severity from the rule). */
+function sloLabels(v: Version, k: SloKey): Labels {
+  const { model_name, job } = targetLabels(v.engine, `${v.family.id}-1`);
+  const base = { engine: v.engine, job: job!, model_name: model_name! };
+  if (k === 'availability') return base;
+  const h = SLO_HISTOGRAMS.find((x) => LATENCY_SLO[x].key === k)!;
+  return { ...base, objective: String(v.bounds[h]) };
+}
+
+/** Alerts expected at one time, by name, severity and labels; values unchecked unless annotated. */
+type Expected = { alert: string; severity: string; labels: Labels }[];
+
+/** ALERTS series of exactly these alerts firing, with Watchdog (always firing once its 1m for: elapsed). */
+function firing(at: number, expected: Expected): PromqlExprTest['exp_samples'] {
+  const labelSets: Labels[] = expected.map((e) => ({ alertname: e.alert, ...e.labels, severity: e.severity }));
+  if (at >= 1) labelSets.push({ alertname: 'Watchdog', severity: 'info' });
+  return labelSets.map((l) => ({ labels: sel('ALERTS', { ...l, alertstate: 'firing' }), value: 1 }));
+}
+
+/** A test group asserting the exact set of firing alerts at each time, plus any annotated checks. */
+function exactly(name: string, inputs: InputSeries[], at: Record<number, Expected>, annotated: AlertRuleTest[] = []): TestGroup {
+  return {
+    name,
+    interval: INTERVAL,
+    input_series: inputs,
+    alert_rule_test: annotated,
+    promql_expr_test: Object.entries(at).map(([t, expected]) => ({ expr: 'ALERTS{alertstate="firing"}', eval_time: minutes(Number(t)), exp_samples: firing(Number(t), expected) })),
+  };
+}
+
+const both = (v: Version, k: SloKey): Expected => [
+  { alert: SLO_ALERT[k], severity: 'critical', labels: sloLabels(v, k) },
+  { alert: SLO_ALERT[k], severity: 'warning', labels: sloLabels(v, k) },
+];
+const ticket = (v: Version, k: SloKey): Expected => [{ alert: SLO_ALERT[k], severity: 'warning', labels: sloLabels(v, k) }];
+
+/** Just under and just over a threshold: 10% either side keeps clear of window-edge effects. */
+const UNDER = 0.9;
+const OVER = 1.1;
+
+export function sloTests(slo: Slo, runbookPage?: string): TestGroup[] {
+  const docs: AlertDoc[] = llmAlerts(slo, runbookPage);
+  const groups: TestGroup[] = [];
+  const steady = 6; // requests a minute: 100 (the guard's minimum) after 17 minutes
+  const at = 60;
+  for (const engine of ENGINES) {
+    const versions = versionsOf(engine, slo);
+    // Every version's layouts: at the bound is met, one bucket over is missed (the three objectives at once).
+    for (const v of versions) {
+      const keys = SLO_HISTOGRAMS.map((h) => LATENCY_SLO[h].key);
+      const annotated = keys.map((k) => ({
+        eval_time: minutes(at),
+        alertname: SLO_ALERT[k],
+        exp_alerts: (['critical', 'warning'] as const).map((sev) => expectAlert(ruleOf(docs, SLO_ALERT[k], sev), sloLabels(v, k), 1)),
+      }));
+      const bounds = SLO_HISTOGRAMS.map((h) => `${LATENCY_SLO[h].title} ${v.bounds[h]}s`).join(', ');
+      const allSlow = Object.fromEntries(SLO_HISTOGRAMS.map((h) => [h, 1]));
+      groups.push(
+        exactly(`${v.family.id}: latencies at the bounds (${bounds}) meet the objectives`, traffic(v, [{ minutes: at, perMinute: steady }]), { [at]: [] }),
+        exactly(`${v.family.id}: latencies one bucket over the bounds miss them: page and ticket each`, traffic(v, [{ minutes: at, perMinute: steady, slow: allSlow }]), { [at]: keys.flatMap((k) => both(v, k)) }, annotated),
+      );
+    }
+    // The bands, on one version (the windows above normalisation are engine-independent).
+    const v = versions[0]!;
+    const budget = errorBudget('ttft', slo);
+    const [fast, slowPage, tick] = BURN_BANDS;
+    const ttft = (share: number, mins: number): Phase => ({ minutes: mins, perMinute: steady, slow: { ttft_seconds: share } });
+    const id = `${engine} (${v.family.id})`;
+    // The fast band's long window full (75m), after healthy hours that keep the 6h window under its band.
+    const warmup: Phase = { minutes: 150, perMinute: steady };
+    groups.push(
+      exactly(`${id}: TTFT just over the ${fast.factor}x burn for 1h pages`, traffic(v, [warmup, ttft(fast.factor * budget * OVER, 75)]), { 225: both(v, 'ttft') }),
+      exactly(`${id}: TTFT just under the ${fast.factor}x burn for 1h only tickets`, traffic(v, [warmup, ttft(fast.factor * budget * UNDER, 75)]), { 225: ticket(v, 'ttft') }),
+      // A steady share: every window holds the same ratio.
+      exactly(`${id}: TTFT just over the ${slowPage.factor}x burn pages`, traffic(v, [ttft(slowPage.factor * budget * OVER, at)]), { [at]: both(v, 'ttft') }),
+      exactly(`${id}: TTFT just under the ${slowPage.factor}x burn only tickets`, traffic(v, [ttft(slowPage.factor * budget * UNDER, at)]), { [at]: ticket(v, 'ttft') }),
+      exactly(`${id}: TTFT just over the ${tick.factor}x burn tickets`, traffic(v, [ttft(tick.factor * budget * OVER, at)]), { [at]: ticket(v, 'ttft') }),
+      exactly(`${id}: TTFT just under the ${tick.factor}x burn is quiet`, traffic(v, [ttft(tick.factor * budget * UNDER, at)]), { [at]: [] }),
+      // The burn stops: once the 30m window is clean no page is left, though the 1h ratio is still ~1/3.
+      exactly(`${id}: a page ends with its short windows, the ticket stays`, traffic(v, [ttft(1, 60), ttft(0, 40)]), { 60: both(v, 'ttft'), 100: ticket(v, 'ttft') }),
+      // Trickle traffic: one request a minute, one in three slow, is under the guard's minimum.
+      exactly(`${id}: trickle traffic (1 request a minute, a third slow) pages nobody`, traffic(v, [{ minutes: 75, perMinute: 1, slow: { ttft_seconds: 1 / 3 } }]), { 75: [] }),
+      exactly(`${id}: just over ${MIN_REQUESTS_PER_WINDOW} requests an hour, all slow, pages`, traffic(v, [{ minutes: 75, perMinute: 2, slow: { ttft_seconds: 1 } }]), { 75: both(v, 'ttft') }),
+    );
+    if (engine === 'vllm') groups.push(...availabilityTests(v, slo, at));
+    // SGLang has no server-error signal: its aborts are only ever aborts.
+    else groups.push(exactly(`${id}: half the requests aborted pages nobody`, traffic(v, [{ minutes: at, perMinute: 12, aborted: 0.5 }]), { [at]: [abortAlert(v)] }));
+  }
+  return groups;
+}
+
+/** LLMClientAbortsHigh (info) of the target: the only alert an abort storm raises. */
+function abortAlert(v: Version): Expected[number] {
+  return { alert: 'LLMClientAbortsHigh', severity: 'info', labels: { ...targetLabels(v.engine, `${v.family.id}-1`), engine: v.engine } };
+}
+
+function availabilityTests(v: Version, slo: Slo, at: number): TestGroup[] {
+  const budget = errorBudget('availability', slo);
+  const fast = BURN_BANDS[0];
+  const id = `${v.engine} (${v.family.id})`;
+  const errors = (share: number, mins: number): Phase => ({ minutes: mins, perMinute: 12, errors: share });
+  const warmup = errors(0, 150);
+  return [
+    exactly(`${id}: server errors just over the ${fast.factor}x burn for 1h page`, traffic(v, [warmup, errors(fast.factor * budget * OVER, 75)]), { 225: both(v, 'availability') }),
+    exactly(`${id}: server errors just under the ${fast.factor}x burn for 1h only ticket`, traffic(v, [warmup, errors(fast.factor * budget * UNDER, 75)]), { 225: ticket(v, 'availability') }),
+    // HTTP 5xx that never reach the engine: more errors than finished requests count as all failed.
+    exactly(`${id}: an HTTP 5xx storm pages`, traffic(v, [{ minutes: at, perMinute: 6, http5xx: 20 }]), { [at]: both(v, 'availability') }),
+    exactly(`${id}: half the requests aborted is no server error`, traffic(v, [{ minutes: at, perMinute: 12, aborted: 0.5 }]), { [at]: [abortAlert(v)] }),
+  ];
+}
