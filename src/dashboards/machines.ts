@@ -1,9 +1,10 @@
 /** The GPU and host dashboards, over the normalised gpu: and host: series. */
 import { S } from '../rules/series.js';
 import { type Dashboard, type PanelSpec, type RowSpec, dashboard, layout, queryVariable } from './model.js';
+import { GPU_UID, HOST_UID } from './ids.js';
 
-export const GPU_UID = 'cvm-gpu';
-export const HOST_UID = 'cvm-host';
+export { GPU_UID, HOST_UID };
+
 
 const GSEL = 'host=~"$host", gpu=~"$gpu"';
 const legend = '{{host}} GPU {{gpu}}';

@@ -4,9 +4,10 @@
  */
 import { type ModelHistogram, S, histogramQuantile, modelQuantile, sloBad, sloGood } from '../rules/series.js';
 import { type Dashboard, type PanelSpec, type QuerySpec, type RowSpec, dashboard, layout, queryVariable } from './model.js';
+import { OVERVIEW_UID, INSTANCE_UID } from './ids.js';
 
-export const OVERVIEW_UID = 'cvm-llm-overview';
-export const INSTANCE_UID = 'cvm-llm-instance';
+export { OVERVIEW_UID, INSTANCE_UID };
+
 
 const SEL = 'job=~"$job", engine=~"$engine", model_name=~"$model_name", instance=~"$instance"';
 /** Process series carry no model_name. */

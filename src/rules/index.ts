@@ -10,8 +10,9 @@ import { derivedLlmGroup, engineRuleGroups } from './llm.js';
 import { SLI_INTERVAL, sloRuleGroups } from './slo.js';
 import { sloTests } from './slo-tests.js';
 import { engineNormaliseTests, gpuNormaliseTests, hostNormaliseTests } from './normalise-tests.js';
-import { EVAL_STEP, type TestFile, type TestGroup } from './promtool-tests.js';
-import type { RuleFile } from './types.js';
+import { type AlertLinkUrls, linkAnnotations } from './alert-links.js';
+import { EVAL_STEP, type TestFile, type TestGroup, expandTemplate } from './promtool-tests.js';
+import { type RuleFile, type RuleGroup, isAlert } from './types.js';
 
 export type { RuleFile } from './types.js';
 export type { TestFile } from './promtool-tests.js';
@@ -23,7 +24,30 @@ export interface PrometheusRuleFiles {
   tests: Map<string, TestFile>;
 }
 
-export type RuleSpec = Pick<StackSpec, 'targets' | 'gpu' | 'slo'> & Partial<Pick<StackSpec, 'runbookUrl'>>;
+export type RuleSpec = Pick<StackSpec, 'targets' | 'gpu' | 'slo'> & Partial<Pick<StackSpec, 'runbookUrl'>> & { urls?: AlertLinkUrls };
+
+/** Where links in alerts point when the spec names no public URLs: the stack's default ports on this machine. */
+const LOCAL_URLS: AlertLinkUrls = { alertmanager: 'http://localhost:9093', grafana: 'http://localhost:3000' };
+
+/** Adds the link annotations to every alert of the rule files. */
+function withLinks(groups: RuleGroup[], urls: AlertLinkUrls): RuleGroup[] {
+  return groups.map((g) => ({ ...g, rules: g.rules.map((r) => (isAlert(r) ? { ...r, annotations: { ...r.annotations, ...linkAnnotations(r.alert, urls) } } : r)) }));
+}
+
+/** The expanded link annotations each expected alert of a test must carry (its labels less severity are its series' labels). */
+function expectLinks(groups: TestGroup[], urls: AlertLinkUrls): TestGroup[] {
+  return groups.map((g) => ({
+    ...g,
+    alert_rule_test: g.alert_rule_test?.map((t) => ({
+      ...t,
+      exp_alerts: t.exp_alerts.map((a) => {
+        const { severity: _rule, ...series } = a.exp_labels;
+        const links = Object.entries(linkAnnotations(t.alertname, urls)).map(([k, v]) => [k, expandTemplate(v, series, 0)]);
+        return { ...a, exp_annotations: { ...a.exp_annotations, ...Object.fromEntries(links) } };
+      }),
+    })),
+  }));
+}
 
 export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
   // Every stack has a scrape job per engine, and a target added to its file_sd list later must not
@@ -35,11 +59,12 @@ export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
   rules.set('rules/slo.yml', { groups: sloRuleGroups(spec.slo) });
   if (spec.gpu !== 'none') rules.set(`rules/gpu-${spec.gpu}.yml`, { groups: [gpuRuleGroup(spec.gpu)] });
   rules.set('rules/host.yml', { groups: [hostRuleGroup()] });
-  rules.set('rules/alerts.yml', { groups: alertGroups(spec.slo, spec.gpu, spec.runbookUrl) });
+  const urls = spec.urls ?? LOCAL_URLS;
+  rules.set('rules/alerts.yml', { groups: withLinks(alertGroups(spec.slo, spec.gpu, spec.runbookUrl), urls) });
 
   // Each test file loads every rule file, as Prometheus does (rule_files: rules/*.yml).
   const ruleFiles = [...rules.keys()].map((p) => `../${p}`);
-  const testFile = (tests: TestGroup[], evaluationInterval = EVAL_STEP): TestFile => ({ rule_files: ruleFiles, evaluation_interval: evaluationInterval, tests });
+  const testFile = (tests: TestGroup[], evaluationInterval = EVAL_STEP): TestFile => ({ rule_files: ruleFiles, evaluation_interval: evaluationInterval, tests: expectLinks(tests, urls) });
   const tests = new Map<string, TestFile>();
   for (const e of engines) {
     tests.set(`tests/llm-${e}.test.yml`, testFile(engineNormaliseTests(e)));

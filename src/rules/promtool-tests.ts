@@ -73,11 +73,31 @@ function goG4(x: number): string {
   return String(Number(x.toPrecision(4)));
 }
 
-/** The template forms our alerts use, and how Prometheus expands each. */
+/** Go's url.QueryEscape (text/template's urlquery). */
+export function goQueryEscape(v: string): string {
+  return encodeURIComponent(v)
+    .replace(/%20/g, '+')
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * The template forms our alerts use, and how Prometheus expands each. `$labels` are the labels of
+ * the alert's series (rule labels such as severity are added after templating), sorted by name when
+ * ranged over, as Go ranges over a map.
+ */
 const TEMPLATE_FORMS: [RegExp, (labels: Labels, value: number, ...groups: string[]) => string][] = [
   [/\{\{ \$labels\.([a-zA-Z_][a-zA-Z0-9_]*) \}\}/g, (labels, _v, k) => labels[k!] ?? '<no value>'],
   [/\{\{ printf "%\.2f" \$value \}\}/g, (_l, value) => value.toFixed(2)],
   [/\{\{ \$value \| humanizePercentage \}\}/g, (_l, value) => `${goG4(value * 100)}%`],
+  [/\{\{ with \$labels\.([a-zA-Z_][a-zA-Z0-9_]*) \}\}([^{]*)\{\{ \. \| urlquery \}\}\{\{ end \}\}/g, (labels, _v, k, text) => (labels[k!] ? `${text}${goQueryEscape(labels[k!]!)}` : '')],
+  [
+    /\{\{ range \$k, \$v := \$labels \}\}\{\{ if ne \$k "__name__" \}\}([^{]*)\{\{ \$k \}\}([^{]*)\{\{ \$v \| urlquery \}\}([^{]*)\{\{ end \}\}\{\{ end \}\}/g,
+    (labels, _v, a, b, c) =>
+      Object.keys(labels)
+        .sort()
+        .map((k) => `${a}${k}${b}${goQueryEscape(labels[k]!)}${c}`)
+        .join(''),
+  ],
 ];
 
 /** Expands the template forms of TEMPLATE_FORMS, the only ones our alerts use. */
@@ -95,6 +115,6 @@ export function expectAlert(rule: AlertingRule, labels: Labels, value: number): 
   if (unknown.includes('{{')) throw new Error(`${rule.alert}: annotation uses a template form expandTemplate does not know`);
   return {
     exp_labels: exp,
-    exp_annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expandTemplate(v, exp, value)])),
+    exp_annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expandTemplate(v, labels, value)])),
   };
 }
