@@ -146,8 +146,8 @@ function vllmRules(): RecordingRule[] {
     rec(S.requestsWaiting, 'vllm', [s.gauge('vllm:num_requests_waiting', 'sum')]),
     // Engine state, so that stall alerts leave a deliberately idle engine alone. Newer vLLM breaks
     // the queue down by reason (the reasons sum to num_requests_waiting); "deferred" are requests
-    // the scheduler skips on purpose, on a P/D decode node those whose KV is still in transfer.
-    // Without the breakdown (older vLLM) every waiting request waits for capacity.
+    // held back by a transient constraint: KV transfer on a P/D decode node, LoRA budget, a blocked
+    // status. Without the breakdown (older vLLM) every waiting request waits for capacity.
     rec(S.requestsWaitingDeferred, 'vllm', [s.gauge(DEFERRED, 'sum')]),
     rec(S.requestsWaitingCapacity, 'vllm', [`${s.gauge('vllm:num_requests_waiting', 'sum')} - ${s.gauge(DEFERRED, 'sum')}`, s.gauge('vllm:num_requests_waiting', 'sum')]),
     // awake = 0 at every sleep level (/sleep); one asleep DP engine counts (they sleep together).

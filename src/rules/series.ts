@@ -327,7 +327,7 @@ export const SERIES: readonly SeriesDef[] = [
     level: 'llm',
     unit: 'count',
     labels: LLM_LABELS,
-    help: 'Waiting requests the scheduler deliberately defers (vLLM reason="deferred": on a P/D decode node, requests whose KV cache is still being transferred), summed over data-parallel ranks.',
+    help: 'Waiting requests the scheduler defers on purpose, summed over data-parallel ranks: vLLM reason="deferred", held back by a transient constraint (KV transfer on a P/D decode node, LoRA budget, a blocked status such as a grammar being compiled).',
     sources: { 'vllm-v1-new': ['vllm:num_requests_waiting_by_reason'] },
     optional:
       'vLLM from 2026 only (num_requests_waiting_by_reason); SGLang keeps P/D transfers out of its waiting queue (num_queue_reqs) in separate gauges (num_decode_prealloc_queue_reqs, num_decode_transfer_queue_reqs)',
