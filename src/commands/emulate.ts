@@ -1,15 +1,29 @@
 /**
  * `create-vllm-monitor emulate --kind vllm-v1 --port 8000 [--host 0.0.0.0]`: serve an emulated
- * engine or GPU exporter on /metrics until interrupted (for demos and for trying a stack without GPUs).
+ * engine or GPU exporter on /metrics until interrupted (for demos and for trying a stack without GPUs),
+ * in a state (--state) and with engine faults (--http-5xx, --errors, --aborts, --ttft-delay, --itl-delay).
  */
 import { parseArgs } from 'node:util';
-import { EMULATOR_KINDS, EMULATOR_STATES, startEmulator, type EmulatorKind, type EmulatorState } from '../demo/emulator.js';
+import { EMULATOR_KINDS, EMULATOR_STATES, type EngineFaults, startEmulator, unsupported, type EmulatorKind, type EmulatorState } from '../demo/emulator.js';
 import { EXIT_OK, envError, usageError } from '../errors.js';
 import type { Io } from '../cli/io.js';
 
-const USAGE = `Usage: create-vllm-monitor emulate --kind KIND [--port N] [--host ADDR] [--model NAME] [--dp N] [--pp N] [--gpus N] [--seed N] [--rate R] [--state STATE]
-  KIND:  ${EMULATOR_KINDS.join(' | ')}
-  STATE: ${EMULATOR_STATES.join(' | ')}`;
+const USAGE = `Usage: create-vllm-monitor emulate --kind KIND [--port N] [--host ADDR] [--model NAME] [--dp N] [--pp N] [--gpus N] [--seed N] [--rate R] [--state STATE] [FAULTS]
+  KIND:   ${EMULATOR_KINDS.join(' | ')}
+  STATE:  ${EMULATOR_STATES.join(' | ')}
+  FAULTS: --http-5xx SHARE  --errors SHARE  --aborts SHARE  (shares of requests, 0-1)
+          --ttft-delay SECONDS  --itl-delay SECONDS  --sleep-level 1|2  --pd-transfer SECONDS
+          --http-metrics  --waiting-by-reason  (serve those vLLM V1 families from the start)`;
+
+/** Number flags of the faults: the fault each sets and the values it takes. */
+const FAULT_FLAGS: Record<string, { key: keyof EngineFaults; ok: (n: number) => boolean; want: string }> = {
+  'http-5xx': { key: 'http5xxShare', ok: (n) => n >= 0 && n <= 1, want: 'a share from 0 to 1' },
+  errors: { key: 'errorShare', ok: (n) => n >= 0 && n <= 1, want: 'a share from 0 to 1' },
+  aborts: { key: 'abortShare', ok: (n) => n >= 0 && n <= 1, want: 'a share from 0 to 1' },
+  'ttft-delay': { key: 'ttftDelaySeconds', ok: (n) => n >= 0, want: 'seconds ≥ 0' },
+  'itl-delay': { key: 'itlDelaySeconds', ok: (n) => n >= 0, want: 'seconds ≥ 0' },
+  'pd-transfer': { key: 'pdTransferSeconds', ok: (n) => n >= 0, want: 'seconds ≥ 0' },
+};
 
 function intFlag(name: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
@@ -34,6 +48,10 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
         seed: { type: 'string' },
         rate: { type: 'string' },
         state: { type: 'string' },
+        ...Object.fromEntries(Object.keys(FAULT_FLAGS).map((k) => [k, { type: 'string' as const }])),
+        'sleep-level': { type: 'string' },
+        'http-metrics': { type: 'boolean' },
+        'waiting-by-reason': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -49,6 +67,21 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
   if (v.state && !(EMULATOR_STATES as readonly string[]).includes(v.state)) throw usageError('--state', `must be one of ${EMULATOR_STATES.join(', ')}`, '');
   const rate = v.rate === undefined ? undefined : Number(v.rate);
   if (rate !== undefined && !(rate >= 0)) throw usageError('--rate', `must be a number ≥ 0, got "${v.rate}"`, '');
+  const values = v as Record<string, string | boolean | undefined>;
+  const faults: Partial<EngineFaults> = {};
+  for (const [flag, f] of Object.entries(FAULT_FLAGS)) {
+    const raw = values[flag];
+    if (typeof raw !== 'string') continue;
+    const n = Number(raw);
+    if (raw.trim() === '' || !f.ok(n)) throw usageError(`--${flag}`, `must be ${f.want}, got "${raw}"`, '');
+    faults[f.key] = n;
+  }
+  const sleepLevel = v['sleep-level'];
+  if (sleepLevel !== undefined && sleepLevel !== '1' && sleepLevel !== '2') throw usageError('--sleep-level', `must be 1 or 2, got "${sleepLevel}"`, '1 offloads the weights, 2 discards them');
+  const badState = unsupported(v.kind as EmulatorKind, v.state as EmulatorState | undefined);
+  if (badState) throw usageError('--state', badState, '');
+  const badFault = unsupported(v.kind as EmulatorKind, undefined, faults);
+  if (badFault) throw usageError('--kind', badFault, '');
   const opts = {
     kind: v.kind as EmulatorKind,
     host: v.host ?? '127.0.0.1',
@@ -60,6 +93,10 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
     ...(v.seed ? { seed: intFlag('seed', v.seed, 0)! } : {}),
     ...(rate !== undefined ? { arrivalRate: rate } : {}),
     ...(v.state ? { initialState: v.state as EmulatorState } : {}),
+    ...(Object.keys(faults).length > 0 ? { faults } : {}),
+    ...(sleepLevel ? { sleepLevel: Number(sleepLevel) as 1 | 2 } : {}),
+    ...(v['http-metrics'] ? { httpMetrics: true } : {}),
+    ...(v['waiting-by-reason'] ? { waitingByReason: true } : {}),
   };
   let emu;
   try {

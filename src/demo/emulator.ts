@@ -2,21 +2,72 @@
  * Emulated engines and GPU exporters as HTTP servers: GET /metrics serves the exposition, driven by
  * the simulation; setState() forces the bad states alerts and validation must catch (KV full, stalled
  * admission, slow TTFT, a hung engine core, target down, engine stats off (process metrics only),
- * metrics disabled (404), an HTML page, 401).
+ * metrics disabled (404), an HTML page, 401) and the engine states they must leave alone (a sleeping
+ * vLLM, a P/D decode node deferring requests, a full KV cache without preemption, trickle traffic).
+ * setFaults() adds faults that combine with any state: HTTP 5xx, engine errors, client aborts, and
+ * latency at a chosen level.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { VllmEmulator, type VllmEra } from './engine-vllm.js';
 import { SglangEmulator } from './engine-sglang.js';
 import { GpuFleet, type GpuMode } from './gpu.js';
-import type { EngineSim, SimMode } from './simulation.js';
+import { type EngineSim, NO_FAULTS, type SimFaults, type SimMode } from './simulation.js';
 
 export const EMULATOR_KINDS = ['vllm-v0', 'vllm-v1-legacy', 'vllm-v1', 'sglang', 'dcgm', 'nvidia-smi'] as const;
 export type EmulatorKind = (typeof EMULATOR_KINDS)[number];
 
 /** Traffic states (engines), GPU states (exporters) and HTTP states (both). */
-export const EMULATOR_STATES = ['normal', 'idle', 'kv-full', 'stalled', 'slow-ttft', 'hung', 'stats-off', 'gpu-hot', 'gpu-xid', 'gpu-memory-full', 'down', 'no-metrics', 'html', 'unauthorized'] as const;
+export const EMULATOR_STATES = [
+  'normal',
+  'idle',
+  'trickle',
+  'kv-full',
+  'kv-saturated',
+  'preemption-storm',
+  'stalled',
+  'slow-ttft',
+  'hung',
+  'asleep',
+  'pd-deferred',
+  'stats-off',
+  'gpu-hot',
+  'gpu-xid',
+  'gpu-memory-full',
+  'down',
+  'no-metrics',
+  'html',
+  'unauthorized',
+] as const;
 export type EmulatorState = (typeof EMULATOR_STATES)[number];
+
+/** States the engine simulation runs in; the others are GPU or HTTP states. */
+const SIM_STATES = ['idle', 'trickle', 'kv-full', 'kv-saturated', 'preemption-storm', 'stalled', 'slow-ttft', 'hung', 'asleep', 'pd-deferred'] as const satisfies readonly (EmulatorState & SimMode)[];
+
+/** Engine faults (see SimFaults); every share is of requests, 0 to 1. */
+export type EngineFaults = SimFaults;
+
+/**
+ * Why an emulator kind cannot show a state or fault, or undefined when it can. The emulators show
+ * only what the engine version they emulate really exposes.
+ */
+export function unsupported(kind: EmulatorKind, state?: EmulatorState, faults: Partial<EngineFaults> = {}): string | undefined {
+  const engine = kind !== 'dcgm' && kind !== 'nvidia-smi';
+  if (state === 'asleep' && kind !== 'vllm-v1') return 'asleep needs --kind vllm-v1: engine_sleep_state is a vLLM >= 0.11 metric (SGLang has no sleep-state metric)';
+  if (state === 'pd-deferred' && kind !== 'vllm-v1') return 'pd-deferred needs --kind vllm-v1: num_requests_waiting_by_reason is a newer vLLM V1 metric';
+  const set = (Object.keys(faults) as (keyof EngineFaults)[]).filter((k) => faults[k] !== undefined && faults[k] !== NO_FAULTS[k]);
+  if (set.length > 0 && !engine) return `${kind} is a GPU exporter: engine faults (${set.join(', ')}) need an engine kind`;
+  if ((faults.http5xxShare ?? 0) > 0 && (kind === 'vllm-v0' || kind === 'sglang')) return `HTTP 5xx shows on vllm-v1 and vllm-v1-legacy only: ${kind === 'sglang' ? 'SGLang exposes no HTTP status metric' : 'the V0 emulation predates the HTTP metrics'}`;
+  if ((faults.errorShare ?? 0) > 0 && kind !== 'vllm-v1') return 'engine errors show on vllm-v1 only: finished_reason="error" is a vLLM >= 0.11 reason; SGLang counts no server errors';
+  for (const k of ['http5xxShare', 'errorShare', 'abortShare'] as const) {
+    const v = faults[k];
+    if (v !== undefined && !(v >= 0 && v <= 1)) return `${k} must be a share from 0 to 1, got ${v}`;
+  }
+  if (faults.ttftDelaySeconds !== undefined && !(faults.ttftDelaySeconds >= 0)) return `ttftDelaySeconds must be ≥ 0, got ${faults.ttftDelaySeconds}`;
+  if (faults.itlDelaySeconds !== undefined && !(faults.itlDelaySeconds >= 0)) return `itlDelaySeconds must be ≥ 0, got ${faults.itlDelaySeconds}`;
+  if (faults.pdTransferSeconds !== undefined && !(faults.pdTransferSeconds >= 0)) return `pdTransferSeconds must be ≥ 0, got ${faults.pdTransferSeconds}`;
+  return undefined;
+}
 
 export interface EmulatorOptions {
   kind: EmulatorKind;
@@ -44,6 +95,18 @@ export interface EmulatorOptions {
   /** Token a client must send in the `unauthorized` state. */
   bearerToken?: string;
   initialState?: EmulatorState;
+  /** Engine faults from the start (setFaults changes them later). */
+  faults?: Partial<EngineFaults>;
+  /** vLLM sleep level of the asleep state: 1 offloads the weights, 2 discards them. */
+  sleepLevel?: 1 | 2;
+  /**
+   * vLLM V1: serve the API server's http_requests_total (prometheus_fastapi_instrumentator), as real
+   * vLLM does. Off by default so the default output stays as it was; on by itself once a request
+   * failed with 5xx.
+   */
+  httpMetrics?: boolean;
+  /** vLLM V1: serve num_requests_waiting_by_reason (newer vLLM); on by itself in pd-deferred. */
+  waitingByReason?: boolean;
 }
 
 export interface Emulator {
@@ -52,15 +115,19 @@ export interface Emulator {
   readonly metricsUrl: string;
   readonly port: number;
   readonly state: EmulatorState;
+  /** Throws where the kind cannot show the state (see unsupported()). */
   setState(state: EmulatorState): Promise<void>;
+  readonly faults: Readonly<EngineFaults>;
+  /** Changes the given faults, keeps the others; throws where the kind cannot show one. */
+  setFaults(faults: Partial<EngineFaults>): void;
   /** Move the simulation forward by simulated seconds. */
   advance(seconds: number): void;
   /** The exposition as it would be served now. */
   metricsText(): string;
   /** The engine simulations (one per DP rank); empty for GPU exporters. */
   readonly sims: EngineSim[];
-  /** Busy and memory share of the engine, for GPU exporters that follow it. */
-  load(): { busy: number; memory: number };
+  /** Busy and KV-cache share of the engine, and whether it sleeps, for GPU exporters that follow it. */
+  load(): { busy: number; memory: number; asleep: boolean };
   stop(): Promise<void>;
 }
 
@@ -77,6 +144,8 @@ const HTML_PAGE = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">
 
 export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const kind = opts.kind;
+  const early = unsupported(kind, opts.initialState, opts.faults);
+  if (early) throw new Error(early);
   const seed = opts.seed ?? 1;
   const startTime = opts.startTime ?? Math.round(Date.now() / 10) / 100;
   const model = opts.model ?? DEFAULT_MODEL[kind];
@@ -99,22 +168,40 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       load: () => {
         if (follow.length === 0) return { busy: 0.35, memory: 0.3 };
         const loads = follow.map((x) => x.load());
-        return { busy: Math.max(...loads.map((l) => l.busy)), memory: Math.max(...loads.map((l) => l.memory)) };
+        return { busy: Math.max(...loads.map((l) => l.busy)), memory: Math.max(...loads.map((l) => l.memory)), asleep: loads.every((l) => l.asleep) };
       },
     });
     fleet = f;
     render = () => (kind === 'dcgm' ? f.renderDcgm() : f.renderNvidiaSmi());
   } else {
     const era: VllmEra = kind === 'vllm-v0' ? 'v0' : kind === 'vllm-v1-legacy' ? 'v1-legacy' : 'v1';
-    const e = new VllmEmulator({ era, model, dpRanks: opts.dpRanks ?? 1, seed, startTime, ...(opts.arrivalRate !== undefined ? { arrivalRate: opts.arrivalRate } : {}) });
+    const e = new VllmEmulator({
+      era,
+      model,
+      dpRanks: opts.dpRanks ?? 1,
+      seed,
+      startTime,
+      ...(opts.arrivalRate !== undefined ? { arrivalRate: opts.arrivalRate } : {}),
+      sleepLevel: opts.sleepLevel ?? 1,
+      httpMetrics: opts.httpMetrics ?? false,
+      waitingByReason: opts.waitingByReason ?? false,
+    });
     render = () => e.render();
     sims = e.sims;
   }
 
   let state: EmulatorState = 'normal';
+  let faults: EngineFaults = { ...NO_FAULTS };
+  const applyFaults = (f: Partial<EngineFaults>) => {
+    const problem = unsupported(kind, undefined, f);
+    if (problem) throw new Error(problem);
+    faults = { ...faults, ...Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) };
+    for (const sim of sims) sim.faults = { ...faults };
+  };
+  if (opts.faults) applyFaults(opts.faults);
   const applyState = (s: EmulatorState) => {
-    const simMode: SimMode = s === 'idle' || s === 'kv-full' || s === 'stalled' || s === 'slow-ttft' || s === 'hung' ? s : 'normal';
-    for (const sim of sims) sim.mode = simMode;
+    const simMode: SimMode = (SIM_STATES as readonly string[]).includes(s) ? (s as SimMode) : 'normal';
+    for (const sim of sims) sim.setMode(simMode);
     if (fleet) fleet.mode = ({ 'gpu-hot': 'hot', 'gpu-xid': 'xid', 'gpu-memory-full': 'memory-full' } as Record<string, GpuMode>)[s] ?? 'normal';
   };
   const advance = (seconds: number) => {
@@ -193,6 +280,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     },
     async setState(next) {
       if (next === state) return;
+      const problem = unsupported(kind, next);
+      if (problem) throw new Error(problem);
       if (state === 'down') {
         await listen(port);
         onRestart();
@@ -201,11 +290,15 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       state = next;
       applyState(next);
     },
+    get faults() {
+      return faults;
+    },
+    setFaults: applyFaults,
     advance,
     metricsText: render,
     load() {
-      if (sims.length === 0) return { busy: 0, memory: 0 };
-      return { busy: Math.max(...sims.map((s) => s.busy)), memory: Math.max(...sims.map((s) => s.kvUsage)) };
+      if (sims.length === 0) return { busy: 0, memory: 0, asleep: false };
+      return { busy: Math.max(...sims.map((s) => s.busy)), memory: Math.max(...sims.map((s) => s.kvUsage)), asleep: sims.every((s) => s.mode === 'asleep') };
     },
     stop: close,
   };
@@ -215,10 +308,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
 
 /**
  * What /metrics serves with the engine's own metrics switched off (vLLM --disable-log-stats): only
- * prometheus_client's process_* and python_* collectors remain.
+ * prometheus_client's process_* and python_* collectors remain, and the API server's http_* ones.
  */
 export function processFamiliesOnly(exposition: string): string {
-  const keep = (line: string) => /^(# (HELP|TYPE) )?(process|python)_/.test(line);
+  const keep = (line: string) => /^(# (HELP|TYPE) )?(process|python|http)_/.test(line);
   return exposition
     .split('\n')
     .filter((l) => l !== '' && keep(l))

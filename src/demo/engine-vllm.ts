@@ -7,7 +7,7 @@
  */
 import { buckets125, REQUEST_PARAMS_N_BUCKETS, V0_E2E_BUCKETS, V0_ITERATION_TOKENS_BUCKETS, V0_LATE_LATENCY_BUCKETS, V0_TPOT_BUCKETS, V0_TTFT_BUCKETS, V1_ITERATION_TOKENS_BUCKETS, V1_ITL_BUCKETS, V1_REQUEST_LATENCY_BUCKETS, V1_TTFT_BUCKETS } from '../engines/vllm.js';
 import { Histogram } from './histogram.js';
-import { EngineSim, type FinishedRequest, type SimListener, type SimOptions } from './simulation.js';
+import { API_HANDLERS, EngineSim, type FinishedRequest, type SimListener, type SimOptions } from './simulation.js';
 import { ExpositionWriter, type Labels } from './writer.js';
 
 export type VllmEra = 'v0' | 'v1-legacy' | 'v1';
@@ -78,6 +78,12 @@ export interface VllmEmulatorOptions {
   startTime: number;
   maxModelLen?: number;
   arrivalRate?: number;
+  /** Level of the asleep state: 1 offloads the weights (weights_offloaded), 2 discards them (discard_all). */
+  sleepLevel?: 1 | 2;
+  /** Serve http_requests_total even before a request failed (real vLLM V1 always does). */
+  httpMetrics?: boolean;
+  /** Serve num_requests_waiting_by_reason even before pd-deferred (newer vLLM always does). */
+  waitingByReason?: boolean;
 }
 
 const CACHE_CONFIG_V0 = { block_size: '16', cache_dtype: 'auto', cpu_kvcache_space_bytes: '4294967296', enable_prefix_caching: 'True', gpu_memory_utilization: '0.9', num_cpu_blocks: '0', num_gpu_blocks: '7281', num_gpu_blocks_override: 'None', sliding_window: 'None', swap_space_bytes: '4294967296' };
@@ -130,10 +136,23 @@ export class VllmEmulator {
     }
     gauge('vllm:num_requests_running', v1 ? 'Number of requests in model execution batches.' : 'Number of requests currently running on GPU.', (r) => r.sim.running.length);
     gauge('vllm:num_requests_waiting', 'Number of requests waiting to be processed.', (r) => r.sim.waiting.length);
+    if (era === 'v1' && (this.o.waitingByReason || this.ranks.some((r) => r.sim.deferralSeen))) {
+      // Deferred: waiting for their KV from the P/D prefill node; the rest wait for capacity.
+      const name = 'vllm:num_requests_waiting_by_reason';
+      w.header(name, 'gauge', "Number of waiting requests by reason. Reason labels: 'capacity' = waiting for scheduling capacity; 'deferred' = deferred by transient constraints (LoRA budget, KV transfer, blocked status). Sum of all reasons equals vllm:num_requests_waiting.");
+      this.ranks.forEach((r, i) => {
+        const deferred = r.sim.deferred;
+        w.sample(name, [...base(i), ['reason', 'capacity']], r.sim.waiting.length - deferred);
+        w.sample(name, [...base(i), ['reason', 'deferred']], deferred);
+      });
+    }
     if (era === 'v1') {
       w.header('vllm:engine_sleep_state', 'gauge', 'Engine sleep state; awake = 0 means engine is sleeping; awake = 1 means engine is awake; weights_offloaded = 1 means sleep level 1; discard_all = 1 means sleep level 2.');
-      this.ranks.forEach((_, i) => {
-        for (const [state, v] of [['awake', 1], ['weights_offloaded', 0], ['discard_all', 0]] as const) w.sample('vllm:engine_sleep_state', [...base(i), ['sleep_state', state]], v);
+      const level = this.o.sleepLevel ?? 1;
+      this.ranks.forEach((r, i) => {
+        const asleep = r.sim.mode === 'asleep';
+        const states = [['awake', asleep ? 0 : 1], ['weights_offloaded', asleep && level === 1 ? 1 : 0], ['discard_all', asleep && level === 2 ? 1 : 0]] as const;
+        for (const [state, v] of states) w.sample('vllm:engine_sleep_state', [...base(i), ['sleep_state', state]], v);
       });
     }
     if (era === 'v0') {
@@ -162,10 +181,10 @@ export class VllmEmulator {
       const help = 'Number of prompt tokens by source.';
       w.header('vllm:prompt_tokens_by_source_total', 'counter', help);
       this.ranks.forEach((r, i) => {
-        const hits = r.sim.totals.prefixHits;
-        w.sample('vllm:prompt_tokens_by_source_total', [...base(i), ['source', 'local_compute']], Math.max(0, r.sim.totals.promptTokens - hits));
+        const { prefixHits: hits, externalPromptTokens: external, promptTokens } = r.sim.totals;
+        w.sample('vllm:prompt_tokens_by_source_total', [...base(i), ['source', 'local_compute']], Math.max(0, promptTokens - hits - external));
         w.sample('vllm:prompt_tokens_by_source_total', [...base(i), ['source', 'local_cache_hit']], hits);
-        w.sample('vllm:prompt_tokens_by_source_total', [...base(i), ['source', 'external_kv_transfer']], 0);
+        w.sample('vllm:prompt_tokens_by_source_total', [...base(i), ['source', 'external_kv_transfer']], external);
       });
       w.header('vllm:prompt_tokens_by_source_created', 'gauge', help);
       this.ranks.forEach((_, i) => {
@@ -213,7 +232,26 @@ export class VllmEmulator {
       gauge('vllm:avg_prompt_throughput_toks_per_s', 'Average prefill throughput in tokens/s.', () => 0);
       gauge('vllm:avg_generation_throughput_toks_per_s', 'Average generation throughput in tokens/s.', (r) => (r.sim.running.length > 0 ? r.sim.running.length / 0.025 : 0));
     }
+    if (v1) this.renderHttp(w);
     return w.text();
+  }
+
+  /**
+   * The API server's requests as prometheus_fastapi_instrumentator counts them (one process, so no
+   * `engine` label): by route template, method and grouped status, a series once a request ended
+   * with that status. vLLM excludes /metrics, /health and the like. Other instrumentator families
+   * (request/response sizes, durations) are not emulated.
+   */
+  private renderHttp(w: ExpositionWriter): void {
+    const http = API_HANDLERS.flatMap((handler) => (['2xx', '5xx'] as const).map((status) => ({ handler, status, n: this.ranks.reduce((a, r) => a + r.sim.totals.http[handler][status], 0) })));
+    if (!this.o.httpMetrics && !http.some((h) => h.status === '5xx' && h.n > 0)) return;
+    const seen = http.filter((h) => h.n > 0);
+    const labels = (h: (typeof seen)[number]): Labels => [['handler', h.handler], ['method', 'POST'], ['status', h.status]];
+    const help = 'Total number of requests by method, status and handler.';
+    w.header('http_requests_total', 'counter', help);
+    for (const h of seen) w.sample('http_requests_total', labels(h), h.n);
+    w.header('http_requests_created', 'gauge', help);
+    for (const h of seen) w.sample('http_requests_created', labels(h), this.o.startTime + 0.5);
   }
 }
 

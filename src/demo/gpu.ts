@@ -8,8 +8,11 @@ import { ExpositionWriter, type Labels } from './writer.js';
 
 export type GpuMode = 'normal' | 'hot' | 'xid' | 'memory-full';
 
-/** What the GPUs are doing right now: busy share and memory share (0-1), from linked engines. */
-export type GpuLoad = () => { busy: number; memory: number };
+/**
+ * What the GPUs are doing right now, from linked engines: busy share and KV-cache share (0-1), and
+ * whether the engines sleep (vLLM sleep mode releases their weights and KV cache from the GPU).
+ */
+export type GpuLoad = () => { busy: number; memory: number; asleep?: boolean };
 
 export interface GpuEmulatorOptions {
   gpus: number;
@@ -46,12 +49,13 @@ export class GpuFleet {
 
   advance(seconds: number): void {
     this.now += seconds;
-    const { busy, memory } = this.o.load();
+    const { busy, memory, asleep } = this.o.load();
     this.state.forEach((g, i) => {
       const jitter = ((i * 7 + Math.floor(this.now)) % 5) / 100;
       g.util = Math.min(1, Math.max(0, busy - jitter));
-      // vLLM/SGLang reserve most GPU memory for the KV cache at start (gpu_memory_utilization 0.9).
-      g.memFrac = this.mode === 'memory-full' ? 0.995 : Math.min(0.97, 0.88 + memory * 0.02);
+      // vLLM/SGLang reserve most GPU memory for the KV cache at start (gpu_memory_utilization 0.9);
+      // asleep, only the CUDA context stays.
+      g.memFrac = this.mode === 'memory-full' ? 0.995 : asleep ? 0.01 : Math.min(0.97, 0.88 + memory * 0.02);
       const target = this.mode === 'hot' ? 93 : 34 + 40 * g.util;
       g.temp += (target - g.temp) * Math.min(1, seconds / 20);
       g.energyMj += this.power(g) * seconds * 1000;

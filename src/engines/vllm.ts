@@ -108,6 +108,8 @@ const HELP = {
   cache_config: 'Information of the LLMEngine CacheConfig',
   prefix_q: 'Prefix cache queries, in terms of number of queried tokens.',
   prefix_h: 'Prefix cache hits, in terms of number of cached tokens.',
+  waiting_by_reason:
+    "Number of waiting requests by reason. Reason labels: 'capacity' = waiting for scheduling capacity; 'deferred' = deferred by transient constraints (LoRA budget, KV transfer, blocked status). Sum of all reasons equals vllm:num_requests_waiting.",
   sleep: 'Engine sleep state; awake = 0 means engine is sleeping; awake = 1 means engine is awake; weights_offloaded = 1 means sleep level 1; discard_all = 1 means sleep level 2.',
 } as const;
 
@@ -273,7 +275,7 @@ export const VLLM_V1: EngineFamily = {
     v1('vllm:prompt_tokens_cached_total', 'counter', 'tokens', { help: 'Number of cached prompt tokens (local + external).' }),
     v1('vllm:prompt_tokens_recomputed_total', 'counter', 'tokens', { help: 'Number of cached tokens recomputed for forward pass.', note: 'absent from the newest code; optional' }),
     v1('vllm:request_prefill_kv_computed_tokens', 'histogram', 'tokens', { help: 'Histogram of new KV tokens computed during prefill (excluding cached tokens).' }),
-    v1('vllm:num_requests_waiting_by_reason', 'gauge', 'requests', { labels: ['reason'], labelValues: { reason: ['capacity', 'deferred'] }, note: 'newer (2026)' }),
+    v1('vllm:num_requests_waiting_by_reason', 'gauge', 'requests', { help: HELP.waiting_by_reason, labels: ['reason'], labelValues: { reason: ['capacity', 'deferred'] }, note: 'newer (2026)' }),
     v1('vllm:request_num_preemptions', 'histogram', 'count', { buckets: V1_REQUEST_NUM_PREEMPTIONS_BUCKETS, note: 'newer (2026), per finished request' }),
     // Still exposed, deprecated, in 0.11; hidden after; gone at 0.12 / 0.13.
     v1('vllm:gpu_cache_usage_perc', 'gauge', 'ratio', { help: HELP.gpu_cache, hiddenFrom: '0.11', until: '0.12', deprecated: '0.9.2' }),

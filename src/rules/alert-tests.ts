@@ -137,7 +137,53 @@ export function engineAlertTests(engine: Engine, slo: Slo, runbookPage?: string)
     ),
   );
 
+  groups.push(...engineStateTests(engine, docs));
   return groups;
+}
+
+/**
+ * A sleeping engine (vLLM sleep mode) and requests deferred on purpose (P/D KV transfer) trip no
+ * stall alert; the same queue on an awake engine, on a vLLM without the sleep metric, or waiting for
+ * capacity, does. Each engine stalls the same way: 5 requests wait, none runs, no token comes out.
+ */
+function engineStateTests(engine: Engine, docs: AlertDoc[]): TestGroup[] {
+  const raw = rawEngine(engine);
+  const { sleepState, waitingByReason } = raw;
+  if (!sleepState || !waitingByReason) return [];
+  const at = 15;
+  const n = stepsFor(at + 5);
+  const L = { ...raw.labels, engine };
+  const t = ALERT_THRESHOLDS;
+  const stalled = ruleOf(docs, 'LLMAdmissionStalled');
+  const collapsed = ruleOf(docs, 'LLMThroughputCollapsed');
+  const depth = ruleOf(docs, 'LLMQueueDepthHigh');
+  const idle = (r: RawEngine = raw) => [...r.running(constant(0, n)), ...r.generationTokens(constant(5000, n))];
+  const stall = (r: RawEngine = raw) => [...r.waiting(constant(5, n)), ...idle(r)];
+  const bothFire = (value: number, labels = L) => [fires(stalled, at, labels, value), fires(collapsed, at, labels, 0)];
+  const neither = [quiet(stalled.alert, at), quiet(collapsed.alert, at)];
+  // A second target, asleep, next to an awake one: each target's own sleep state counts.
+  const other = rawEngine(engine, `${engine}-2`);
+  return [
+    scenario(`${engine}: a sleeping engine with waiting requests fires no stall alert`, [...stall(), ...sleepState(true, n)], neither),
+    scenario(`${engine}: the same stall on an awake engine fires both stall alerts`, [...stall(), ...sleepState(false, n)], bothFire(5)),
+    scenario(`${engine}: the same stall on a vLLM without engine_sleep_state fires both`, stall(), bothFire(5)),
+    scenario(
+      `${engine}: a sleeping target silences only itself`,
+      [...stall(), ...sleepState(false, n), ...stall(other), ...other.sleepState!(true, n)],
+      bothFire(5),
+    ),
+    // P/D decode node: requests wait for their KV from the prefill node, nothing runs yet.
+    scenario(`${engine}: requests deferred for a KV transfer fire no stall alert`, [...waitingByReason(0, 5, n), ...idle()], neither),
+    scenario(`${engine}: requests waiting for capacity beside deferred ones fire both (value: those waiting for capacity)`, [...waitingByReason(2, 3, n), ...idle()], bothFire(2)),
+    scenario(`${engine}: the same stall with the breakdown and nothing deferred fires both`, [...waitingByReason(5, 0, n), ...idle()], bothFire(5)),
+    // Queue depth counts only requests waiting for capacity, asleep or not.
+    scenario(`${engine}: LLMQueueDepthHigh quiet when deferred requests make the queue deep`, [...waitingByReason(t.queueDepth, 5, n), ...raw.running(constant(8, n))], [quiet(depth.alert, at)]),
+    scenario(`${engine}: LLMQueueDepthHigh fires just over the threshold beside deferred requests`, [...waitingByReason(t.queueDepth + 1, 5, n), ...raw.running(constant(8, n))], [fires(depth, at, L, t.queueDepth + 1)]),
+    scenario(`${engine}: a sleeping engine with a deep queue tickets LLMQueueDepthHigh only`, [...raw.waiting(constant(t.queueDepth + 5, n)), ...idle(), ...sleepState(true, n)], [
+      fires(depth, at, L, t.queueDepth + 5),
+      ...neither,
+    ]),
+  ];
 }
 
 export function gpuAlertTests(kind: Exclude<GpuKind, 'none'>, runbookPage?: string): TestGroup[] {

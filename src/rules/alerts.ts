@@ -38,6 +38,11 @@ export const ALERT_THRESHOLDS = {
 } as const;
 
 const LLM = by(['engine', 'model_name', 'instance', 'job', 'host']);
+/**
+ * Leaves out engines put to sleep on purpose. `unless` drops only series with a matching asleep
+ * sample of 1: an engine without the sleep metric (vLLM < 0.11, SGLang) stays in, as awake.
+ */
+const AWAKE = `unless on ${LLM} (${S.engineAsleep} == 1)`;
 const ENGINE_JOBS = ENGINES.join('|');
 const GPU_JOBS = Object.values(GPU_JOB).join('|');
 
@@ -70,16 +75,17 @@ export function llmAlerts(slo: Slo, runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc
       'LLMAdmissionStalled',
       'critical',
       '5m',
-      `(${S.requestsWaiting} > 0) and on ${LLM} (${S.requestsRunning} == 0)`,
+      `((${S.requestsWaitingCapacity} > 0) and on ${LLM} (${S.requestsRunning} == 0)) ${AWAKE}`,
       'Requests are waiting but none is running.',
-      `${v2} requests wait on ${where} and none has been admitted for 5 minutes.`,
-      'The scheduler admits nothing: KV cache exhausted by a stuck request, a hung engine core, or a request larger than the context. Check the server log; restart it if the engine core is hung.',
+      `${v2} requests wait for capacity on ${where} and none has been admitted for 5 minutes.`,
+      'The scheduler admits nothing: KV cache exhausted by a stuck request, a hung engine core, or a request larger than the context. Check the server log; restart it if the engine core is hung. Requests deferred on purpose (P/D KV transfer) and sleeping engines do not count here.',
     ),
     alert(
       'LLMQueueDepthHigh',
       'warning',
       '10m',
-      `${S.requestsWaiting} > ${t.queueDepth}`,
+      // A sleeping engine with a deep queue still tickets: its clients wait, asleep or not.
+      `${S.requestsWaitingCapacity} > ${t.queueDepth}`,
       'Many requests are queued.',
       `${v2} requests wait on ${where}.`,
       'Demand exceeds capacity: add replicas, raise max-num-seqs if KV cache allows, or shed load upstream.',
@@ -115,10 +121,10 @@ export function llmAlerts(slo: Slo, runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc
       'LLMThroughputCollapsed',
       'critical',
       '5m',
-      `(${S.generationTokens} == 0) and on ${LLM} (${S.requestsWaiting} > 0)`,
+      `((${S.generationTokens} == 0) and on ${LLM} (${S.requestsWaitingCapacity} > 0)) ${AWAKE}`,
       'No tokens are generated while requests wait.',
-      `${where} generated no tokens for 5 minutes while requests wait.`,
-      'The engine is hung or crashed behind a live HTTP server. Check GPU health (XID errors), the server log, and restart.',
+      `${where} generated no tokens for 5 minutes while requests wait for capacity.`,
+      'The engine is hung or crashed behind a live HTTP server. Check GPU health (XID errors), the server log, and restart. A sleeping engine (vLLM sleep mode) and requests deferred for a P/D KV transfer do not count here.',
     ),
   );
   return docs;

@@ -115,12 +115,23 @@ function histogramRules(engine: Engine, shapes: EngineShapes): RecordingRule[] {
 const http5xx = `label_replace(sum by (job, instance, host) (rate(http_requests_total{handler=~"/v1/.+", status=~"5.."}[${W}])) * on (job, instance, host) group_left (model_name) group by ${LB} (vllm:num_requests_running), "source", "http", "", "")`;
 const finishReasonErrors = `label_replace(${vllmShapes.counterRate('vllm:request_success_total{finished_reason="error"}')}, "source", "engine", "", "")`;
 
+const DEFERRED = 'vllm:num_requests_waiting_by_reason{reason="deferred"}';
+
 function vllmRules(): RecordingRule[] {
   const s = vllmShapes;
   const finishedSum = s.counterRate('vllm:request_success_total');
   return [
     rec(S.requestsRunning, 'vllm', [s.gauge('vllm:num_requests_running', 'sum')]),
     rec(S.requestsWaiting, 'vllm', [s.gauge('vllm:num_requests_waiting', 'sum')]),
+    // Engine state, so that stall alerts leave a deliberately idle engine alone. Newer vLLM breaks
+    // the queue down by reason (the reasons sum to num_requests_waiting); "deferred" are requests
+    // held back by a transient constraint: KV transfer on a P/D decode node, LoRA budget, a blocked
+    // status. Without the breakdown (older vLLM) every waiting request waits for capacity.
+    rec(S.requestsWaitingDeferred, 'vllm', [s.gauge(DEFERRED, 'sum')]),
+    rec(S.requestsWaitingCapacity, 'vllm', [`${s.gauge('vllm:num_requests_waiting', 'sum')} - ${s.gauge(DEFERRED, 'sum')}`, s.gauge('vllm:num_requests_waiting', 'sum')]),
+    // awake = 0 at every sleep level (/sleep); one asleep DP engine counts (they sleep together).
+    // vLLM < 0.11 has no sleep state: no series, and the alerts treat the engine as awake.
+    rec(S.engineAsleep, 'vllm', [`max by ${LB} (vllm:engine_sleep_state{sleep_state="awake"} == bool 0)`]),
     rec(S.kvCacheUsage, 'vllm', [s.gauge('vllm:kv_cache_usage_perc', 'max'), s.gauge('vllm:gpu_cache_usage_perc', 'max')]),
     rec(S.promptTokens, 'vllm', [s.counterRate('vllm:prompt_tokens_total')]),
     rec(S.generationTokens, 'vllm', [s.counterRate('vllm:generation_tokens_total')]),
@@ -155,6 +166,12 @@ function sglangRules(): RecordingRule[] {
   return [
     rec(S.requestsRunning, 'sglang', each('sglang:num_running_reqs', (m) => s.gauge(m, 'sum'))),
     rec(S.requestsWaiting, 'sglang', each('sglang:num_queue_reqs', (m) => s.gauge(m, 'sum'))),
+    // SGLang's waiting queue holds only requests ready to run: a P/D decode node keeps those whose
+    // KV is in transfer in its prealloc and transfer queues (sglang:num_decode_prealloc_queue_reqs,
+    // num_decode_transfer_queue_reqs), outside num_queue_reqs. So all of it waits for capacity.
+    // SGLang has no sleep-state metric (release_memory_occupation sets none; num_paused_reqs counts
+    // requests paused by an async weight sync): no llm:engine_asleep:max, its engines count as awake.
+    rec(S.requestsWaitingCapacity, 'sglang', each('sglang:num_queue_reqs', (m) => s.gauge(m, 'sum'))),
     rec(S.kvCacheUsage, 'sglang', [
       ...each('sglang:kv_cache_usage_perc', (m) => s.gauge(m, 'max')),
       ...each('sglang:token_usage', (m) => s.gauge(m, 'max')),

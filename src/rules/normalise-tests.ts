@@ -71,6 +71,20 @@ function vllmGroup(): TestGroup {
     input('http_requests_total', { job: 'vllm', instance: 'v1new', host: 'v1new-host', handler: '/health', method: 'GET', status: '5xx' }, perSecond(1)),
     input('http_requests_total', { job: 'vllm', instance: 'v1old', host: 'v1old-host', handler: '/v1/chat/completions', method: 'POST', status: '503' }, perSecond(1)),
     input('process_resident_memory_bytes', { job: 'vllm', instance: 'v1new', host: 'v1new-host' }, constant(2e9, N)),
+    // Waiting requests: V0 and old V1 without the breakdown by reason; the DP engines with it
+    // (reasons sum to num_requests_waiting), one of them deferring 2 for a P/D KV transfer.
+    input('vllm:num_requests_waiting', v0, constant(4, N)),
+    input('vllm:num_requests_waiting', old, constant(1, N)),
+    input('vllm:num_requests_waiting', d0, constant(3, N)),
+    input('vllm:num_requests_waiting_by_reason', { ...d0, reason: 'capacity' }, constant(1, N)),
+    input('vllm:num_requests_waiting_by_reason', { ...d0, reason: 'deferred' }, constant(2, N)),
+    input('vllm:num_requests_waiting', d1, constant(2, N)),
+    input('vllm:num_requests_waiting_by_reason', { ...d1, reason: 'capacity' }, constant(2, N)),
+    input('vllm:num_requests_waiting_by_reason', { ...d1, reason: 'deferred' }, constant(0, N)),
+    // Sleep state: old V1 awake, one DP engine of v1new asleep (level 2) while the other is not yet.
+    ...sleepState(old, 1, 0, 0),
+    ...sleepState(d0, 1, 0, 0),
+    ...sleepState(d1, 0, 0, 1),
     // Phase means. Early V0 has no phase histograms: decode comes from E2E - TTFT. The DP engines'
     // decode histogram wins over the (deliberately different) E2E - TTFT of d0.
     input('vllm:e2e_request_latency_seconds_sum', v0, perSecond(3)),
@@ -110,8 +124,21 @@ function vllmGroup(): TestGroup {
       // (E2E - TTFT) / (generated - requests): V0 (3 - 1) / (11 - 1); d0 (10 - 1) / (6 - 1).
       expect(S.tpotMean, [[out(v0), 0.2], [out(d0), 1.8]]),
       expect(S.iterationTokensMean, [[out(d0), 10]]),
+      expect(S.requestsWaiting, [[out(v0), 4], [out(old), 1], [out(d0), 5]]),
+      expect(S.requestsWaitingDeferred, [[out(d0), 2]]),
+      expect(S.requestsWaitingCapacity, [[out(v0), 4], [out(old), 1], [out(d0), 3]]),
+      expect(S.engineAsleep, [[out(old), 0], [out(d0), 1]]),
     ],
   };
+}
+
+/** vLLM's engine_sleep_state: one series per state, `awake` 0 while asleep. */
+function sleepState(l: Labels, awake: number, weightsOffloaded: number, discardAll: number): InputSeries[] {
+  return [
+    input('vllm:engine_sleep_state', { ...l, sleep_state: 'awake' }, constant(awake, N)),
+    input('vllm:engine_sleep_state', { ...l, sleep_state: 'weights_offloaded' }, constant(weightsOffloaded, N)),
+    input('vllm:engine_sleep_state', { ...l, sleep_state: 'discard_all' }, constant(discardAll, N)),
+  ];
 }
 
 function sglangGroup(): TestGroup {
@@ -128,6 +155,9 @@ function sglangGroup(): TestGroup {
     // Priority scheduling adds per-priority series next to the total (priority="").
     input('sglang:num_running_reqs', { ...rank('0', '0'), priority: '1' }, constant(2, N)),
     input('sglang_num_running_reqs', s2, constant(2, N)),
+    input('sglang:num_queue_reqs', rank('0', '0'), constant(6, N)),
+    input('sglang:num_queue_reqs', rank('0', '1'), constant(6, N)),
+    input('sglang:num_queue_reqs', rank('1', '0'), constant(1, N)),
     input('sglang:kv_cache_usage_perc', rank('0', '0'), constant(0.3, N)),
     input('sglang:token_usage', rank('0', '0'), constant(0.6, N)),
     input('sglang_token_usage', s2, constant(0.7, N)),
@@ -174,6 +204,8 @@ function sglangGroup(): TestGroup {
     input_series: inputs,
     promql_expr_test: [
       expect(S.requestsRunning, [[out(s1), 7], [out(s2), 2]]),
+      // The waiting queue holds only requests ready to run: all of it waits for capacity.
+      expect(S.requestsWaitingCapacity, [[out(s1), 7]]),
       expect(S.kvCacheUsage, [[out(s1), 0.3], [out(s2), 0.7]]),
       expect(S.generationTokens, [[out(s1), 4]]),
       expect(S.prefixCacheHitRatio, [[out(s1), 0.5]]),

@@ -31,6 +31,10 @@ export interface RawEngine {
   /** vLLM's HTTP requests on the OpenAI API per step, as prometheus_fastapi_instrumentator groups them; SGLang has none. */
   http?(ok2xxPerStep: number, err5xxPerStep: number, steps: number): InputSeries[];
   preemptions(v: string): InputSeries[];
+  /** vLLM >= 0.11's engine_sleep_state, asleep at level 1 (weights offloaded) or awake; SGLang has none. */
+  sleepState?(asleep: boolean, steps: number): InputSeries[];
+  /** Newer vLLM's waiting requests by reason, with num_requests_waiting their sum; SGLang has none. */
+  waitingByReason?(capacity: number, deferred: number, steps: number): InputSeries[];
   histogram(h: HistogramName): string;
   bounds(h: HistogramName): number[];
 }
@@ -80,6 +84,16 @@ export function rawEngine(engine: Engine, instance = `${engine}-1`): RawEngine {
         ];
       },
       preemptions: one('vllm:num_preemptions_total', sched),
+      sleepState: (asleep, steps) => [
+        input('vllm:engine_sleep_state', { ...sched, sleep_state: 'awake' }, constant(asleep ? 0 : 1, steps)),
+        input('vllm:engine_sleep_state', { ...sched, sleep_state: 'weights_offloaded' }, constant(asleep ? 1 : 0, steps)),
+        input('vllm:engine_sleep_state', { ...sched, sleep_state: 'discard_all' }, constant(0, steps)),
+      ],
+      waitingByReason: (capacity, deferred, steps) => [
+        input('vllm:num_requests_waiting', sched, constant(capacity + deferred, steps)),
+        input('vllm:num_requests_waiting_by_reason', { ...sched, reason: 'capacity' }, constant(capacity, steps)),
+        input('vllm:num_requests_waiting_by_reason', { ...sched, reason: 'deferred' }, constant(deferred, steps)),
+      ],
       histogram: (h) => hist[h]!,
       bounds: (h) => knownBounds('vllm', h),
     };

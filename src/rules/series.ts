@@ -182,6 +182,9 @@ export type SloCountWindow = (typeof SLO_COUNT_WINDOWS)[number];
 export const S = {
   requestsRunning: 'llm:requests_running:sum',
   requestsWaiting: 'llm:requests_waiting:sum',
+  requestsWaitingDeferred: 'llm:requests_waiting_deferred:sum',
+  requestsWaitingCapacity: 'llm:requests_waiting_capacity:sum',
+  engineAsleep: 'llm:engine_asleep:max',
   kvCacheUsage: 'llm:kv_cache_usage_ratio:max',
   promptTokens: 'llm:prompt_tokens:rate5m',
   generationTokens: 'llm:generation_tokens:rate5m',
@@ -351,6 +354,38 @@ export const SERIES: readonly SeriesDef[] = [
     labels: LLM_LABELS,
     help: 'Requests waiting to be scheduled, summed over data-parallel ranks.',
     sources: { ...same(['vllm:num_requests_waiting'], ALL_VLLM), sglang: ['sglang:num_queue_reqs'], 'sglang-underscore': ['sglang_num_queue_reqs'] },
+  },
+  {
+    name: S.requestsWaitingDeferred,
+    level: 'llm',
+    unit: 'count',
+    labels: LLM_LABELS,
+    help: 'Waiting requests the scheduler defers on purpose, summed over data-parallel ranks: vLLM reason="deferred", held back by a transient constraint (KV transfer on a P/D decode node, LoRA budget, a blocked status such as a grammar being compiled).',
+    sources: { 'vllm-v1-new': ['vllm:num_requests_waiting_by_reason'] },
+    optional:
+      'vLLM from 2026 only (num_requests_waiting_by_reason); SGLang keeps P/D transfers out of its waiting queue (num_queue_reqs) in separate gauges (num_decode_prealloc_queue_reqs, num_decode_transfer_queue_reqs)',
+  },
+  {
+    name: S.requestsWaitingCapacity,
+    level: 'llm',
+    unit: 'count',
+    labels: LLM_LABELS,
+    help: 'Requests waiting for capacity: all waiting requests less the deferred ones (all of them where the engine does not break the queue down). The stall and queue alerts read this one.',
+    sources: {
+      ...same(['vllm:num_requests_waiting', 'vllm:num_requests_waiting_by_reason'], ALL_VLLM),
+      sglang: ['sglang:num_queue_reqs'],
+      'sglang-underscore': ['sglang_num_queue_reqs'],
+    },
+  },
+  {
+    name: S.engineAsleep,
+    level: 'llm',
+    unit: 'count',
+    labels: LLM_LABELS,
+    help: 'Whether the engine sleeps (vLLM sleep mode, any level): 1 asleep, 0 awake; 1 as soon as one data-parallel engine sleeps. Stall alerts leave sleeping engines alone.',
+    sources: { 'vllm-v1-new': ['vllm:engine_sleep_state'] },
+    optional:
+      'vLLM >= 0.11 only (engine_sleep_state); older vLLM and SGLang expose no sleep state (SGLang release_memory_occupation sets no metric), so their engines count as awake',
   },
   {
     name: S.kvCacheUsage,
