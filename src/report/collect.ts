@@ -3,11 +3,11 @@
  * one row per model and serving target, one per GPU, and capacity hints.
  */
 import { PrometheusClient, type SeriesResult } from '../probe/prom-client.js';
-import { sloBounds } from '../rules/buckets.js';
+import { objectiveBounds } from '../rules/slo.js';
 import { type HistogramName, S, type SloHistogram, histogramCount } from '../rules/series.js';
-import type { Engine, Slo } from '../spec/types.js';
+import type { Slo } from '../spec/types.js';
 import { type CapacityFinding, findCapacity } from './capacity.js';
-import { attainmentOver, avgOver, CAPACITY_SERIES, GPU_KEY, gpuAvg, gpuMax, maxOver, quantileOver, ratioOver, TARGET_KEY } from './queries.js';
+import { attainmentOver, avgOver, boundOver, CAPACITY_SERIES, GPU_KEY, gpuAvg, gpuMax, maxOver, quantileOver, ratioOver, TARGET_KEY } from './queries.js';
 
 export interface Peak {
   avg: number | null;
@@ -98,7 +98,6 @@ function toVector(series: SeriesResult[], key: readonly string[]): Vector {
 const QUANTILES: [keyof Quantiles, number][] = [['p50', 0.5], ['p90', 0.9], ['p95', 0.95], ['p99', 0.99]];
 const LATENCIES: [keyof TargetReport['latency_seconds'], HistogramName][] = [['ttft', 'ttft_seconds'], ['itl', 'itl_seconds'], ['tpot', 'tpot_seconds'], ['e2e', 'e2e_seconds']];
 const SLOS: [keyof TargetReport['slo'], SloHistogram, keyof Slo][] = [['ttft', 'ttft_seconds', 'ttftP99Seconds'], ['itl', 'itl_seconds', 'itlP99Seconds'], ['e2e', 'e2e_seconds', 'e2eP99Seconds']];
-const ENGINES: Engine[] = ['vllm', 'sglang'];
 
 export async function collectReport(o: ReportOptions, client = new PrometheusClient(o.prometheusUrl)): Promise<Report> {
   const end = o.end ?? Math.floor(Date.now() / 1000);
@@ -125,7 +124,9 @@ export async function collectReport(o: ReportOptions, client = new PrometheusCli
   };
   for (const [name, h] of LATENCIES) for (const [q, qv] of QUANTILES) jobs[`${name}.${q}`] = t(quantileOver(h, qv, w));
   for (const [name, h, field] of SLOS) {
-    for (const engine of ENGINES) jobs[`slo.${name}.${engine}`] = t(attainmentOver(h, engine, sloBounds(engine, h, o.slo[field]), w));
+    const bounds = objectiveBounds(h, o.slo[field]);
+    jobs[`slo.${name}`] = t(attainmentOver(h, bounds, w));
+    jobs[`slo.${name}.bound`] = t(boundOver(h, bounds, w));
     jobs[`slo.${name}.count`] = t(avgOver(histogramCount(h), w));
   }
   const gpuJobs: Record<string, () => Promise<Vector>> = {};
@@ -158,11 +159,8 @@ export async function collectReport(o: ReportOptions, client = new PrometheusCli
     })) as TargetReport['latency_seconds'];
     const slo = Object.fromEntries(SLOS.map(([name, h, field]) => {
       const threshold = o.slo[field];
-      const known = ENGINES.includes(engine as Engine);
-      const bounds = known ? sloBounds(engine as Engine, h, threshold) : [];
-      const attainment = known ? val(`slo.${name}.${engine}`, k) : null;
-      const bound = bounds.length ? Math.max(...bounds) : null;
-      return [name, { threshold_seconds: threshold, bound_seconds: bound, attainment, met: attainment === null ? null : attainment >= 0.99 }];
+      const attainment = val(`slo.${name}`, k);
+      return [name, { threshold_seconds: threshold, bound_seconds: val(`slo.${name}.bound`, k), attainment, met: attainment === null ? null : attainment >= 0.99 }];
     })) as TargetReport['slo'];
     const perSecond = val('preemptions', k);
     const row: TargetReport = {

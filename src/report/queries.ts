@@ -28,9 +28,19 @@ export function quantileOver(h: HistogramName, q: number, w: string): string {
  * Share of observations at or under the SLO: the largest cumulative bucket among `bounds` (the
  * engine's bounds <= the SLO), over the count. The engine selector keeps each engine to its own bounds.
  */
-export function attainmentOver(h: SloHistogram, engine: string, bounds: number[], w: string): string {
-  const bucket = `${histogramBucket(h)}{engine="${engine}", ${leIn(bounds)}}`;
-  return `max by ${K} (avg_over_time(${bucket}[${w}])) / (${avgOver(`${histogramCount(h)}{engine="${engine}"}`, w)} > 0)`;
+/**
+ * Share of observations within the objective: per target, the count at the largest of `bounds` its
+ * layout has (cumulative buckets: the max over them), over all observations. `bounds` are the
+ * objective's effective bounds (rules/slo.ts objectiveBounds): each layout has one of them.
+ */
+export function attainmentOver(h: SloHistogram, bounds: number[], w: string): string {
+  const bucket = `${histogramBucket(h)}{${leIn(bounds)}}`;
+  return `max by ${K} (avg_over_time(${bucket}[${w}])) / (${avgOver(histogramCount(h), w)} > 0)`;
+}
+
+/** The bound each target's attainment is measured at, as the value: the largest of `bounds` it has. */
+export function boundOver(h: SloHistogram, bounds: number[], w: string): string {
+  return `max by ${K} (${bounds.map((b) => `max by ${K} (count_over_time(${histogramBucket(h)}{${leIn([b])}}[${w}])) * 0 + ${b}`).join(' or ')})`;
 }
 
 export const gpuAvg = (series: string, w: string): string => `avg by ${G} (avg_over_time(${series}[${w}]))`;

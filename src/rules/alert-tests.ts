@@ -20,7 +20,7 @@ import {
   sel,
   stepsFor,
 } from './promtool-tests.js';
-import { type RawEngine, type RawGpu, histogramInputs, rawEngine, rawGpu } from './raw-fixtures.js';
+import { type RawEngine, type RawGpu, rawEngine, rawGpu } from './raw-fixtures.js';
 import type { AlertingRule } from './types.js';
 
 export function ruleOf(docs: AlertDoc[], name: string, severity?: string): AlertingRule {

@@ -70,15 +70,3 @@ export function effectiveBound(bounds: readonly number[], objective: number): nu
   const below = bounds.filter((b) => b <= objective);
   return below.length > 0 ? Math.max(...below) : undefined;
 }
-
-/**
- * Bounds at or below the SLO. Cumulative buckets grow with `le`, so the largest of these present on
- * a target (max over them) counts the requests we can prove met the SLO; when the SLO is not itself a
- * bound the ratio errs towards more violations, never fewer. Falls back to the smallest bound.
- */
-export function sloBounds(engine: Engine, h: HistogramName, sloSeconds: number): number[] {
-  const all = knownBounds(engine, h);
-  const below = all.filter((b) => b <= sloSeconds);
-  if (below.length > 0) return below;
-  return all.length > 0 ? [all[0]!] : [sloSeconds];
-}

@@ -115,15 +115,6 @@ export function rawEngine(engine: Engine, instance = `${engine}-1`): RawEngine {
   };
 }
 
-/** Histogram of `perStep` observations per step, all at or under `bound` (cumulative buckets). */
-export function histogramInputs(name: string, labels: Labels, buckets: { le: string; perStep: number }[], steps: number): InputSeries[] {
-  const out = buckets.map((b) => input(`${name}_bucket`, { ...labels, le: b.le }, counter(b.perStep, steps)));
-  const total = buckets.find((b) => b.le === '+Inf')?.perStep ?? 0;
-  out.push(input(`${name}_count`, labels, counter(total, steps)));
-  out.push(input(`${name}_sum`, labels, counter(total, steps)));
-  return out;
-}
-
 export interface RawGpu {
   kind: Exclude<GpuKind, 'none'>;
   /** Labels of our gpu: series for GPU 0 of this exporter target. */
