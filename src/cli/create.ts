@@ -172,6 +172,8 @@ function withoutSecrets(input: ConfigInput): ConfigInput {
     if (r.pagerduty) delete r.pagerduty.routingKey;
     if (r.msteams) delete r.msteams.webhookUrl;
   }
+  // `heartbeat: {}` stays: regenerating keeps the heartbeat, with its URL from .env.
+  if (copy.heartbeat) delete copy.heartbeat.url;
   return copy;
 }
 

@@ -2,6 +2,8 @@
 import { usageError } from '../errors.js';
 import type { ConfigInput, ReceiverInput, TargetInput } from '../spec/config.js';
 import { COMPONENTS, GPU_KINDS, PLATFORMS, type Component } from '../spec/types.js';
+import { checkHeartbeatUrl } from '../spec/heartbeat.js';
+import { retentionSizeBytes } from '../spec/retention.js';
 import { mergeReceivers, receiversFromFlags, receiversOf } from './receiver-flags.js';
 
 export type FlagValues = Record<string, string | boolean | string[] | undefined>;
@@ -100,6 +102,17 @@ export function configFromFlags(f: FlagValues, fileReceivers?: ReceiverInput[]):
   if (scrapeInterval) out.scrapeInterval = scrapeInterval;
   const retention = duration('retention', str(f.retention));
   if (retention) out.retention = retention;
+  const retentionSize = str(f['retention-size']);
+  if (retentionSize !== undefined) {
+    retentionSizeBytes(retentionSize, '--retention-size');
+    out.retentionSize = retentionSize;
+  }
+  // The URL is a secret: checked here so that its errors name the flag, and never echoed.
+  const heartbeatUrl = str(f['heartbeat-url']);
+  if (heartbeatUrl !== undefined) {
+    checkHeartbeatUrl(heartbeatUrl, '--heartbeat-url');
+    out.heartbeat = { url: heartbeatUrl };
+  }
   const slo = {
     ttftP99Seconds: seconds('slo-ttft-p99', str(f['slo-ttft-p99'])),
     itlP99Seconds: seconds('slo-itl-p99', str(f['slo-itl-p99'])),

@@ -10,6 +10,7 @@ import password from '@inquirer/password';
 import select from '@inquirer/select';
 import { CliError } from '../errors.js';
 import { parseTargetUrl } from '../spec/build.js';
+import { checkHeartbeatUrl } from '../spec/heartbeat.js';
 import type { ConfigInput, ReceiverInput, TargetInput } from '../spec/config.js';
 import { DEFAULT_PORTS } from '../spec/defaults.js';
 import type { GpuKind, Platform, Ports, RoutedSeverity } from '../spec/types.js';
@@ -126,6 +127,29 @@ async function askRouting(): Promise<Pick<ConfigInput, 'receiver' | 'receivers'>
   return { receivers: [{ ...first, severities: [which] }, ...(second.kind === 'none' ? [] : [{ ...second, severities: [other] }])] };
 }
 
+/**
+ * The dead man's switch, asked only when alerts go somewhere: without a receiver nobody hears of
+ * a live pipeline either. Masked, since the URL is the check's key.
+ */
+async function askHeartbeat(): Promise<ConfigInput['heartbeat']> {
+  const url = (
+    await password({
+      message: "Heartbeat ping URL for a dead man's switch (healthchecks.io, Dead Man's Snitch; stored in .env; empty: none)",
+      mask: '*',
+      validate: (v) => {
+        if (!v.trim()) return true;
+        try {
+          checkHeartbeatUrl(v.trim(), 'heartbeat URL');
+          return true;
+        } catch (err) {
+          return err instanceof CliError ? `${err.problem} — ${err.fix}` : String(err);
+        }
+      },
+    })
+  ).trim();
+  return url ? { url } : undefined;
+}
+
 /** Offers the next free port for each one in use on this machine. */
 async function askPorts(given: Partial<Ports> | undefined, expose: boolean, deps: WizardDeps): Promise<Partial<Ports>> {
   const isFree = deps.portIsFree ?? portIsFree;
@@ -168,6 +192,11 @@ export async function runWizard(given: ConfigInput, deps: WizardDeps): Promise<C
     });
   }
   if (!out.receiver && !out.receivers) Object.assign(out, await askRouting());
+  const sendsAlerts = (out.receivers ?? (out.receiver ? [out.receiver] : [])).some((r) => r.kind !== 'none');
+  if (sendsAlerts && !out.heartbeat) {
+    const heartbeat = await askHeartbeat();
+    if (heartbeat) out.heartbeat = heartbeat;
+  }
   if (out.expose === undefined) {
     out.expose = await confirm({ message: 'Publish Grafana/Prometheus/Alertmanager on the network (not only 127.0.0.1)?', default: false });
   }

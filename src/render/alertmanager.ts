@@ -4,10 +4,19 @@
  */
 import { call, TEMPLATES_GLOB } from '../notify/index.js';
 import { ROUTED_SEVERITIES, type RoutedReceiver, type StackSpec } from '../spec/types.js';
-import { receiverSecretPath } from './secrets.js';
+import { heartbeatSecretPath, receiverSecretPath } from './secrets.js';
 
-/** Receives what nobody is to be told about (Watchdog, info). */
+/** Receives what nobody is to be told about (Watchdog without a heartbeat, info). */
 export const NULL_RECEIVER = 'null';
+export const HEARTBEAT_RECEIVER = 'heartbeat';
+
+/**
+ * Watchdog's pace to the heartbeat: sent at once, then again once repeat_interval has passed at a
+ * group_interval tick. The tick must be shorter than the repeat: Alertmanager re-sends only when
+ * the last send is older than repeat_interval, so equal values ping every other tick (2 minutes).
+ * These make a ping about every 70 s.
+ */
+export const HEARTBEAT_TIMING = { group_wait: '0s', group_interval: '10s', repeat_interval: '1m' } as const;
 
 type Route = Record<string, unknown>;
 
@@ -93,13 +102,25 @@ function receiverConfig(spec: StackSpec, r: RoutedReceiver): Record<string, unkn
   }
 }
 
-/** Alerts no person is notified of. The heartbeat receiver for Watchdog goes here later. */
-function quietRoutes(): Route[] {
+/**
+ * Alerts no person is notified of. Watchdog fires all the time to prove the pipeline works: it
+ * goes to the heartbeat (or nowhere), first and without `continue`, so it never reaches a person.
+ */
+function quietRoutes(spec: StackSpec): Route[] {
   return [
-    // Watchdog fires all the time to prove the pipeline works; it must not page anyone.
-    { receiver: NULL_RECEIVER, matchers: ['alertname="Watchdog"'] },
+    spec.heartbeat
+      ? { receiver: HEARTBEAT_RECEIVER, matchers: ['alertname="Watchdog"'], group_by: ['alertname'], ...HEARTBEAT_TIMING }
+      : { receiver: NULL_RECEIVER, matchers: ['alertname="Watchdog"'] },
     { receiver: NULL_RECEIVER, matchers: ['severity="info"'] },
   ];
+}
+
+/**
+ * A plain webhook; the service only counts the pings. No resolved messages: a Watchdog that
+ * resolves is a pipeline that stopped, and the pings stopping is what the service alerts on.
+ */
+function heartbeatReceiver(spec: StackSpec): Record<string, unknown>[] {
+  return spec.heartbeat ? [{ name: HEARTBEAT_RECEIVER, webhook_configs: [{ url_file: heartbeatSecretPath(spec.heartbeat), send_resolved: false }] }] : [];
 }
 
 /**
@@ -130,9 +151,9 @@ export function renderAlertmanagerConfig(spec: StackSpec): Record<string, unknow
       group_wait: '30s',
       group_interval: '5m',
       repeat_interval: '4h',
-      routes: [...quietRoutes(), ...severityRoutes(spec.receivers), ...unroutedRoutes(spec.receivers)],
+      routes: [...quietRoutes(spec), ...severityRoutes(spec.receivers), ...unroutedRoutes(spec.receivers)],
     },
-    receivers: [...spec.receivers.map((r) => receiverConfig(spec, r)), { name: NULL_RECEIVER }],
+    receivers: [...spec.receivers.map((r) => receiverConfig(spec, r)), ...heartbeatReceiver(spec), { name: NULL_RECEIVER }],
     inhibit_rules: [
       // A critical alert silences the warning about the same thing: same alert, instance, engine and
       // model (SLO alerts are per model), GPU, disk, Alertmanager or integration (a label both lack

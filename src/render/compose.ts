@@ -155,6 +155,8 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
         '--config.file=/etc/prometheus/prometheus.yml',
         '--storage.tsdb.path=/prometheus',
         `--storage.tsdb.retention.time=${spec.retention}`,
+        // Whichever comes first; the WAL counts toward the size, so the volume stays near it.
+        ...(spec.retentionSize ? [`--storage.tsdb.retention.size=${spec.retentionSize}`] : []),
         // POST /-/reload after editing rules; target files are picked up without it.
         '--web.enable-lifecycle',
         ...externalUrlFlags(spec.urls.prometheus),
@@ -178,6 +180,9 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
         '--config.file=/etc/alertmanager/alertmanager.yml',
         '--storage.path=/alertmanager',
         ...externalUrlFlags(spec.urls.alertmanager),
+        // The heartbeat is a webhook too: per-receiver counters keep its pings apart from the
+        // people's webhook (validate --fire-test-alert). Alertmanager 0.27+, and the heartbeat needs 0.28.
+        ...(spec.heartbeat ? ['--enable-feature=receiver-name-in-metrics'] : []),
       ],
       volumes: ['./alertmanager:/etc/alertmanager:ro', 'alertmanager_data:/alertmanager'],
       ports: [publish(spec, spec.ports.alertmanager, 9093)],

@@ -2,9 +2,10 @@
  * README.md of the generated stack. User strings that reach it (target names, URLs, hosts) are
  * validated to a safe character set upstream and are put in code spans here.
  */
-import { DEFAULT_RUNBOOK_URL, EXPORTER_PORTS } from '../spec/defaults.js';
+import { DEFAULT_RETENTION_SIZE, DEFAULT_RUNBOOK_URL, EXPORTER_PORTS } from '../spec/defaults.js';
 import { effectiveObjectives, LATENCY_SLO } from '../rules/slo.js';
 import { SLO_HISTOGRAMS } from '../rules/series.js';
+import { HEARTBEAT_RECEIVER } from './alertmanager.js';
 import type { StackSpec } from '../spec/types.js';
 import { GPU_SERVICE_NAME, localGpuContainer } from './compose.js';
 import { remoteHosts } from './prometheus.js';
@@ -105,9 +106,15 @@ export function renderStackReadme(spec: StackSpec, files: string[]): string {
     '',
     ...receiverLines(spec),
     '',
+    ...heartbeatLines(spec),
+    '',
     'Send a test alert: `npx create-vllm-monitor validate --fire-test-alert`.',
     '',
     `What each alert means and what to do is in ${code('RUNBOOKS.md')}. Every alert carries a ${code('runbook_url')} into ${spec.runbookUrl === DEFAULT_RUNBOOK_URL ? "this project's runbook page; to link to your own copy instead, host RUNBOOKS.md (a wiki, your git server) and generate again with `--runbook-url URL`" : code(spec.runbookUrl)}.`,
+    '',
+    '## Data',
+    '',
+    ...retentionLines(spec),
     '',
     '## Next steps',
     '',
@@ -132,7 +139,7 @@ function receiverLines(spec: StackSpec): string[] {
   const secrets = spec.receivers.filter((r) => r.secretEnv).map((r) => code(r.secretEnv!));
   return [
     ...spec.receivers.map((r) => `- ${r.severities.join(' and ')} alerts: ${r.kind} (receiver ${code(r.name)} in alertmanager.yml)`),
-    '- info alerts and Watchdog are sent to nobody: look at them in Alertmanager.',
+    `- info alerts${spec.heartbeat ? '' : ' and Watchdog'} are sent to nobody: look at them in Alertmanager.`,
     '',
     `${secrets.length ? `Receiver secrets are in ${code('.env')} (${secrets.join(', ')}). ` : ''}Resolved notifications are sent too. Messages come from ${code('alertmanager/templates/')}: severity, summary, model, instance and host, the value against its threshold, and links to the runbook, ${spec.urls.grafana ? 'the dashboard, ' : ''}a prefilled silence and the query. Links point to ${spec.urls.alertmanager} (Alertmanager)${spec.urls.grafana ? `, ${spec.urls.grafana} (Grafana)` : ''} and ${spec.urls.prometheus} (Prometheus)${spec.urls.alertmanager.startsWith('http://localhost:') ? `; to make them work from other machines, generate again with ${code('--public-url http://HOST')}` : ''}.`,
   ];
@@ -150,4 +157,27 @@ function objectiveLines(spec: StackSpec): string[] {
   }
   lines.push(`- ${spec.slo.availabilityPercent}% of requests served without a server error (vLLM: HTTP 5xx, finished_reason=error; SGLang exposes no such signal)`);
   return lines;
+}
+
+/** What silence means: with a heartbeat, a stopped pipeline is noticed from outside; without, nothing is. */
+function heartbeatLines(spec: StackSpec): string[] {
+  if (!spec.heartbeat) {
+    return [
+      '**No heartbeat.** `Watchdog` fires all the time and is sent to nobody, so a dead pipeline is silent: with Prometheus or Alertmanager stopped, this machine off or its network cut, no alert reaches anyone, and the silence looks like a healthy night.',
+      "To be told, add a dead man's switch: create a check at healthchecks.io (period 2 minutes, grace 5 minutes), Dead Man's Snitch or any service that alerts when a ping URL stops getting POSTs, and generate again with `--heartbeat-url URL`. Alertmanager then pings it with Watchdog about every 70 seconds; the service alerts you when the pings stop.",
+    ];
+  }
+  return [
+    `**Heartbeat.** \`Watchdog\` fires all the time and goes only to the heartbeat (receiver ${code(HEARTBEAT_RECEIVER)}), never to a person: Alertmanager posts it to the URL in ${code('.env')} (${code(spec.heartbeat.secretEnv)}) about every 70 seconds. Give the check a period of 2 minutes and a grace time of 5 minutes: when Alertmanager, this machine or its network stops, the service alerts you within about 7 minutes; when Prometheus stops, Alertmanager keeps pinging with its last Watchdog for up to 4 minutes first (Prometheus sends alerts valid for 4 times its 1-minute resend delay).`,
+    "A ping that fails raises the `AlertmanagerNotificationsFailing` warning (integration `webhook`). The URL is the check's key: keep `.env` private, and change the check's URL if it leaks.",
+  ];
+}
+
+function retentionLines(spec: StackSpec): string[] {
+  const size = spec.retentionSize;
+  return [
+    size
+      ? `Prometheus keeps ${spec.retention} of data, or less when its data reaches ${size} (powers of 2, its write-ahead log included): whichever comes first deletes the oldest blocks, so the ${code('prometheus_data')} volume stays near that size however many series arrive. ${size === DEFAULT_RETENTION_SIZE ? `${size} is the default: it holds 15 days of about 150,000 series at a 15 s scrape interval (1.5 bytes a sample) and fits small disks. ` : ''}Prometheus recommends at most 80-85% of the space it may use; to change it, generate again with ${code('--retention-size SIZE')} (${spec.platform === 'linux' ? `free space: ${code('df -h /var/lib/docker')}` : "Docker Desktop's disk: Settings, Resources"}).`
+      : `Prometheus keeps ${spec.retention} of data with no size limit (${code('--retention-size 0')}): the ${code('prometheus_data')} volume grows with the number of series, up to a full disk. To cap it, generate again with ${code('--retention-size SIZE')} (at most 80-85% of the free space).`,
+  ];
 }

@@ -1,5 +1,5 @@
 /** Where each secret of the stack lives: a .env variable, materialised as a file in the container. */
-import type { RoutedReceiver, StackSpec } from '../spec/types.js';
+import type { Heartbeat, RoutedReceiver, StackSpec } from '../spec/types.js';
 
 export interface SecretFile {
   /** Variable in .env. */
@@ -10,9 +10,9 @@ export interface SecretFile {
 
 const SECRETS_DIR = '/run/secrets';
 
-/** One file per receiver that has a secret (e-mail without SMTP auth has none). */
+/** Alertmanager's secrets: one file per receiver that has one (e-mail without SMTP auth has none), and the heartbeat URL. */
 export function receiverSecretFiles(spec: StackSpec): SecretFile[] {
-  return spec.receivers.filter((r) => r.secretEnv).map((r) => secretFile(r.secretEnv!));
+  return [...spec.receivers.filter((r) => r.secretEnv).map((r) => secretFile(r.secretEnv!)), ...(spec.heartbeat ? [secretFile(spec.heartbeat.secretEnv)] : [])];
 }
 
 const secretFile = (env: string): SecretFile => ({ env, path: `${SECRETS_DIR}/${env.toLowerCase()}` });
@@ -21,6 +21,11 @@ export function targetSecretFiles(spec: StackSpec): SecretFile[] {
   return spec.targets
     .filter((t) => t.bearerTokenEnv)
     .map((t) => secretFile(t.bearerTokenEnv!));
+}
+
+/** The file Alertmanager reads the heartbeat URL from. */
+export function heartbeatSecretPath(heartbeat: Heartbeat): string {
+  return secretFile(heartbeat.secretEnv).path;
 }
 
 /** The file a receiver reads its secret from, inside the Alertmanager container. */

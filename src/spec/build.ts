@@ -10,11 +10,14 @@ import {
   DEFAULT_METRICS_PATH,
   DEFAULT_PORTS,
   DEFAULT_RETENTION,
+  DEFAULT_RETENTION_SIZE,
   DEFAULT_RUNBOOK_URL,
   DEFAULT_SCRAPE_INTERVAL,
   DEFAULT_SLO,
 } from './defaults.js';
+import { buildHeartbeat } from './heartbeat.js';
 import { buildReceivers } from './receivers.js';
+import { retentionSizeWarnings } from './retention.js';
 import {
   COMPONENTS,
   type Component,
@@ -120,6 +123,11 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
     images[name as Component] = ref!;
   }
 
+  const heartbeat = buildHeartbeat(input, images.alertmanager, ctx, secrets, warnings, errors);
+  const retentionSize = input.retentionSize ?? DEFAULT_RETENTION_SIZE;
+  const sizeWarnings = collect(() => retentionSizeWarnings(retentionSize, 'retentionSize'));
+  if (sizeWarnings) warnings.push(...sizeWarnings);
+
   if (errors.length > 0) throw new CliErrors(errors);
   const spec: StackSpec = {
     project,
@@ -135,6 +143,8 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
     images,
     scrapeInterval: input.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL,
     retention: input.retention ?? DEFAULT_RETENTION,
+    ...(retentionSize !== '0' ? { retentionSize } : {}),
+    ...(heartbeat ? { heartbeat } : {}),
     slo: { ...DEFAULT_SLO, ...input.slo },
     runbookUrl: input.runbookUrl ?? DEFAULT_RUNBOOK_URL,
   };

@@ -43,6 +43,10 @@ export interface ConfigInput {
   images?: Partial<Record<Component, string>>;
   scrapeInterval?: string;
   retention?: string;
+  /** Size cap of Prometheus' TSDB, e.g. 20GB; "0" turns it off. */
+  retentionSize?: string;
+  /** Dead man's switch: Watchdog pinged to this URL (or HEARTBEAT_URL from the environment). */
+  heartbeat?: { url?: string };
   slo?: { ttftP99Seconds?: number; itlP99Seconds?: number; e2eP99Seconds?: number; availabilityPercent?: number };
   runbookUrl?: string;
   /** How other machines reach this one (scheme and host); each component at its published port. */
@@ -134,6 +138,7 @@ function knownKeys(e: ErrorObject): string {
 
 function describePattern(pattern: string): string {
   if (pattern.includes('ms|s|m|h|d|w|y')) return 'a Prometheus duration such as 15s, 5m or 30d';
+  if (pattern.includes('KB|MB|GB')) return 'a size such as 512MB, 20GB or 1TB (B, KB, MB, GB, TB, PB, EB), or 0 for no limit';
   if (pattern.includes('._/:@')) return 'an image reference such as registry.local/prom/prometheus:v3.5.0';
   if (pattern.includes('{}<>')) return 'an http(s) URL without spaces, quotes or braces, such as http://gpu-box.example.org';
   if (pattern.startsWith('^https?')) return 'an http(s) URL without #fragment, such as https://wiki.example.com/llm-runbooks';

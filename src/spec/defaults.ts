@@ -26,6 +26,14 @@ export const DEFAULT_SLO: Slo = { ttftP99Seconds: 2.5, itlP99Seconds: 0.1, e2eP9
 export const DEFAULT_SCRAPE_INTERVAL = '15s';
 export const DEFAULT_RETENTION = '15d';
 /**
+ * Prometheus deletes its oldest blocks beyond this size (WAL and head chunks count toward it), so
+ * its volume cannot grow without bound even when a label explodes. 20 GiB keeps 15 days of about
+ * 150,000 series at a 15 s scrape interval (1.5 bytes per sample, Prometheus' storage docs) and
+ * fits the small disks the stack may run on (a laptop, Docker Desktop's virtual disk, which also
+ * holds the images).
+ */
+export const DEFAULT_RETENTION_SIZE = '20GB';
+/**
  * The runbook page alerts link to unless the config names another (`runbookUrl`): this project's
  * runbooks.md. Every stack also carries its own RUNBOOKS.md, to host beside the team's other docs.
  */

@@ -102,6 +102,15 @@ export interface Slo {
   availabilityPercent: number;
 }
 
+/**
+ * The dead man's switch: Watchdog, the alert that always fires, pinged to an outside service
+ * (healthchecks.io, Dead Man's Snitch, any ping URL that takes a POST) that alerts when the pings stop.
+ * The URL carries the check's key, so only the name of its .env variable is here.
+ */
+export interface Heartbeat {
+  secretEnv: string;
+}
+
 export interface StackSpec {
   /** Compose project name, derived from the directory name. */
   project: string;
@@ -120,7 +129,12 @@ export interface StackSpec {
   grafana: boolean;
   images: Record<Component, string>;
   scrapeInterval: string;
+  /** --storage.tsdb.retention.time */
   retention: string;
+  /** --storage.tsdb.retention.size (B, KB ... EB, powers of 2); undefined: no size limit. */
+  retentionSize?: string;
+  /** Undefined: Watchdog goes to nobody, and silence means nothing (the README says so). */
+  heartbeat?: Heartbeat;
   slo: Slo;
   /** Page each alert's runbook_url points into (`#<alert name in lower case>`). */
   runbookUrl: string;
@@ -135,6 +149,9 @@ export interface Secrets {
   /** Receiver and target secrets, keyed by their .env variable name. */
   env: Record<string, string>;
 }
+
+/** The .env variable the heartbeat URL is stored in. */
+export const HEARTBEAT_SECRET_ENV = 'HEARTBEAT_URL';
 
 /** The .env variable a receiver's secret is stored in. */
 export const RECEIVER_SECRET_ENV: Partial<Record<ReceiverKind, { env: string; flag: string; what: string }>> = {

@@ -27,6 +27,8 @@ interface Case {
   field: RegExp;
   code?: number;
   lines?: number;
+  /** A secret the output must not repeat. */
+  absent?: string;
 }
 
 const V = (url: string) => ['--target', `vllm=${url}`];
@@ -76,6 +78,17 @@ const cases: Case[] = [
   { name: 'bad image reference', args: () => [...V('http://h:8000'), '--image', 'prometheus=bad image'], field: /--image: "bad image" is not an image reference/ },
   { name: 'dcgm on windows', args: () => [...V('http://h:8000'), '--platform', 'windows', '--gpu', 'dcgm'], field: /gpu: dcgm exporter does not run on Windows — use --gpu nvidia-smi/ },
   { name: 'bad duration', args: () => [...V('http://h:8000'), '--retention', '15days'], field: /--retention: "15days" is not a duration — write it like 15s/ },
+  { name: 'retention size without a unit', args: () => [...V('http://h:8000'), '--retention-size', '50'], field: /^error: --retention-size: "50" is not a size — write it like 20GB or 500MB \(units B, KB, MB, GB, TB, PB, EB\), or 0 for no size limit$/ },
+  { name: 'retention size in lower case', args: () => [...V('http://h:8000'), '--retention-size', '50gb'], field: /^error: --retention-size: "50gb" is not a size/ },
+  { name: 'retention size with a fraction', args: () => [...V('http://h:8000'), '--retention-size', '1.5TB'], field: /^error: --retention-size: "1\.5TB" is not a size/ },
+  { name: 'retention size past int64', args: () => [...V('http://h:8000'), '--retention-size', '8EB'], field: /^error: --retention-size: 8EB is more than Prometheus can count — use less than 8EB$/ },
+  { name: 'retention size in config', args: () => ['--config', config('retentionSize: 20 GB\n')], field: /monitor\.yaml: retentionSize: has an invalid format \(expected a size such as 512MB, 20GB or 1TB/ },
+  { name: 'heartbeat URL that is no URL', args: () => [...V('http://h:8000'), '--heartbeat-url', 'hc-ping.com/secret-uuid-1'], field: /^error: --heartbeat-url: is not a valid URL — pass the full ping URL with --heartbeat-url, such as https:\/\/hc-ping\.com\/<uuid>$/, absent: 'secret-uuid-1' },
+  { name: 'heartbeat URL not http(s)', args: () => [...V('http://h:8000'), '--heartbeat-url', 'ftp://hc-ping.com/secret-uuid-2'], field: /^error: --heartbeat-url: scheme "ftp" is not supported — use the https:\/\/ ping URL/, absent: 'secret-uuid-2' },
+  { name: 'heartbeat URL on this machine', args: () => [...V('http://h:8000'), '--heartbeat-url', 'http://localhost:8000/ping/secret-uuid-3'], field: /^error: --heartbeat-url: points at localhost, which dies with this machine .* — use a service outside this machine/, absent: 'secret-uuid-3' },
+  { name: 'heartbeat URL with a quote', args: () => [...V('http://h:8000'), '--heartbeat-url', "https://hc-ping.com/secret-uuid-4'"], field: /^error: --heartbeat-url: contains spaces, quotes, braces or backslashes — paste the ping URL exactly/, absent: 'secret-uuid-4' },
+  { name: 'heartbeat URL in config', args: () => ['--config', config('heartbeat: { url: "https://hc-ping.com/secret uuid-5" }\n')], field: /^error: heartbeat\.url: contains spaces, quotes, braces or backslashes/, absent: 'uuid-5' },
+  { name: 'heartbeat with an unknown key', args: () => ['--config', config('heartbeat: { pingUrl: "https://hc-ping.com/x" }\n')], field: /monitor\.yaml: heartbeat\.pingUrl: is not a known setting — remove it or check the spelling \(known: url\)/ },
   { name: 'bad SLO', args: () => [...V('http://h:8000'), '--slo-ttft-p99=-1'], field: /--slo-ttft-p99: "-1" is not a positive number of seconds/ },
   // No bucket of SGLang's current TTFT layout is at or below 0.05 s: no request could count as good.
   { name: 'SLO below every bucket bound', args: () => [...V('http://h:8000'), '--slo-ttft-p99', '0.05'], field: /^error: slo\.ttftP99Seconds \(--slo-ttft-p99\): 0\.05s is below the smallest TTFT bucket \(SGLang \(current `sglang:` names\): 0\.1s\), so no request could count as meeting it — choose 0\.1s or more$/ },
@@ -104,6 +117,7 @@ describe('bad input', () => {
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('error: '));
     expect(lines).toHaveLength(c.lines ?? 1);
     expect(lines[0]).toMatch(c.field);
+    if (c.absent) expect(`${r.stdout}${r.stderr}`).not.toContain(c.absent);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(work).sort()).toEqual(before);
   });

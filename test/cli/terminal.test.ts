@@ -63,6 +63,7 @@ describe.runIf(script)('the built CLI in a terminal', () => {
       ['Where should alerts go?', '\x1b[B\x1b[B\x1b[B\x1b[B\x1b[B\r'], // down x5: Webhook
       ['Webhook URL', 'http://10.0.0.9:5001/hook\r'],
       ['Which alerts should go to the webhook?', '\r'], // all
+      ['Heartbeat ping URL', 'https://hc-ping.com/pty-key\r'], // masked
       ['Publish', 'n\r'],
     ]);
     expect(code, output).toBe(0);
@@ -70,6 +71,8 @@ describe.runIf(script)('the built CLI in a terminal', () => {
     const targets = JSON.parse(readFileSync(join(dir, 'prometheus/targets/vllm.json'), 'utf8'));
     expect(targets).toEqual([{ targets: ['10.0.0.5:8000'], labels: { instance: 'edge-1', host: '10.0.0.5' } }]);
     expect(readFileSync(join(dir, 'alertmanager/alertmanager.yml'), 'utf8')).toContain('url: http://10.0.0.9:5001/hook');
+    expect(readFileSync(join(dir, '.env'), 'utf8')).toContain('HEARTBEAT_URL=https://hc-ping.com/pty-key');
+    expect(output).not.toContain('pty-key');
   });
 
   it('does not prompt when stdin is not a terminal, and uses defaults', () => {

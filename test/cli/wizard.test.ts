@@ -81,6 +81,16 @@ describe('interactive prompts', () => {
     expect(screen.getScreen()).toContain('Which alerts should go to Slack?');
     screen.keypress('enter'); // all
     await screen.next();
+    expect(screen.getScreen()).toContain("Heartbeat ping URL for a dead man's switch");
+    screen.type('http://localhost/ping/key-1');
+    screen.keypress('enter');
+    await screen.next();
+    expect(screen.getScreen()).toContain('points at localhost, which dies with this machine');
+    expect(screen.getScreen()).not.toContain('key-1'); // masked, and not repeated by the error
+    for (let i = 0; i < 'http://localhost/ping/key-1'.length; i++) screen.keypress('backspace');
+    screen.type('https://hc-ping.com/key-1');
+    screen.keypress('enter');
+    await screen.next();
     expect(screen.getScreen()).toContain('Publish Grafana/Prometheus/Alertmanager on the network');
     screen.keypress('enter'); // no
     await screen.next();
@@ -94,6 +104,7 @@ describe('interactive prompts', () => {
     ]);
     expect(input.gpu).toBe('nvidia-smi');
     expect(input.receiver).toEqual({ kind: 'slack', slack: { webhookUrl: 'https://hooks.slack.com/services/T/B/x', channel: '#llm' } });
+    expect(input.heartbeat).toEqual({ url: 'https://hc-ping.com/key-1' });
     expect(input.expose).toBe(false);
     expect(input.ports!.grafana).toBeGreaterThan(busy);
   });
@@ -104,6 +115,15 @@ describe('interactive prompts', () => {
       { ...deps, portIsFree: async () => true },
     );
     expect(input.targets).toHaveLength(1);
+    expect(screen.getScreen()).toBe('');
+  });
+
+  it('asks for no heartbeat when one is given, or when alerts go nowhere', async () => {
+    const given = { targets: [{ engine: 'vllm' as const, url: 'http://10.0.0.5:8000' }], gpu: 'none' as const, expose: false, ports: {} };
+    const a = await runWizard({ ...given, receiver: { kind: 'webhook', webhook: { url: 'http://10.0.0.9:5001/' } }, heartbeat: { url: 'https://hc-ping.com/k' } }, { ...deps, portIsFree: async () => true });
+    expect(a.heartbeat).toEqual({ url: 'https://hc-ping.com/k' });
+    const b = await runWizard({ ...given, receiver: { kind: 'none' } }, { ...deps, portIsFree: async () => true });
+    expect(b.heartbeat).toBeUndefined();
     expect(screen.getScreen()).toBe('');
   });
 
@@ -162,7 +182,11 @@ describe('interactive prompts', () => {
     screen.keypress('enter');
     await screen.next();
     screen.keypress('enter'); // webhook's default channel
+    await screen.next();
+    expect(screen.getScreen()).toContain("Heartbeat ping URL for a dead man's switch");
+    screen.keypress('enter'); // none
     const input = await answers;
+    expect(input.heartbeat).toBeUndefined();
     expect(input.receiver).toBeUndefined();
     expect(input.receivers).toEqual([
       { kind: 'pagerduty', severities: ['critical'], pagerduty: { routingKey: 'R0123456789' } },

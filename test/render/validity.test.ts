@@ -47,8 +47,9 @@ describe.each(Object.entries(MATRIX))('generated stack "%s"', (name, input) => {
     expect(out).toMatch(/SUCCESS/);
   });
 
-  // Alertmanager 0.25 predates msteams_configs (0.26); the stack pins 0.28 or newer.
-  const alertmanagers = input.receiver?.kind === 'msteams' ? ALERTMANAGER_RELEASES.filter((r) => r.atLeast('0.26')) : ALERTMANAGER_RELEASES;
+  // Alertmanager 0.25 predates msteams_configs and webhook url_file (0.26; the heartbeat needs 0.28,
+  // see test/alertmanager/heartbeat.test.ts); the stack pins 0.28 or newer.
+  const alertmanagers = input.heartbeat ? ALERTMANAGER_RELEASES.filter((r) => r.atLeast('0.28')) : input.receiver?.kind === 'msteams' ? ALERTMANAGER_RELEASES.filter((r) => r.atLeast('0.26')) : ALERTMANAGER_RELEASES;
   itEachRelease(alertmanagers, 'amtool', 'passes amtool check-config', (amtool) => {
     expect(run(amtool, ['check-config', join(dir, 'alertmanager/alertmanager.yml')])).toMatch(/SUCCESS/);
   });

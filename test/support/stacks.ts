@@ -90,5 +90,16 @@ export const MATRIX: Record<string, ConfigInput> = {
     gpu: 'dcgm',
     images: { prometheus: 'registry.local:5000/prom/prometheus:v3.5.0', alertmanager: 'registry.local:5000/prom/alertmanager:v0.28.1', 'dcgm-exporter': 'registry.local:5000/nvidia/dcgm-exporter@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' },
   },
+  // Pages PagerDuty, tickets in Slack, pings a dead man's switch; a TSDB capped at 50GB.
+  heartbeat: {
+    targets: [{ engine: 'vllm', url: 'http://10.0.0.5:8000' }],
+    gpu: 'dcgm',
+    receivers: [
+      { kind: 'pagerduty', severities: ['critical'], pagerduty: { routingKey: 'R0123456789ABCDEF0123456789ABCDE' } },
+      { kind: 'slack', severities: ['warning'], slack: { webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXX', channel: '#llm-alerts' } },
+    ],
+    heartbeat: { url: 'https://hc-ping.com/5e3b1a2c-0000-4000-8000-c0ffee000001' },
+    retentionSize: '50GB',
+  },
   'bearer-token': { targets: [{ name: 'secured', engine: 'vllm', url: 'https://10.0.0.9:8443/v1/metrics', bearerTokenFile: '/run/token' }], gpu: 'none' },
 };
