@@ -2,8 +2,8 @@
  * promtool tests for every alert: raw engine/exporter series go through the normalising rules, and
  * each alert is shown to fire on a bad state and to stay silent on a healthy one.
  */
-import type { Engine, GpuKind, Slo } from '../spec/types.js';
-import { ALERT_THRESHOLDS, type AlertDoc, BURN_RATES, gpuAlerts, llmAlerts, platformAlerts } from './alerts.js';
+import type { Engine, Slo } from '../spec/types.js';
+import { ALERT_THRESHOLDS, type AlertDoc, BURN_RATES, llmAlerts, platformAlerts } from './alerts.js';
 import { pythonFloat } from './promql.js';
 import { type HistogramName, SLO_HISTOGRAMS } from './series.js';
 import {
@@ -21,10 +21,10 @@ import {
   sel,
   stepsFor,
 } from './promtool-tests.js';
-import { type RawEngine, type RawGpu, histogramInputs, rawEngine, rawGpu } from './raw-fixtures.js';
+import { type RawEngine, histogramInputs, rawEngine } from './raw-fixtures.js';
 import type { AlertingRule } from './types.js';
 
-function ruleOf(docs: AlertDoc[], name: string, severity?: string): AlertingRule {
+export function ruleOf(docs: AlertDoc[], name: string, severity?: string): AlertingRule {
   const r = docs.find((d) => d.rule.alert === name && (severity === undefined || d.rule.labels.severity === severity))?.rule;
   if (!r) throw new Error(`no alert ${name}`);
   return r;
@@ -48,7 +48,7 @@ function firingAt(checks: AlertRuleTest[], evalTime: string): PromqlExprTest['ex
  * each of those times the set of firing alerts must be exactly the ones the checks expect there —
  * no more, no fewer: ALERTS{alertstate="firing"} is compared with them as a whole.
  */
-function scenario(name: string, inputs: InputSeries[], checks: AlertRuleTest[]): TestGroup {
+export function scenario(name: string, inputs: InputSeries[], checks: AlertRuleTest[]): TestGroup {
   const times = [...new Set(checks.map((c) => c.eval_time))];
   return {
     name,
@@ -58,18 +58,18 @@ function scenario(name: string, inputs: InputSeries[], checks: AlertRuleTest[]):
     promql_expr_test: times.map((t) => ({ expr: 'ALERTS{alertstate="firing"}', eval_time: t, exp_samples: firingAt(checks, t) })),
   };
 }
-const fires = (rule: AlertingRule, at: number, labels: Labels, value: number): AlertRuleTest => ({
+export const fires = (rule: AlertingRule, at: number, labels: Labels, value: number): AlertRuleTest => ({
   eval_time: minutes(at),
   alertname: rule.alert,
   exp_alerts: [expectAlert(rule, labels, value)],
 });
 /** Several severities of one alert name firing at once (inhibition leaves the highest). */
-const firesAll = (alerts: [AlertingRule, number][], at: number, labels: Labels): AlertRuleTest => ({
+export const firesAll = (alerts: [AlertingRule, number][], at: number, labels: Labels): AlertRuleTest => ({
   eval_time: minutes(at),
   alertname: alerts[0]![0].alert,
   exp_alerts: alerts.map(([rule, value]) => expectAlert(rule, labels, value)),
 });
-const quiet = (alertname: string, at: number): AlertRuleTest => ({ eval_time: minutes(at), alertname, exp_alerts: [] });
+export const quiet = (alertname: string, at: number): AlertRuleTest => ({ eval_time: minutes(at), alertname, exp_alerts: [] });
 
 /** A latency histogram whose observations all land in a fast bucket, or all above the SLO. */
 interface LatencyShape {
@@ -219,33 +219,6 @@ export function engineAlertTests(engine: Engine, slo: Slo, runbookPage?: string)
         fires(ruleOf(docs, p99Alert[h]!), bAt, L, slow.p99),
       ]),
       scenario(`${engine}: ${name} quiet when requests meet the objective`, fast.inputs, [quiet(name, bAt)]),
-    );
-  }
-  return groups;
-}
-
-export function gpuAlertTests(kind: Exclude<GpuKind, 'none'>, runbookPage?: string): TestGroup[] {
-  const docs = gpuAlerts(kind, runbookPage);
-  const raw: RawGpu = rawGpu(kind);
-  const at = 15;
-  const n = stepsFor(at + 5);
-  const t = ALERT_THRESHOLDS;
-  const groups: TestGroup[] = [
-    scenario(`${kind}: GPUExporterDown fires on a failed scrape`, [input('up', raw.up, constant(0, n))], [fires(ruleOf(docs, 'GPUExporterDown'), at, raw.up, 0)]),
-    scenario(`${kind}: GPUExporterDown quiet while scrapes succeed`, [input('up', raw.up, constant(1, n))], [quiet('GPUExporterDown', at)]),
-    scenario(`${kind}: GPUTemperatureHigh fires when hot`, raw.temperature(constant(t.gpuTemperatureCelsius + 5, n)), [fires(ruleOf(docs, 'GPUTemperatureHigh'), at, raw.gpuLabels, t.gpuTemperatureCelsius + 5)]),
-    scenario(`${kind}: GPUTemperatureHigh quiet when cool`, raw.temperature(constant(60, n)), [quiet('GPUTemperatureHigh', at)]),
-    scenario(`${kind}: GPUMemoryPressure fires at 99% used`, raw.memory(99, 100, n), [fires(ruleOf(docs, 'GPUMemoryPressure'), at, raw.gpuLabels, 0.99)]),
-    // vLLM's normal state: 90% of the memory pre-allocated.
-    scenario(`${kind}: GPUMemoryPressure quiet at vLLM's 90%`, raw.memory(90, 100, n), [quiet('GPUMemoryPressure', at)]),
-  ];
-  const xidAt = stepsFor(5);
-  const withXid = raw.xid(xidAt, n);
-  const withoutXid = raw.xid(undefined, n);
-  if (withXid && withoutXid) {
-    groups.push(
-      scenario(`${kind}: GPUXidErrors fires after an XID`, withXid, [fires(ruleOf(docs, 'GPUXidErrors'), 8, raw.gpuLabels, 1)]),
-      scenario(`${kind}: GPUXidErrors quiet without XIDs`, withoutXid, [quiet('GPUXidErrors', 8)]),
     );
   }
   return groups;
