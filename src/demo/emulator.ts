@@ -8,15 +8,47 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { VllmEmulator, type VllmEra } from './engine-vllm.js';
 import { SglangEmulator } from './engine-sglang.js';
-import { GpuFleet, type GpuMode } from './gpu.js';
+import { type GpuFault, GpuFleet, type GpuMode } from './gpu.js';
 import type { EngineSim, SimMode } from './simulation.js';
 
 export const EMULATOR_KINDS = ['vllm-v0', 'vllm-v1-legacy', 'vllm-v1', 'sglang', 'dcgm', 'nvidia-smi'] as const;
 export type EmulatorKind = (typeof EMULATOR_KINDS)[number];
 
 /** Traffic states (engines), GPU states (exporters) and HTTP states (both). */
-export const EMULATOR_STATES = ['normal', 'idle', 'kv-full', 'stalled', 'slow-ttft', 'hung', 'stats-off', 'gpu-hot', 'gpu-xid', 'gpu-memory-full', 'down', 'no-metrics', 'html', 'unauthorized'] as const;
+export const EMULATOR_STATES = [
+  'normal',
+  'idle',
+  'kv-full',
+  'stalled',
+  'slow-ttft',
+  'hung',
+  'stats-off',
+  'gpu-hot',
+  'gpu-xid',
+  'gpu-xid-13',
+  'gpu-gone',
+  'gpu-row-remap-failure',
+  'gpu-uncorrectable-memory',
+  'gpu-thermal-throttled',
+  'gpu-power-throttled',
+  'gpu-memory-full',
+  'down',
+  'no-metrics',
+  'html',
+  'unauthorized',
+] as const;
 export type EmulatorState = (typeof EMULATOR_STATES)[number];
+
+/** GPU states that are a fault on GPU 0 (entering the state once is one XID event). */
+const GPU_STATE_FAULTS: Partial<Record<EmulatorState, GpuFault[]>> = {
+  'gpu-xid': [{ kind: 'xid', code: 79 }],
+  'gpu-xid-13': [{ kind: 'xid', code: 13 }],
+  'gpu-gone': [{ kind: 'gone' }],
+  'gpu-row-remap-failure': [{ kind: 'row-remap-failure' }],
+  'gpu-uncorrectable-memory': [{ kind: 'uncorrectable-memory' }],
+  'gpu-thermal-throttled': [{ kind: 'throttle', reason: 'thermal', ratio: 0.5 }],
+  'gpu-power-throttled': [{ kind: 'throttle', reason: 'power', ratio: 0.9 }],
+};
 
 export interface EmulatorOptions {
   kind: EmulatorKind;
@@ -31,6 +63,8 @@ export interface EmulatorOptions {
   tpSize?: number;
   /** GPUs a GPU exporter reports. */
   gpus?: number;
+  /** nvidia-smi exporter: its NVML backend (the -nvml image), which adds the XID families. */
+  nvml?: boolean;
   seed?: number;
   /** Mean request arrivals per second (engines). */
   arrivalRate?: number;
@@ -61,6 +95,10 @@ export interface Emulator {
   readonly sims: EngineSim[];
   /** Busy and memory share of the engine, for GPU exporters that follow it. */
   load(): { busy: number; memory: number };
+  /** GPU exporters: a fault from now on (an XID is one more event per call); throws for engines. */
+  injectGpuFault(fault: GpuFault): void;
+  /** GPU exporters: back to healthy GPUs; what the exporter already counted (XIDs) stays. */
+  clearGpuFaults(): void;
   stop(): Promise<void>;
 }
 
@@ -96,6 +134,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       gpus: opts.gpus ?? 1,
       hostname: opts.hostname ?? 'gpu-node-1',
       seed,
+      startTime,
+      ...(opts.nvml ? { nvml: true } : {}),
       load: () => {
         if (follow.length === 0) return { busy: 0.35, memory: 0.3 };
         const loads = follow.map((x) => x.load());
@@ -115,7 +155,11 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const applyState = (s: EmulatorState) => {
     const simMode: SimMode = s === 'idle' || s === 'kv-full' || s === 'stalled' || s === 'slow-ttft' || s === 'hung' ? s : 'normal';
     for (const sim of sims) sim.mode = simMode;
-    if (fleet) fleet.mode = ({ 'gpu-hot': 'hot', 'gpu-xid': 'xid', 'gpu-memory-full': 'memory-full' } as Record<string, GpuMode>)[s] ?? 'normal';
+    if (fleet) {
+      fleet.mode = ({ 'gpu-hot': 'hot', 'gpu-memory-full': 'memory-full' } as Partial<Record<EmulatorState, GpuMode>>)[s] ?? 'normal';
+      fleet.clearFaults();
+      for (const f of GPU_STATE_FAULTS[s] ?? []) fleet.inject(f);
+    }
   };
   const advance = (seconds: number) => {
     for (const sim of sims) sim.advance(seconds);
@@ -203,6 +247,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     },
     advance,
     metricsText: render,
+    injectGpuFault(fault) {
+      if (!fleet) throw new Error(`${kind} is not a GPU exporter`);
+      fleet.inject(fault);
+    },
+    clearGpuFaults() {
+      if (!fleet) throw new Error(`${kind} is not a GPU exporter`);
+      fleet.clearFaults();
+    },
     load() {
       if (sims.length === 0) return { busy: 0, memory: 0 };
       return { busy: Math.max(...sims.map((s) => s.busy)), memory: Math.max(...sims.map((s) => s.kvUsage)) };

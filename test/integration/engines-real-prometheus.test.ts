@@ -212,7 +212,7 @@ for (const release of PROMETHEUS_RELEASES) describe(`generated stack on real ${r
     { emulator: 'vllm-v1-legacy', state: 'stalled', alerts: ['LLMAdmissionStalled'], match: { instance: 'vllm-v1-legacy' } },
     { emulator: 'sglang', state: 'slow-ttft', alerts: ['LLMTTFTP99High'], match: { instance: 'sglang' } },
     { emulator: 'vllm-v0', state: 'down', alerts: ['LLMTargetDown'], match: { instance: 'vllm-v0' } },
-    { emulator: 'dcgm', state: 'gpu-xid', alerts: ['GPUXidErrors'], match: { job: 'gpu-dcgm' } },
+    { emulator: 'dcgm', state: 'gpu-xid', alerts: ['GPUXidError'], match: { job: 'gpu-dcgm', xid: '79', severity: 'critical' } },
     { emulator: 'nvidia-smi', state: 'gpu-hot', alerts: ['GPUTemperatureHigh'], match: { job: 'gpu-nvidia-smi' } },
   ];
   const SECOND_WAVE: typeof SCENARIOS = [
