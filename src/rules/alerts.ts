@@ -298,7 +298,7 @@ export function gpuAlerts(kind: Exclude<GpuKind, 'none'>, runbookPage = DEFAULT_
       `${S.gpuDevices} < on (instance, job, host) max_over_time(${S.gpuDevices}[${t.gpuCountMemory}])`,
       'A GPU disappeared from its machine.',
       `{{ $labels.instance }} reports ${v2} GPU(s), fewer than it did in the last ${t.gpuCountMemory}, while its exporter is up.`,
-      `A GPU that fell off the PCIe bus (XID 79) or that the driver lost stops being reported; engines on it are dead or hang. Check nvidia-smi (amd-smi) on the machine and dmesg for XID 79 / NVRM / amdgpu errors; drain the machine and reboot it; if the GPU stays gone, reseat it or check its power. An exporter that is down does not fire this (GPUExporterDown does). A GPU removed on purpose keeps this firing for ${t.gpuCountMemory}: silence it for that long.`,
+      `A GPU that fell off the PCIe bus (XID 79) or that the driver lost stops being reported; engines on it are dead or hang. Check nvidia-smi (amd-smi) on the machine and dmesg for XID 79 / NVRM / amdgpu errors; drain the machine and reboot it; if the GPU stays gone, reseat it or check its power. An exporter that is down does not fire this (GPUExporterDown does); one that is up but can no longer read the driver (nvidia_smi_last_collect_success 0, e.g. "Failed to initialize NVML: Unknown Error" after a systemctl daemon-reload) reports no GPU and does: if nvidia-smi works on the machine itself, restart the exporter container. A GPU removed on purpose keeps this firing for ${t.gpuCountMemory}: silence it for that long.`,
     ),
     ...(kind === 'amd'
       ? []
