@@ -8,7 +8,8 @@ import { EMULATOR_KINDS, EMULATOR_STATES, type EngineFaults, startEmulator, unsu
 import { EXIT_OK, envError, usageError } from '../errors.js';
 import type { Io } from '../cli/io.js';
 
-const USAGE = `Usage: create-vllm-monitor emulate --kind KIND [--port N] [--host ADDR] [--model NAME] [--dp N] [--pp N] [--gpus N] [--seed N] [--rate R] [--state STATE] [FAULTS]
+const USAGE = `Usage: create-vllm-monitor emulate --kind KIND [--port N] [--host ADDR] [--model NAME] [--dp N] [--pp N] [--gpus N] [--nvml] [--seed N] [--rate R] [--state STATE] [FAULTS]
+  --nvml: the nvidia-smi exporter's NVML backend (the -nvml image), which reports XIDs
   KIND:   ${EMULATOR_KINDS.join(' | ')}
   STATE:  ${EMULATOR_STATES.join(' | ')}
   FAULTS: --http-5xx SHARE  --errors SHARE  --aborts SHARE  (shares of requests, 0-1)
@@ -45,6 +46,7 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
         dp: { type: 'string' },
         pp: { type: 'string' },
         gpus: { type: 'string' },
+        nvml: { type: 'boolean' },
         seed: { type: 'string' },
         rate: { type: 'string' },
         state: { type: 'string' },
@@ -90,6 +92,7 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
     ...(v.dp ? { dpRanks: intFlag('dp', v.dp, 1)! } : {}),
     ...(v.pp ? { ppSize: intFlag('pp', v.pp, 1)! } : {}),
     ...(v.gpus ? { gpus: intFlag('gpus', v.gpus, 1)! } : {}),
+    ...(v.nvml ? { nvml: true } : {}),
     ...(v.seed ? { seed: intFlag('seed', v.seed, 0)! } : {}),
     ...(rate !== undefined ? { arrivalRate: rate } : {}),
     ...(v.state ? { initialState: v.state as EmulatorState } : {}),

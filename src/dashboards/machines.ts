@@ -88,10 +88,10 @@ export function gpuDashboard(): Dashboard {
         p({ title: 'SM clock', description: 'SM (AMD: system) clock; drops under thermal or power throttling.', unit: 'hertz', queries: [{ expr: `${S.gpuSmClock}{${GSEL}}`, legend }] }),
         p({
           title: 'XID errors (5m)',
-          description: 'XID errors reported in the last 5 minutes; DCGM keeps the last code (shown as well).',
+          description: 'XID errors per code in the last 5 minutes (a repeat counts again); DCGM keeps the last code (shown as well).',
           unit: 'short',
           queries: [
-            { expr: `${S.gpuXidErrors}{${GSEL}}`, legend: `errors ${legend}` },
+            { expr: `${S.gpuXidErrors}{${GSEL}}`, legend: `XID {{xid}} ${legend}` },
             { expr: `${S.gpuXidLast}{${GSEL}}`, legend: `last XID code ${legend}` },
           ],
           noValue: 'No XID series: the nvidia-smi exporter reports XIDs only with its NVML backend, the AMD exporter not at all.',

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { VllmEmulator, type VllmEra } from './engine-vllm.js';
 import { SglangEmulator } from './engine-sglang.js';
-import { GpuFleet, type GpuMode } from './gpu.js';
+import { type GpuFault, GpuFleet, type GpuMode } from './gpu.js';
 import { type EngineSim, NO_FAULTS, type SimFaults, type SimMode } from './simulation.js';
 
 export const EMULATOR_KINDS = ['vllm-v0', 'vllm-v1-legacy', 'vllm-v1', 'sglang', 'dcgm', 'nvidia-smi'] as const;
@@ -33,6 +33,12 @@ export const EMULATOR_STATES = [
   'stats-off',
   'gpu-hot',
   'gpu-xid',
+  'gpu-xid-13',
+  'gpu-gone',
+  'gpu-row-remap-failure',
+  'gpu-uncorrectable-memory',
+  'gpu-thermal-throttled',
+  'gpu-power-throttled',
   'gpu-memory-full',
   'down',
   'no-metrics',
@@ -69,6 +75,17 @@ export function unsupported(kind: EmulatorKind, state?: EmulatorState, faults: P
   return undefined;
 }
 
+/** GPU states that are a fault on GPU 0 (entering the state once is one XID event). */
+const GPU_STATE_FAULTS: Partial<Record<EmulatorState, GpuFault[]>> = {
+  'gpu-xid': [{ kind: 'xid', code: 79 }],
+  'gpu-xid-13': [{ kind: 'xid', code: 13 }],
+  'gpu-gone': [{ kind: 'gone' }],
+  'gpu-row-remap-failure': [{ kind: 'row-remap-failure' }],
+  'gpu-uncorrectable-memory': [{ kind: 'uncorrectable-memory' }],
+  'gpu-thermal-throttled': [{ kind: 'throttle', reason: 'thermal', ratio: 0.5 }],
+  'gpu-power-throttled': [{ kind: 'throttle', reason: 'power', ratio: 0.9 }],
+};
+
 export interface EmulatorOptions {
   kind: EmulatorKind;
   host?: string;
@@ -82,6 +99,8 @@ export interface EmulatorOptions {
   tpSize?: number;
   /** GPUs a GPU exporter reports. */
   gpus?: number;
+  /** nvidia-smi exporter: its NVML backend (the -nvml image), which adds the XID families. */
+  nvml?: boolean;
   seed?: number;
   /** Mean request arrivals per second (engines). */
   arrivalRate?: number;
@@ -128,6 +147,10 @@ export interface Emulator {
   readonly sims: EngineSim[];
   /** Busy and KV-cache share of the engine, and whether it sleeps, for GPU exporters that follow it. */
   load(): { busy: number; memory: number; asleep: boolean };
+  /** GPU exporters: a fault from now on (an XID is one more event per call); throws for engines. */
+  injectGpuFault(fault: GpuFault): void;
+  /** GPU exporters: back to healthy GPUs; what the exporter already counted (XIDs) stays. */
+  clearGpuFaults(): void;
   stop(): Promise<void>;
 }
 
@@ -165,6 +188,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       gpus: opts.gpus ?? 1,
       hostname: opts.hostname ?? 'gpu-node-1',
       seed,
+      startTime,
+      ...(opts.nvml ? { nvml: true } : {}),
       load: () => {
         if (follow.length === 0) return { busy: 0.35, memory: 0.3 };
         const loads = follow.map((x) => x.load());
@@ -202,7 +227,11 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const applyState = (s: EmulatorState) => {
     const simMode: SimMode = (SIM_STATES as readonly string[]).includes(s) ? (s as SimMode) : 'normal';
     for (const sim of sims) sim.setMode(simMode);
-    if (fleet) fleet.mode = ({ 'gpu-hot': 'hot', 'gpu-xid': 'xid', 'gpu-memory-full': 'memory-full' } as Record<string, GpuMode>)[s] ?? 'normal';
+    if (fleet) {
+      fleet.mode = ({ 'gpu-hot': 'hot', 'gpu-memory-full': 'memory-full' } as Partial<Record<EmulatorState, GpuMode>>)[s] ?? 'normal';
+      fleet.clearFaults();
+      for (const f of GPU_STATE_FAULTS[s] ?? []) fleet.inject(f);
+    }
   };
   const advance = (seconds: number) => {
     for (const sim of sims) sim.advance(seconds);
@@ -296,6 +325,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     setFaults: applyFaults,
     advance,
     metricsText: render,
+    injectGpuFault(fault) {
+      if (!fleet) throw new Error(`${kind} is not a GPU exporter`);
+      fleet.inject(fault);
+    },
+    clearGpuFaults() {
+      if (!fleet) throw new Error(`${kind} is not a GPU exporter`);
+      fleet.clearFaults();
+    },
     load() {
       if (sims.length === 0) return { busy: 0, memory: 0, asleep: false };
       return { busy: Math.max(...sims.map((s) => s.busy)), memory: Math.max(...sims.map((s) => s.kvUsage)), asleep: sims.every((s) => s.mode === 'asleep') };

@@ -1,12 +1,36 @@
 /**
  * Emulated GPU exporters: dcgm-exporter ≤ 4.8 (its label order with `Hostname`, integer and %f
  * values, the generated counters CSV) and utkuozdemir/nvidia_gpu_exporter (nvidia_smi_* names,
- * `uuid` label, Go float format, families sorted). Load follows the engines they are linked to.
+ * `uuid` label, Go float format, families sorted; XIDs with its NVML backend). Load follows the
+ * engines they are linked to; faults (gpu-faults.ts) show as the real exporters show them.
  */
 import { dcgmValue } from './format.js';
+import { type GpuFault, type GpuHealth, applyFault, clearFaults, healthyGpu, lastXid, xidCounts, xidTotals } from './gpu-faults.js';
 import { ExpositionWriter, type Labels } from './writer.js';
 
-export type GpuMode = 'normal' | 'hot' | 'xid' | 'memory-full';
+export type { GpuFault } from './gpu-faults.js';
+export type GpuMode = 'normal' | 'hot' | 'memory-full';
+
+/** dcgm-exporter's --xid-count-window-size default. */
+const XID_WINDOW_MS = 300000;
+/** dcgm-exporter's err_msg texts (internal/pkg/collector/xid_errors.go at 4.5.3-4.8.2) for the codes emulated. */
+const XID_TEXT: Record<number, string> = {
+  0: 'No Error',
+  13: 'Graphics Engine Exception',
+  31: 'GPU memory page fault',
+  43: 'GPU stopped processing',
+  48: 'Double Bit ECC Error',
+  63: 'ECC page retirement or row remapping recording event',
+  64: 'ECC page retirement or row remapper recording failure',
+  74: 'NVLINK Error',
+  79: 'GPU has fallen off the bus',
+  92: 'High single-bit ECC error rate',
+  94: 'Contained ECC error',
+  95: 'Uncontained ECC error',
+  119: 'GSP RPC Timeout',
+  120: 'GSP Error',
+};
+const xidText = (code: number) => XID_TEXT[code] ?? 'Unknown Error';
 
 /**
  * What the GPUs are doing right now, from linked engines: busy share and KV-cache share (0-1), and
@@ -20,6 +44,10 @@ export interface GpuEmulatorOptions {
   seed: number;
   load: GpuLoad;
   modelName?: string;
+  /** Unix seconds at emulated time 0 (nvidia_smi_xid_last_timestamp_seconds). */
+  startTime?: number;
+  /** nvidia_gpu_exporter's NVML backend (the -nvml image): adds the XID families. */
+  nvml?: boolean;
 }
 
 interface GpuState {
@@ -27,7 +55,6 @@ interface GpuState {
   memFrac: number;
   temp: number;
   energyMj: number;
-  xid: number;
 }
 
 const FB_TOTAL_MIB = 81559; // H100 80GB HBM3
@@ -36,10 +63,29 @@ const FB_RESERVED_MIB = 479;
 export class GpuFleet {
   mode: GpuMode = 'normal';
   private readonly state: GpuState[];
+  private readonly health: GpuHealth[];
   private lastAdvance = 0;
   now = 0;
   constructor(readonly o: GpuEmulatorOptions) {
-    this.state = Array.from({ length: o.gpus }, () => ({ util: 0, memFrac: 0.05, temp: 33, energyMj: 1.2e10, xid: 0 }));
+    this.state = Array.from({ length: o.gpus }, () => ({ util: 0, memFrac: 0.05, temp: 33, energyMj: 1.2e10 }));
+    this.health = Array.from({ length: o.gpus }, healthyGpu);
+  }
+
+  /** A fault on one GPU (default 0), from now on; an XID is one more event each time. */
+  inject(f: GpuFault): void {
+    const i = f.gpu ?? 0;
+    const h = this.health[i];
+    if (!h) throw new Error(`no GPU ${i}: the exporter has ${this.o.gpus}`);
+    applyFault(h, f, this.now);
+  }
+
+  clearFaults(): void {
+    for (const h of this.health) clearFaults(h);
+  }
+
+  /** Indices of the GPUs the exporter still reports. */
+  private present(): number[] {
+    return this.health.flatMap((h, i) => (h.gone ? [] : [i]));
   }
 
   uuid(i: number): string {
@@ -59,7 +105,9 @@ export class GpuFleet {
       const target = this.mode === 'hot' ? 93 : 34 + 40 * g.util;
       g.temp += (target - g.temp) * Math.min(1, seconds / 20);
       g.energyMj += this.power(g) * seconds * 1000;
-      if (this.mode === 'xid' && g.xid !== 79) g.xid = 79;
+      const h = this.health[i]!;
+      h.throttledSeconds.power += h.throttle.power * seconds;
+      h.throttledSeconds.thermal += h.throttle.thermal * seconds;
     });
     this.lastAdvance = this.now;
   }
@@ -81,7 +129,7 @@ export class GpuFleet {
       ['Hostname', this.o.hostname],
       ['DCGM_FI_DRIVER_VERSION', '570.133.20'],
     ];
-    const fields: [name: string, type: 'gauge' | 'counter', help: string, kind: 'int' | 'double', value: (g: GpuState) => number][] = [
+    const fields: [name: string, type: 'gauge' | 'counter', help: string, kind: 'int' | 'double', value: (g: GpuState, h: GpuHealth) => number][] = [
       ['DCGM_FI_DEV_SM_CLOCK', 'gauge', 'SM clock frequency (in MHz).', 'int', (g) => (g.util > 0.05 ? 1980 : 345)],
       ['DCGM_FI_DEV_MEM_CLOCK', 'gauge', 'Memory clock frequency (in MHz).', 'int', () => 2619],
       ['DCGM_FI_DEV_MEMORY_TEMP', 'gauge', 'Memory temperature (in C).', 'int', (g) => g.temp + 4],
@@ -93,14 +141,18 @@ export class GpuFleet {
       ['DCGM_FI_DEV_MEM_COPY_UTIL', 'gauge', 'Memory utilization (in %).', 'int', (g) => g.util * 55],
       ['DCGM_FI_DEV_ENC_UTIL', 'gauge', 'Encoder utilization (in %).', 'int', () => 0],
       ['DCGM_FI_DEV_DEC_UTIL', 'gauge', 'Decoder utilization (in %).', 'int', () => 0],
-      ['DCGM_FI_DEV_XID_ERRORS', 'gauge', 'Value of the last XID error encountered.', 'int', (g) => g.xid],
+      ['DCGM_FI_DEV_XID_ERRORS', 'gauge', 'Value of the last XID error encountered.', 'int', (_, h) => lastXid(h)],
+      ['DCGM_FI_DEV_POWER_VIOLATION', 'counter', 'Throttling duration due to power constraints (in ns).', 'int', (_, h) => h.throttledSeconds.power * 1e9],
+      ['DCGM_FI_DEV_THERMAL_VIOLATION', 'counter', 'Throttling duration due to thermal constraints (in ns).', 'int', (_, h) => h.throttledSeconds.thermal * 1e9],
       ['DCGM_FI_DEV_FB_FREE', 'gauge', 'Framebuffer memory free (in MiB).', 'int', (g) => FB_TOTAL_MIB - FB_RESERVED_MIB - Math.round(g.memFrac * (FB_TOTAL_MIB - FB_RESERVED_MIB))],
       ['DCGM_FI_DEV_FB_USED', 'gauge', 'Framebuffer memory used (in MiB).', 'int', (g) => Math.round(g.memFrac * (FB_TOTAL_MIB - FB_RESERVED_MIB))],
       ['DCGM_FI_DEV_FB_RESERVED', 'gauge', 'Framebuffer memory reserved (in MiB).', 'int', () => FB_RESERVED_MIB],
       ['DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL', 'counter', 'Total number of NVLink bandwidth counters for all lanes.', 'int', () => 0],
-      ['DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS', 'counter', 'Number of remapped rows for uncorrectable errors', 'int', () => 0],
+      ['DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS', 'counter', 'Number of remapped rows for uncorrectable errors', 'int', (_, h) => h.uncorrectableRemappedRows],
       ['DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS', 'counter', 'Number of remapped rows for correctable errors', 'int', () => 0],
-      ['DCGM_FI_DEV_ROW_REMAP_FAILURE', 'gauge', 'Whether remapping of rows has failed', 'int', () => 0],
+      ['DCGM_FI_DEV_ROW_REMAP_FAILURE', 'gauge', 'Whether remapping of rows has failed', 'int', (_, h) => (h.rowRemapFailure ? 1 : 0)],
+      ['DCGM_FI_DEV_ROW_REMAP_PENDING', 'gauge', 'Whether remapping of rows is pending', 'int', (_, h) => (h.rowRemapPending ? 1 : 0)],
+      ['DCGM_FI_DEV_ECC_DBE_VOL_TOTAL', 'counter', 'Total number of double-bit volatile ECC errors.', 'int', (_, h) => h.uncorrectableErrors],
       ['DCGM_FI_PROF_GR_ENGINE_ACTIVE', 'gauge', 'Ratio of time the graphics engine is active.', 'double', (g) => g.util * 0.97],
       ['DCGM_FI_PROF_SM_ACTIVE', 'gauge', 'The ratio of cycles an SM has at least 1 warp assigned.', 'double', (g) => g.util * 0.62],
       ['DCGM_FI_PROF_SM_OCCUPANCY', 'gauge', 'The ratio of number of warps resident on an SM.', 'double', (g) => g.util * 0.21],
@@ -109,29 +161,53 @@ export class GpuFleet {
       ['DCGM_FI_PROF_PCIE_TX_BYTES', 'gauge', 'The rate of data transmitted over the PCIe bus - including both protocol headers and data payloads - in bytes per second.', 'int', (g) => 2.4e6 * g.util + 41000],
       ['DCGM_FI_PROF_PCIE_RX_BYTES', 'gauge', 'The rate of data received over the PCIe bus - including both protocol headers and data payloads - in bytes per second.', 'int', (g) => 3.1e6 * g.util + 52000],
     ];
+    const present = this.present();
     for (const [name, type, help, kind, value] of fields) {
       w.header(name, type, help);
-      this.state.forEach((g, i) => w.sample(name, labels(i), 0, dcgmValue(value(g), kind)));
+      for (const i of present) {
+        const h = this.health[i]!;
+        // The last-XID gauge carries the code and its text as labels (attributes, after the label fields).
+        const extra: Labels = name === 'DCGM_FI_DEV_XID_ERRORS' ? [['err_code', String(lastXid(h))], ['err_msg', xidText(lastXid(h))]] : [];
+        w.sample(name, [...labels(i), ...extra], 0, dcgmValue(value(this.state[i]!, h), kind));
+      }
+    }
+    // The exporter's XID count (an exporter field, rendered after the DCGM fields): events per code in
+    // its window; a GPU without any shows one series without xid, value 0.
+    const count = 'DCGM_EXP_XID_ERRORS_COUNT';
+    w.header(count, 'gauge', 'Count of XID Errors within user-specified time window (see xid-count-window-size param).');
+    for (const i of present) {
+      const window: Labels = [['window_size_in_ms', String(XID_WINDOW_MS)]];
+      const counts = xidCounts(this.health[i]!, this.now, XID_WINDOW_MS / 1000);
+      if (counts.size === 0) w.sample(count, [...labels(i), ...window], 0, '0');
+      for (const [code, n] of counts) w.sample(count, [...labels(i), ...window, ['xid', String(code)]], 0, String(n));
     }
     return w.text();
   }
 
-  /** utkuozdemir/nvidia_gpu_exporter (nvidia-smi backend): sorted families, HELP = nvidia-smi field. */
+  /** utkuozdemir/nvidia_gpu_exporter (nvidia-smi backend; XIDs with `nvml`): sorted families, HELP = nvidia-smi field. */
   renderNvidiaSmi(): string {
     const w = new ExpositionWriter('go');
     const totalBytes = FB_TOTAL_MIB * 1048576;
     const reservedBytes = FB_RESERVED_MIB * 1048576;
-    const perGpu: [name: string, help: string, value: (g: GpuState, i: number) => number][] = [
+    // Throttle time in seconds with nvidia-smi's microsecond resolution.
+    const us = (seconds: number) => Math.round(seconds * 1e6) / 1e6;
+    const perGpu: [name: string, help: string, value: (g: GpuState, i: number, h: GpuHealth) => number][] = [
       ['nvidia_smi_clocks_current_graphics_clock_hz', 'clocks.current.graphics [MHz]', (g) => (g.util > 0.05 ? 1.98e9 : 3.45e8)],
       ['nvidia_smi_clocks_current_memory_clock_hz', 'clocks.current.memory [MHz]', () => 2.619e9],
       ['nvidia_smi_clocks_current_sm_clock_hz', 'clocks.current.sm [MHz]', (g) => (g.util > 0.05 ? 1.98e9 : 3.45e8)],
+      ['nvidia_smi_clocks_event_reasons_counters_hw_power_brake_slowdown_seconds', 'clocks_event_reasons_counters.hw_power_brake_slowdown [us]', () => 0],
+      ['nvidia_smi_clocks_event_reasons_counters_hw_thermal_slowdown_seconds', 'clocks_event_reasons_counters.hw_thermal_slowdown [us]', () => 0],
+      ['nvidia_smi_clocks_event_reasons_counters_sw_power_cap_seconds', 'clocks_event_reasons_counters.sw_power_cap [us]', (_, __, h) => us(h.throttledSeconds.power)],
+      ['nvidia_smi_clocks_event_reasons_counters_sw_thermal_slowdown_seconds', 'clocks_event_reasons_counters.sw_thermal_slowdown [us]', (_, __, h) => us(h.throttledSeconds.thermal)],
+      ['nvidia_smi_clocks_event_reasons_counters_sync_boost_seconds', 'clocks_event_reasons_counters.sync_boost [us]', () => 0],
       ['nvidia_smi_clocks_event_reasons_hw_slowdown', 'clocks_event_reasons.hw_slowdown', () => 0],
-      ['nvidia_smi_clocks_event_reasons_sw_power_cap', 'clocks_event_reasons.sw_power_cap', () => 0],
-      ['nvidia_smi_clocks_event_reasons_sw_thermal_slowdown', 'clocks_event_reasons.sw_thermal_slowdown', () => (this.mode === 'hot' ? 1 : 0)],
+      ['nvidia_smi_clocks_event_reasons_hw_thermal_slowdown', 'clocks_event_reasons.hw_thermal_slowdown', () => 0],
+      ['nvidia_smi_clocks_event_reasons_sw_power_cap', 'clocks_event_reasons.sw_power_cap', (_, __, h) => (h.throttle.power > 0 ? 1 : 0)],
+      ['nvidia_smi_clocks_event_reasons_sw_thermal_slowdown', 'clocks_event_reasons.sw_thermal_slowdown', (_, __, h) => (this.mode === 'hot' || h.throttle.thermal > 0 ? 1 : 0)],
       ['nvidia_smi_clocks_max_graphics_clock_hz', 'clocks.max.graphics [MHz]', () => 1.98e9],
       ['nvidia_smi_clocks_max_memory_clock_hz', 'clocks.max.memory [MHz]', () => 2.619e9],
       ['nvidia_smi_clocks_max_sm_clock_hz', 'clocks.max.sm [MHz]', () => 1.98e9],
-      ['nvidia_smi_ecc_errors_uncorrected_volatile_total', 'ecc.errors.uncorrected.volatile.total', () => 0],
+      ['nvidia_smi_ecc_errors_uncorrected_volatile_total', 'ecc.errors.uncorrected.volatile.total', (_, __, h) => h.uncorrectableErrors],
       ['nvidia_smi_enforced_power_limit_watts', 'enforced.power.limit [W]', () => 700],
       ['nvidia_smi_index', 'index', (_, i) => i],
       ['nvidia_smi_memory_free_bytes', 'memory.free [MiB]', (g) => totalBytes - reservedBytes - Math.round(g.memFrac * (FB_TOTAL_MIB - FB_RESERVED_MIB)) * 1048576],
@@ -145,24 +221,27 @@ export class GpuFleet {
       ['nvidia_smi_power_draw_watts', 'power.draw [W]', (g) => Math.round(this.power(g) * 100) / 100],
       ['nvidia_smi_power_limit_watts', 'power.limit [W]', () => 700],
       ['nvidia_smi_pstate', 'pstate', () => 0],
-      ['nvidia_smi_remapped_rows_failure', 'remapped_rows.failure', () => 0],
+      ['nvidia_smi_remapped_rows_failure', 'remapped_rows.failure', (_, __, h) => (h.rowRemapFailure ? 1 : 0)],
+      ['nvidia_smi_remapped_rows_pending', 'remapped_rows.pending', (_, __, h) => (h.rowRemapPending ? 1 : 0)],
+      ['nvidia_smi_remapped_rows_uncorrectable', 'remapped_rows.uncorrectable', (_, __, h) => h.uncorrectableRemappedRows],
       ['nvidia_smi_temperature_gpu', 'temperature.gpu', (g) => Math.round(g.temp)],
       ['nvidia_smi_temperature_memory', 'temperature.memory', (g) => Math.round(g.temp) + 4],
       ['nvidia_smi_utilization_gpu_ratio', 'utilization.gpu [%]', (g) => Math.round(g.util * 100) / 100],
       ['nvidia_smi_utilization_memory_ratio', 'utilization.memory [%]', (g) => Math.round(g.util * 35) / 100],
     ];
+    const present = this.present();
     const families: [name: string, render: () => void][] = perGpu.map(([name, help, value]) => [
       name,
       () => {
         w.header(name, 'gauge', help);
-        this.state.forEach((g, i) => w.sample(name, [['uuid', this.uuid(i)]], value(g, i)));
+        for (const i of present) w.sample(name, [['uuid', this.uuid(i)]], value(this.state[i]!, i, this.health[i]!));
       },
     ]);
     families.push([
       'nvidia_smi_gpu_info',
       () => {
         w.header('nvidia_smi_gpu_info', 'gauge', "A metric with a constant '1' value labeled by gpu uuid, name, driver_model_current, driver_model_pending, vbios_version, driver_version, pci_bus_id, serial, compute_cap, pci_sub_device_id, index, cuda_version.");
-        this.state.forEach((_, i) =>
+        for (const i of present)
           w.sample('nvidia_smi_gpu_info', [
             ['compute_cap', '9.0'],
             ['cuda_version', '12.8'],
@@ -176,10 +255,11 @@ export class GpuFleet {
             ['serial', `165242000${String(1000 + i)}`],
             ['uuid', this.uuid(i)],
             ['vbios_version', '96.00.A5.00.01'],
-          ], 1),
-        );
+          ], 1);
       },
     ]);
+    // client_golang writes a family only once it has a sample: no XID yet, no XID families.
+    if (this.o.nvml && this.health.some((h) => h.xids.length > 0)) families.push(...this.nvmlXidFamilies(w));
     for (const [name, help, value] of [
       ['nvidia_smi_command_exit_code', 'Exit code of the most recent nvidia-smi run', 0],
       ['nvidia_smi_last_collect_success', 'Whether the most recent collection succeeded (1) or not (0)', 1],
@@ -188,5 +268,35 @@ export class GpuFleet {
     families.sort((a, b) => (a[0] < b[0] ? -1 : 1));
     for (const [, render] of families) render();
     return w.text();
+  }
+
+  /**
+   * The NVML backend's XID families (internal/exporter/exporter.go, v1.14): a counter and the time of
+   * the latest event per GPU and code, from the code's first event on. They stay while a GPU is gone:
+   * the counters live outside the collection.
+   */
+  private nvmlXidFamilies(w: ExpositionWriter): [string, () => void][] {
+    const series = (pick: (t: { count: number; last: number }) => number) => (name: string) => {
+      this.health.forEach((h, i) => {
+        for (const [code, t] of xidTotals(h)) w.sample(name, [['uuid', this.uuid(i)], ['xid', String(code)]], pick(t));
+      });
+    };
+    const start = this.o.startTime ?? 0;
+    return [
+      [
+        'nvidia_smi_xid_errors_total',
+        () => {
+          w.header('nvidia_smi_xid_errors_total', 'counter', 'Number of XID errors observed on the GPU since the exporter started. A series appears when its first event arrives; earlier history cannot be replayed.');
+          series((t) => t.count)('nvidia_smi_xid_errors_total');
+        },
+      ],
+      [
+        'nvidia_smi_xid_last_timestamp_seconds',
+        () => {
+          w.header('nvidia_smi_xid_last_timestamp_seconds', 'gauge', 'Unix timestamp of the most recently observed XID error, as received by the exporter (the driver events carry no timestamp of their own).');
+          series((t) => Math.round((start + t.last) * 1000) / 1000)('nvidia_smi_xid_last_timestamp_seconds');
+        },
+      ],
+    ];
   }
 }

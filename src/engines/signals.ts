@@ -186,7 +186,7 @@ export const FAMILY_SIGNALS: Record<FamilyId, Partial<Record<SignalId, SignalSou
     temperature_celsius: { kind: 'direct', metric: 'DCGM_FI_DEV_GPU_TEMP' },
     power_watts: { kind: 'direct', metric: 'DCGM_FI_DEV_POWER_USAGE' },
     sm_clock_hertz: { kind: 'direct', metric: 'DCGM_FI_DEV_SM_CLOCK', scale: 1e6 },
-    xid_errors: { kind: 'changes', metric: 'DCGM_FI_DEV_XID_ERRORS', note: 'value is the last XID code and never resets' },
+    xid_errors: { kind: 'direct', metric: 'DCGM_EXP_XID_ERRORS_COUNT', note: 'XIDs per code within the exporter window (the stack enables it in its counters CSV); DCGM_FI_DEV_XID_ERRORS holds only the last code, so a repeat is invisible there' },
   },
   'dcgm-4.9': {
     gpu_utilization: { kind: 'direct', metric: 'DCGM_FI_DEV_GPU_UTIL_RATIO' },
@@ -198,7 +198,7 @@ export const FAMILY_SIGNALS: Record<FamilyId, Partial<Record<SignalId, SignalSou
     temperature_celsius: { kind: 'direct', metric: 'DCGM_FI_DEV_GPU_TEMP_CELSIUS' },
     power_watts: { kind: 'direct', metric: 'DCGM_FI_DEV_BOARD_POWER_WATTS' },
     sm_clock_hertz: { kind: 'direct', metric: 'DCGM_FI_DEV_SM_CLOCK_HERTZ' },
-    xid_errors: { kind: 'changes', metric: 'DCGM_FI_DEV_XID_ERROR' },
+    xid_errors: { kind: 'changes', metric: 'DCGM_FI_DEV_XID_ERROR', note: 'last XID code: a change is a new code, a repeat of the same code is invisible' },
   },
   'nvidia-smi': {
     gpu_utilization: { kind: 'direct', metric: 'nvidia_smi_utilization_gpu_ratio', note: 'absent on MIG GPUs' },
@@ -219,7 +219,6 @@ export const FAMILY_SIGNALS: Record<FamilyId, Partial<Record<SignalId, SignalSou
     temperature_celsius: { kind: 'direct', metric: 'gpu_junction_temperature', note: 'MI3xx; MI2xx exposes gpu_edge_temperature' },
     power_watts: { kind: 'direct', metric: 'gpu_package_power', note: 'MI3xx; MI2xx/Radeon: gpu_average_package_power' },
     sm_clock_hertz: { kind: 'filtered', metric: 'gpu_clock', match: { clock_type: 'system' }, scale: 1e6 },
-    xid_errors: { kind: 'direct', metric: 'gpu_afid_errors', note: 'RAS events (verify)' },
   },
 };
 

@@ -9,6 +9,7 @@ export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'gaugeh
 export type Unit =
   | 'seconds'
   | 'milliseconds'
+  | 'nanoseconds'
   | 'tokens'
   | 'requests'
   | 'blocks'

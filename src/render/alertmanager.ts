@@ -162,6 +162,9 @@ export function renderAlertmanagerConfig(spec: StackSpec): Record<string, unknow
       // When a target is down, its latency and queue alerts are noise.
       { source_matchers: ['alertname="LLMTargetDown"'], target_matchers: ['alertname=~"LLM.+"', 'alertname!="LLMTargetDown"'], equal: ['instance'] },
       { source_matchers: ['alertname="GPUExporterDown"'], target_matchers: ['alertname=~"GPU.+"', 'alertname!="GPUExporterDown"'], equal: ['instance'] },
+      // A GPU that fell off the bus raises a critical XID (79) or RAS error first: one page for it, and
+      // GPUMissing speaks only if the GPU is still gone when that alert ends.
+      { source_matchers: ['alertname=~"GPUXidError|GPURasError"', 'severity="critical"'], target_matchers: ['alertname="GPUMissing"'], equal: ['instance'] },
       // No Alertmanager at all explains every failed or dropped send.
       { source_matchers: ['alertname="PrometheusNotConnectedToAlertmanager"'], target_matchers: ['alertname=~"PrometheusErrorSendingAlerts|PrometheusNotificationsDropped"'], equal: ['instance'] },
       // A disk almost full now says more than one filling up.

@@ -1,8 +1,10 @@
 /**
  * The counters CSV mounted into dcgm-exporter (<= 4.8 field names; the image tag is pinned).
- * It is upstream's default set (etc/default-counters.csv at 4.5.3-4.8.2) plus the profiling fields
- * upstream ships commented out and LLM serving needs: SM activity and occupancy (decode is
- * memory-bound, so "GPU util" reads ~100% while SMs idle) and total framebuffer memory.
+ * It is upstream's default set (etc/default-counters.csv at 4.5.3-4.8.2) plus fields upstream ships
+ * commented out that serving or its alerts need: SM activity and occupancy (decode is memory-bound,
+ * so "GPU util" reads ~100% while SMs idle), total framebuffer memory, the power and thermal
+ * violation counters (throttling), double-bit ECC errors and pending row remaps, and the exporter's
+ * own XID count: the last-XID gauge cannot show a repeat of the same code, the count can.
  */
 const COUNTERS: [field: string, type: 'gauge' | 'counter' | 'label', help: string][] = [
   ['DCGM_FI_DEV_SM_CLOCK', 'gauge', 'SM clock frequency (in MHz).'],
@@ -17,6 +19,9 @@ const COUNTERS: [field: string, type: 'gauge' | 'counter' | 'label', help: strin
   ['DCGM_FI_DEV_ENC_UTIL', 'gauge', 'Encoder utilization (in %).'],
   ['DCGM_FI_DEV_DEC_UTIL', 'gauge', 'Decoder utilization (in %).'],
   ['DCGM_FI_DEV_XID_ERRORS', 'gauge', 'Value of the last XID error encountered.'],
+  // Nanoseconds (DCGM's field reference; upstream's CSV said "us" until #589).
+  ['DCGM_FI_DEV_POWER_VIOLATION', 'counter', 'Throttling duration due to power constraints (in ns).'],
+  ['DCGM_FI_DEV_THERMAL_VIOLATION', 'counter', 'Throttling duration due to thermal constraints (in ns).'],
   ['DCGM_FI_DEV_FB_FREE', 'gauge', 'Framebuffer memory free (in MiB).'],
   ['DCGM_FI_DEV_FB_USED', 'gauge', 'Framebuffer memory used (in MiB).'],
   ['DCGM_FI_DEV_FB_RESERVED', 'gauge', 'Framebuffer memory reserved (in MiB).'],
@@ -25,6 +30,10 @@ const COUNTERS: [field: string, type: 'gauge' | 'counter' | 'label', help: strin
   ['DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS', 'counter', 'Number of remapped rows for uncorrectable errors'],
   ['DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS', 'counter', 'Number of remapped rows for correctable errors'],
   ['DCGM_FI_DEV_ROW_REMAP_FAILURE', 'gauge', 'Whether remapping of rows has failed'],
+  ['DCGM_FI_DEV_ROW_REMAP_PENDING', 'gauge', 'Whether remapping of rows is pending'],
+  ['DCGM_FI_DEV_ECC_DBE_VOL_TOTAL', 'counter', 'Total number of double-bit volatile ECC errors.'],
+  // XIDs per code in the last --xid-count-window-size (default 5 minutes), as the exporter's tests declare it.
+  ['DCGM_EXP_XID_ERRORS_COUNT', 'gauge', 'Count of XID Errors within user-specified time window (see xid-count-window-size param).'],
   ['DCGM_FI_DRIVER_VERSION', 'label', 'Driver Version'],
   ['DCGM_FI_PROF_GR_ENGINE_ACTIVE', 'gauge', 'Ratio of time the graphics engine is active.'],
   ['DCGM_FI_PROF_SM_ACTIVE', 'gauge', 'The ratio of cycles an SM has at least 1 warp assigned.'],

@@ -157,7 +157,7 @@ export async function collectReport(o: ReportOptions, client = new PrometheusCli
       const qs = Object.fromEntries(QUANTILES.map(([q]) => [q, val(`${name}.${q}`, k)])) as unknown as Quantiles;
       return [name, Object.values(qs).some((x) => x !== null) ? qs : null];
     })) as TargetReport['latency_seconds'];
-    const slo = Object.fromEntries(SLOS.map(([name, h, field]) => {
+    const slo = Object.fromEntries(SLOS.map(([name, , field]) => {
       const threshold = o.slo[field];
       const attainment = val(`slo.${name}`, k);
       return [name, { threshold_seconds: threshold, bound_seconds: val(`slo.${name}.bound`, k), attainment, met: attainment === null ? null : attainment >= 0.99 }];

@@ -2,8 +2,8 @@
  * promtool tests for every alert: raw engine/exporter series go through the normalising rules, and
  * each alert is shown to fire on a bad state and to stay silent on a healthy one.
  */
-import type { Engine, GpuKind, Slo } from '../spec/types.js';
-import { ALERT_THRESHOLDS, type AlertDoc, gpuAlerts, llmAlerts, platformAlerts } from './alerts.js';
+import type { Engine, Slo } from '../spec/types.js';
+import { ALERT_THRESHOLDS, type AlertDoc, llmAlerts, platformAlerts } from './alerts.js';
 import { SLO_ALERT } from './slo-alerts.js';
 import {
   type AlertRuleTest,
@@ -20,7 +20,7 @@ import {
   sel,
   stepsFor,
 } from './promtool-tests.js';
-import { type RawEngine, type RawGpu, rawEngine, rawGpu } from './raw-fixtures.js';
+import { type RawEngine, rawEngine } from './raw-fixtures.js';
 import type { AlertingRule } from './types.js';
 
 export function ruleOf(docs: AlertDoc[], name: string, severity?: string): AlertingRule {
@@ -63,7 +63,7 @@ export const fires = (rule: AlertingRule, at: number, labels: Labels, value: num
   exp_alerts: [expectAlert(rule, labels, value)],
 });
 /** Several severities of one alert name firing at once (inhibition leaves the highest). */
-const firesAll = (alerts: [AlertingRule, number][], at: number, labels: Labels): AlertRuleTest => ({
+export const firesAll = (alerts: [AlertingRule, number][], at: number, labels: Labels): AlertRuleTest => ({
   eval_time: minutes(at),
   alertname: alerts[0]![0].alert,
   exp_alerts: alerts.map(([rule, value]) => expectAlert(rule, labels, value)),
@@ -184,33 +184,6 @@ function engineStateTests(engine: Engine, docs: AlertDoc[]): TestGroup[] {
       ...neither,
     ]),
   ];
-}
-
-export function gpuAlertTests(kind: Exclude<GpuKind, 'none'>, runbookPage?: string): TestGroup[] {
-  const docs = gpuAlerts(kind, runbookPage);
-  const raw: RawGpu = rawGpu(kind);
-  const at = 15;
-  const n = stepsFor(at + 5);
-  const t = ALERT_THRESHOLDS;
-  const groups: TestGroup[] = [
-    scenario(`${kind}: GPUExporterDown fires on a failed scrape`, [input('up', raw.up, constant(0, n))], [fires(ruleOf(docs, 'GPUExporterDown'), at, raw.up, 0)]),
-    scenario(`${kind}: GPUExporterDown quiet while scrapes succeed`, [input('up', raw.up, constant(1, n))], [quiet('GPUExporterDown', at)]),
-    scenario(`${kind}: GPUTemperatureHigh fires when hot`, raw.temperature(constant(t.gpuTemperatureCelsius + 5, n)), [fires(ruleOf(docs, 'GPUTemperatureHigh'), at, raw.gpuLabels, t.gpuTemperatureCelsius + 5)]),
-    scenario(`${kind}: GPUTemperatureHigh quiet when cool`, raw.temperature(constant(60, n)), [quiet('GPUTemperatureHigh', at)]),
-    scenario(`${kind}: GPUMemoryPressure fires at 99% used`, raw.memory(99, 100, n), [fires(ruleOf(docs, 'GPUMemoryPressure'), at, raw.gpuLabels, 0.99)]),
-    // vLLM's normal state: 90% of the memory pre-allocated.
-    scenario(`${kind}: GPUMemoryPressure quiet at vLLM's 90%`, raw.memory(90, 100, n), [quiet('GPUMemoryPressure', at)]),
-  ];
-  const xidAt = stepsFor(5);
-  const withXid = raw.xid(xidAt, n);
-  const withoutXid = raw.xid(undefined, n);
-  if (withXid && withoutXid) {
-    groups.push(
-      scenario(`${kind}: GPUXidErrors fires after an XID`, withXid, [fires(ruleOf(docs, 'GPUXidErrors'), 8, raw.gpuLabels, 1)]),
-      scenario(`${kind}: GPUXidErrors quiet without XIDs`, withoutXid, [quiet('GPUXidErrors', 8)]),
-    );
-  }
-  return groups;
 }
 
 export function platformAlertTests(runbookPage?: string): TestGroup[] {

@@ -10,6 +10,7 @@ import { by } from './promql.js';
 import { S } from './series.js';
 import { sloAlerts } from './slo-alerts.js';
 import { type AlertBuilder, type AlertDoc, alertsLinkingTo } from './alert-doc.js';
+import { XID_APPLICATION, XID_CRITICAL, xidRegex } from './xid.js';
 import type { RuleGroup, Severity } from './types.js';
 
 export { type AlertDoc, runbookLink } from './alert-doc.js';
@@ -27,6 +28,17 @@ export const ALERT_THRESHOLDS = {
   gpuTemperatureCelsius: 85,
   /** vLLM pre-allocates ~90% of GPU memory by design, so only the last percents are pressure. */
   gpuMemoryUsedRatio: 0.98,
+  /**
+   * Share of the time a GPU's clocks are held down. Thermal: a tenth of the time is a cooling problem.
+   * Power: GPU Boost runs a busy GPU into its power limit by design (prefill does), so only a GPU
+   * held at it most of the time (a lowered limit, a weak PSU) makes a ticket.
+   */
+  gpuThermalThrottleRatio: 0.1,
+  gpuPowerThrottleRatio: 0.5,
+  /** How long an XID or RAS event keeps its alert firing: one page per event, not one per 5 minutes. */
+  gpuEventHold: '1h',
+  /** How far back the GPUs a machine had are remembered: a GPU gone from it pages until then. */
+  gpuCountMemory: '6h',
   /** Free-space fractions of a filesystem: filling up (with a predicted full disk) and almost full. */
   fsFillingFree: 0.4,
   fsFillingFreeCritical: 0.2,
@@ -134,6 +146,41 @@ export function gpuAlerts(kind: Exclude<GpuKind, 'none'>, runbookPage = DEFAULT_
   const alert = alertsLinkingTo(runbookPage);
   const t = ALERT_THRESHOLDS;
   const gpuWhere = 'GPU {{ $labels.gpu }} on {{ $labels.instance }}';
+  const held = (expr: string): string => `max_over_time(${expr}[${t.gpuEventHold}]) > 0`;
+  const critical = xidRegex(XID_CRITICAL);
+  const application = xidRegex(XID_APPLICATION);
+  const xid = (severity: Severity, selector: string, what: string, runbook: string): AlertDoc =>
+    alert(
+      'GPUXidError',
+      severity,
+      '0m',
+      held(`${S.gpuXidErrors}{${selector}}`),
+      'A GPU reported an XID error.',
+      `${gpuWhere} reported XID {{ $labels.xid }} (${what}): ${v2} time(s) within 5 minutes, in the last ${t.gpuEventHold}.`,
+      runbook,
+    );
+  const xidRunbook =
+    "Severity follows the XID's immediate action in NVIDIA's XID catalogue (docs.nvidia.com/deploy/xid-errors). Critical (46, 48, 62, 64, 74, 79, 95, 109, 110, 119, 120, 136, 140, 143-150, 158): the GPU needs a reset or the machine a restart; drain it (stop or move the engine), then nvidia-smi -r -i <gpu> or reboot; 79 (fallen off the bus) needs a reboot and, if it recurs, a reseat or power check; 48/95 are uncorrectable memory errors; 74 is NVLink, check nvidia-smi nvlink -s. Warning: anything else, e.g. 94 (a contained memory error: restart the one engine that hit it, reset the GPU when convenient), 63 (a row remap was recorded: see GPURowRemapPending), 92 (a high single-bit ECC rate: watch it, contact the vendor if it persists). Info (13, 31, 43, 45, 68) is the application's own fault (out-of-bounds access, page fault, a killed process): it pages nobody, the engine's alerts say whether serving broke; it sits next to them in Alertmanager to say why. dmesg | grep -i xid shows the driver's line. The alert holds for an hour after the last event; resolved does not mean repaired. A repeat counts: DCGM counts every event in its 5-minute window (DCGM_EXP_XID_ERRORS_COUNT, in this stack's counters CSV); the nvidia-smi exporter reports XIDs only with its NVML backend (the -nvml image).";
+  const ras = (severity: Severity, level: string): AlertDoc =>
+    alert(
+      'GPURasError',
+      severity,
+      '0m',
+      held(`${S.gpuRasErrors}{ras_severity="${level}"}`),
+      'A GPU reported a RAS error event.',
+      `${gpuWhere} reported ${v2} ${level} RAS error(s) (AFIDs) within 5 minutes, in the last ${t.gpuEventHold}.`,
+      'The AMD driver logged a RAS (CPER) record; gpu_afid_errors holds its AMD Field IDs (AFID list: docs.amd.com, AMD Field ID event list). Critical: a fatal error, the GPU needs a reset (amd-smi reset -G -g <gpu>) or the machine a reboot; drain it first. Warning: an uncorrected non-fatal error: restart the affected engine, check amd-smi ras and the kernel log (dmesg | grep -i amdgpu), reset at the next window. Corrected errors do not alert. The exporter keeps only the latest record, so the same record repeated is invisible.',
+    );
+  const throttling = (name: string, reason: string, limit: number, why: string, runbook: string): AlertDoc =>
+    alert(
+      name,
+      'warning',
+      '15m',
+      `${S.gpuThrottled}{reason="${reason}"} > ${limit}`,
+      `A GPU is throttled by its ${reason === 'power' ? 'power limit' : 'temperature'}.`,
+      `${gpuWhere} had its clocks held down by ${why} ${v2} of the time (ticket above ${limit}).`,
+      runbook,
+    );
   const docs = [
     alert(
       'GPUExporterDown',
@@ -163,17 +210,65 @@ export function gpuAlerts(kind: Exclude<GpuKind, 'none'>, runbookPage = DEFAULT_
       'Another process shares the GPU, or gpu-memory-utilization is set too high: expect out-of-memory errors.',
     ),
     alert(
-      'GPUXidErrors',
+      'GPUMissing',
+      'critical',
+      '5m',
+      `${S.gpuDevices} < on (instance, job, host) max_over_time(${S.gpuDevices}[${t.gpuCountMemory}])`,
+      'A GPU disappeared from its machine.',
+      `{{ $labels.instance }} reports ${v2} GPU(s), fewer than it did in the last ${t.gpuCountMemory}, while its exporter is up.`,
+      `A GPU that fell off the PCIe bus (XID 79) or that the driver lost stops being reported; engines on it are dead or hang. Check nvidia-smi (amd-smi) on the machine and dmesg for XID 79 / NVRM / amdgpu errors; drain the machine and reboot it; if the GPU stays gone, reseat it or check its power. An exporter that is down does not fire this (GPUExporterDown does); one that is up but can no longer read the driver (nvidia_smi_last_collect_success 0, e.g. "Failed to initialize NVML: Unknown Error" after a systemctl daemon-reload) reports no GPU and does: if nvidia-smi works on the machine itself, restart the exporter container. A GPU removed on purpose keeps this firing for ${t.gpuCountMemory}: silence it for that long.`,
+    ),
+    ...(kind === 'amd'
+      ? []
+      : [
+          xid('critical', `xid=~"${critical}"`, 'the GPU needs a reset', xidRunbook),
+          xid('warning', `xid!~"${critical}|${application}"`, 'a hardware or driver fault', xidRunbook),
+          xid('info', `xid=~"${application}"`, "the application's own fault", xidRunbook),
+          alert(
+            'GPURowRemapFailed',
+            'critical',
+            '1m',
+            `${S.gpuRowRemapFailed} == 1`,
+            'A GPU failed to remap a memory row.',
+            `${gpuWhere} could not remap a row of its memory with errors: its memory can no longer be repaired.`,
+            "NVIDIA's row-remapping failure is an RMA criterion (NVIDIA GPU memory error management guide). Drain the GPU, check nvidia-smi -q -d ROW_REMAPPER, run the field diagnostic (dcgmi diag -r 3) and start an RMA with the vendor.",
+          ),
+          alert(
+            'GPURowRemapPending',
+            'warning',
+            '5m',
+            `${S.gpuRowRemapPending} == 1`,
+            'A GPU needs a reset to apply a memory row remap.',
+            `${gpuWhere} recorded a memory row remap that takes effect only after a GPU reset.`,
+            'The faulty row stays in use until the GPU is reset. At the next convenient window drain the GPU and reset it (nvidia-smi -r -i <gpu>) or reboot the machine; check nvidia-smi -q -d ROW_REMAPPER afterwards.',
+          ),
+        ]),
+    ...(kind === 'amd' ? [ras('critical', 'fatal'), ras('warning', 'non_fatal_uncorrected')] : []),
+    alert(
+      'GPUUncorrectableMemoryErrors',
       'warning',
-      '1m',
-      `${S.gpuXidErrors} > 0`,
-      'A GPU reported XID errors.',
-      `${gpuWhere} reported ${v2} XID error(s) in 5 minutes.`,
-      'Look up the XID code (dmesg, DCGM err_code label): 48/63/64/74/79/94/95 mean hardware or driver trouble and usually need a reset or drain; 13/31/43 are usually application faults.',
+      '0m',
+      `${S.gpuUncorrectableMemoryErrors} > 0`,
+      'A GPU had uncorrectable memory errors.',
+      `${gpuWhere} reported new uncorrectable memory errors in the last hour (${v2}).`,
+      'An uncorrectable ECC error corrupted data the GPU was using: the engine on it may have crashed or returned bad results (NVIDIA GPUs also raise XID 48 or 95, which page, or 94, which tickets). Reset the GPU at the next window (that applies the row remap NVIDIA GPUs record); if errors come back after a reset, run the field diagnostic and contact the vendor. nvidia-smi -q -d ECC / amd-smi metric --ecc show the counts.',
+    ),
+    throttling(
+      'GPUThermalThrottling',
+      'thermal',
+      t.gpuThermalThrottleRatio,
+      'temperature',
+      'The GPU slows its clocks to stay under its temperature limits, so every engine on it is slower. Check fans, airflow, inlet temperature and dust; GPUTemperatureHigh and the clock panel show how hot and how slow. nvidia-smi -q -d PERFORMANCE (amd-smi metric --throttle) names the active reason.',
+    ),
+    throttling(
+      'GPUPowerThrottling',
+      'power',
+      t.gpuPowerThrottleRatio,
+      'its power limit',
+      'A busy GPU reaching its power limit now and then is normal; held there most of the time, it runs below its rated clocks. Compare the enforced power limit with the default (nvidia-smi -q -d POWER; amd-smi metric --power): a lowered limit (nvidia-smi -pl) or a PSU or rack power cap is the usual cause.',
     ),
   ];
-  // The AMD exporter has no XID counterpart: no series would ever feed the alert.
-  return kind === 'amd' ? docs.filter((d) => d.rule.alert !== 'GPUXidErrors') : docs;
+  return docs;
 }
 
 export function platformAlerts(runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc[] {

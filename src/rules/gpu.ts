@@ -2,21 +2,46 @@
  * Recording rules that normalise the three GPU exporters into gpu: series (series.ts), converting
  * units: DCGM <= 4.8 reports utilisation in percent, memory in MiB and clocks in MHz; DCGM 4.9
  * renamed those fields to ratio/byte/hertz names; nvidia_gpu_exporter already uses base units; the
- * AMD device-metrics-exporter reports percent, MB (MiB) and MHz.
+ * AMD device-metrics-exporter reports percent, MB (MiB) and MHz. Health signals (XIDs, row remapping,
+ * uncorrectable memory errors, throttling, RAS events, GPUs per machine) get one meaning across
+ * exporters here, so the alerts read nothing raw.
  */
 import type { GpuKind } from '../spec/types.js';
+import { GPU_JOB } from '../render/prometheus.js';
 import { by, firstOf } from './promql.js';
-import { FILESYSTEM_LABELS, GPU_LABELS, S } from './series.js';
+import { FILESYSTEM_LABELS, GPU_LABELS, GPU_TARGET_LABELS, S } from './series.js';
 import type { RecordingRule, RuleGroup } from './types.js';
 
 const G = GPU_LABELS;
 const GB = by(G);
 const MIB = 1048576;
+/** Window of the event counts (XIDs, RAS events): the dcgm-exporter XID count window's default, 5m. */
+const EVENT_WINDOW = '5m';
+const EVENT_WINDOW_SECONDS = 300;
+/** Window of the uncorrectable memory error increase: errors are rare, a ticket should outlive a scrape gap. */
+const MEMORY_ERROR_WINDOW = '1h';
 
-const rec = (record: string, variants: string[]): RecordingRule => ({ record, expr: firstOf(variants, G) });
+const rec = (record: string, variants: string[], labels?: Record<string, string>): RecordingRule => ({
+  record,
+  expr: firstOf(variants, G),
+  ...(labels ? { labels } : {}),
+});
+
+/** The larger of two vectors with the same labels, either of which may be absent. */
+const maxOf = (a: string, b: string): string => `((${a}) >= (${b})) or (${b}) or (${a})`;
 
 /** DCGM labels each GPU with `gpu` (its index) already; MIG instances are folded into their GPU. */
-const dcgm = (m: string, agg: 'max' | 'sum' = 'max', scale = ''): string => `${agg} by ${GB} (${m})${scale}`;
+const dcgm = (m: string, agg: 'max' | 'sum' = 'max', scale = '', extra: string[] = []): string => `${agg} by ${by([...G, ...extra])} (${m})${scale}`;
+
+/**
+ * DCGM_FI_DEV_XID_ERRORS only holds the last XID code (labels err_code/err_msg on the pinned
+ * exporter): a repeat of the same code leaves the series unchanged, so from the gauge alone a repeat
+ * is invisible. Where the exporter's own count (DCGM_EXP_XID_ERRORS_COUNT, in this stack's counters
+ * CSV) is missing, a change to a new non-zero code counts as one XID, and only if the gauge was
+ * there 5 minutes before: an exporter restart (a gap, then the code again or 0) counts as nothing.
+ */
+const xidFromLastCode = (m: string): string =>
+  `((max by ${by([...G, 'xid'])} (label_replace(${m} != 0, "xid", "$1", "err_code", "(.*)")) != on ${GB} group_left () max by ${GB} (${m} offset ${EVENT_WINDOW})) > bool 0) unless on ${GB} DCGM_EXP_XID_ERRORS_COUNT`;
 
 function dcgmRules(): RecordingRule[] {
   return [
@@ -42,15 +67,54 @@ function dcgmRules(): RecordingRule[] {
     rec(S.gpuSmClock, [dcgm('DCGM_FI_DEV_SM_CLOCK_HERTZ'), dcgm('DCGM_FI_DEV_SM_CLOCK', 'max', ' * 1e6')]),
     // The field holds the last XID code and never resets; err_code/err_msg labels change with it.
     rec(S.gpuXidLast, [dcgm('DCGM_FI_DEV_XID_ERROR'), dcgm('DCGM_FI_DEV_XID_ERRORS')]),
-    { record: S.gpuXidErrors, expr: `changes(${S.gpuXidLast}[5m])` },
+    // The exporter counts every XID event DCGM recorded in its window (window_size_in_ms, 5m by
+    // default): repeats count, and a restarted exporter starts from what DCGM still holds, not from 0.
+    // Without XIDs it reports one series without an xid label and value 0. MIG instances repeat their GPU's count.
+    rec(S.gpuXidErrors, [dcgm('DCGM_EXP_XID_ERRORS_COUNT{xid!=""}', 'max', '', ['xid']), xidFromLastCode('DCGM_FI_DEV_XID_ERROR'), xidFromLastCode('DCGM_FI_DEV_XID_ERRORS')]),
+    rec(S.gpuRowRemapFailed, [dcgm('DCGM_FI_DEV_ROW_REMAP_FAILED'), dcgm('DCGM_FI_DEV_ROW_REMAP_FAILURE')]),
+    rec(S.gpuRowRemapPending, [dcgm('DCGM_FI_DEV_ROW_REMAP_PENDING')]),
+    // Volatile double-bit errors count every uncorrectable error since the last reset (pre-Ampere GPUs
+    // have no row remapper); rows remapped for uncorrectable errors are the fallback.
+    rec(S.gpuUncorrectableMemoryErrors, [
+      dcgm(`increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[${MEMORY_ERROR_WINDOW}])`),
+      dcgm(`increase(DCGM_FI_DEV_ROW_REMAP_UNCORRECTABLE_TOTAL[${MEMORY_ERROR_WINDOW}])`),
+      dcgm(`increase(DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS[${MEMORY_ERROR_WINDOW}])`),
+    ]),
+    // Violation counters count nanoseconds throttled (DCGM's field reference; the exporter's CSV said
+    // "us" until #589).
+    rec(S.gpuThrottled, [dcgm('rate(DCGM_FI_DEV_POWER_VIOLATION[5m])', 'max', ' / 1e9')], { reason: 'power' }),
+    rec(S.gpuThrottled, [dcgm('rate(DCGM_FI_DEV_THERMAL_VIOLATION[5m])', 'max', ' / 1e9')], { reason: 'thermal' }),
   ];
 }
 
 /** nvidia_gpu_exporter labels values with `uuid` only; the index comes from nvidia_smi_gpu_info. */
-const nvsmi = (m: string, agg: 'max' | 'sum' = 'max'): string =>
-  `${agg} by ${GB} (label_replace(${m} * on (job, instance, uuid) group_left (index) nvidia_smi_gpu_info, "gpu", "$1", "index", "(.*)"))`;
+const nvsmi = (m: string, agg: 'max' | 'sum' = 'max', extra: string[] = []): string =>
+  `${agg} by ${by([...G, ...extra])} (label_replace((${m}) * on (job, instance, uuid) group_left (index) nvidia_smi_gpu_info, "gpu", "$1", "index", "(.*)"))`;
+
+/**
+ * XIDs per code in the window (NVML backend). A counter series appears only with its code's first
+ * event, so increase() would miss that event: a series that did not exist a window ago counts in
+ * full, and so does one that went down (the exporter restarted and the code came again). Only codes
+ * whose last event is inside the window count at all, which is what upstream's docs recommend
+ * alerting on (nvidia_smi_xid_last_timestamp_seconds): a restart that replays nothing counts nothing.
+ */
+function nvsmiXidCount(): string {
+  const total = 'nvidia_smi_xid_errors_total';
+  const grown = `(${total} - ${total} offset ${EVENT_WINDOW}) >= 1`;
+  const recent = `(time() - nvidia_smi_xid_last_timestamp_seconds < ${EVENT_WINDOW_SECONDS})`;
+  return nvsmi(`((${grown}) or ${total}) and on (job, instance, uuid, xid) ${recent}`, 'sum', ['xid']);
+}
+
+/** Throttle counters (seconds, from nvidia-smi's microseconds) where the driver has them, else the share of scrapes with the flag set. */
+const nvsmiThrottle = (reason: string): string[] => [
+  nvsmi(`rate(nvidia_smi_clocks_event_reasons_counters_${reason}_seconds[5m])`),
+  nvsmi(`avg_over_time(nvidia_smi_clocks_event_reasons_${reason}[5m])`),
+  nvsmi(`avg_over_time(nvidia_smi_clocks_throttle_reasons_${reason}[5m])`),
+];
 
 function nvidiaSmiRules(): RecordingRule[] {
+  const hw = nvsmiThrottle('hw_thermal_slowdown');
+  const sw = nvsmiThrottle('sw_thermal_slowdown');
   return [
     rec(S.gpuUtilization, [nvsmi('nvidia_smi_utilization_gpu_ratio')]),
     rec(S.gpuMemoryUsed, [nvsmi('nvidia_smi_memory_used_bytes')]),
@@ -59,7 +123,17 @@ function nvidiaSmiRules(): RecordingRule[] {
     rec(S.gpuPower, [nvsmi('nvidia_smi_power_draw_watts')]),
     rec(S.gpuSmClock, [nvsmi('nvidia_smi_clocks_current_sm_clock_hz')]),
     // NVML backend only; one counter per xid code.
-    rec(S.gpuXidErrors, [nvsmi('increase(nvidia_smi_xid_errors_total[5m])', 'sum')]),
+    rec(S.gpuXidErrors, [nvsmiXidCount()]),
+    rec(S.gpuRowRemapFailed, [nvsmi('nvidia_smi_remapped_rows_failure')]),
+    rec(S.gpuRowRemapPending, [nvsmi('nvidia_smi_remapped_rows_pending')]),
+    // Gauges that only grow until a GPU reset clears the volatile count: increase() reads a reset as one.
+    rec(S.gpuUncorrectableMemoryErrors, [
+      nvsmi(`increase(nvidia_smi_ecc_errors_uncorrected_volatile_total[${MEMORY_ERROR_WINDOW}])`),
+      nvsmi(`increase(nvidia_smi_remapped_rows_uncorrectable[${MEMORY_ERROR_WINDOW}])`),
+    ]),
+    rec(S.gpuThrottled, nvsmiThrottle('sw_power_cap'), { reason: 'power' }),
+    // Hardware slowdown (the trip point) and the driver's own slowdown may overlap: the larger share.
+    rec(S.gpuThrottled, hw.map((h, i) => maxOf(h, sw[i]!)), { reason: 'thermal' }),
   ];
 }
 
@@ -67,7 +141,23 @@ function nvidiaSmiRules(): RecordingRule[] {
 const amd = (m: string, scale = '', agg: 'max' | 'sum' = 'max'): string =>
   `${agg} by ${GB} (label_replace(${m}, "gpu", "$1", "gpu_id", "(.*)"))${scale}`;
 
+/**
+ * gpu_afid_errors holds the AFIDs of the latest RAS (CPER) record per GPU, one series per
+ * afid_index, labelled with the record's severity; it keeps them until a newer record comes. An entry
+ * that is new or changed against 5 minutes ago is an event, but only on a GPU the exporter already
+ * reported then: a restarted exporter re-reads the latest record and must not report it again.
+ */
+function amdRasCount(): string {
+  const afid = 'gpu_afid_errors';
+  const key = 'on (job, instance, host, gpu_id, severity, afid_index)';
+  const changed = `(${afid} unless ${key} (${afid} offset ${EVENT_WINDOW})) or (${afid} != ${key} (${afid} offset ${EVENT_WINDOW}))`;
+  // The record's severity becomes ras_severity: an alert's own severity label would overwrite it.
+  const gpuLabel = `label_replace((${changed}) and on (job, instance, gpu_id) (gpu_health offset ${EVENT_WINDOW}), "gpu", "$1", "gpu_id", "(.*)")`;
+  return `count by ${by([...G, 'ras_severity'])} (label_replace(${gpuLabel}, "ras_severity", "$1", "severity", "(.*)"))`;
+}
+
 function amdRules(): RecordingRule[] {
+  const pct = (m: string): string => amd(`avg_over_time(${m}[5m])`, ' / 100');
   return [
     rec(S.gpuUtilization, [amd('gpu_gfx_activity', ' / 100')]),
     rec(S.gpuDramActive, [amd('gpu_umc_activity', ' / 100')]),
@@ -78,12 +168,33 @@ function amdRules(): RecordingRule[] {
     rec(S.gpuTemperature, [amd('gpu_junction_temperature'), amd('gpu_edge_temperature')]),
     rec(S.gpuPower, [amd('gpu_package_power'), amd('gpu_average_package_power')]),
     rec(S.gpuSmClock, [amd('gpu_clock{clock_type="system"}', ' * 1e6')]),
+    rec(S.gpuUncorrectableMemoryErrors, [amd(`increase(gpu_ecc_uncorrect_total[${MEMORY_ERROR_WINDOW}])`)]),
+    // MI3xx on bare metal: residency percentages of package power tracking and of the thermal limits.
+    rec(S.gpuThrottled, [pct('gpu_violation_ppt_residency_percentage')], { reason: 'power' }),
+    rec(
+      S.gpuThrottled,
+      [maxOf(maxOf(pct('gpu_violation_socket_thermal_residency_percentage'), pct('gpu_violation_hbm_thermal_residency_percentage')), pct('gpu_violation_vr_thermal_residency_percentage'))],
+      { reason: 'thermal' },
+    ),
+    { record: S.gpuRasErrors, expr: amdRasCount() },
   ];
+}
+
+/**
+ * GPUs per exporter target: any of the series every exporter reports per GPU. An exporter that is up
+ * but reports no GPU at all counts 0; one that is down counts nothing (GPUExporterDown covers it).
+ */
+function deviceCount(kind: Exclude<GpuKind, 'none'>): RecordingRule {
+  const T = by(GPU_TARGET_LABELS);
+  return {
+    record: S.gpuDevices,
+    expr: `count by ${T} (${S.gpuTemperature} or on ${GB} ${S.gpuPower} or on ${GB} ${S.gpuMemoryTotal}) or on ${T} (up{job="${GPU_JOB[kind]}"} == 1) * 0`,
+  };
 }
 
 export function gpuRuleGroup(kind: Exclude<GpuKind, 'none'>): RuleGroup {
   const rules = kind === 'dcgm' ? dcgmRules() : kind === 'nvidia-smi' ? nvidiaSmiRules() : amdRules();
-  rules.push({ record: S.gpuMemoryUsedRatio, expr: `${S.gpuMemoryUsed} / on ${GB} (${S.gpuMemoryTotal} > 0)` });
+  rules.push({ record: S.gpuMemoryUsedRatio, expr: `${S.gpuMemoryUsed} / on ${GB} (${S.gpuMemoryTotal} > 0)` }, deviceCount(kind));
   return { name: `gpu-${kind}-normalise`, rules };
 }
 

@@ -3,7 +3,8 @@
  * the host rules, the alerts, and promtool tests for all of them. Paths are relative to prometheus/.
  */
 import { ENGINES, type StackSpec } from '../spec/types.js';
-import { engineAlertTests, gpuAlertTests, platformAlertTests } from './alert-tests.js';
+import { engineAlertTests, platformAlertTests } from './alert-tests.js';
+import { gpuAlertTests } from './gpu-alert-tests.js';
 import { alertGroups } from './alerts.js';
 import { gpuRuleGroup, hostRuleGroup } from './gpu.js';
 import { derivedLlmGroup, engineRuleGroups } from './llm.js';

@@ -6,7 +6,8 @@
 import type { Engine, GpuKind } from '../spec/types.js';
 import { GPU_JOB } from '../render/prometheus.js';
 import { S, histogramCount } from './series.js';
-import { type InputSeries, type Labels, type PromqlExprTest, type TestGroup, constant, counter, input, sel } from './promtool-tests.js';
+import { type InputSeries, type Labels, type PromqlExprTest, type TestGroup, constant, counter, input, lateConstant, sel } from './promtool-tests.js';
+import { rawGpu } from './raw-gpu.js';
 import { targetLabels } from './raw-fixtures.js';
 
 // Samples every 32s, read at 10m, make every rate exact in Prometheus 2.x and 3.x alike. No sample
@@ -229,6 +230,7 @@ function sglangGroup(): TestGroup {
 function gpuGroup(kind: Exclude<GpuKind, 'none'>): TestGroup {
   const t = (instance: string): Labels => ({ job: GPU_JOB[kind], instance, host: instance });
   const g = (instance: string): Labels => ({ ...t(instance), gpu: '0' });
+  const reason = (instance: string, r: string): Labels => ({ ...g(instance), reason: r });
   const inputs: InputSeries[] = [];
   const tests: PromqlExprTest[] = [];
   if (kind === 'dcgm') {
@@ -240,10 +242,22 @@ function gpuGroup(kind: Exclude<GpuKind, 'none'>): TestGroup {
       input('DCGM_FI_DEV_FB_RESERVED', d('a'), constant(0, N)),
       input('DCGM_FI_DEV_SM_CLOCK', d('a'), constant(1410, N)),
       input('DCGM_FI_PROF_SM_ACTIVE', d('a'), constant(0.3, N)),
+      input('DCGM_FI_DEV_ROW_REMAP_FAILURE', d('a'), constant(0, N)),
+      input('DCGM_FI_DEV_ROW_REMAP_PENDING', d('a'), constant(1, N)),
+      input('DCGM_FI_DEV_ECC_DBE_VOL_TOTAL', d('a'), constant(2, N)),
+      input('DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS', d('a'), constant(5, N)),
+      // Nanoseconds throttled: a quarter and an eighth of the time.
+      input('DCGM_FI_DEV_POWER_VIOLATION', d('a'), perSecond(0.25e9)),
+      input('DCGM_FI_DEV_THERMAL_VIOLATION', d('a'), perSecond(0.125e9)),
       // dcgm-exporter 4.9 names and units on a second host.
       input('DCGM_FI_DEV_GPU_UTIL_RATIO', d('b'), constant(0.25, N)),
       input('DCGM_FI_DEV_SM_CLOCK_HERTZ', d('b'), constant(1.98e9, N)),
       input('DCGM_FI_PROF_SM_UTIL_RATIO', d('b'), constant(0.6, N)),
+      input('DCGM_FI_DEV_GPU_TEMP_CELSIUS', d('b'), constant(40, N)),
+      input('DCGM_FI_DEV_ROW_REMAP_FAILED', d('b'), constant(1, N)),
+      input('DCGM_FI_DEV_ROW_REMAP_UNCORRECTABLE_TOTAL', d('b'), constant(1, N)),
+      // An exporter that is up and reports no GPU at all.
+      input('up', t('c'), constant(1, N)),
     );
     tests.push(
       expect(S.gpuUtilization, [[g('a'), 0.5], [g('b'), 0.25]]),
@@ -252,23 +266,49 @@ function gpuGroup(kind: Exclude<GpuKind, 'none'>): TestGroup {
       expect(S.gpuMemoryUsedRatio, [[g('a'), 0.25]]),
       expect(S.gpuSmClock, [[g('a'), 1.41e9], [g('b'), 1.98e9]]),
       expect(S.gpuSmActive, [[g('a'), 0.3], [g('b'), 0.6]]),
+      expect(S.gpuRowRemapFailed, [[g('a'), 0], [g('b'), 1]]),
+      expect(S.gpuRowRemapPending, [[g('a'), 1]]),
+      // Steady counts: no new errors (DBE on a, the remapped-rows fallback on b).
+      expect(S.gpuUncorrectableMemoryErrors, [[g('a'), 0], [g('b'), 0]]),
+      expect(S.gpuThrottled, [[reason('a', 'power'), 0.25], [reason('a', 'thermal'), 0.125]]),
+      expect(S.gpuDevices, [[t('a'), 1], [t('b'), 1], [t('c'), 0]]),
     );
   } else if (kind === 'nvidia-smi') {
     const l = { ...t('a'), uuid: '00000000-0000-0000-0000-000000000000' };
+    const old = { ...t('b'), uuid: '00000000-0000-0000-0000-000000000001' };
     inputs.push(
       input('nvidia_smi_gpu_info', { ...l, index: '0', name: 'NVIDIA H100 80GB HBM3' }, constant(1, N)),
       input('nvidia_smi_utilization_gpu_ratio', l, constant(0.5, N)),
       input('nvidia_smi_memory_used_bytes', l, constant(20780679168, N)),
       input('nvidia_smi_memory_total_bytes', l, constant(85520809984, N)),
       input('nvidia_smi_clocks_current_sm_clock_hz', l, constant(1.98e9, N)),
+      input('nvidia_smi_remapped_rows_failure', l, constant(0, N)),
+      input('nvidia_smi_remapped_rows_pending', l, constant(1, N)),
+      input('nvidia_smi_ecc_errors_uncorrected_volatile_total', l, constant(0, N)),
+      // Seconds throttled (from nvidia-smi's microseconds); hardware and driver thermal slowdown overlap: the larger.
+      input('nvidia_smi_clocks_event_reasons_counters_sw_power_cap_seconds', l, perSecond(0.25)),
+      input('nvidia_smi_clocks_event_reasons_counters_hw_thermal_slowdown_seconds', l, perSecond(0.125)),
+      input('nvidia_smi_clocks_event_reasons_counters_sw_thermal_slowdown_seconds', l, perSecond(0.25)),
+      // An older driver: clocks_throttle_reasons flags only, set all the time.
+      input('nvidia_smi_gpu_info', { ...old, index: '0', name: 'NVIDIA A100-SXM4-80GB' }, constant(1, N)),
+      input('nvidia_smi_memory_total_bytes', old, constant(85899345920, N)),
+      input('nvidia_smi_clocks_throttle_reasons_sw_power_cap', old, constant(1, N)),
+      input('nvidia_smi_clocks_throttle_reasons_hw_thermal_slowdown', old, constant(0, N)),
+      input('nvidia_smi_clocks_throttle_reasons_sw_thermal_slowdown', old, constant(1, N)),
     );
     tests.push(
       expect(S.gpuUtilization, [[g('a'), 0.5]]),
       expect(S.gpuMemoryUsed, [[g('a'), 20780679168]]),
       expect(S.gpuSmClock, [[g('a'), 1.98e9]]),
+      expect(S.gpuRowRemapFailed, [[g('a'), 0]]),
+      expect(S.gpuRowRemapPending, [[g('a'), 1]]),
+      expect(S.gpuUncorrectableMemoryErrors, [[g('a'), 0]]),
+      expect(S.gpuThrottled, [[reason('a', 'power'), 0.25], [reason('a', 'thermal'), 0.25], [reason('b', 'power'), 1], [reason('b', 'thermal'), 1]]),
+      expect(S.gpuDevices, [[t('a'), 1], [t('b'), 1]]),
     );
   } else {
     const l = { ...t('a'), gpu_id: '0', card_model: 'MI300X', hostname: 'a', serial_number: '1', gpu_partition_id: '0' };
+    const appears = Math.ceil((7 * 60) / STEP_SECONDS);
     inputs.push(
       input('gpu_gfx_activity', l, constant(30, N)),
       input('gpu_used_vram', l, constant(1024, N)),
@@ -276,6 +316,15 @@ function gpuGroup(kind: Exclude<GpuKind, 'none'>): TestGroup {
       input('gpu_clock', { ...l, clock_type: 'system', clock_index: '0' }, constant(2100, N)),
       input('gpu_clock', { ...l, clock_type: 'memory', clock_index: '0' }, constant(1300, N)),
       input('gpu_edge_temperature', l, constant(55, N)),
+      input('gpu_ecc_uncorrect_total', l, constant(0, N)),
+      input('gpu_violation_ppt_residency_percentage', l, constant(25, N)),
+      input('gpu_violation_socket_thermal_residency_percentage', l, constant(10, N)),
+      input('gpu_violation_hbm_thermal_residency_percentage', l, constant(40, N)),
+      input('gpu_violation_vr_thermal_residency_percentage', l, constant(20, N)),
+      // A fatal RAS record with two AFIDs at 7m, on a GPU reported all along.
+      input('gpu_health', l, constant(1, N)),
+      input('gpu_afid_errors', { ...l, afid_index: '0', severity: 'fatal' }, lateConstant(appears, 30, N - appears)),
+      input('gpu_afid_errors', { ...l, afid_index: '1', severity: 'fatal' }, lateConstant(appears, 25, N - appears)),
     );
     tests.push(
       expect(S.gpuUtilization, [[g('a'), 0.3]]),
@@ -283,9 +332,35 @@ function gpuGroup(kind: Exclude<GpuKind, 'none'>): TestGroup {
       expect(S.gpuMemoryUsedRatio, [[g('a'), 0.25]]),
       expect(S.gpuSmClock, [[g('a'), 2.1e9]]),
       expect(S.gpuTemperature, [[g('a'), 55]]),
+      expect(S.gpuUncorrectableMemoryErrors, [[g('a'), 0]]),
+      expect(S.gpuThrottled, [[reason('a', 'power'), 0.25], [reason('a', 'thermal'), 0.4]]),
+      expect(S.gpuRasErrors, [[{ ...g('a'), ras_severity: 'fatal' }, 2]]),
+      expect(S.gpuDevices, [[t('a'), 1]]),
     );
   }
   return { name: `${kind}: exporter fields normalise to gpu: series in base units`, interval: STEP, input_series: inputs, promql_expr_test: tests };
+}
+
+/**
+ * XIDs per code over time, as the exporter exposes them: two 79s within 5 minutes count 2, one of
+ * them leaving the window 1, none no series, a repeat much later 1 again. Read at minutes whose 5m
+ * windows satisfy the exact-rate constraint above (no sample on the window start).
+ */
+function gpuXidGroup(kind: 'dcgm' | 'nvidia-smi'): TestGroup {
+  const raw = rawGpu(kind, 'gpu-host-1', STEP_SECONDS);
+  const at = (m: number) => Math.ceil((m * 60) / STEP_SECONDS);
+  const l = { ...raw.gpuLabels, xid: '79' };
+  const count = (evalMinute: number, value: number | undefined): PromqlExprTest => ({
+    expr: S.gpuXidErrors,
+    eval_time: `${evalMinute}m`,
+    exp_samples: value === undefined ? [] : [{ labels: sel(S.gpuXidErrors, l), value }],
+  });
+  return {
+    name: `${kind}: XIDs per code in the last 5 minutes, repeats included`,
+    interval: STEP,
+    input_series: raw.xids!([{ atStep: at(5), code: 79 }, { atStep: at(7), code: 79 }, { atStep: at(24), code: 79 }], at(26)),
+    promql_expr_test: [count(9, 2), count(12, 1), count(17, undefined), count(25, 1)],
+  };
 }
 
 function hostGroup(): TestGroup {
@@ -332,7 +407,7 @@ export function engineNormaliseTests(engine: Engine): TestGroup[] {
 }
 
 export function gpuNormaliseTests(kind: Exclude<GpuKind, 'none'>): TestGroup[] {
-  return [gpuGroup(kind)];
+  return kind === 'amd' ? [gpuGroup(kind)] : [gpuGroup(kind), gpuXidGroup(kind)];
 }
 
 export function hostNormaliseTests(): TestGroup[] {

@@ -1,9 +1,8 @@
 /**
- * Raw series, named and labelled as each engine and exporter really exposes them (see src/engines
- * and ../shared/fixtures), that the generated promtool tests feed through our rules.
+ * Raw series, named and labelled as each engine really exposes them (see src/engines and
+ * ../shared/fixtures), that the generated promtool tests feed through our rules. GPU exporters: raw-gpu.ts.
  */
-import type { Engine, GpuKind } from '../spec/types.js';
-import { GPU_JOB } from '../render/prometheus.js';
+import type { Engine } from '../spec/types.js';
 import { knownBounds } from './buckets.js';
 import type { HistogramName } from './series.js';
 import { type InputSeries, type Labels, constant, counter, input } from './promtool-tests.js';
@@ -112,74 +111,5 @@ export function rawEngine(engine: Engine, instance = `${engine}-1`): RawEngine {
     preemptions: one('sglang:num_retracted_requests_total', sched),
     histogram: (h) => hist[h]!,
     bounds: (h) => knownBounds('sglang', h),
-  };
-}
-
-export interface RawGpu {
-  kind: Exclude<GpuKind, 'none'>;
-  /** Labels of our gpu: series for GPU 0 of this exporter target. */
-  gpuLabels: Labels;
-  up: Labels;
-  temperature(v: string): InputSeries[];
-  /** Memory used and total in MiB. */
-  memory(usedMiB: number, totalMiB: number, steps: number): InputSeries[];
-  /** XID counter/code series: none, then an XID at `atStep`. */
-  xid(atStep: number | undefined, steps: number): InputSeries[] | undefined;
-}
-
-export function rawGpu(kind: Exclude<GpuKind, 'none'>, instance = 'gpu-host-1'): RawGpu {
-  const target = { job: GPU_JOB[kind], instance, host: instance };
-  const gpuLabels = { ...target, gpu: '0' };
-  if (kind === 'dcgm') {
-    const l = { ...target, gpu: '0', UUID: 'GPU-5a3e0c1f-0000-0000-0000-000000000000', device: 'nvidia0', modelName: 'NVIDIA H100 80GB HBM3', Hostname: instance, pci_bus_id: '00000000:00:09.0' };
-    return {
-      kind,
-      gpuLabels,
-      up: target,
-      temperature: (v) => [input('DCGM_FI_DEV_GPU_TEMP', l, v)],
-      memory: (used, total, steps) => [
-        input('DCGM_FI_DEV_FB_USED', l, constant(used, steps)),
-        input('DCGM_FI_DEV_FB_FREE', l, constant(total - used, steps)),
-        input('DCGM_FI_DEV_FB_RESERVED', l, constant(0, steps)),
-      ],
-      xid: (at, steps) =>
-        at === undefined
-          ? [input('DCGM_FI_DEV_XID_ERRORS', { ...l, err_code: '0', err_msg: 'No Error' }, constant(0, steps))]
-          : [
-              input('DCGM_FI_DEV_XID_ERRORS', { ...l, err_code: '0', err_msg: 'No Error' }, `${constant(0, at - 1)} stale`),
-              input('DCGM_FI_DEV_XID_ERRORS', { ...l, err_code: '79', err_msg: 'GPU has fallen off the bus' }, `_x${at} ${constant(79, steps - at)}`),
-            ],
-    };
-  }
-  if (kind === 'nvidia-smi') {
-    const uuid = '00000000-0000-0000-0000-000000000000';
-    const l = { ...target, uuid };
-    const info = (steps: number) =>
-      input('nvidia_smi_gpu_info', { ...l, index: '0', name: 'NVIDIA H100 80GB HBM3', driver_version: '590.48.01', compute_cap: '9.0' }, constant(1, steps));
-    return {
-      kind,
-      gpuLabels,
-      up: target,
-      temperature: (v) => [input('nvidia_smi_temperature_gpu', l, v), info(200)],
-      memory: (used, total, steps) => [
-        input('nvidia_smi_memory_used_bytes', l, constant(used * 1048576, steps)),
-        input('nvidia_smi_memory_total_bytes', l, constant(total * 1048576, steps)),
-        info(steps),
-      ],
-      xid: (at, steps) =>
-        at === undefined
-          ? [input('nvidia_smi_xid_errors_total', { ...l, xid: '79' }, constant(0, steps)), info(steps)]
-          : [input('nvidia_smi_xid_errors_total', { ...l, xid: '79' }, `${constant(0, at - 1)} ${constant(1, steps - at)}`), info(steps)],
-    };
-  }
-  const l = { ...target, gpu_id: '0', card_model: 'MI300X', hostname: instance, serial_number: '0000', gpu_partition_id: '0', gpu_compute_partition_type: 'spx' };
-  return {
-    kind,
-    gpuLabels,
-    up: target,
-    temperature: (v) => [input('gpu_junction_temperature', l, v)],
-    memory: (used, total, steps) => [input('gpu_used_vram', l, constant(used, steps)), input('gpu_total_vram', l, constant(total, steps))],
-    // The AMD exporter reports RAS events, not XIDs.
-    xid: () => undefined,
   };
 }

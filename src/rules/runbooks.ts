@@ -4,18 +4,22 @@
  * and what to do. Every stack carries its own copy (RUNBOOKS.md) to host where its runbookUrl points.
  */
 import type { GpuKind, Slo } from '../spec/types.js';
-import { stackAlerts } from './alerts.js';
+import { type AlertDoc, stackAlerts } from './alerts.js';
 
 export function renderRunbooks(slo: Slo, gpu: GpuKind, header: string): string {
   const lines = ['# Alert runbooks', '', `<!-- ${header} -->`, ''];
-  const seen = new Set<string>();
-  for (const { docs } of stackAlerts(slo, gpu)) {
-    for (const d of docs) {
-      // Burn-rate alerts come as a critical and a warning rule under one name: one section.
-      if (seen.has(d.rule.alert)) continue;
-      seen.add(d.rule.alert);
-      lines.push(`## ${d.rule.alert}`, '', `**${d.rule.annotations.summary}** Severity: ${d.rule.labels.severity}; fires after ${d.rule.for}.`, '', '```promql', d.rule.expr, '```', '', d.runbook, '');
-    }
+  // One section per alert name: burn-rate, XID and other alerts come as several rules (severities) under one name.
+  const byName = new Map<string, AlertDoc[]>();
+  for (const { docs } of stackAlerts(slo, gpu)) for (const d of docs) byName.set(d.rule.alert, [...(byName.get(d.rule.alert) ?? []), d]);
+  for (const [name, docs] of byName) {
+    const first = docs[0]!;
+    const rules = docs.map((d) => d.rule);
+    const when =
+      rules.length === 1
+        ? `Severity: ${first.rule.labels.severity}; fires after ${first.rule.for}.`
+        : `Severities: ${rules.map((r) => `${r.labels.severity} (fires after ${r.for})`).join(', ')}.`;
+    const exprs = rules.length === 1 ? [first.rule.expr] : rules.map((r) => `# ${r.labels.severity}\n${r.expr}`);
+    lines.push(`## ${name}`, '', `**${first.rule.annotations.summary}** ${when}`, '', '```promql', ...exprs, '```', '', first.runbook, '');
   }
   return lines.join('\n');
 }

@@ -25,7 +25,8 @@ export type Unit =
   | 'celsius'
   | 'watts'
   | 'hertz'
-  | 'code';
+  | 'code'
+  | 'boolean';
 
 /** Labels every serving series carries (plus `le` on bucket series, `finished_reason` where noted). */
 export const LLM_LABELS = ['engine', 'model_name', 'instance', 'job', 'host'] as const;
@@ -35,6 +36,8 @@ export const MODEL_LABELS = ['engine', 'model_name', 'job'] as const;
 export const LLM_PROCESS_LABELS = ['engine', 'instance', 'job', 'host'] as const;
 /** `gpu` is the GPU index as the exporter reports it (nvidia-smi exporter: joined from nvidia_smi_gpu_info). */
 export const GPU_LABELS = ['instance', 'job', 'host', 'gpu'] as const;
+/** Per GPU exporter target (one machine's GPUs). */
+export const GPU_TARGET_LABELS = ['instance', 'job', 'host'] as const;
 export const HOST_LABELS = ['instance', 'job', 'host'] as const;
 /** Filesystem series: one per mounted device of a machine. */
 export const FILESYSTEM_LABELS = [...HOST_LABELS, 'device', 'mountpoint', 'fstype'] as const;
@@ -213,8 +216,14 @@ export const S = {
   gpuTemperature: 'gpu:temperature:celsius',
   gpuPower: 'gpu:power:watts',
   gpuSmClock: 'gpu:sm_clock:hertz',
-  gpuXidErrors: 'gpu:xid_errors:increase5m',
+  gpuXidErrors: 'gpu:xid_errors:count5m',
   gpuXidLast: 'gpu:xid_last:code',
+  gpuDevices: 'gpu:devices:count',
+  gpuRowRemapFailed: 'gpu:row_remap_failed:bool',
+  gpuRowRemapPending: 'gpu:row_remap_pending:bool',
+  gpuUncorrectableMemoryErrors: 'gpu:uncorrectable_memory_errors:increase1h',
+  gpuThrottled: 'gpu:throttled:ratio_rate5m',
+  gpuRasErrors: 'gpu:ras_errors:count5m',
 
   hostCpu: 'host:cpu_utilization:ratio',
   hostMemoryUsed: 'host:memory_used:bytes',
@@ -715,10 +724,93 @@ export const SERIES: readonly SeriesDef[] = [
     name: S.gpuXidErrors,
     level: 'gpu',
     unit: 'events',
+    labels: [...GPU_LABELS, 'xid'],
+    help: 'XID errors per code in the last 5 minutes; a repeat of the same code counts again. DCGM: the exporter\'s own 5-minute count (DCGM_EXP_XID_ERRORS_COUNT, in the counters CSV this stack mounts); without it, a change of the last-code gauge to a new code (a repeat of the same code is invisible there). nvidia-smi exporter: its per-code counter, a new series counting in full.',
+    sources: {
+      dcgm: ['DCGM_EXP_XID_ERRORS_COUNT', 'DCGM_FI_DEV_XID_ERRORS'],
+      'dcgm-4.9': ['DCGM_EXP_XID_ERRORS_COUNT', 'DCGM_FI_DEV_XID_ERROR'],
+      'nvidia-smi': ['nvidia_smi_xid_errors_total', 'nvidia_smi_xid_last_timestamp_seconds'],
+    },
+    optional: 'nvidia-smi exporter: NVML backend only; the AMD exporter reports RAS events (gpu:ras_errors:count5m), not XIDs',
+  },
+  {
+    name: S.gpuDevices,
+    level: 'gpu',
+    unit: 'count',
+    labels: GPU_TARGET_LABELS,
+    help: 'GPUs an exporter target reports (0 while it is up but reports none): a drop means a GPU left the bus or the driver lost it.',
+    sources: {
+      dcgm: ['DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_POWER_USAGE', 'DCGM_FI_DEV_FB_USED'],
+      'dcgm-4.9': ['DCGM_FI_DEV_GPU_TEMP_CELSIUS', 'DCGM_FI_DEV_BOARD_POWER_WATTS', 'DCGM_FI_DEV_FB_CAPACITY_BYTES'],
+      'nvidia-smi': ['nvidia_smi_temperature_gpu', 'nvidia_smi_power_draw_watts', 'nvidia_smi_memory_total_bytes'],
+      amd: ['gpu_junction_temperature', 'gpu_edge_temperature', 'gpu_package_power', 'gpu_total_vram'],
+    },
+  },
+  {
+    name: S.gpuRowRemapFailed,
+    level: 'gpu',
+    unit: 'boolean',
     labels: GPU_LABELS,
-    help: 'XID errors in the last 5m (DCGM: changes of the last-XID code, so a repeat of the same code is missed).',
-    sources: { dcgm: ['DCGM_FI_DEV_XID_ERRORS'], 'dcgm-4.9': ['DCGM_FI_DEV_XID_ERROR'], 'nvidia-smi': ['nvidia_smi_xid_errors_total'] },
-    optional: 'nvidia-smi exporter: NVML backend only; the AMD exporter reports RAS events, not XIDs',
+    help: '1 when the GPU could not remap a memory row with errors (NVIDIA: an RMA criterion).',
+    sources: { dcgm: ['DCGM_FI_DEV_ROW_REMAP_FAILURE'], 'dcgm-4.9': ['DCGM_FI_DEV_ROW_REMAP_FAILED'], 'nvidia-smi': ['nvidia_smi_remapped_rows_failure'] },
+    optional: 'GPUs with row remapping (Ampere and newer) only; the AMD exporter has no counterpart',
+  },
+  {
+    name: S.gpuRowRemapPending,
+    level: 'gpu',
+    unit: 'boolean',
+    labels: GPU_LABELS,
+    help: '1 while a recorded row remap waits for a GPU reset to take effect.',
+    sources: { dcgm: ['DCGM_FI_DEV_ROW_REMAP_PENDING'], 'dcgm-4.9': ['DCGM_FI_DEV_ROW_REMAP_PENDING'], 'nvidia-smi': ['nvidia_smi_remapped_rows_pending'] },
+    optional: 'GPUs with row remapping (Ampere and newer) only; the AMD exporter has no counterpart',
+  },
+  {
+    name: S.gpuUncorrectableMemoryErrors,
+    level: 'gpu',
+    unit: 'events',
+    labels: GPU_LABELS,
+    help: 'New uncorrectable memory errors in the last hour (DCGM: double-bit ECC errors, else rows remapped for uncorrectable errors; nvidia-smi: volatile uncorrected ECC errors, else such remapped rows; AMD: uncorrectable ECC errors).',
+    sources: {
+      dcgm: ['DCGM_FI_DEV_ECC_DBE_VOL_TOTAL', 'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS'],
+      'dcgm-4.9': ['DCGM_FI_DEV_ECC_DBE_VOL_TOTAL', 'DCGM_FI_DEV_ROW_REMAP_UNCORRECTABLE_TOTAL'],
+      'nvidia-smi': ['nvidia_smi_ecc_errors_uncorrected_volatile_total', 'nvidia_smi_remapped_rows_uncorrectable'],
+      amd: ['gpu_ecc_uncorrect_total'],
+    },
+    optional: 'GPUs with ECC memory only (datacenter GPUs; not GeForce)',
+  },
+  {
+    name: S.gpuThrottled,
+    level: 'gpu',
+    unit: 'ratio',
+    labels: [...GPU_LABELS, 'reason'],
+    help: 'Fraction of the last 5 minutes the clocks were held down, by reason: power (the power limit) or thermal (temperature).',
+    sources: {
+      dcgm: ['DCGM_FI_DEV_POWER_VIOLATION', 'DCGM_FI_DEV_THERMAL_VIOLATION'],
+      'nvidia-smi': [
+        'nvidia_smi_clocks_event_reasons_counters_sw_power_cap_seconds',
+        'nvidia_smi_clocks_event_reasons_counters_hw_thermal_slowdown_seconds',
+        'nvidia_smi_clocks_event_reasons_counters_sw_thermal_slowdown_seconds',
+        'nvidia_smi_clocks_event_reasons_sw_power_cap',
+        'nvidia_smi_clocks_event_reasons_hw_thermal_slowdown',
+        'nvidia_smi_clocks_event_reasons_sw_thermal_slowdown',
+      ],
+      amd: [
+        'gpu_violation_ppt_residency_percentage',
+        'gpu_violation_socket_thermal_residency_percentage',
+        'gpu_violation_hbm_thermal_residency_percentage',
+        'gpu_violation_vr_thermal_residency_percentage',
+      ],
+    },
+    optional: 'DCGM: the violation fields of the counters CSV this stack mounts; nvidia-smi exporter: drivers that report clocks_event_reasons (older ones clocks_throttle_reasons); AMD: MI3xx on bare metal',
+  },
+  {
+    name: S.gpuRasErrors,
+    level: 'gpu',
+    unit: 'events',
+    labels: [...GPU_LABELS, 'ras_severity'],
+    help: 'AMD RAS events (AFID entries of the latest CPER record) that appeared in the last 5 minutes, by the record\'s severity (ras_severity: fatal, non_fatal_uncorrected, non_fatal_corrected). The exporter keeps only the latest record, so a repeat of the same AFIDs is invisible.',
+    sources: { amd: ['gpu_afid_errors', 'gpu_health'] },
+    optional: 'AMD device-metrics-exporter on bare metal only',
   },
 
   {

@@ -39,7 +39,7 @@ const WARNING = {
   generatorURL: `${PUBLIC}:9090/graph?g0.expr=llm%3Aqueue`,
 };
 // One alert per dashboard family, for the dashboard each message links to.
-const GPU = { labels: { alertname: 'GPUXidErrors', severity: 'warning', gpu: '3', instance: 'gpu-1', host: 'gpu-1', job: 'gpu-dcgm', monitor: 'am-test' }, annotations: { summary: 'A GPU reported XID errors.', description: 'GPU 3 on gpu-1 reported 1.00 XID error(s) in 5 minutes.', runbook_url: `${RUNBOOK}#gpuxiderrors` } };
+const GPU = { labels: { alertname: 'GPUXidError', severity: 'warning', gpu: '3', instance: 'gpu-1', host: 'gpu-1', job: 'gpu-dcgm', monitor: 'am-test' }, annotations: { summary: 'A GPU reported an XID error.', description: 'GPU 3 on gpu-1 reported XID 94 (a hardware or driver fault): 1.00 time(s) within 5 minutes, in the last 1h.', runbook_url: `${RUNBOOK}#gpuxiderror` } };
 const HOST = { labels: { alertname: 'NodeFilesystemAlmostFull', severity: 'warning', instance: 'gpu-1', host: 'gpu-1', job: 'node', monitor: 'am-test' }, annotations: { summary: 'A filesystem is almost full.', description: '/ on gpu-1 has 3% left.', runbook_url: `${RUNBOOK}#nodefilesystemalmostfull` } };
 const PLATFORM = { labels: { alertname: 'PrometheusConfigReloadFailed', severity: 'warning', instance: 'localhost:9090', job: 'prometheus', host: 'box', monitor: 'am-test' }, annotations: { summary: 'Prometheus failed to reload its configuration.', description: 'x', runbook_url: `${RUNBOOK}#prometheusconfigreloadfailed` } };
 const INFO = { labels: { alertname: 'LLMClientAbortsHigh', severity: 'info', ...common }, annotations: { summary: 'Clients abort requests.', description: 'x', runbook_url: `${RUNBOOK}#x` } };
@@ -159,7 +159,7 @@ for (const release of ALERTMANAGER_RELEASES) describe(`notifications from real $
   it('links each alert to its dashboard: GPU alerts to the GPU dashboard of their host and GPU, host alerts to the host one, others to the overview', () => {
     const link = (alert: string) => json('/slack').map((m) => m.attachments[0]).find((a) => a.title.includes(alert))?.title_link as string;
     const from = `from=${startsAt.getTime() - 3_600_000}&to=now`;
-    expect(link('GPUXidErrors')).toBe(`${PUBLIC}:3000/d/cvm-gpu?${from}&var-host=gpu-1&var-gpu=3`);
+    expect(link('GPUXidError')).toBe(`${PUBLIC}:3000/d/cvm-gpu?${from}&var-host=gpu-1&var-gpu=3`);
     expect(link('NodeFilesystemAlmostFull')).toBe(`${PUBLIC}:3000/d/cvm-host?${from}&var-instance=gpu-1`);
     expect(link('PrometheusConfigReloadFailed')).toBe(`${PUBLIC}:3000/d/cvm-llm-overview?${from}`);
   });
@@ -189,7 +189,7 @@ for (const release of ALERTMANAGER_RELEASES) describe(`notifications from real $
   it("gives the webhook the fixed payload: runbook_url, Prometheus' generatorURL and Alertmanager's public externalURL", () => {
     const payloads = json('/hook');
     const alerts = payloads.flatMap((p) => p.alerts as { labels: Record<string, string>; annotations: Record<string, string>; generatorURL: string }[]);
-    expect(alerts.map((a) => a.labels.alertname).sort()).toEqual(['GPUXidErrors', 'LLMQueueDepthHigh', 'LLMTTFTErrorBudgetBurn', 'NodeFilesystemAlmostFull', 'PrometheusConfigReloadFailed']);
+    expect(alerts.map((a) => a.labels.alertname).sort()).toEqual(['GPUXidError', 'LLMQueueDepthHigh', 'LLMTTFTErrorBudgetBurn', 'NodeFilesystemAlmostFull', 'PrometheusConfigReloadFailed']);
     for (const p of payloads) expect(p.externalURL).toBe(`${PUBLIC}:9093`);
     const critical = alerts.find((a) => a.labels.alertname === 'LLMTTFTErrorBudgetBurn')!;
     expect(critical.annotations.runbook_url).toBe(CRITICAL.annotations.runbook_url);

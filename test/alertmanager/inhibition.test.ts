@@ -47,6 +47,6 @@ describe.each(['dcgm', 'nvidia-smi', 'amd'] as const)('inhibit_rules of a %s sta
     }
     // The critical-to-warning rule has pairs to deduplicate: one alert name with both severities.
     const both = [...new Set(alerts.map((a) => a.alert))].filter((n) => ['critical', 'warning'].every((s) => alerts.some((a) => a.alert === n && a.labels.severity === s)));
-    expect(both).toEqual(expect.arrayContaining(['LLMAvailabilityErrorBudgetBurn', 'LLMTTFTErrorBudgetBurn', 'LLMPreemptionsSustained', 'HostFilesystemFillingUp', 'HostFilesystemAlmostFull', 'PrometheusErrorSendingAlerts']));
+    expect(both).toEqual(expect.arrayContaining(['LLMAvailabilityErrorBudgetBurn', 'LLMTTFTErrorBudgetBurn', 'LLMPreemptionsSustained', 'HostFilesystemFillingUp', 'HostFilesystemAlmostFull', 'PrometheusErrorSendingAlerts', gpu === 'amd' ? 'GPURasError' : 'GPUXidError']));
   });
 });

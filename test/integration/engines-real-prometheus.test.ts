@@ -213,7 +213,7 @@ for (const release of PROMETHEUS_RELEASES) describe(`generated stack on real ${r
     // Per model, from rule groups evaluated once a minute: a few minutes to burn through the windows.
     { emulator: 'sglang', state: 'slow-ttft', alerts: ['LLMTTFTErrorBudgetBurn'], match: { engine: 'sglang', severity: 'critical' }, within: 360_000 },
     { emulator: 'vllm-v0', state: 'down', alerts: ['LLMTargetDown'], match: { instance: 'vllm-v0' } },
-    { emulator: 'dcgm', state: 'gpu-xid', alerts: ['GPUXidErrors'], match: { job: 'gpu-dcgm' } },
+    { emulator: 'dcgm', state: 'gpu-xid', alerts: ['GPUXidError'], match: { job: 'gpu-dcgm', xid: '79', severity: 'critical' } },
     { emulator: 'nvidia-smi', state: 'gpu-hot', alerts: ['GPUTemperatureHigh'], match: { job: 'gpu-nvidia-smi' } },
   ];
   const SECOND_WAVE: typeof SCENARIOS = [
