@@ -179,12 +179,18 @@ export function sloTests(slo: Slo, runbookPage?: string): TestGroup[] {
         exactly(`${v.family.id}: latencies one bucket over the bounds miss them: page and ticket each`, traffic(v, [{ minutes: at, perMinute: steady, slow: allSlow }]), { [at]: keys.flatMap((k) => both(v, k)) }, annotated),
       );
     }
-    // The bands, on one version (the windows above normalisation are engine-independent).
-    const v = versions[0]!;
+    // The current version of each engine: vLLM's catalog lists V0 first, SGLang's the current names.
+    const v = (engine === 'vllm' ? versions.at(-1) : versions[0])!;
+    const id = `${engine} (${v.family.id})`;
+    // SGLang has no server-error signal: its aborts are only ever aborts.
+    if (engine === 'sglang') {
+      groups.push(exactly(`${id}: half the requests aborted pages nobody`, traffic(v, [{ minutes: at, perMinute: 12, aborted: 0.5 }]), { [at]: [abortAlert(v)] }));
+      continue;
+    }
+    // The bands, on vLLM's newest version: the windows above normalisation are engine-independent.
     const budget = errorBudget('ttft', slo);
     const [fast, slowPage, tick] = BURN_BANDS;
     const ttft = (share: number, mins: number): Phase => ({ minutes: mins, perMinute: steady, slow: { ttft_seconds: share } });
-    const id = `${engine} (${v.family.id})`;
     // The fast band's long window full (75m), after healthy hours that keep the 6h window under its band.
     const warmup: Phase = { minutes: 150, perMinute: steady };
     groups.push(
@@ -201,9 +207,7 @@ export function sloTests(slo: Slo, runbookPage?: string): TestGroup[] {
       exactly(`${id}: trickle traffic (1 request a minute, a third slow) pages nobody`, traffic(v, [{ minutes: 75, perMinute: 1, slow: { ttft_seconds: 1 / 3 } }]), { 75: [] }),
       exactly(`${id}: just over ${MIN_REQUESTS_PER_WINDOW} requests an hour, all slow, pages`, traffic(v, [{ minutes: 75, perMinute: 2, slow: { ttft_seconds: 1 } }]), { 75: both(v, 'ttft') }),
     );
-    if (engine === 'vllm') groups.push(...availabilityTests(v, slo, at));
-    // SGLang has no server-error signal: its aborts are only ever aborts.
-    else groups.push(exactly(`${id}: half the requests aborted pages nobody`, traffic(v, [{ minutes: at, perMinute: 12, aborted: 0.5 }]), { [at]: [abortAlert(v)] }));
+    groups.push(...availabilityTests(v, slo, at));
   }
   return groups;
 }
