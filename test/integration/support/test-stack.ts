@@ -80,9 +80,9 @@ export function shortenAlertFor(stack: TestStack, duration: string): string[] {
 }
 
 /** The real node exporter (Debian prometheus-node-exporter) on a free loopback port. */
-export async function startNodeExporter(binary: string): Promise<{ address: string; stop: () => Promise<void> }> {
+export async function startNodeExporter(binary: string, extraArgs: string[] = []): Promise<{ address: string; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(binary, [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(binary, [`--web.listen-address=127.0.0.1:${port}`, ...extraArgs], { stdio: 'ignore' });
   let exited = false;
   child.once('exit', () => (exited = true));
   const deadline = Date.now() + 20_000;
