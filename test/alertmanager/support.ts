@@ -26,6 +26,8 @@ export function writeAlertmanagerDir(spec: StackSpec, config: Record<string, unk
 export interface Captured {
   path: string;
   body: string;
+  /** Date.now() when the request had arrived whole. */
+  at: number;
 }
 
 /** One HTTP server standing in for every receiver endpoint; answers each the way Alertmanager expects. */
@@ -35,7 +37,7 @@ export async function captureServer(): Promise<{ url: string; received: Captured
     let body = '';
     req.on('data', (d) => (body += String(d)));
     req.on('end', () => {
-      received.push({ path: req.url ?? '', body });
+      received.push({ path: req.url ?? '', body, at: Date.now() });
       // Slack's incoming webhooks answer "ok"; Alertmanager 0.26+ checks it.
       if (req.url?.startsWith('/slack')) res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       else if (req.url?.startsWith('/pagerduty')) res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"success","message":"Event processed"}');

@@ -103,8 +103,11 @@ const SCENARIOS: Scenario[] = [
   { id: 'pd-deferral', what: 'P/D decode node: every request waits for its KV transfer', engine: vllm({ state: 'pd-deferred', fromStart: true, faults: { pdTransferSeconds: 3600 } }), expected: [] },
   { id: 'stats-off', what: 'vLLM --disable-log-stats: process metrics only', engine: vllm({ state: 'stats-off' }), expected: ['LLMMetricsAbsent/warning'] },
   { id: 'engine-down', what: 'inference server not listening', engine: vllm({ state: 'down' }), expected: ['LLMTargetDown/critical'] },
-  // GPU faults the DCGM exporter emulation shows (gpu-xid reports XID 79, fallen off the bus).
-  { id: 'gpu-xid-79', what: 'DCGM reports XID 79', engine: vllm({ arrivalRate: 2 }), gpu: 'gpu-xid', expected: ['GPUXidErrors/warning'] },
+  // GPU faults the DCGM exporter emulation shows. XIDs by NVIDIA's catalogue: 79 (fallen off the bus)
+  // pages, 13 (the application's own out-of-range access) is info only.
+  { id: 'gpu-xid-79', what: 'DCGM reports XID 79', engine: vllm({ arrivalRate: 2 }), gpu: 'gpu-xid', expected: ['GPUXidError/critical'] },
+  { id: 'gpu-xid-13', what: 'DCGM reports XID 13', engine: vllm({ arrivalRate: 2 }), gpu: 'gpu-xid-13', expected: ['GPUXidError/info'] },
+  { id: 'gpu-gone', what: 'a GPU disappears from its host, the exporter up', engine: vllm({ arrivalRate: 2 }), gpu: 'gpu-gone', expected: ['GPUMissing/critical'] },
   { id: 'gpu-hot', what: 'GPU at 93 °C', engine: vllm({ arrivalRate: 2 }), gpu: 'gpu-hot', expected: ['GPUTemperatureHigh/warning'] },
   { id: 'gpu-memory-full', what: 'GPU memory 99.5% used', engine: vllm({ arrivalRate: 2 }), gpu: 'gpu-memory-full', expected: ['GPUMemoryPressure/warning'] },
   { id: 'gpu-exporter-down', what: 'DCGM exporter not listening', engine: vllm({ arrivalRate: 2 }), gpu: 'down', expected: ['GPUExporterDown/warning'] },
