@@ -4,6 +4,7 @@
  * `uuid` label, Go float format, families sorted; XIDs with its NVML backend). Load follows the
  * engines they are linked to; faults (gpu-faults.ts) show as the real exporters show them.
  */
+import { DCGM_XID_WINDOW_MS, dcgmXidText } from '../engines/gpu.js';
 import { dcgmValue } from './format.js';
 import { type GpuFault, type GpuHealth, applyFault, clearFaults, healthyGpu, lastXid, xidCounts, xidTotals } from './gpu-faults.js';
 import { ExpositionWriter, type Labels } from './writer.js';
@@ -11,26 +12,6 @@ import { ExpositionWriter, type Labels } from './writer.js';
 export type { GpuFault } from './gpu-faults.js';
 export type GpuMode = 'normal' | 'hot' | 'memory-full';
 
-/** dcgm-exporter's --xid-count-window-size default. */
-const XID_WINDOW_MS = 300000;
-/** dcgm-exporter's err_msg texts (internal/pkg/collector/xid_errors.go at 4.5.3-4.8.2) for the codes emulated. */
-const XID_TEXT: Record<number, string> = {
-  0: 'No Error',
-  13: 'Graphics Engine Exception',
-  31: 'GPU memory page fault',
-  43: 'GPU stopped processing',
-  48: 'Double Bit ECC Error',
-  63: 'ECC page retirement or row remapping recording event',
-  64: 'ECC page retirement or row remapper recording failure',
-  74: 'NVLINK Error',
-  79: 'GPU has fallen off the bus',
-  92: 'High single-bit ECC error rate',
-  94: 'Contained ECC error',
-  95: 'Uncontained ECC error',
-  119: 'GSP RPC Timeout',
-  120: 'GSP Error',
-};
-const xidText = (code: number) => XID_TEXT[code] ?? 'Unknown Error';
 
 /**
  * What the GPUs are doing right now, from linked engines: busy share and KV-cache share (0-1), and
@@ -167,7 +148,7 @@ export class GpuFleet {
       for (const i of present) {
         const h = this.health[i]!;
         // The last-XID gauge carries the code and its text as labels (attributes, after the label fields).
-        const extra: Labels = name === 'DCGM_FI_DEV_XID_ERRORS' ? [['err_code', String(lastXid(h))], ['err_msg', xidText(lastXid(h))]] : [];
+        const extra: Labels = name === 'DCGM_FI_DEV_XID_ERRORS' ? [['err_code', String(lastXid(h))], ['err_msg', dcgmXidText(lastXid(h))]] : [];
         w.sample(name, [...labels(i), ...extra], 0, dcgmValue(value(this.state[i]!, h), kind));
       }
     }
@@ -176,8 +157,8 @@ export class GpuFleet {
     const count = 'DCGM_EXP_XID_ERRORS_COUNT';
     w.header(count, 'gauge', 'Count of XID Errors within user-specified time window (see xid-count-window-size param).');
     for (const i of present) {
-      const window: Labels = [['window_size_in_ms', String(XID_WINDOW_MS)]];
-      const counts = xidCounts(this.health[i]!, this.now, XID_WINDOW_MS / 1000);
+      const window: Labels = [['window_size_in_ms', String(DCGM_XID_WINDOW_MS)]];
+      const counts = xidCounts(this.health[i]!, this.now, DCGM_XID_WINDOW_MS / 1000);
       if (counts.size === 0) w.sample(count, [...labels(i), ...window], 0, '0');
       for (const [code, n] of counts) w.sample(count, [...labels(i), ...window, ['xid', String(code)]], 0, String(n));
     }

@@ -253,3 +253,24 @@ export const AMD_DME: EngineFamily = {
 };
 
 export const GPU_FAMILIES = [DCGM, DCGM_49, NVIDIA_SMI, AMD_DME] as const;
+
+/** dcgm-exporter's --xid-count-window-size default. */
+export const DCGM_XID_WINDOW_MS = 300000;
+/** dcgm-exporter's err_msg texts (internal/pkg/collector/xid_errors.go at 4.5.3-4.8.2) for the codes the emulator and the tests use. */
+const DCGM_XID_TEXT: Record<number, string> = {
+  0: 'No Error',
+  13: 'Graphics Engine Exception',
+  31: 'GPU memory page fault',
+  43: 'GPU stopped processing',
+  48: 'Double Bit ECC Error',
+  63: 'ECC page retirement or row remapping recording event',
+  64: 'ECC page retirement or row remapper recording failure',
+  74: 'NVLINK Error',
+  79: 'GPU has fallen off the bus',
+  92: 'High single-bit ECC error rate',
+  94: 'Contained ECC error',
+  95: 'Uncontained ECC error',
+  119: 'GSP RPC Timeout',
+  120: 'GSP Error',
+};
+export const dcgmXidText = (code: number): string => DCGM_XID_TEXT[code] ?? 'Unknown Error';

@@ -7,23 +7,10 @@
  * the samples look.
  */
 import type { GpuKind } from '../spec/types.js';
+import { DCGM_XID_WINDOW_MS, dcgmXidText } from '../engines/gpu.js';
 import { GPU_JOB } from '../render/prometheus.js';
 import { type InputSeries, type Labels, STEP_SECONDS, constant, counter, input, stepsFor } from './promtool-tests.js';
 
-/** The exporter's XID count window (dcgm-exporter --xid-count-window-size, default 300000 ms). */
-const DCGM_XID_WINDOW_MS = 300000;
-
-/** dcgm-exporter's err_msg texts (internal/pkg/collector/xid_errors.go at 4.5.3-4.8.2) for the codes the tests use. */
-const DCGM_XID_TEXT: Record<number, string> = {
-  0: 'No Error',
-  13: 'Graphics Engine Exception',
-  31: 'GPU memory page fault',
-  48: 'Double Bit ECC Error',
-  79: 'GPU has fallen off the bus',
-  94: 'Contained ECC error',
-  95: 'Uncontained ECC error',
-};
-export const dcgmXidText = (code: number): string => DCGM_XID_TEXT[code] ?? 'Unknown Error';
 
 export interface XidEvent {
   atStep: number;
