@@ -175,7 +175,7 @@ export function sloTests(slo: Slo, runbookPage?: string): TestGroup[] {
       const bounds = SLO_HISTOGRAMS.map((h) => `${LATENCY_SLO[h].title} ${v.bounds[h]}s`).join(', ');
       const allSlow = Object.fromEntries(SLO_HISTOGRAMS.map((h) => [h, 1]));
       groups.push(
-        exactly(`${v.family.id}: latencies at the bounds (${bounds}) meet the objectives`, traffic(v, [{ minutes: at, perMinute: steady }]), { [at]: [] }),
+        exactly(`${v.family.id}: latencies at the bounds (${bounds}) meet the objectives`, traffic(v, [{ minutes: at, perMinute: steady }]), { [at]: [] }, keys.map((k) => ({ eval_time: minutes(at), alertname: SLO_ALERT[k], exp_alerts: [] }))),
         exactly(`${v.family.id}: latencies one bucket over the bounds miss them: page and ticket each`, traffic(v, [{ minutes: at, perMinute: steady, slow: allSlow }]), { [at]: keys.flatMap((k) => both(v, k)) }, annotated),
       );
     }
@@ -207,7 +207,7 @@ export function sloTests(slo: Slo, runbookPage?: string): TestGroup[] {
       exactly(`${id}: trickle traffic (1 request a minute, a third slow) pages nobody`, traffic(v, [{ minutes: 75, perMinute: 1, slow: { ttft_seconds: 1 / 3 } }]), { 75: [] }),
       exactly(`${id}: just over ${MIN_REQUESTS_PER_WINDOW} requests an hour, all slow, pages`, traffic(v, [{ minutes: 75, perMinute: 2, slow: { ttft_seconds: 1 } }]), { 75: both(v, 'ttft') }),
     );
-    groups.push(...availabilityTests(v, slo, at));
+    groups.push(...availabilityTests(v, slo, at, docs));
   }
   return groups;
 }
@@ -217,7 +217,13 @@ function abortAlert(v: Version): Expected[number] {
   return { alert: 'LLMClientAbortsHigh', severity: 'info', labels: { ...targetLabels(v.engine, `${v.family.id}-1`), engine: v.engine } };
 }
 
-function availabilityTests(v: Version, slo: Slo, at: number): TestGroup[] {
+function availabilityTests(v: Version, slo: Slo, at: number, docs: AlertDoc[]): TestGroup[] {
+  // Every request failed: the ratio is exactly 1, so the annotations can be checked whole.
+  const storm: AlertRuleTest = {
+    eval_time: minutes(at),
+    alertname: SLO_ALERT.availability,
+    exp_alerts: (['critical', 'warning'] as const).map((sev) => expectAlert(ruleOf(docs, SLO_ALERT.availability, sev), sloLabels(v, 'availability'), 1)),
+  };
   const budget = errorBudget('availability', slo);
   const fast = BURN_BANDS[0];
   const id = `${v.engine} (${v.family.id})`;
@@ -227,7 +233,7 @@ function availabilityTests(v: Version, slo: Slo, at: number): TestGroup[] {
     exactly(`${id}: server errors just over the ${fast.factor}x burn for 1h page`, traffic(v, [warmup, errors(fast.factor * budget * OVER, 75)]), { 225: both(v, 'availability') }),
     exactly(`${id}: server errors just under the ${fast.factor}x burn for 1h only ticket`, traffic(v, [warmup, errors(fast.factor * budget * UNDER, 75)]), { 225: ticket(v, 'availability') }),
     // HTTP 5xx that never reach the engine: more errors than finished requests count as all failed.
-    exactly(`${id}: an HTTP 5xx storm pages`, traffic(v, [{ minutes: at, perMinute: 6, http5xx: 20 }]), { [at]: both(v, 'availability') }),
+    exactly(`${id}: an HTTP 5xx storm pages`, traffic(v, [{ minutes: at, perMinute: 6, http5xx: 20 }]), { [at]: both(v, 'availability') }, [storm]),
     exactly(`${id}: half the requests aborted is no server error`, traffic(v, [{ minutes: at, perMinute: 12, aborted: 0.5 }]), { [at]: [abortAlert(v)] }),
   ];
 }
