@@ -36,6 +36,7 @@ export const CREATE_FLAGS: FlagDef[] = [
   { name: 'pagerduty-routing-key', type: 'string', multiple: true, arg: 'KEY', help: 'pagerduty receiver: Events API v2 key (or env PAGERDUTY_ROUTING_KEY)' },
   { name: 'msteams-webhook-url', type: 'string', multiple: true, arg: 'URL', help: 'msteams receiver: incoming-webhook URL (or env MSTEAMS_WEBHOOK_URL)' },
   { name: 'heartbeat-url', type: 'string', arg: 'URL', help: "Dead man's switch: ping URL (healthchecks.io, Dead Man's Snitch) that gets Watchdog about every minute; kept in .env" },
+  { name: 'watch-path', type: 'string', multiple: true, arg: 'NAME=PATH', help: 'A directory whose disk the alerts name, e.g. model-cache=/data/huggingface (Docker\'s data root always). Repeat for more' },
   { name: 'public-url', type: 'string', arg: 'URL', help: 'How other machines reach this one, e.g. http://gpu-box.example.org: the links in alerts use it (default http://localhost)' },
   { name: 'grafana-public-url', type: 'string', arg: 'URL', help: "Grafana's URL as people open it (reverse proxy, your own Grafana with --no-grafana)" },
   { name: 'prometheus-public-url', type: 'string', arg: 'URL', help: "Prometheus' URL as people open it (its --web.external-url)" },

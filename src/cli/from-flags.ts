@@ -4,6 +4,7 @@ import type { ConfigInput, ReceiverInput, TargetInput } from '../spec/config.js'
 import { COMPONENTS, GPU_KINDS, PLATFORMS, type Component } from '../spec/types.js';
 import { checkHeartbeatUrl } from '../spec/heartbeat.js';
 import { retentionSizeBytes } from '../spec/retention.js';
+import { parseWatchPath } from '../spec/watch-paths.js';
 import { mergeReceivers, receiversFromFlags, receiversOf } from './receiver-flags.js';
 
 export type FlagValues = Record<string, string | boolean | string[] | undefined>;
@@ -107,6 +108,8 @@ export function configFromFlags(f: FlagValues, fileReceivers?: ReceiverInput[]):
     retentionSizeBytes(retentionSize, '--retention-size');
     out.retentionSize = retentionSize;
   }
+  const watchPaths = ((f['watch-path'] as string[] | undefined) ?? []).map((v) => parseWatchPath(v, '--watch-path'));
+  if (watchPaths.length) out.watchPaths = watchPaths;
   // The URL is a secret: checked here so that its errors name the flag, and never echoed.
   const heartbeatUrl = str(f['heartbeat-url']);
   if (heartbeatUrl !== undefined) {

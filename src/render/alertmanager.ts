@@ -159,6 +159,13 @@ export function renderAlertmanagerConfig(spec: StackSpec): Record<string, unknow
       // model (SLO alerts are per model), GPU, disk, Alertmanager or integration (a label both lack
       // compares equal, so this serves every alert).
       { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'instance', 'engine', 'model_name', 'gpu', 'mountpoint', 'alertmanager', 'integration'] },
+      // One cause, one page. A TTFT or ITL burn explains the E2E burn of the same model (E2E adds them
+      // up), at its own severity or below.
+      { source_matchers: ['alertname=~"LLMTTFTErrorBudgetBurn|LLMITLErrorBudgetBurn"', 'severity="critical"'], target_matchers: ['alertname="LLME2EErrorBudgetBurn"'], equal: ['engine', 'model_name', 'job'] },
+      { source_matchers: ['alertname=~"LLMTTFTErrorBudgetBurn|LLMITLErrorBudgetBurn"', 'severity="warning"'], target_matchers: ['alertname="LLME2EErrorBudgetBurn"', 'severity="warning"'], equal: ['engine', 'model_name', 'job'] },
+      // Preemption slows requests down: once the model's latency objective pages (2m, before
+      // preemption's 15m), the preemption page is the same incident; its panels show the cause.
+      { source_matchers: ['alertname=~"LLM(TTFT|ITL|E2E)ErrorBudgetBurn"', 'severity="critical"'], target_matchers: ['alertname="LLMPreemptionsSustained"'], equal: ['engine', 'model_name', 'job'] },
       // When a target is down, its latency and queue alerts are noise.
       { source_matchers: ['alertname="LLMTargetDown"'], target_matchers: ['alertname=~"LLM.+"', 'alertname!="LLMTargetDown"'], equal: ['instance'] },
       { source_matchers: ['alertname="GPUExporterDown"'], target_matchers: ['alertname=~"GPU.+"', 'alertname!="GPUExporterDown"'], equal: ['instance'] },

@@ -179,5 +179,7 @@ function retentionLines(spec: StackSpec): string[] {
     size
       ? `Prometheus keeps ${spec.retention} of data, or less when its data reaches ${size} (powers of 2, its write-ahead log included): whichever comes first deletes the oldest blocks, so the ${code('prometheus_data')} volume stays near that size however many series arrive. ${size === DEFAULT_RETENTION_SIZE ? `${size} is the default: it holds 15 days of about 150,000 series at a 15 s scrape interval (1.5 bytes a sample) and fits small disks. ` : ''}Prometheus recommends at most 80-85% of the space it may use; to change it, generate again with ${code('--retention-size SIZE')} (${spec.platform === 'linux' ? `free space: ${code('df -h /var/lib/docker')}` : "Docker Desktop's disk: Settings, Resources"}).`
       : `Prometheus keeps ${spec.retention} of data with no size limit (${code('--retention-size 0')}): the ${code('prometheus_data')} volume grows with the number of series, up to a full disk. To cap it, generate again with ${code('--retention-size SIZE')} (at most 80-85% of the free space).`,
+    '',
+    `Every writable disk of every machine alerts when it fills up or is almost full; the alert of the disk holding a watched path names it: ${spec.watchPaths.map((w) => `${w.name} (${code(w.path)})`).join(', ')}. To watch another, generate again with ${code('--watch-path NAME=PATH')}.`,
   ];
 }

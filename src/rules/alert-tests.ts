@@ -2,7 +2,7 @@
  * promtool tests for every alert: raw engine/exporter series go through the normalising rules, and
  * each alert is shown to fire on a bad state and to stay silent on a healthy one.
  */
-import type { Engine, Slo } from '../spec/types.js';
+import type { Engine, Slo, WatchPath } from '../spec/types.js';
 import { ALERT_THRESHOLDS, type AlertDoc, llmAlerts, platformAlerts } from './alerts.js';
 import { SLO_ALERT } from './slo-alerts.js';
 import {
@@ -126,9 +126,15 @@ export function engineAlertTests(engine: Engine, slo: Slo, runbookPage?: string)
   );
   groups.push(
     scenario(
-      `${engine}: LLMThroughputCollapsed fires when tokens stop while requests wait`,
+      `${engine}: LLMThroughputCollapsed fires when tokens stop while requests run (value: those running)`,
       [...raw.generationTokens(constant(5000, n)), ...raw.waiting(constant(3, n)), ...raw.running(constant(4, n))],
-      [fires(ruleOf(docs, 'LLMThroughputCollapsed'), at, L, 0)],
+      [fires(ruleOf(docs, 'LLMThroughputCollapsed'), at, L, 4)],
+    ),
+    // A hung engine core with nothing queued behind it still leaves its clients without tokens.
+    scenario(
+      `${engine}: LLMThroughputCollapsed fires on a hung batch with an empty queue`,
+      [...raw.generationTokens(constant(5000, n)), ...raw.waiting(constant(0, n)), ...raw.running(constant(1, n))],
+      [fires(ruleOf(docs, 'LLMThroughputCollapsed'), at, L, 1)],
     ),
     scenario(
       `${engine}: LLMThroughputCollapsed quiet while tokens flow`,
@@ -159,23 +165,24 @@ function engineStateTests(engine: Engine, docs: AlertDoc[]): TestGroup[] {
   const depth = ruleOf(docs, 'LLMQueueDepthHigh');
   const idle = (r: RawEngine = raw) => [...r.running(constant(0, n)), ...r.generationTokens(constant(5000, n))];
   const stall = (r: RawEngine = raw) => [...r.waiting(constant(5, n)), ...idle(r)];
-  const bothFire = (value: number, labels = L) => [fires(stalled, at, labels, value), fires(collapsed, at, labels, 0)];
+  // A stall pages once: nothing runs, so LLMThroughputCollapsed (a hung running batch) stays quiet.
+  const stallFires = (value: number, labels = L) => [fires(stalled, at, labels, value), quiet(collapsed.alert, at)];
   const neither = [quiet(stalled.alert, at), quiet(collapsed.alert, at)];
   // A second target, asleep, next to an awake one: each target's own sleep state counts.
   const other = rawEngine(engine, `${engine}-2`);
   return [
     scenario(`${engine}: a sleeping engine with waiting requests fires no stall alert`, [...stall(), ...sleepState(true, n)], neither),
-    scenario(`${engine}: the same stall on an awake engine fires both stall alerts`, [...stall(), ...sleepState(false, n)], bothFire(5)),
-    scenario(`${engine}: the same stall on a vLLM without engine_sleep_state fires both`, stall(), bothFire(5)),
+    scenario(`${engine}: the same stall on an awake engine fires LLMAdmissionStalled only`, [...stall(), ...sleepState(false, n)], stallFires(5)),
+    scenario(`${engine}: the same stall on a vLLM without engine_sleep_state fires LLMAdmissionStalled`, stall(), stallFires(5)),
     scenario(
       `${engine}: a sleeping target silences only itself`,
       [...stall(), ...sleepState(false, n), ...stall(other), ...other.sleepState!(true, n)],
-      bothFire(5),
+      stallFires(5),
     ),
     // P/D decode node: requests wait for their KV from the prefill node, nothing runs yet.
     scenario(`${engine}: requests deferred for a KV transfer fire no stall alert`, [...waitingByReason(0, 5, n), ...idle()], neither),
-    scenario(`${engine}: requests waiting for capacity beside deferred ones fire both (value: those waiting for capacity)`, [...waitingByReason(2, 3, n), ...idle()], bothFire(2)),
-    scenario(`${engine}: the same stall with the breakdown and nothing deferred fires both`, [...waitingByReason(5, 0, n), ...idle()], bothFire(5)),
+    scenario(`${engine}: requests waiting for capacity beside deferred ones fire LLMAdmissionStalled (value: those waiting for capacity)`, [...waitingByReason(2, 3, n), ...idle()], stallFires(2)),
+    scenario(`${engine}: the same stall with the breakdown and nothing deferred fires LLMAdmissionStalled`, [...waitingByReason(5, 0, n), ...idle()], stallFires(5)),
     // Queue depth counts only requests waiting for capacity, asleep or not.
     scenario(`${engine}: LLMQueueDepthHigh quiet when deferred requests make the queue deep`, [...waitingByReason(t.queueDepth, 5, n), ...raw.running(constant(8, n))], [quiet(depth.alert, at)]),
     scenario(`${engine}: LLMQueueDepthHigh fires just over the threshold beside deferred requests`, [...waitingByReason(t.queueDepth + 1, 5, n), ...raw.running(constant(8, n))], [fires(depth, at, L, t.queueDepth + 1)]),
@@ -186,7 +193,8 @@ function engineStateTests(engine: Engine, docs: AlertDoc[]): TestGroup[] {
   ];
 }
 
-export function platformAlertTests(runbookPage?: string): TestGroup[] {
+/** `watch`: the stack's first watched path (a disk holding several is named after it). */
+export function platformAlertTests(watch: WatchPath, runbookPage?: string): TestGroup[] {
   const docs = platformAlerts(runbookPage);
   const n = stepsFor(20);
   const prom = { job: 'prometheus', instance: 'localhost:9090', host: 'monitor' };
@@ -199,21 +207,24 @@ export function platformAlertTests(runbookPage?: string): TestGroup[] {
     ),
     scenario('PrometheusConfigReloadFailed quiet after a good reload', [input('prometheus_config_last_reload_successful', prom, constant(1, n))], [quiet('PrometheusConfigReloadFailed', 15)]),
     ...pipelineAlertTests(docs, prom),
-    ...hostAlertTests(docs),
+    ...hostAlertTests(docs, watch),
   ];
 }
 
 /** node-exporter alerts: filesystems (virtual and read-only ones ignored), OOM kills, memory, clock. */
-function hostAlertTests(docs: AlertDoc[]): TestGroup[] {
+function hostAlertTests(docs: AlertDoc[], watch: WatchPath): TestGroup[] {
   const n = stepsFor(80);
   const node = { job: 'node', instance: 'gpu-box', host: 'gpu-box' };
-  const root = { ...node, device: '/dev/nvme0n1p2', mountpoint: '/', fstype: 'ext4' };
+  // The root filesystem holds the watched path here (no mount of its own): its alerts name it.
+  const root = { ...node, device: '/dev/nvme0n1p2', mountpoint: '/', fstype: 'ext4', path: watch.path, holds: watch.name };
+  const plainRoot = { ...node, device: '/dev/nvme0n1p2', mountpoint: '/', fstype: 'ext4' };
+  const own = { ...node, device: '/dev/nvme1n1', mountpoint: watch.path, fstype: 'xfs' };
+  const scratch = { ...node, device: '/dev/sdb1', mountpoint: '/mnt/unwatched-disk', fstype: 'ext4' };
   // A filesystem of 1000 bytes whose free space follows `avail` (expanding notation).
-  const fs = (l: Labels, avail: string, readonly = 0): InputSeries[] => [
-    input('node_filesystem_size_bytes', l, constant(1000, n)),
-    input('node_filesystem_avail_bytes', l, avail),
-    input('node_filesystem_readonly', l, constant(readonly, n)),
-  ];
+  const fs = (labels: Labels, avail: string, readonly = 0): InputSeries[] => {
+    const { path: _p, holds: _h, ...l } = labels;
+    return [input('node_filesystem_size_bytes', l, constant(1000, n)), input('node_filesystem_avail_bytes', l, avail), input('node_filesystem_readonly', l, constant(readonly, n))];
+  };
   // Filesystems that must never alert however full: memory-backed, container layers, read-only.
   const ignored = [
     ...fs({ ...node, device: 'tmpfs', mountpoint: '/run', fstype: 'tmpfs' }, constant(5, n)),
@@ -231,6 +242,12 @@ function hostAlertTests(docs: AlertDoc[]): TestGroup[] {
     ]),
     scenario('HostFilesystemAlmostFull tickets between 3% and 5% free', fs(root, constant(40, n)), [fires(fullWarn, 35, root, 0.04)]),
     scenario('HostFilesystemAlmostFull quiet just over 5% free', fs(root, constant(60, n)), [quiet('HostFilesystemAlmostFull', 35)]),
+    // A watched path on a mount of its own: that mount alerts, named after the path; the root stays quiet.
+    scenario(`HostFilesystemAlmostFull names the watched path's own mount (${watch.path})`, [...fs(plainRoot, constant(600, n)), ...fs(own, constant(40, n))], [
+      fires(fullWarn, 35, { ...own, path: watch.path, holds: watch.name }, 0.04),
+    ]),
+    // A disk holding no watched path alerts all the same, without path labels.
+    scenario('HostFilesystemAlmostFull tickets a disk that holds no watched path', [...fs(plainRoot, constant(600, n)), ...fs(scratch, constant(40, n))], [fires(fullWarn, 35, scratch, 0.04)]),
     // 35% free, losing 30 bytes an hour: still free in 4h, full within 24h.
     scenario('HostFilesystemFillingUp tickets a disk full within a day', fs(root, `350-0.125x${n}`), [quiet('HostFilesystemFillingUp', 55), fires(fillWarn, 72, root, 0.314)]),
     // 15% free, losing 60 bytes an hour: full within 4h.

@@ -129,14 +129,15 @@ export function llmAlerts(slo: Slo, runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc
       `${v2} of finished requests on ${where} were aborted by their clients.`,
       'Aborts are clients that disconnect, press Stop or time out: not a server fault, so this never pages. Many aborts usually mean latency above what clients wait for: look at the TTFT and queue panels.',
     ),
+    // Disjoint from LLMAdmissionStalled (nothing running): a stalled scheduler pages once, not twice.
     alert(
       'LLMThroughputCollapsed',
       'critical',
       '5m',
-      `((${S.generationTokens} == 0) and on ${LLM} (${S.requestsWaitingCapacity} > 0)) ${AWAKE}`,
-      'No tokens are generated while requests wait.',
-      `${where} generated no tokens for 5 minutes while requests wait for capacity.`,
-      'The engine is hung or crashed behind a live HTTP server. Check GPU health (XID errors), the server log, and restart. A sleeping engine (vLLM sleep mode) and requests deferred for a P/D KV transfer do not count here.',
+      `((${S.requestsRunning} > 0) and on ${LLM} (${S.generationTokens} == 0)) ${AWAKE}`,
+      'Requests are running but no token is generated.',
+      `${where} generated no tokens for 5 minutes while ${v2} requests run.`,
+      'The engine is hung or crashed behind a live HTTP server: its batch stays and no step completes. Check GPU health (XID errors), the server log, and restart. A sleeping engine (vLLM sleep mode) does not count here; requests waiting with none running are LLMAdmissionStalled.',
     ),
   );
   return docs;
@@ -390,14 +391,15 @@ export function platformAlerts(runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc[] {
 function hostAlerts(alert: AlertBuilder): AlertDoc[] {
   const t = ALERT_THRESHOLDS;
   const fs = by(['instance', 'job', 'host', 'device', 'mountpoint', 'fstype']);
-  const fsWhere = '{{ $labels.mountpoint }} ({{ $labels.device }}) on {{ $labels.host }}';
+  const fsWhere = '{{ $labels.mountpoint }} ({{ $labels.device }}) on {{ $labels.host }}{{ with $labels.holds }}, which holds the {{ . }} ({{ $labels.path }}),{{ end }}';
+  const free = S.hostFilesystemAvailNamedRatio;
   const pct = '{{ printf "%.2f" $value }}';
   const fillingUp = (severity: Severity, freeRatio: number, predicted: string, hours: number): AlertDoc =>
     alert(
       'HostFilesystemFillingUp',
       severity,
       '1h',
-      `(${S.hostFilesystemAvailRatio} < ${freeRatio}) and on ${fs} (${predicted} < 0)`,
+      `(${free} < ${freeRatio}) and on ${fs} (${predicted} < 0)`,
       'A filesystem will be full soon at its current rate.',
       `${fsWhere} has ${pct} of its space free and fills up within ${hours}h at the rate of the last 6h.`,
       'Find what grows (du -xh --max-depth=2 on the mount): the model cache (HF_HOME), logs, Docker images, the Prometheus volume (lower --storage.tsdb.retention.time / .size). Free space or grow the disk before it is full.',
@@ -407,7 +409,7 @@ function hostAlerts(alert: AlertBuilder): AlertDoc[] {
       'HostFilesystemAlmostFull',
       severity,
       '30m',
-      `${S.hostFilesystemAvailRatio} < ${freeRatio}`,
+      `${free} < ${freeRatio}`,
       'A filesystem is almost full.',
       `${fsWhere} has only ${pct} of its space free.`,
       'A full disk stops Prometheus from writing its WAL, vLLM from downloading models and Docker from starting containers. Free space now: old model snapshots, docker system prune, logs.',

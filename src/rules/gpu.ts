@@ -6,7 +6,8 @@
  * uncorrectable memory errors, throttling, RAS events, GPUs per machine) get one meaning across
  * exporters here, so the alerts read nothing raw.
  */
-import type { GpuKind } from '../spec/types.js';
+import type { GpuKind, WatchPath } from '../spec/types.js';
+import { DEFAULT_WATCH_PATHS, mountCandidates } from '../spec/watch-paths.js';
 import { GPU_JOB } from '../render/prometheus.js';
 import { by, firstOf } from './promql.js';
 import { FILESYSTEM_LABELS, GPU_LABELS, GPU_TARGET_LABELS, S } from './series.js';
@@ -198,8 +199,19 @@ export function gpuRuleGroup(kind: Exclude<GpuKind, 'none'>): RuleGroup {
   return { name: `gpu-${kind}-normalise`, rules };
 }
 
-/** node-exporter: CPU, memory and network of each machine. */
-export function hostRuleGroup(): RuleGroup {
+/**
+ * The filesystem holding `w.path` on each machine: the longest of its mountpoint prefixes that is a
+ * watched disk there (`or on` keeps the left side where an instance has it).
+ */
+function watchedPathRule(w: WatchPath): RecordingRule {
+  const chain = mountCandidates(w.path)
+    .map((m) => `${S.hostFilesystemAvailRatio}{mountpoint="${m}"}`)
+    .join(' or on (instance, job) ');
+  return { record: S.hostPathFilesystemAvailRatio, expr: `label_replace(label_replace(${chain}, "path", "${w.path}", "", ""), "holds", "${w.name}", "", "")` };
+}
+
+/** node-exporter: CPU, memory, network and disks of each machine. */
+export function hostRuleGroup(watchPaths: readonly WatchPath[] = DEFAULT_WATCH_PATHS): RuleGroup {
   const H = by(['instance', 'job', 'host']);
   // Virtual interfaces (loopback, containers, bridges) would double count traffic.
   const physical = 'device!~"lo|veth.*|docker.*|br-.*|virbr.*|cni.*|flannel.*|cali.*|vxlan.*"';
@@ -217,6 +229,12 @@ export function hostRuleGroup(): RuleGroup {
       { record: S.hostNetworkReceive, expr: `sum by ${H} (rate(node_network_receive_bytes_total{${physical}}[5m]))` },
       { record: S.hostNetworkTransmit, expr: `sum by ${H} (rate(node_network_transmit_bytes_total{${physical}}[5m]))` },
       { record: S.hostFilesystemAvailRatio, expr: `max by ${FS} (node_filesystem_avail_bytes{${disk}} / node_filesystem_size_bytes{${disk}} and ${writable})` },
+      ...watchPaths.map(watchedPathRule),
+      // One series per filesystem again, named after the first watched path it holds: one alert per disk.
+      {
+        record: S.hostFilesystemAvailNamedRatio,
+        expr: [...watchPaths.map((w) => `${S.hostPathFilesystemAvailRatio}{path="${w.path}"}`), S.hostFilesystemAvailRatio].join(' or on (instance, job, mountpoint) '),
+      },
       { record: S.hostFilesystemAvailIn4h, expr: `max by ${FS} (predict_linear(node_filesystem_avail_bytes{${disk}}[6h], 4 * 3600) and ${writable})` },
       { record: S.hostFilesystemAvailIn24h, expr: `max by ${FS} (predict_linear(node_filesystem_avail_bytes{${disk}}[6h], 24 * 3600) and ${writable})` },
       { record: S.hostOomKills, expr: `max by ${H} (increase(node_vmstat_oom_kill[5m]))` },

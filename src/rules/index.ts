@@ -14,6 +14,7 @@ import { engineNormaliseTests, gpuNormaliseTests, hostNormaliseTests } from './n
 import { type AlertLinkUrls, linkAnnotations } from './alert-links.js';
 import { EVAL_STEP, type TestFile, type TestGroup, expandTemplate } from './promtool-tests.js';
 import { type RuleFile, type RuleGroup, isAlert } from './types.js';
+import { DEFAULT_WATCH_PATHS } from '../spec/watch-paths.js';
 
 export type { RuleFile } from './types.js';
 export type { TestFile } from './promtool-tests.js';
@@ -25,7 +26,7 @@ export interface PrometheusRuleFiles {
   tests: Map<string, TestFile>;
 }
 
-export type RuleSpec = Pick<StackSpec, 'targets' | 'gpu' | 'slo'> & Partial<Pick<StackSpec, 'runbookUrl'>> & { urls?: AlertLinkUrls };
+export type RuleSpec = Pick<StackSpec, 'targets' | 'gpu' | 'slo'> & Partial<Pick<StackSpec, 'runbookUrl' | 'watchPaths'>> & { urls?: AlertLinkUrls };
 
 /** Where links in alerts point when the spec names no public URLs: the stack's default ports on this machine. */
 const LOCAL_URLS: AlertLinkUrls = { alertmanager: 'http://localhost:9093', grafana: 'http://localhost:3000' };
@@ -59,7 +60,8 @@ export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
   rules.set('rules/llm.yml', { groups: [derivedLlmGroup()] });
   rules.set('rules/slo.yml', { groups: sloRuleGroups(spec.slo) });
   if (spec.gpu !== 'none') rules.set(`rules/gpu-${spec.gpu}.yml`, { groups: [gpuRuleGroup(spec.gpu)] });
-  rules.set('rules/host.yml', { groups: [hostRuleGroup()] });
+  const watchPaths = spec.watchPaths ?? DEFAULT_WATCH_PATHS;
+  rules.set('rules/host.yml', { groups: [hostRuleGroup(watchPaths)] });
   const urls = spec.urls ?? LOCAL_URLS;
   rules.set('rules/alerts.yml', { groups: withLinks(alertGroups(spec.slo, spec.gpu, spec.runbookUrl), urls) });
 
@@ -76,7 +78,7 @@ export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
     tests.set(`tests/alerts-gpu-${spec.gpu}.test.yml`, testFile(gpuAlertTests(spec.gpu, spec.runbookUrl)));
   }
   tests.set('tests/slo.test.yml', testFile(sloTests(spec.slo, spec.runbookUrl), SLI_INTERVAL));
-  tests.set('tests/host.test.yml', testFile(hostNormaliseTests()));
-  tests.set('tests/alerts-platform.test.yml', testFile(platformAlertTests(spec.runbookUrl)));
+  tests.set('tests/host.test.yml', testFile(hostNormaliseTests(watchPaths)));
+  tests.set('tests/alerts-platform.test.yml', testFile(platformAlertTests(watchPaths[0]!, spec.runbookUrl)));
   return { rules, tests };
 }

@@ -3,7 +3,8 @@
  * same llm:/gpu:/host: series with the right unit, ranks aggregate the right way, and a metric
  * exposed under its old and new name at once is counted once.
  */
-import type { Engine, GpuKind } from '../spec/types.js';
+import type { Engine, GpuKind, WatchPath } from '../spec/types.js';
+import { mountCandidates } from '../spec/watch-paths.js';
 import { GPU_JOB } from '../render/prometheus.js';
 import { S, histogramCount } from './series.js';
 import { type InputSeries, type Labels, type PromqlExprTest, type TestGroup, constant, counter, input, lateConstant, sel } from './promtool-tests.js';
@@ -410,6 +411,55 @@ export function gpuNormaliseTests(kind: Exclude<GpuKind, 'none'>): TestGroup[] {
   return kind === 'amd' ? [gpuGroup(kind)] : [gpuGroup(kind), gpuXidGroup(kind)];
 }
 
-export function hostNormaliseTests(): TestGroup[] {
-  return [hostGroup()];
+/**
+ * Each watched path resolves to its longest mountpoint prefix that is a disk. Per path three
+ * machines: a has the path's own mount, b only its parent's (or just /), c a tmpfs at the path (no
+ * disk) and /. Every path is resolved on every machine (a path holds on all of them).
+ */
+function watchedPathGroup(watchPaths: readonly WatchPath[]): TestGroup {
+  const machines = new Map<string, { mountpoint: string; free: number; fstype: string }[]>();
+  const mount = (instance: string, mountpoint: string, free: number, fstype = 'ext4') => machines.set(instance, [...(machines.get(instance) ?? []), { mountpoint, free, fstype }]);
+  for (const [i, w] of watchPaths.entries()) {
+    const parent = mountCandidates(w.path)[1]!;
+    mount(`${i}-a`, '/', 0.1);
+    if (parent !== '/') mount(`${i}-a`, parent, 0.2);
+    mount(`${i}-a`, w.path, 0.3);
+    mount(`${i}-b`, '/', 0.1);
+    if (parent !== '/') mount(`${i}-b`, parent, 0.2);
+    mount(`${i}-c`, '/', 0.1);
+    mount(`${i}-c`, w.path, 0.4, 'tmpfs');
+  }
+  const labels = (instance: string, m: { mountpoint: string; fstype: string }): Labels => ({ job: 'node', instance, host: instance, device: `${m.fstype}-${m.mountpoint}`, mountpoint: m.mountpoint, fstype: m.fstype });
+  const inputs = [...machines].flatMap(([instance, mounts]) =>
+    mounts.flatMap((m) => [
+      input('node_filesystem_size_bytes', labels(instance, m), constant(1000, N)),
+      input('node_filesystem_avail_bytes', labels(instance, m), constant(m.free * 1000, N)),
+      input('node_filesystem_readonly', labels(instance, m), constant(0, N)),
+    ]),
+  );
+  const expected = [...machines].flatMap(([instance, mounts]) =>
+    watchPaths.map((w): [Labels, number] => {
+      const m = mountCandidates(w.path).flatMap((c) => mounts.filter((x) => x.mountpoint === c && x.fstype !== 'tmpfs'))[0]!;
+      return [{ ...labels(instance, m), path: w.path, holds: w.name }, m.free];
+    }),
+  );
+  // Each disk once, named after the first watched path it holds, if any.
+  const named = [...machines].flatMap(([instance, mounts]) =>
+    mounts
+      .filter((m) => m.fstype !== 'tmpfs')
+      .map((m): [Labels, number] => {
+        const first = watchPaths.find((w) => expected.some(([l]) => l.instance === instance && l.mountpoint === m.mountpoint && l.path === w.path));
+        return [{ ...labels(instance, m), ...(first ? { path: first.path, holds: first.name } : {}) }, m.free];
+      }),
+  );
+  return {
+    name: `watched paths (${watchPaths.map((w) => w.path).join(', ')}) resolve to the disk holding each; each disk is named after the first`,
+    interval: STEP,
+    input_series: inputs,
+    promql_expr_test: [expect(S.hostPathFilesystemAvailRatio, expected), expect(S.hostFilesystemAvailNamedRatio, named)],
+  };
+}
+
+export function hostNormaliseTests(watchPaths: readonly WatchPath[]): TestGroup[] {
+  return [hostGroup(), watchedPathGroup(watchPaths)];
 }

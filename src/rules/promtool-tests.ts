@@ -90,6 +90,8 @@ const TEMPLATE_FORMS: [RegExp, (labels: Labels, value: number, ...groups: string
   [/\{\{ printf "%\.2f" \$value \}\}/g, (_l, value) => value.toFixed(2)],
   [/\{\{ \$value \| humanizePercentage \}\}/g, (_l, value) => `${goG4(value * 100)}%`],
   [/\{\{ with \$labels\.([a-zA-Z_][a-zA-Z0-9_]*) \}\}([^{]*)\{\{ \. \| urlquery \}\}\{\{ end \}\}/g, (labels, _v, k, text) => (labels[k!] ? `${text}${goQueryEscape(labels[k!]!)}` : '')],
+  // After the plain form: `{{ $labels.x }}` inside the body is already expanded.
+  [/\{\{ with \$labels\.([a-zA-Z_][a-zA-Z0-9_]*) \}\}([^{]*)\{\{ \. \}\}([^{]*)\{\{ end \}\}/g, (labels, _v, k, a, b) => (labels[k!] ? `${a}${labels[k!]}${b}` : '')],
   [
     /\{\{ range \$k, \$v := \$labels \}\}\{\{ if ne \$k "__name__" \}\}([^{]*)\{\{ \$k \}\}([^{]*)\{\{ \$v \| urlquery \}\}([^{]*)\{\{ end \}\}\{\{ end \}\}/g,
     (labels, _v, a, b, c) =>

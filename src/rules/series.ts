@@ -41,6 +41,8 @@ export const GPU_TARGET_LABELS = ['instance', 'job', 'host'] as const;
 export const HOST_LABELS = ['instance', 'job', 'host'] as const;
 /** Filesystem series: one per mounted device of a machine. */
 export const FILESYSTEM_LABELS = [...HOST_LABELS, 'device', 'mountpoint', 'fstype'] as const;
+/** The filesystem holding a watched path: `path` and what it `holds` (--watch-path). */
+export const WATCHED_PATH_LABELS = [...FILESYSTEM_LABELS, 'path', 'holds'] as const;
 
 /** Where a raw metric comes from: the engine/exporter family that exposes it. */
 export type SourceFamily =
@@ -232,6 +234,8 @@ export const S = {
   hostNetworkReceive: 'host:network_receive_bytes:rate5m',
   hostNetworkTransmit: 'host:network_transmit_bytes:rate5m',
   hostFilesystemAvailRatio: 'host:filesystem_avail:ratio',
+  hostPathFilesystemAvailRatio: 'host:path_filesystem_avail:ratio',
+  hostFilesystemAvailNamedRatio: 'host:filesystem_avail_named:ratio',
   hostFilesystemAvailIn4h: 'host:filesystem_avail_bytes:predict_linear4h',
   hostFilesystemAvailIn24h: 'host:filesystem_avail_bytes:predict_linear24h',
   hostOomKills: 'host:oom_kills:increase5m',
@@ -846,6 +850,22 @@ export const SERIES: readonly SeriesDef[] = [
     unit: 'ratio',
     labels: FILESYSTEM_LABELS,
     help: 'Free space a non-root user can use / size, per writable filesystem (tmpfs, overlay and other virtual filesystems left out). The Prometheus data volume is on one of them.',
+    sources: { node: ['node_filesystem_avail_bytes', 'node_filesystem_size_bytes', 'node_filesystem_readonly'] },
+  },
+  {
+    name: S.hostPathFilesystemAvailRatio,
+    level: 'host',
+    unit: 'ratio',
+    labels: WATCHED_PATH_LABELS,
+    help: 'host:filesystem_avail:ratio of the filesystem holding each watched path (its longest mountpoint prefix), with the path and what it holds.',
+    sources: { node: ['node_filesystem_avail_bytes', 'node_filesystem_size_bytes', 'node_filesystem_readonly'] },
+  },
+  {
+    name: S.hostFilesystemAvailNamedRatio,
+    level: 'host',
+    unit: 'ratio',
+    labels: FILESYSTEM_LABELS,
+    help: 'host:filesystem_avail:ratio, one series per filesystem; one holding watched paths has the path and holds labels of the first (the order of --watch-path, Docker data last). The disk alerts read it.',
     sources: { node: ['node_filesystem_avail_bytes', 'node_filesystem_size_bytes', 'node_filesystem_readonly'] },
   },
   {

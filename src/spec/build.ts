@@ -18,6 +18,7 @@ import {
 import { buildHeartbeat } from './heartbeat.js';
 import { buildReceivers } from './receivers.js';
 import { retentionSizeWarnings } from './retention.js';
+import { buildWatchPaths } from './watch-paths.js';
 import {
   COMPONENTS,
   type Component,
@@ -127,6 +128,7 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
   const retentionSize = input.retentionSize ?? DEFAULT_RETENTION_SIZE;
   const sizeWarnings = collect(() => retentionSizeWarnings(retentionSize, 'retentionSize'));
   if (sizeWarnings) warnings.push(...sizeWarnings);
+  const watchPaths = collect(() => buildWatchPaths(input.watchPaths, 'watchPaths'));
 
   if (errors.length > 0) throw new CliErrors(errors);
   const spec: StackSpec = {
@@ -145,6 +147,7 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
     retention: input.retention ?? DEFAULT_RETENTION,
     ...(retentionSize !== '0' ? { retentionSize } : {}),
     ...(heartbeat ? { heartbeat } : {}),
+    watchPaths: watchPaths!,
     slo: { ...DEFAULT_SLO, ...input.slo },
     runbookUrl: input.runbookUrl ?? DEFAULT_RUNBOOK_URL,
   };

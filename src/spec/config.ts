@@ -47,6 +47,8 @@ export interface ConfigInput {
   retentionSize?: string;
   /** Dead man's switch: Watchdog pinged to this URL (or HEARTBEAT_URL from the environment). */
   heartbeat?: { url?: string };
+  /** Directories whose disk the alerts name, e.g. the model cache (Docker's data root always). */
+  watchPaths?: { name: string; path: string }[];
   slo?: { ttftP99Seconds?: number; itlP99Seconds?: number; e2eP99Seconds?: number; availabilityPercent?: number };
   runbookUrl?: string;
   /** How other machines reach this one (scheme and host); each component at its published port. */
@@ -142,5 +144,7 @@ function describePattern(pattern: string): string {
   if (pattern.includes('._/:@')) return 'an image reference such as registry.local/prom/prometheus:v3.5.0';
   if (pattern.includes('{}<>')) return 'an http(s) URL without spaces, quotes or braces, such as http://gpu-box.example.org';
   if (pattern.startsWith('^https?')) return 'an http(s) URL without #fragment, such as https://wiki.example.com/llm-runbooks';
+  if (pattern.includes('._@+')) return 'an absolute path such as /data/huggingface (letters, digits, . _ - @ + / and spaces)';
+  if (pattern.includes(' ._()-')) return 'a name such as model cache (letters, digits, spaces, . _ ( ) -, up to 60)';
   return pattern;
 }

@@ -135,9 +135,18 @@ export interface StackSpec {
   retentionSize?: string;
   /** Undefined: Watchdog goes to nobody, and silence means nothing (the README says so). */
   heartbeat?: Heartbeat;
+  /** Directories the disk alerts name: the user's (e.g. the model cache), then Docker's data root. */
+  watchPaths: WatchPath[];
   slo: Slo;
   /** Page each alert's runbook_url points into (`#<alert name in lower case>`). */
   runbookUrl: string;
+}
+
+export interface WatchPath {
+  /** What the path holds, as alerts say it: "model cache". */
+  name: string;
+  /** Absolute, normalised; the filesystem holding it is found on every machine. */
+  path: string;
 }
 
 /**

@@ -28,7 +28,7 @@ import type { AlertInfo } from '../../src/probe/prom-client.js';
 import { type RunningAlertmanager, startAlertmanager } from '../alertmanager/support.js';
 import { requireTool } from '../support/env.js';
 import { ALERTMANAGER_RELEASES, PROMETHEUS_RELEASES } from '../support/versions.js';
-import { closedAddress, webhookReceiver } from './support/platform.js';
+import { closedAddress, nodeExporterWithDisks, webhookReceiver } from './support/platform.js';
 import { type RunningPrometheus, startPrometheus, waitFor } from './support/prometheus.js';
 import { type TestStack, pointTargets, renderTestStack, shortenAlertFor, startNodeExporter } from './support/test-stack.js';
 
@@ -62,9 +62,19 @@ interface Scenario {
   engine?: EngineSetup;
   /** A GPU exporter in this state on the scenario's own host (the scenario's engine runs there). */
   gpu?: EmulatorState;
+  /** A node exporter on the scenario's own host whose disks are in this state. */
+  disk?: 'filling';
   platform?: Platform;
   expected: Expected[];
+  /**
+   * The critical alerts Alertmanager notifies of in the end, inhibition applied: one per cause.
+   * Default: the critical ones of `expected`.
+   */
+  pages?: string[];
 }
+
+/** The model directory of the disk scenario, watched (--watch-path): its alerts name it. */
+const MODEL_CACHE = { name: 'model cache', path: '/data/models' };
 
 const PREEMPTED: Expected[] = ['LLMPreemptionsSustained/critical', 'LLMPreemptionsSustained/warning', 'LLMQueueDepthHigh/warning', ...slo('LLMTTFTErrorBudgetBurn'), ...slo('LLME2EErrorBudgetBurn')];
 const vllm = (setup: Partial<EngineSetup> = {}): EngineSetup => ({ kind: 'vllm-v1', arrivalRate: 5, ...setup });
@@ -90,12 +100,12 @@ const SCENARIOS: Scenario[] = [
   { id: 'engine-error-storm', what: '30% of requests finish with an engine error', engine: vllm({ faults: { errorShare: 0.3 } }), expected: slo('LLMAvailabilityErrorBudgetBurn') },
   { id: 'kv-saturated', what: 'KV cache full, no preemption', engine: vllm({ state: 'kv-saturated' }), expected: [] },
   // A KV cache too small for the load preempts, queues more than 20 requests, and (recomputed
-  // prefills, time in the queue) misses the TTFT and E2E objectives: one cause, seen per instance
-  // and per model's SLO, on purpose not deduplicated.
-  { id: 'kv-full', what: 'KV cache too small for twice the load: preemptions', engine: vllm({ state: 'kv-full' }), expected: [...PREEMPTED] },
-  { id: 'preemption-storm', what: 'continuous preemption', engine: vllm({ state: 'preemption-storm' }), expected: [...PREEMPTED] },
-  // Nothing admitted: requests wait, and no token comes out either once the batch has drained.
-  { id: 'stalled', what: 'scheduler admits nothing, queue grows', engine: vllm({ state: 'stalled', warmup: 30 }), expected: ['LLMAdmissionStalled/critical', 'LLMThroughputCollapsed/critical', 'LLMQueueDepthHigh/warning'] },
+  // prefills, time in the queue) misses the TTFT and E2E objectives. Prometheus shows each; one
+  // cause pages once: the TTFT burn, which inhibits the E2E burn and the preemption page.
+  { id: 'kv-full', what: 'KV cache too small for twice the load: preemptions', engine: vllm({ state: 'kv-full' }), expected: [...PREEMPTED], pages: ['LLMTTFTErrorBudgetBurn'] },
+  { id: 'preemption-storm', what: 'continuous preemption', engine: vllm({ state: 'preemption-storm' }), expected: [...PREEMPTED], pages: ['LLMTTFTErrorBudgetBurn'] },
+  // Nothing admitted: requests wait and none runs. One page: the throughput alert is for a batch that runs and yields nothing.
+  { id: 'stalled', what: 'scheduler admits nothing, queue grows', engine: vllm({ state: 'stalled', warmup: 30 }), expected: ['LLMAdmissionStalled/critical', 'LLMQueueDepthHigh/warning'] },
   { id: 'hung-vllm', what: 'vLLM engine core hung behind a live server', engine: vllm({ state: 'hung', warmup: 30 }), expected: ['LLMThroughputCollapsed/critical', 'LLMQueueDepthHigh/warning'] },
   { id: 'hung-sglang', what: 'SGLang scheduler hung behind a live server', engine: { kind: 'sglang', arrivalRate: 5, state: 'hung', warmup: 30 }, expected: ['LLMThroughputCollapsed/critical', 'LLMQueueDepthHigh/warning'] },
   // A sleeping engine gets the odd request (the router sends elsewhere): they wait, nobody is paged.
@@ -111,6 +121,9 @@ const SCENARIOS: Scenario[] = [
   { id: 'gpu-hot', what: 'GPU at 93 °C', engine: vllm({ arrivalRate: 2 }), gpu: 'gpu-hot', expected: ['GPUTemperatureHigh/warning'] },
   { id: 'gpu-memory-full', what: 'GPU memory 99.5% used', engine: vllm({ arrivalRate: 2 }), gpu: 'gpu-memory-full', expected: ['GPUMemoryPressure/warning'] },
   { id: 'gpu-exporter-down', what: 'DCGM exporter not listening', engine: vllm({ arrivalRate: 2 }), gpu: 'down', expected: ['GPUExporterDown/warning'] },
+  // A host whose root disk fills up (35% free, losing 0.01% a second: full within a day) and whose
+  // watched model cache, a disk of its own, is almost full.
+  { id: 'disk-filling', what: 'root disk filling up, model cache disk 4% free', engine: vllm({ arrivalRate: 2 }), disk: 'filling', expected: ['HostFilesystemFillingUp/warning', 'HostFilesystemAlmostFull/warning'] },
   // The pipeline itself.
   { id: 'healthy-host', what: "the engines' host: healthy GPU exporter, real node exporter", platform: 'healthy-host', expected: [] },
   { id: 'pipeline', what: 'Prometheus and Alertmanager of the stack, working', platform: 'pipeline', expected: ['Watchdog/info'] },
@@ -122,6 +135,9 @@ const SCENARIOS: Scenario[] = [
 ];
 
 const modelOf = (id: string) => `scenario/${id}`;
+const pagesOf = (s: Scenario): string[] => [...new Set(s.pages ?? s.expected.filter((e) => e.endsWith('/critical')).map((e) => e.split('/')[0]!))].sort();
+/** A scenario with a GPU or disk of its own runs its engine on a host of its own. */
+const ownHost = (s: Scenario) => s.gpu !== undefined || s.disk !== undefined;
 // The newest release of each that is present: one real run, not one per release.
 const PROMETHEUS = [...PROMETHEUS_RELEASES].reverse().find((r) => r.path('prometheus') !== undefined);
 const ALERTMANAGER = [...ALERTMANAGER_RELEASES].reverse().find((r) => r.path('prometheus-alertmanager') !== undefined);
@@ -153,6 +169,7 @@ describe(`alert scenarios on real ${PROMETHEUS?.name ?? 'Prometheus'} and ${ALER
   let stack: TestStack;
   let prom: RunningPrometheus;
   let hook: Awaited<ReturnType<typeof webhookReceiver>>;
+  let am: RunningAlertmanager;
   /** Scenario of an alert's `instance` label (engine targets, GPU and node hosts, pipeline parts). */
   const byInstance = new Map<string, string>();
   const byModel = new Map(SCENARIOS.filter((s) => s.engine).map((s) => [modelOf(s.id), s.id]));
@@ -197,9 +214,18 @@ describe(`alert scenarios on real ${PROMETHEUS?.name ?? 'Prometheus'} and ${ALER
     const engineHostGpu = await startEmulator({ kind: 'dcgm', gpus: 2, seed: 499, hostname: ENGINE_HOST, follow: SCENARIOS.filter((s) => s.engine && !s.gpu).map((s) => engines.get(s.id)!) });
     emulators.push(engineHostGpu);
     // Without its filesystem collector: this machine's disks are shared with other jobs, whose
-    // writes are no scenario's (disk filling is not covered here).
+    // writes are no scenario's (the disk-filling scenario has disks of its own, below).
     const node = await startNodeExporter(NODE_EXPORTER, ['--no-collector.filesystem']);
     processes.push(node);
+    const diskNodes = new Map<string, string>();
+    for (const s of SCENARIOS.filter((x) => x.disk)) {
+      const disks = await nodeExporterWithDisks(startNodeExporter, NODE_EXPORTER, [
+        { device: '/dev/nvme0n1p2', mountpoint: '/', fstype: 'ext4', free: 0.35, lossPerSecond: 1e-4 },
+        { device: '/dev/nvme1n1', mountpoint: MODEL_CACHE.path, fstype: 'xfs', free: 0.04, lossPerSecond: 0 },
+      ]);
+      processes.push(disks);
+      diskNodes.set(s.id, disks.address);
+    }
 
     stack = await renderTestStack(
       {
@@ -207,8 +233,8 @@ describe(`alert scenarios on real ${PROMETHEUS?.name ?? 'Prometheus'} and ${ALER
           name: s.id,
           engine: s.engine!.kind === 'sglang' ? 'sglang' : 'vllm',
           // A remote address, so each host gets its GPU and node exporter targets; pointed at the emulator below.
-          url: `http://${s.gpu ? s.id : ENGINE_HOST}.scenarios.test:${(s.engine!.kind === 'sglang' ? 30000 : 8000) + i}`,
-          host: s.gpu ? s.id : ENGINE_HOST,
+          url: `http://${ownHost(s) ? s.id : ENGINE_HOST}.scenarios.test:${(s.engine!.kind === 'sglang' ? 30000 : 8000) + i}`,
+          host: ownHost(s) ? s.id : ENGINE_HOST,
         })),
         gpu: 'dcgm',
         scrapeInterval: '1s',
@@ -216,15 +242,22 @@ describe(`alert scenarios on real ${PROMETHEUS?.name ?? 'Prometheus'} and ${ALER
         publicUrl: PUBLIC,
         expose: true,
         runbookUrl: RUNBOOK,
+        watchPaths: [MODEL_CACHE],
       },
       'scenarios',
     );
     for (const engine of ['vllm', 'sglang'] as const) {
       pointTargets(stack, engine, Object.fromEntries(SCENARIOS.filter((s) => s.engine && (s.engine.kind === 'sglang') === (engine === 'sglang')).map((s) => [s.id, `127.0.0.1:${engines.get(s.id)!.port}`])));
     }
-    pointTargets(stack, 'gpu', { [stack.spec.localHost]: `127.0.0.1:${engineHostGpu.port}`, [ENGINE_HOST]: `127.0.0.1:${engineHostGpu.port}`, ...Object.fromEntries([...gpus].map(([id, g]) => [id, `127.0.0.1:${g.port}`])) });
+    const engineGpu = `127.0.0.1:${engineHostGpu.port}`;
+    pointTargets(stack, 'gpu', {
+      [stack.spec.localHost]: engineGpu,
+      [ENGINE_HOST]: engineGpu,
+      ...Object.fromEntries([...gpus].map(([id, g]) => [id, `127.0.0.1:${g.port}`])),
+      ...Object.fromEntries([...diskNodes.keys()].map((id) => [id, engineGpu])),
+    });
     const hosts = [stack.spec.localHost, ENGINE_HOST, ...gpus.keys()];
-    pointTargets(stack, 'node', Object.fromEntries(hosts.map((h) => [h, node.address])));
+    pointTargets(stack, 'node', { ...Object.fromEntries(hosts.map((h) => [h, node.address])), ...Object.fromEntries(diskNodes) });
     for (const s of SCENARIOS) if (s.engine) byInstance.set(s.id, s.id);
     byInstance.set(ENGINE_HOST, 'healthy-host');
     byInstance.set(stack.spec.localHost, 'pipeline');
@@ -248,7 +281,7 @@ describe(`alert scenarios on real ${PROMETHEUS?.name ?? 'Prometheus'} and ${ALER
       writeFileSync(file, stringify(config));
       return file;
     };
-    const am: RunningAlertmanager = await startAlertmanager(amBin, writeAm('alertmanager.yml', amConfig('/hook')), [`--web.external-url=${stack.spec.urls.alertmanager}`]);
+    am = await startAlertmanager(amBin, writeAm('alertmanager.yml', amConfig('/hook')), [`--web.external-url=${stack.spec.urls.alertmanager}`]);
     processes.push(am);
     const failingAm = await startAlertmanager(amBin, writeAm('alertmanager-failing.yml', amConfig('/fail')));
     processes.push(failingAm);
@@ -370,6 +403,24 @@ describe(`alert scenarios on real ${PROMETHEUS?.name ?? 'Prometheus'} and ${ALER
     expect({ precision, recall }).toEqual({ precision: 1, recall: 1 });
   }, 480_000);
 
+  it('pages once per cause: the critical alerts Alertmanager still notifies of, its inhibition applied, are each scenario\'s pages', async () => {
+    const res = await fetch(`${am.url}/api/v2/alerts?active=true&silenced=false&inhibited=false`);
+    expect(res.ok).toBe(true);
+    const paged = new Map(SCENARIOS.map((s) => [s.id, new Set<string>()]));
+    for (const a of (await res.json()) as Pick<AlertInfo, 'labels'>[]) {
+      if (a.labels.severity !== 'critical') continue;
+      const id = scenarioOf(a as AlertInfo);
+      if (id) paged.get(id)!.add(a.labels.alertname!);
+    }
+    const rows = SCENARIOS.map((s) => ({
+      scenario: s.id,
+      pages: pagesOf(s).join(', '),
+      paged: [...paged.get(s.id)!].sort().join(', '),
+    }));
+    console.info(['Pages after inhibition (expected | notified):', ...rows.filter((r) => r.pages || r.paged).map((r) => `  ${r.scenario.padEnd(28)} ${r.pages.padEnd(40)} | ${r.paged}`)].join('\n'));
+    expect(rows.filter((r) => r.pages !== r.paged)).toEqual([]);
+  }, 30_000);
+
   it('delivers every alert to the webhook with its runbook, dashboard and silence links, generatorURL, and SLO value and threshold', async () => {
     interface Delivered {
       labels: Record<string, string>;
@@ -378,8 +429,8 @@ describe(`alert scenarios on real ${PROMETHEUS?.name ?? 'Prometheus'} and ${ALER
       status: string;
     }
     const delivered = () => hook.received.filter((d) => d.path === '/hook').flatMap((d) => (JSON.parse(d.body) as { alerts: Delivered[] }).alerts).filter((a) => a.status === 'firing');
-    // Every critical alert that fired reaches the receiver (warnings may be inhibited by their critical).
-    const criticals = new Set([...fired.values()].flatMap((set) => [...set]).filter((k) => k.endsWith('/critical')).map((k) => k.split('/')[0]!));
+    // Every page reaches the receiver (the other alerts may be inhibited by one).
+    const criticals = new Set(SCENARIOS.flatMap(pagesOf));
     await waitFor('every critical alert delivered', async () => {
       const names = new Set(delivered().map((a) => a.labels.alertname));
       return [...criticals].every((c) => names.has(c)) ? true : undefined;
@@ -408,6 +459,9 @@ describe(`alert scenarios on real ${PROMETHEUS?.name ?? 'Prometheus'} and ${ALER
         check(byModel.has(a.labels.model_name ?? ''), `model_name ${a.labels.model_name}`, a);
       }
     }
+    // The watched model cache is named in its disk's alert.
+    const cache = alerts.find((a) => a.labels.alertname === 'HostFilesystemAlmostFull' && a.labels.instance === 'disk-filling');
+    expect(cache?.annotations.description).toContain(`which holds the ${MODEL_CACHE.name} (${MODEL_CACHE.path})`);
     const names = [...new Set(alerts.map((a) => a.labels.alertname))].sort();
     console.info(`webhook: ${alerts.length} firing alerts delivered (${names.join(', ')})`);
     expect(problems).toEqual([]);
