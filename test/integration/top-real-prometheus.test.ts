@@ -10,8 +10,10 @@
  *     terminal without wrapping, and q or Ctrl-C ends it with exit code 0, the screen and cursor
  *     restored.
  * Loopback adaptations as in engines-real-prometheus: target lists point at the emulators, alert
- * `for:` shortened. The node exporter's target points at a closed port on purpose: a target down
- * and a firing alert belong on the first screen too.
+ * `for:` shortened; a real Alertmanager (same release line) with a config that only receives stands
+ * in for the stack's, and the stack is generated without Grafana (as the demo runs without its
+ * image). The node exporter's target points at a closed port on purpose: a target down and a
+ * firing alert belong on the first screen too.
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,13 +34,15 @@ import { makeManifest, MANIFEST_FILE } from '../../src/write/manifest.js';
 import { BUILT_CLI } from '../support/cli.js';
 import { REPO_ROOT, requireTool } from '../support/env.js';
 import { freePort } from '../support/ports.js';
-import { PROMETHEUS_RELEASES } from '../support/versions.js';
+import { ALERTMANAGER_RELEASES, PROMETHEUS_RELEASES } from '../support/versions.js';
+import { type RunningAlertmanager, startAlertmanager } from '../alertmanager/support.js';
 import { type RunningPrometheus, startPrometheus, waitFor } from './support/prometheus.js';
 import { type TestStack, pointTargets, renderTestStack, shortenAlertFor } from './support/test-stack.js';
 
 const TMUX = requireTool('tmux', 'apt-get install -y tmux');
-/** The release the generated stack ships (prom/prometheus:v3.5). */
+/** The releases the generated stack ships (prom/prometheus:v3.5, Alertmanager of the same suite). */
 const RELEASE = PROMETHEUS_RELEASES.at(-1)!;
+const AM_RELEASE = ALERTMANAGER_RELEASES.at(-1)!;
 /** Objectives other than the defaults, so a frame showing them proves they came from the manifest. */
 const SLO = { ttftP99Seconds: 1, itlP99Seconds: 0.05, e2eP99Seconds: 30, availabilityPercent: 99.5 };
 
@@ -69,14 +73,15 @@ const ALL: VariableValue = { values: [], multi: true, all: {} };
 const one = (v: string): VariableValue => ({ values: [v], multi: true });
 
 describe(`top against the demo fleet on real ${RELEASE.name}`, () => {
-  if (!RELEASE.path('prometheus')) {
+  if (!RELEASE.path('prometheus') || !AM_RELEASE.path('prometheus-alertmanager')) {
     // Reported as skipped, with the reason, rather than as an empty suite.
-    it.skip(`needs ${RELEASE.missing('prometheus')}`, () => {});
+    it.skip(`needs ${RELEASE.path('prometheus') ? AM_RELEASE.missing('prometheus-alertmanager') : RELEASE.missing('prometheus')}`, () => {});
     return;
   }
   const emulators: Emulator[] = [];
   let stack: TestStack;
   let prom: RunningPrometheus;
+  let am: RunningAlertmanager;
   let work: string;
 
   beforeAll(async () => {
@@ -88,7 +93,7 @@ describe(`top against the demo fleet on real ${RELEASE.name}`, () => {
       emulators.push(e);
     }
     const members = DEMO_FLEET.map((m, i) => ({ ...m, emulator: emulators[i]! }));
-    const input = { targets: members.filter((m) => m.engine).map((m) => ({ name: m.name, engine: m.engine!, url: m.emulator.url })), gpu: 'dcgm' as const, scrapeInterval: '1s', slo: SLO };
+    const input = { targets: members.filter((m) => m.engine).map((m) => ({ name: m.name, engine: m.engine!, url: m.emulator.url })), gpu: 'dcgm' as const, grafana: false, scrapeInterval: '1s', slo: SLO };
     stack = await renderTestStack(input, 'top-demo');
     writeFileSync(join(stack.dir, MANIFEST_FILE), JSON.stringify(makeManifest('test', input, new Map(), {}), null, 2));
     const host = stack.spec.localHost;
@@ -98,9 +103,16 @@ describe(`top against the demo fleet on real ${RELEASE.name}`, () => {
     pointTargets(stack, 'gpu', { [host]: `127.0.0.1:${members.find((m) => m.kind === 'dcgm')!.emulator.port}` });
     pointTargets(stack, 'node', { [host]: `127.0.0.1:${await freePort()}` });
     shortenAlertFor(stack, '2s');
+    const amConfig = join(work, 'alertmanager.yml');
+    writeFileSync(amConfig, stringify({ route: { receiver: 'nobody' }, receivers: [{ name: 'nobody' }] }));
+    am = await startAlertmanager(AM_RELEASE.path('prometheus-alertmanager')!, amConfig);
     prom = await startPrometheus({ binary: RELEASE.path('prometheus')!, configFile: stack.configFile });
-    const config = parse(readFileSync(stack.configFile, 'utf8')) as { scrape_configs: { job_name: string; static_configs?: { targets: string[] }[] }[] };
-    for (const job of config.scrape_configs.filter((j) => j.job_name === 'prometheus')) job.static_configs![0]!.targets = [prom.url.replace('http://', '')];
+    type StaticJob = { job_name: string; static_configs?: { targets: string[] }[] };
+    const config = parse(readFileSync(stack.configFile, 'utf8')) as { scrape_configs: StaticJob[]; alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] } };
+    const address = (url: string) => url.replace('http://', '');
+    for (const job of config.scrape_configs.filter((j) => j.job_name === 'prometheus')) job.static_configs![0]!.targets = [address(prom.url)];
+    for (const job of config.scrape_configs.filter((j) => j.job_name === 'alertmanager')) job.static_configs![0]!.targets = [address(am.url)];
+    config.alerting.alertmanagers[0]!.static_configs[0]!.targets = [address(am.url)];
     writeFileSync(stack.configFile, stringify(config));
     await fetch(`${prom.url}/-/reload`, { method: 'POST' });
 
@@ -125,6 +137,7 @@ describe(`top against the demo fleet on real ${RELEASE.name}`, () => {
 
   afterAll(async () => {
     await prom?.stop();
+    await am?.stop();
     for (const e of emulators) await e.stop();
     if (stack) rmSync(stack.dir, { recursive: true, force: true });
     if (work) rmSync(work, { recursive: true, force: true });
@@ -190,7 +203,11 @@ describe(`top against the demo fleet on real ${RELEASE.name}`, () => {
     expect(Object.fromEntries(f.targets.map((g) => [g.job, [g.up, g.expected]]))).toEqual(
       Object.fromEntries(expected.map((s) => [s.metric.job, [Number(up.find((u) => u.metric.job === s.metric.job)!.value![1]), Number(s.value![1])]])),
     );
-    expect(f.targets.find((g) => g.job === 'node')).toMatchObject({ up: 0, expected: 1, down: [stack.spec.localHost] });
+    expect(f.targets.filter((g) => g.role === 'stack').map((g) => [g.job, g.up, g.expected, g.down])).toEqual([
+      ['alertmanager', 1, 1, []],
+      ['node', 0, 1, [stack.spec.localHost]],
+      ['prometheus', 1, 1, []],
+    ]);
     expect(f.targets.filter((g) => g.role === 'engine').map((g) => [g.job, g.up, g.expected])).toEqual([['sglang', 1, 1], ['vllm', 2, 2]]);
     expect(f.targets.find((g) => g.role === 'gpu')).toMatchObject({ job: 'gpu-dcgm', up: 1, expected: 1 });
     const alerts = (await at('ALERTS{alertstate="firing"}')).filter((s) => s.metric.alertname !== 'Watchdog');
@@ -199,6 +216,7 @@ describe(`top against the demo fleet on real ${RELEASE.name}`, () => {
       alerts.map(({ metric: { __name__: _, alertname, alertstate: _s, severity, ...labels } }) => key(alertname!, severity ?? '', labels)).sort(),
     );
     expect(f.watchdog).toBe(true);
+    expect(f.alerts.map((a) => `${a.severity} ${a.alertname} ${a.labels.instance}`)).toEqual([`warning MonitoringTargetDown ${stack.spec.localHost}`]);
   });
 
   it('--once: the frame as text, no colour when stdout is not a terminal', async () => {
@@ -207,7 +225,8 @@ describe(`top against the demo fleet on real ${RELEASE.name}`, () => {
     expect(r.stdout).not.toMatch(/\x1b\[/);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^create-vllm-monitor top {2}cvm-stack-\w+ {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC {2}http:\/\/127\.0\.0\.1:\d+$/);
-    expect(r.stdout).toMatch(/Targets {2}sglang 1\/1 {2}vllm 2\/2 {2}gpu-dcgm 1\/1 {2}/);
+    expect(r.stdout).toContain('Targets  sglang 1/1  vllm 2/2  gpu-dcgm 1/1  alertmanager 1/1  node 0/1  prometheus 1/1\n  down   node/gpu-box\n');
+    expect(r.stdout).toContain('Alerts   0 critical  1 warning  0 info  (Watchdog firing: rules evaluate)\n');
     expect(r.stdout).toContain('Objective p99 TTFT 1.00s  ITL 50.0ms  E2E 30.0s  errors 0.5%');
     expect(r.stdout).toMatch(/^ {2}WARNING {3}MonitoringTargetDown {2}gpu-box$/m);
     for (const model of ['facebook/opt-125m', 'meta-llama/Llama-3.1-8B-Instruct']) expect(r.stdout).toMatch(new RegExp(`^${model.replace(/[.]/g, '\\.')} +(vllm|sglang) +1 +\\d`, 'm'));
