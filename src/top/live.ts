@@ -45,7 +45,7 @@ export function runLive(o: LiveOptions): Promise<number> {
   let stopped = false;
 
   const footer = () =>
-    `q quit · every ${o.intervalMs / 1000}s · ${problem ? `error: ${problem} (showing the last frame)` : updated ? `updated ${clock(updated)} UTC` : 'waiting for the first frame'}`;
+    `${screen.tty ? 'q quit · ' : ''}every ${o.intervalMs / 1000}s · ${problem ? `error: ${problem} (showing the last frame)` : updated ? `updated ${clock(updated)} UTC` : 'waiting for the first frame'}`;
 
   const draw = () => {
     if (stopped) return;
