@@ -44,8 +44,13 @@ export function runLive(o: LiveOptions): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
+  // The error first: on a narrow terminal the end of the line is what gets cut.
   const footer = () =>
-    `${screen.tty ? 'q quit · ' : ''}every ${o.intervalMs / 1000}s · ${problem ? `error: ${problem} (showing the last frame)` : updated ? `updated ${clock(updated)} UTC` : 'waiting for the first frame'}`;
+    [
+      problem ? `error: ${problem} (frame of ${updated ? `${clock(updated)} UTC` : 'none yet'})` : updated ? `updated ${clock(updated)} UTC` : 'waiting for the first frame',
+      `every ${o.intervalMs / 1000}s`,
+      ...(screen.tty ? ['q quit'] : []),
+    ].join(' · ');
 
   const draw = () => {
     if (stopped) return;

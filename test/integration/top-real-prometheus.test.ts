@@ -291,7 +291,7 @@ describe(`top against the demo fleet on real ${RELEASE.name}`, () => {
       expect(rows[0]).toMatch(/^create-vllm-monitor top/);
       expect(rows.some((r) => r.startsWith('MODEL'))).toBe(false);
       expect(rows.some((r) => /^ {2}p99 TTFT /.test(r))).toBe(true);
-      expect(rows[23]).toMatch(/^q quit/);
+      expect(rows[23]).toMatch(/^updated \d\d:\d\d:\d\d UTC · every 1s · q quit$/);
       tmux('send-keys', '-t', s, 'q');
       await waitFor('top to exit', async () => (screen(s).includes('EXIT=0') ? true : undefined), 10_000, 200);
     });
