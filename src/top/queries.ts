@@ -1,0 +1,40 @@
+/**
+ * What `top` asks Prometheus: instant queries of the normalised series (src/rules/series.ts) the
+ * overview dashboard reads, all evaluated at one instant so a frame is one consistent picture.
+ */
+import type { PrometheusClient, SeriesResult } from '../probe/prom-client.js';
+import { S, modelQuantile, modelSloBadRatio } from '../rules/series.js';
+import { type FrameContext, type QueryResults, type TopFrame, frameFromResults } from './frame.js';
+
+/** Per model: the model: series carry (engine, model_name, job); a model is one engine's. */
+const BY_MODEL = 'by (engine, model_name)';
+
+export const TOP_QUERIES = {
+  /** Every target Prometheus scrapes: 1 up, 0 down. */
+  up: 'up',
+  alerts: 'ALERTS{alertstate="firing"}',
+  instances: `count ${BY_MODEL} (${S.requestsRunning})`,
+  /** The overview's QPS stat: finished requests per second, all finish reasons. */
+  requestsPerSecond: `sum ${BY_MODEL} (${S.requestsFinished})`,
+  outputTokensPerSecond: `sum ${BY_MODEL} (${S.generationTokens})`,
+  ttftP99Seconds: `max ${BY_MODEL} (${modelQuantile('ttft_seconds', 'p99')})`,
+  itlP99Seconds: `max ${BY_MODEL} (${modelQuantile('itl_seconds', 'p99')})`,
+  e2eP99Seconds: `max ${BY_MODEL} (${modelQuantile('e2e_seconds', 'p99')})`,
+  /** The availability SLI: server errors / requests over 5m. */
+  errorRatio: `max ${BY_MODEL} (${modelSloBadRatio('availability', '5m')})`,
+  kvUsageMax: `max ${BY_MODEL} (${S.kvCacheUsage})`,
+  /** The overview's GPU stat: the GPUs of the machines serving models (serving and GPU targets share `host`). */
+  gpuUtilisationServing: `avg(${S.gpuUtilization} and on (host) ${S.requestsRunning})`,
+  gpuUtilByHost: `avg by (host) (${S.gpuUtilization})`,
+  gpuCountByHost: `count by (host) (${S.gpuUtilization})`,
+} as const;
+
+export type TopQuery = keyof typeof TOP_QUERIES;
+
+/** Runs every query at `ctx.time` and maps the results to a frame. Throws what the client throws. */
+export async function collectFrame(client: PrometheusClient, ctx: FrameContext): Promise<TopFrame> {
+  const names = Object.keys(TOP_QUERIES) as TopQuery[];
+  const results = await Promise.all(names.map((q) => client.query(TOP_QUERIES[q], ctx.time)));
+  const r = Object.fromEntries(names.map((q, i) => [q, results[i]!.series])) as Record<TopQuery, SeriesResult[]>;
+  return frameFromResults(r satisfies QueryResults, ctx);
+}
