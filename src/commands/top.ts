@@ -10,7 +10,7 @@ import type { Io } from '../cli/io.js';
 import { type CliError, envError, EXIT_OK, usageError } from '../errors.js';
 import { PrometheusClient, PrometheusError } from '../probe/prom-client.js';
 import { DEFAULT_SLO } from '../spec/defaults.js';
-import { parseCommandArgs, seconds } from '../stack/args.js';
+import { httpUrl, parseCommandArgs, seconds } from '../stack/args.js';
 import { COMPOSE_FILE, loadStackDir, stackUrls } from '../stack/stack-dir.js';
 import type { FrameContext, TopFrame } from '../top/frame.js';
 import { processScreen, runLive } from '../top/live.js';
@@ -32,16 +32,6 @@ in dir (default .). q or Ctrl-C quits.
   --time T              with --once/--json: the frame at instant T (unix seconds or RFC 3339)
 Colour only on a terminal, and not with NO_COLOR set.`;
 
-function parseUrl(v: unknown): string | undefined {
-  if (v === undefined) return undefined;
-  try {
-    const u = new URL(String(v));
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
-    return String(v).replace(/\/+$/, '');
-  } catch {
-    throw usageError('--prometheus-url', `${JSON.stringify(v)} is not an http(s) URL`, 'write it like --prometheus-url http://127.0.0.1:9090');
-  }
-}
 
 function parseTime(v: unknown): number | undefined {
   if (v === undefined) return undefined;
@@ -75,7 +65,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.out(HELP);
     return EXIT_OK;
   }
-  const flagUrl = parseUrl(values['prometheus-url']);
+  const flagUrl = httpUrl('prometheus-url', values['prometheus-url']);
   const intervalMs = seconds('interval', values.interval, 5) * 1000;
   const once = values.once === true || values.json === true;
   const at = parseTime(values.time);

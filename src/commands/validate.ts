@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_FAILURE, EXIT_OK, usageError } from '../errors.js';
 import type { Io } from '../cli/io.js';
-import { parseCommandArgs, progressPrinter, seconds } from '../stack/args.js';
+import { httpUrl, parseCommandArgs, progressPrinter, seconds } from '../stack/args.js';
 import { type ComposeCli, findCompose } from '../stack/compose-cli.js';
 import { COMPOSE_FILE } from '../stack/stack-dir.js';
 import { validate } from '../validate/index.js';
@@ -25,16 +25,6 @@ target up, rules healthy, Alertmanager connected, Grafana and its dashboards, ev
   --json                   print the report as JSON
 Exit code 0 when every check passed, 1 otherwise.`;
 
-function url(flag: string, v: unknown): string | undefined {
-  if (v === undefined) return undefined;
-  try {
-    const u = new URL(String(v));
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
-    return String(v).replace(/\/+$/, '');
-  } catch {
-    throw usageError(`--${flag}`, `${JSON.stringify(v)} is not an http(s) URL`, `write it like --${flag} http://127.0.0.1:9090`);
-  }
-}
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs('validate', argv, {
@@ -54,7 +44,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return EXIT_OK;
   }
   const dir = positionals[0] ?? '.';
-  const prometheusUrl = url('prometheus-url', values['prometheus-url']);
+  const prometheusUrl = httpUrl('prometheus-url', values['prometheus-url']);
   const hasStack = existsSync(join(dir, COMPOSE_FILE));
   if (!hasStack && !prometheusUrl) {
     throw usageError('validate', `${dir} has no ${COMPOSE_FILE}`, 'pass the stack directory, or --prometheus-url URL to check a running Prometheus');
@@ -64,8 +54,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const report = await validate({
     dir,
     ...(prometheusUrl ? { prometheusUrl } : {}),
-    ...(values['alertmanager-url'] !== undefined ? { alertmanagerUrl: url('alertmanager-url', values['alertmanager-url'])! } : {}),
-    ...(values['grafana-url'] !== undefined ? { grafanaUrl: url('grafana-url', values['grafana-url'])! } : {}),
+    ...(values['alertmanager-url'] !== undefined ? { alertmanagerUrl: httpUrl('alertmanager-url', values['alertmanager-url'])! } : {}),
+    ...(values['grafana-url'] !== undefined ? { grafanaUrl: httpUrl('grafana-url', values['grafana-url'])! } : {}),
     fireTestAlert: values['fire-test-alert'] === true,
     staticOnly: values.static === true,
     liveOnly: values.live === true,

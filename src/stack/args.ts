@@ -1,4 +1,4 @@
-/** Argument parsing shared by the stack commands (up, down, status, validate, demo). */
+/** Argument parsing shared by the stack commands (up, down, status, validate, demo, top). */
 import { parseArgs } from 'node:util';
 import { usageError } from '../errors.js';
 
@@ -33,4 +33,16 @@ export function progressPrinter(err: (line: string) => void, quiet = false): (li
   return (line) => {
     if (!quiet) err(`  … ${line}`);
   };
+}
+
+/** An http(s) URL flag without its trailing slashes; undefined when not given. */
+export function httpUrl(flag: string, v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  try {
+    const u = new URL(String(v));
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+    return String(v).replace(/\/+$/, '');
+  } catch {
+    throw usageError(`--${flag}`, `${JSON.stringify(v)} is not an http(s) URL`, `write it like --${flag} http://127.0.0.1:9090`);
+  }
 }
