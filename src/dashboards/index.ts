@@ -5,7 +5,7 @@
  */
 import type { GpuKind } from '../spec/types.js';
 import { gpuDashboard, hostDashboard } from './machines.js';
-import { DATASOURCE, type Dashboard, type Panel, type RowPanel } from './model.js';
+import { DATASOURCE, GRAFANA_VERSION, type Dashboard, type Panel, type RowPanel } from './model.js';
 import { instanceDashboard, overviewDashboard } from './serving.js';
 
 export type { Dashboard } from './model.js';
@@ -43,7 +43,7 @@ export function importVariant(d: Dashboard): Record<string, unknown> {
   return {
     __inputs: [{ name: INPUT, label: 'Prometheus', description: 'The Prometheus that loads the create-vllm-monitor recording rules', type: 'datasource', pluginId: 'prometheus', pluginName: 'Prometheus' }],
     __requires: [
-      { type: 'grafana', id: 'grafana', name: 'Grafana', version: '11.0.0' },
+      { type: 'grafana', id: 'grafana', name: 'Grafana', version: GRAFANA_VERSION },
       { type: 'datasource', id: 'prometheus', name: 'Prometheus', version: '1.0.0' },
       ...[...new Set(d.panels.filter((p) => p.type !== 'row').map((p) => p.type))].sort().map((t) => ({ type: 'panel', id: t, name: t, version: '' })),
     ],

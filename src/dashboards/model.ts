@@ -3,9 +3,12 @@
  * typed precisely, and the small builders that lay panels out on the 24-column grid.
  */
 import { PROMETHEUS_DATASOURCE_UID } from '../render/grafana.js';
+import { DEFAULT_IMAGES } from '../spec/defaults.js';
 
 /** Grafana 12.0's dashboard schema version. */
 export const SCHEMA_VERSION = 41;
+/** The Grafana the dashboards are written for: the stack's image, whose schema they are checked against. */
+export const GRAFANA_VERSION = DEFAULT_IMAGES.grafana.slice(DEFAULT_IMAGES.grafana.lastIndexOf(':') + 1);
 
 export interface DatasourceRef {
   type: 'prometheus';
@@ -86,7 +89,6 @@ export interface Variable {
   type: 'datasource' | 'query';
   query: string | { query: string; refId: string; qryType: 1 };
   datasource?: DatasourceRef;
-  definition?: string;
   refresh?: 1 | 2;
   multi: boolean;
   includeAll: boolean;
@@ -163,11 +165,33 @@ function fieldConfig(p: PanelSpec): FieldConfig {
   };
 }
 
+/**
+ * Each plugin's options as complete as Grafana 12.0's panelcfg schema requires (stat, bargauge and
+ * timeseries Options; test/dashboards/grafana-schema.test.ts checks them), Grafana's own defaults
+ * where we have no opinion. Legends show each series' last and highest value.
+ */
 function options(type: PanelType): Record<string, unknown> {
   const reduce = { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false } };
-  if (type === 'stat') return { ...reduce, colorMode: 'value', graphMode: 'area', justifyMode: 'auto', orientation: 'auto', textMode: 'value_and_name' };
-  if (type === 'bargauge') return { ...reduce, displayMode: 'gradient', orientation: 'horizontal', showUnfilled: true };
-  return { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'desc' } };
+  const legend = { displayMode: 'list', placement: 'bottom', showLegend: true, calcs: ['lastNotNull', 'max'] };
+  if (type === 'stat') {
+    return { ...reduce, colorMode: 'value', graphMode: 'area', justifyMode: 'auto', orientation: 'auto', textMode: 'value_and_name', wideLayout: true, showPercentChange: false, percentChangeColorMode: 'standard' };
+  }
+  if (type === 'bargauge') {
+    return {
+      ...reduce,
+      legend: { ...legend, showLegend: false, calcs: [] },
+      displayMode: 'gradient',
+      orientation: 'horizontal',
+      showUnfilled: true,
+      valueMode: 'color',
+      namePlacement: 'auto',
+      sizing: 'auto',
+      minVizHeight: 16,
+      minVizWidth: 8,
+      maxVizHeight: 300,
+    };
+  }
+  return { legend, tooltip: { mode: 'multi', sort: 'desc' } };
 }
 
 const REF_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -223,7 +247,6 @@ export function queryVariable(name: string, label: string, series: string, filte
     type: 'query',
     datasource: DATASOURCE,
     query: { query, refId: 'PrometheusVariableQueryEditor-VariableQuery', qryType: 1 },
-    definition: query,
     refresh: 2,
     multi,
     includeAll,

@@ -38,6 +38,15 @@ function recordedSeries(): Set<string> {
 }
 
 describe('dashboard model', () => {
+  it('lays panels on the 24-column grid without overlap', () => {
+    for (const d of dashboards) {
+      const boxes = d.panels.map((p) => ({ title: p.title, ...p.gridPos }));
+      for (const b of boxes) expect(b.x >= 0 && b.w > 0 && b.x + b.w <= 24 && b.h > 0, `${d.uid} ${b.title}`).toBe(true);
+      const overlaps = boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h).map((b) => `${a.title} / ${b.title}`));
+      expect(overlaps, d.uid).toEqual([]);
+    }
+  });
+
   it('is provisioning-safe: id null, schema 41, fixed deterministic uids, one datasource', () => {
     const uids = dashboards.map((d) => d.uid);
     expect(new Set(uids).size).toBe(uids.length);
@@ -78,7 +87,7 @@ describe('dashboard model', () => {
     for (const d of dashboards.filter((x) => x.uid.startsWith('cvm-llm'))) {
       const vars = d.templating.list;
       expect(vars.map((v) => v.name)).toEqual(['datasource', 'job', 'engine', 'model_name', 'instance']);
-      for (const v of vars.filter((x) => x.type === 'query')) expect(v.definition).toMatch(new RegExp(`^label_values\\(${S.requestsRunning}`));
+      for (const v of vars.filter((x) => x.type === 'query')) expect(typeof v.query === 'string' ? v.query : v.query.query).toMatch(new RegExp(`^label_values\\(${S.requestsRunning}`));
     }
   });
 
