@@ -181,8 +181,10 @@ export function explainMissing(metricName: string, present: readonly FamilyId[] 
     };
   }
   if (matches.length > 0) {
-    const m = matches[0]!.metric;
-    return { metric: metricName, reason: m.note ? 'exporter-lacks-field' : 'unknown-metric', message: m.note ? `${metricName}: ${m.note}` : `${metricName} is in the catalog but was not scraped` };
+    // The server's own family speaks first; a metric dated by `versions` was judged above.
+    const m = (inPresent[0] ?? matches[0]!).metric;
+    const noted = m.note !== undefined && !(names && m.versions?.from);
+    return { metric: metricName, reason: noted ? 'exporter-lacks-field' : 'unknown-metric', message: noted ? `${metricName}: ${m.note}` : `${metricName} is in the catalog but was not scraped` };
   }
   return { metric: metricName, reason: 'unknown-metric', message: `${metricName} is not a known engine or exporter metric` };
 }
