@@ -126,7 +126,8 @@ const FINISH_REASONS_V1 = ['stop', 'length', 'abort', 'error', 'repetition'] as 
  * at the earliest.
  */
 const V0_PREFIX_HIT_RATE = { from: '0.5.5', source: 'vllm PR #7606 (merged 2024-08, released in 0.5.5)' };
-const V0_TIME_IN_QUEUE = { from: '0.6.4', source: 'vllm PR #9659 (opened 2024-10-24); PR #14135 on its history' };
+// PR #9659 added time_in_queue_requests and the model forward/execute times (PR #14135 tells the history).
+const V0_PR_9659 = { from: '0.6.4', source: 'vllm PR #9659 (opened 2024-10-24); PR #14135' };
 const V0_REQUEST_TIMES = { from: '0.6.4', source: 'vllm PR #4464, merged after #9659 (PR #14135); absent from the Ray capture of 2024-12' };
 // Unverified which release: PR #8140 (opened 2024-09-04) or #4464 added it; #11031 changed it on 2024-12-09.
 // The earliest possible release is kept, so that a server having it is never dated too new.
@@ -166,7 +167,7 @@ export const VLLM_V0: EngineFamily = {
     v0('vllm:request_inference_time_seconds', 'histogram', 'seconds', { ...V0_REQUEST_TIMES, help: HELP.inference, buckets: V0_LATE_LATENCY_BUCKETS, note: 'late V0 only' }),
     v0('vllm:request_prefill_time_seconds', 'histogram', 'seconds', { ...V0_REQUEST_TIMES, help: HELP.prefill, buckets: V0_LATE_LATENCY_BUCKETS, note: 'late V0 only' }),
     v0('vllm:request_decode_time_seconds', 'histogram', 'seconds', { ...V0_REQUEST_TIMES, help: HELP.decode, buckets: V0_LATE_LATENCY_BUCKETS, note: 'late V0 only' }),
-    v0('vllm:time_in_queue_requests', 'histogram', 'seconds', { ...V0_TIME_IN_QUEUE, deprecated: '0.8', note: 'duplicate of request_queue_time_seconds' }),
+    v0('vllm:time_in_queue_requests', 'histogram', 'seconds', { ...V0_PR_9659, deprecated: '0.8', note: 'duplicate of request_queue_time_seconds' }),
     v0('vllm:request_prompt_tokens', 'histogram', 'tokens', { help: HELP.req_prompt, note: 'buckets 1-2-5 up to max_model_len' }),
     v0('vllm:request_generation_tokens', 'histogram', 'tokens', { help: HELP.req_gen, note: 'buckets 1-2-5 up to max_model_len' }),
     v0('vllm:request_max_num_generation_tokens', 'histogram', 'tokens', { help: HELP.max_gen, ...V0_REQUEST_TIMES, note: 'late V0' }),
@@ -176,8 +177,8 @@ export const VLLM_V0: EngineFamily = {
     v0('vllm:request_success_total', 'counter', 'requests', { help: HELP.success, labels: ['finished_reason'], note: 'V0 creates a reason series on its first event' }),
     v0('vllm:avg_prompt_throughput_toks_per_s', 'gauge', 'tokens_per_second', { help: HELP.avg_prompt, deprecated: '0.8' }),
     v0('vllm:avg_generation_throughput_toks_per_s', 'gauge', 'tokens_per_second', { help: HELP.avg_gen, deprecated: '0.8' }),
-    v0('vllm:model_forward_time_milliseconds', 'histogram', 'milliseconds', { ...V0_TIME_IN_QUEUE, deprecated: '0.8', note: 'only with --collect-detailed-traces' }),
-    v0('vllm:model_execute_time_milliseconds', 'histogram', 'milliseconds', { ...V0_TIME_IN_QUEUE, deprecated: '0.8', note: 'only with --collect-detailed-traces' }),
+    v0('vllm:model_forward_time_milliseconds', 'histogram', 'milliseconds', { ...V0_PR_9659, deprecated: '0.8', note: 'only with --collect-detailed-traces' }),
+    v0('vllm:model_execute_time_milliseconds', 'histogram', 'milliseconds', { ...V0_PR_9659, deprecated: '0.8', note: 'only with --collect-detailed-traces' }),
     v0('vllm:spec_decode_draft_acceptance_rate', 'gauge', 'ratio', { optional: 'spec_decode' }),
     v0('vllm:spec_decode_efficiency', 'gauge', 'ratio', { optional: 'spec_decode' }),
     v0('vllm:spec_decode_num_accepted_tokens_total', 'counter', 'tokens', { optional: 'spec_decode' }),
