@@ -125,12 +125,12 @@ const FINISH_REASONS_V1 = ['stop', 'length', 'abort', 'error', 'repetition'] as 
  * capture) has none of them. vLLM 0.6.3 was released 2024-10-14; PRs opened after it ship in 0.6.4
  * at the earliest.
  */
-const V0_PREFIX_HIT_RATE = { from: '0.5.5', source: 'vllm PR #7606 (merged 2024-08, released in 0.5.5)' };
+// Where the release is unverified the earliest possible one is kept: a server having the metric is never dated too new.
+const V0_PREFIX_HIT_RATE = { from: '0.5.5', source: 'vllm PR #7606 (opened 2024-08-16; 0.5.5 at the earliest, 0.6.0 at the latest)' };
 // PR #9659 added time_in_queue_requests and the model forward/execute times (PR #14135 tells the history).
 const V0_PR_9659 = { from: '0.6.4', source: 'vllm PR #9659 (opened 2024-10-24); PR #14135' };
 const V0_REQUEST_TIMES = { from: '0.6.4', source: 'vllm PR #4464, merged after #9659 (PR #14135); absent from the Ray capture of 2024-12' };
 // Unverified which release: PR #8140 (opened 2024-09-04) or #4464 added it; #11031 changed it on 2024-12-09.
-// The earliest possible release is kept, so that a server having it is never dated too new.
 const V0_ITERATION_TOKENS = { from: '0.6.1', source: 'vllm PRs #8140 / #4464 (2024-09..11), changed by #11031 (2024-12-09); absent from the Ray capture of 2024-12' };
 
 const v0 = (name: string, type: MetricType, unit: Unit, x?: Extra) => metric(['model_name'], V0_SRC, name, type, unit, x);
