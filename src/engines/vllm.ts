@@ -126,7 +126,7 @@ const FINISH_REASONS_V1 = ['stop', 'length', 'abort', 'error', 'repetition'] as 
  * at the earliest.
  */
 // Where the release is unverified the earliest possible one is kept: a server having the metric is never dated too new.
-const V0_PREFIX_HIT_RATE = { from: '0.5.5', source: 'vllm PR #7606 (opened 2024-08-16; 0.5.5 at the earliest, 0.6.0 at the latest)' };
+const V0_PREFIX_HIT_RATE = { from: '0.5.5', source: 'vllm PR #7606 (opened 2024-08-16, a week before 0.5.5: 0.5.5 at the earliest)' };
 // PR #9659 added time_in_queue_requests and the model forward/execute times (PR #14135 tells the history).
 const V0_PR_9659 = { from: '0.6.4', source: 'vllm PR #9659 (opened 2024-10-24); PR #14135' };
 const V0_REQUEST_TIMES = { from: '0.6.4', source: 'vllm PR #4464, merged after #9659 (PR #14135); absent from the Ray capture of 2024-12' };
