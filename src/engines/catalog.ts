@@ -133,6 +133,14 @@ export function servesSince(family: EngineFamily, version: string, names: Readon
 
 const PRODUCT: Partial<Record<string, string>> = { vllm: 'vLLM', sglang: 'SGLang' };
 
+/** A family's version range for messages, e.g. " (SGLang >= 0.4.5)"; empty for exporters and open ranges. */
+function rangeText(f: EngineFamily): string {
+  const who = PRODUCT[f.producer];
+  const { from, until } = f.versions;
+  if (!who || (!from && !until)) return '';
+  return ` (${who} ${from && until ? `${from} to < ${until}` : from ? `>= ${from}` : `< ${until}`})`;
+}
+
 /** A metric of the server's family that came in a later version than the server: dated by the scrape. */
 function predatedBy(matches: MetricMatch[], names: ReadonlySet<string>): MetricMatch | undefined {
   return matches.find((m) => m.metric.versions?.from && !servesSince(m.family, m.metric.versions.from, names));
@@ -172,7 +180,7 @@ export function explainMissing(metricName: string, present: readonly FamilyId[] 
     return { metric: metricName, reason: 'version-rename', message: `${metricName} is the newer name of ${renamedTo.from} (${renamedTo.when}); this server is older` };
   }
   if (matches.length > 0 && present.length > 0 && inPresent.length === 0) {
-    const fams = [...new Set(matches.map((m) => m.family.title))].join(', ');
+    const fams = [...new Set(matches.map((m) => `${m.family.title}${rangeText(m.family)}`))].join(', ');
     const gpu = matches.every((m) => m.family.kind === 'gpu');
     return {
       metric: metricName,

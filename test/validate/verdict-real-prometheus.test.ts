@@ -54,9 +54,9 @@ const CASES: Record<string, Case> = {
     notApplicable: {
       'LLM serving instance / Queue time': /sglang:queue_time_seconds_bucket came in SGLang 0\.4\.5; .* SGLang >= 0\.4\.5 brings it/,
       'LLM serving instance / Server errors and client aborts': /sglang:num_aborted_requests_total: newer versions/,
-      'LLM serving instance / Preemptions/s': /sglang:num_retracted_requests_total is exposed only by SGLang/,
-      'LLM serving overview / Preemptions/s': /sglang:num_retracted_requests_total is exposed only by SGLang/,
-      'LLM serving overview / Tokens per engine step': /sglang:cuda_graph_passes_total is exposed only by SGLang/,
+      'LLM serving instance / Preemptions/s': /sglang:num_retracted_requests_total is exposed only by SGLang .*\(SGLang >= 0\.4\.5\)/,
+      'LLM serving overview / Preemptions/s': /sglang:num_retracted_requests_total is exposed only by SGLang .*\(SGLang >= 0\.4\.5\)/,
+      'LLM serving overview / Tokens per engine step': /sglang:cuda_graph_passes_total is exposed only by SGLang .*\(SGLang >= 0\.4\.5\)/,
       ...GPU_PANELS,
     },
   },
