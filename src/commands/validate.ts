@@ -20,7 +20,8 @@ target up, rules healthy, Alertmanager connected, Grafana and its dashboards, ev
   --fire-test-alert        post a test alert to Alertmanager and confirm it was delivered
   --static                 static checks only (no running stack needed)
   --live                   live checks only
-  --strict-panels          a panel without data fails (default: waiting for traffic only warns)
+  --strict-panels          a panel waiting for traffic fails (default: it warns; a panel not
+                           applicable to this stack passes, saying which version or flag brings it)
   --wait N                 seconds to wait for readiness and first scrapes (default 120)
   --json                   print the report as JSON
 Exit code 0 when every check passed, 1 otherwise.`;

@@ -107,18 +107,61 @@ export const OPTIONAL_GROUP_HINTS: Record<OptionalGroup, string> = {
 
 export interface MissingReason {
   metric: string;
-  reason: 'version-rename' | 'flag-not-enabled' | 'exporter-lacks-field' | 'unknown-metric';
+  reason: 'version-rename' | 'version-predates' | 'flag-not-enabled' | 'exporter-lacks-field' | 'unknown-metric';
   message: string;
+}
+
+/** Dotted versions in release order: "0.5.5" < "0.6.4" < "0.10". */
+export function versionBefore(a: string, b: string): boolean {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d < 0;
+  }
+  return false;
+}
+
+/**
+ * Whether a server of `family` is `version` or newer, as far as its scrape tells: it exposes some
+ * metric of the family that came in `version` or later. A server without any is older.
+ */
+export function servesSince(family: EngineFamily, version: string, names: ReadonlySet<string>): boolean {
+  if (family.versions.from && !versionBefore(family.versions.from, version)) return true;
+  return family.metrics.some((m) => m.versions?.from && !versionBefore(m.versions.from, version) && wireNames(m, family.exposition.createdSeries).some((n) => names.has(n)));
+}
+
+const PRODUCT: Partial<Record<string, string>> = { vllm: 'vLLM', sglang: 'SGLang' };
+
+/** A family's version range for messages, e.g. " (SGLang >= 0.4.5)"; empty for exporters and open ranges. */
+function rangeText(f: EngineFamily): string {
+  const who = PRODUCT[f.producer];
+  const { from, until } = f.versions;
+  if (!who || (!from && !until)) return '';
+  return ` (${who} ${from && until ? `${from} to < ${until}` : from ? `>= ${from}` : `< ${until}`})`;
+}
+
+/** A metric of the server's family that came in a later version than the server: dated by the scrape. */
+function predatedBy(matches: MetricMatch[], names: ReadonlySet<string>): MetricMatch | undefined {
+  return matches.find((m) => m.metric.versions?.from && !servesSince(m.family, m.metric.versions.from, names));
 }
 
 /**
  * Why a metric a query needs may be absent, given which families a scrape matched (or, with none
- * given, in general). Used by the panel probe to name the cause of "No data".
+ * given, in general) and, to date the server, the names it exposes. Used by the panel probe to
+ * name the cause of "No data".
  */
-export function explainMissing(metricName: string, present: readonly FamilyId[] = []): MissingReason {
+export function explainMissing(metricName: string, present: readonly FamilyId[] = [], names?: ReadonlySet<string>): MissingReason {
   const rename = RENAMES.find((r) => r.from === metricName);
   const matches = findMetric(metricName);
   const inPresent = matches.filter((m) => present.includes(m.family.id));
+  // Before any flag: an old server lacks the metric whatever it is started with.
+  const later = names ? predatedBy(inPresent, names) : undefined;
+  if (later) {
+    const from = later.metric.versions!.from!;
+    const who = PRODUCT[later.family.producer] ?? later.family.title;
+    return { metric: metricName, reason: 'version-predates', message: `${metricName} came in ${who} ${from}; this server exposes nothing added since, so it is older: ${who} >= ${from} brings it` };
+  }
   const optional = (inPresent[0] ?? matches[0])?.metric.optional;
   if (optional && (inPresent.length > 0 || present.length === 0)) {
     return { metric: metricName, reason: 'flag-not-enabled', message: `${metricName} appears only when enabled: ${OPTIONAL_GROUP_HINTS[optional]}` };
@@ -137,7 +180,7 @@ export function explainMissing(metricName: string, present: readonly FamilyId[] 
     return { metric: metricName, reason: 'version-rename', message: `${metricName} is the newer name of ${renamedTo.from} (${renamedTo.when}); this server is older` };
   }
   if (matches.length > 0 && present.length > 0 && inPresent.length === 0) {
-    const fams = [...new Set(matches.map((m) => m.family.title))].join(', ');
+    const fams = [...new Set(matches.map((m) => `${m.family.title}${rangeText(m.family)}`))].join(', ');
     const gpu = matches.every((m) => m.family.kind === 'gpu');
     return {
       metric: metricName,
@@ -146,8 +189,10 @@ export function explainMissing(metricName: string, present: readonly FamilyId[] 
     };
   }
   if (matches.length > 0) {
-    const m = matches[0]!.metric;
-    return { metric: metricName, reason: m.note ? 'exporter-lacks-field' : 'unknown-metric', message: m.note ? `${metricName}: ${m.note}` : `${metricName} is in the catalog but was not scraped` };
+    // The server's own family speaks first; a metric dated by `versions` was judged above.
+    const m = (inPresent[0] ?? matches[0]!).metric;
+    const noted = m.note !== undefined && !(names && m.versions?.from);
+    return { metric: metricName, reason: noted ? 'exporter-lacks-field' : 'unknown-metric', message: noted ? `${metricName}: ${m.note}` : `${metricName} is in the catalog but was not scraped` };
   }
   return { metric: metricName, reason: 'unknown-metric', message: `${metricName} is not a known engine or exporter metric` };
 }

@@ -33,6 +33,7 @@ interface Extra {
   labels?: string[];
   deprecated?: string;
   labelValues?: Record<string, readonly string[]>;
+  from?: string;
 }
 
 function make(base: string[], optionalLabels: string[], src: string) {
@@ -45,6 +46,7 @@ function make(base: string[], optionalLabels: string[], src: string) {
     if (x.note) def.note = x.note;
     if (x.deprecated) def.deprecated = x.deprecated;
     if (x.labelValues) def.labelValues = x.labelValues;
+    if (x.from) def.versions = { from: x.from };
     return def;
   };
 }
@@ -93,7 +95,7 @@ export const SGLANG: EngineFamily = {
     sched('sglang:realtime_tokens_total', 'counter', 'tokens', { help: 'Total number of tokens processed (updated on each log interval). mode: prefill_compute, prefill_cache, decode.', labels: ['mode'], labelValues: { mode: ['prefill_compute', 'prefill_cache', 'decode'] } }),
     sched('sglang:cuda_graph_passes_total', 'counter', 'count', { help: 'Total number of forward passes categorized by CUDA graph.', labels: ['mode'], labelValues: { mode: ['decode_cuda_graph', 'decode_none', 'prefill_cuda_graph', 'prefill_none'] } }),
     sched('sglang:gpu_execution_seconds_total', 'counter', 'seconds', { labels: ['category'], deprecated: 'renamed sglang:forward_execution_seconds_total in the newest revision' }),
-    sched('sglang:queue_time_seconds', 'histogram', 'seconds', { buckets: SGLANG_QUEUE_BUCKETS }),
+    sched('sglang:queue_time_seconds', 'histogram', 'seconds', { buckets: SGLANG_QUEUE_BUCKETS, from: '0.4.5', source: 'sgl-project/sglang PR #4444 (merged 2025-03-15, after 0.4.4); absent from the docs sample' }),
     sched('sglang:per_stage_req_latency_seconds', 'histogram', 'seconds', { labels: ['stage'], note: 'exponential buckets 0.001 × 1.62^k, 30 buckets' }),
     sched('sglang:num_prefill_prealloc_queue_reqs', 'gauge', 'requests', { help: 'The number of requests in the prefill prealloc queue.', optional: 'pd_disaggregation', note: 'renamed num_prefill_bootstrap_queue_reqs in the newest revision' }),
     sched('sglang:kv_transfer_latency_ms', 'gauge', 'milliseconds', { optional: 'pd_disaggregation', note: 'gauge up to @44cedc2b, histogram in the newest revision' }),
@@ -102,7 +104,7 @@ export const SGLANG: EngineFamily = {
     tok('sglang:generation_tokens_total', 'counter', 'tokens', { help: 'Number of generation tokens processed.' }),
     tok('sglang:cached_tokens_total', 'counter', 'tokens', { help: 'Number of cached prompt tokens.', note: '`cache_source` label (device|host|storage_*|total) from @44cedc2b' }),
     tok('sglang:num_requests_total', 'counter', 'requests'),
-    tok('sglang:num_aborted_requests_total', 'counter', 'requests', { help: 'Number of requests aborted.' }),
+    tok('sglang:num_aborted_requests_total', 'counter', 'requests', { help: 'Number of requests aborted.', note: 'newer versions (absent from the docs sample; first release unverified)' }),
     tok('sglang:num_so_requests_total', 'counter', 'requests', { optional: 'grammar' }),
     tok('sglang:time_to_first_token_seconds', 'histogram', 'seconds', { help: 'Histogram of time to first token in seconds.', buckets: SGLANG_TTFT_BUCKETS }),
     tok('sglang:inter_token_latency_seconds', 'histogram', 'seconds', { buckets: SGLANG_ITL_BUCKETS, note: '_sum += interval but buckets and _count += new tokens: _count counts tokens' }),

@@ -119,6 +119,20 @@ const FINISH_REASONS_V1 = ['stop', 'length', 'abort', 'error', 'repetition'] as 
 
 // ---- V0 ------------------------------------------------------------------------------------
 
+/*
+ * When V0 gained its later metrics (first release that has them), so that a server lacking one can
+ * be dated older than it instead of being called faulty. The oldest V0 (@00c33e81, the DataDog
+ * capture) has none of them. vLLM 0.6.3 was released 2024-10-14; PRs opened after it ship in 0.6.4
+ * at the earliest.
+ */
+// Where the release is unverified the earliest possible one is kept: a server having the metric is never dated too new.
+const V0_PREFIX_HIT_RATE = { from: '0.5.5', source: 'vllm PR #7606 (opened 2024-08-16, a week before 0.5.5: 0.5.5 at the earliest)' };
+// PR #9659 added time_in_queue_requests and the model forward/execute times (PR #14135 tells the history).
+const V0_PR_9659 = { from: '0.6.4', source: 'vllm PR #9659 (opened 2024-10-24); PR #14135' };
+const V0_REQUEST_TIMES = { from: '0.6.4', source: 'vllm PR #4464, merged after #9659 (PR #14135); absent from the Ray capture of 2024-12' };
+// Unverified which release: PR #8140 (opened 2024-09-04) or #4464 added it; #11031 changed it on 2024-12-09.
+const V0_ITERATION_TOKENS = { from: '0.6.1', source: 'vllm PRs #8140 / #4464 (2024-09..11), changed by #11031 (2024-12-09); absent from the Ray capture of 2024-12' };
+
 const v0 = (name: string, type: MetricType, unit: Unit, x?: Extra) => metric(['model_name'], V0_SRC, name, type, unit, x);
 
 export const VLLM_V0: EngineFamily = {
@@ -139,32 +153,32 @@ export const VLLM_V0: EngineFamily = {
     v0('vllm:num_requests_swapped', 'gauge', 'requests', { help: HELP.swapped, deprecated: '0.8' }),
     v0('vllm:gpu_cache_usage_perc', 'gauge', 'ratio', { help: HELP.gpu_cache, note: '0-1 despite the name' }),
     v0('vllm:cpu_cache_usage_perc', 'gauge', 'ratio', { help: HELP.cpu_cache, deprecated: '0.8' }),
-    v0('vllm:gpu_prefix_cache_hit_rate', 'gauge', 'ratio', { help: 'GPU prefix cache block hit rate.', optional: 'prefix_cache', deprecated: '0.8', note: 'late V0; Ray capture (DataDog ray_vllm_metrics.txt)' }),
-    v0('vllm:cpu_prefix_cache_hit_rate', 'gauge', 'ratio', { help: 'CPU prefix cache block hit rate.', optional: 'prefix_cache', deprecated: '0.8' }),
+    v0('vllm:gpu_prefix_cache_hit_rate', 'gauge', 'ratio', { help: 'GPU prefix cache block hit rate.', optional: 'prefix_cache', deprecated: '0.8', ...V0_PREFIX_HIT_RATE, note: 'late V0; -1 while prefix caching is off (Ray capture, DataDog ray_vllm_metrics.txt)' }),
+    v0('vllm:cpu_prefix_cache_hit_rate', 'gauge', 'ratio', { help: 'CPU prefix cache block hit rate.', optional: 'prefix_cache', deprecated: '0.8', ...V0_PREFIX_HIT_RATE }),
     v0('vllm:lora_requests_info', 'gauge', 'unix_timestamp', { noBaseLabels: true, labels: LORA_LABELS, optional: 'lora', note: 'value is the wall-clock time; no model_name' }),
     v0('vllm:num_preemptions_total', 'counter', 'count', { help: HELP.preemptions }),
     v0('vllm:prompt_tokens_total', 'counter', 'tokens', { help: HELP.prompt_tokens }),
     v0('vllm:generation_tokens_total', 'counter', 'tokens', { help: HELP.generation_tokens }),
-    v0('vllm:iteration_tokens_total', 'histogram', 'tokens', { help: HELP.iteration, buckets: V0_ITERATION_TOKENS_BUCKETS, note: 'a histogram despite the _total name (late V0; buckets are cudagraph sizes unless enforce_eager)' }),
+    v0('vllm:iteration_tokens_total', 'histogram', 'tokens', { help: HELP.iteration, buckets: V0_ITERATION_TOKENS_BUCKETS, ...V0_ITERATION_TOKENS, note: 'a histogram despite the _total name (late V0; buckets are cudagraph sizes unless enforce_eager)' }),
     v0('vllm:time_to_first_token_seconds', 'histogram', 'seconds', { help: HELP.ttft, buckets: V0_TTFT_BUCKETS }),
     v0('vllm:time_per_output_token_seconds', 'histogram', 'seconds', { help: HELP.tpot, buckets: V0_TPOT_BUCKETS, note: 'one observation per output token (inter-token latency)' }),
     v0('vllm:e2e_request_latency_seconds', 'histogram', 'seconds', { help: HELP.e2e, buckets: V0_E2E_BUCKETS, note: 'later V0: 0.3 … 60' }),
-    v0('vllm:request_queue_time_seconds', 'histogram', 'seconds', { help: HELP.queue, buckets: V0_LATE_LATENCY_BUCKETS, note: 'late V0 only' }),
-    v0('vllm:request_inference_time_seconds', 'histogram', 'seconds', { help: HELP.inference, buckets: V0_LATE_LATENCY_BUCKETS, note: 'late V0 only' }),
-    v0('vllm:request_prefill_time_seconds', 'histogram', 'seconds', { help: HELP.prefill, buckets: V0_LATE_LATENCY_BUCKETS, note: 'late V0 only' }),
-    v0('vllm:request_decode_time_seconds', 'histogram', 'seconds', { help: HELP.decode, buckets: V0_LATE_LATENCY_BUCKETS, note: 'late V0 only' }),
-    v0('vllm:time_in_queue_requests', 'histogram', 'seconds', { deprecated: '0.8', note: 'duplicate of request_queue_time_seconds' }),
+    v0('vllm:request_queue_time_seconds', 'histogram', 'seconds', { ...V0_REQUEST_TIMES, help: HELP.queue, buckets: V0_LATE_LATENCY_BUCKETS, note: 'late V0 only' }),
+    v0('vllm:request_inference_time_seconds', 'histogram', 'seconds', { ...V0_REQUEST_TIMES, help: HELP.inference, buckets: V0_LATE_LATENCY_BUCKETS, note: 'late V0 only' }),
+    v0('vllm:request_prefill_time_seconds', 'histogram', 'seconds', { ...V0_REQUEST_TIMES, help: HELP.prefill, buckets: V0_LATE_LATENCY_BUCKETS, note: 'late V0 only' }),
+    v0('vllm:request_decode_time_seconds', 'histogram', 'seconds', { ...V0_REQUEST_TIMES, help: HELP.decode, buckets: V0_LATE_LATENCY_BUCKETS, note: 'late V0 only' }),
+    v0('vllm:time_in_queue_requests', 'histogram', 'seconds', { ...V0_PR_9659, deprecated: '0.8', note: 'duplicate of request_queue_time_seconds' }),
     v0('vllm:request_prompt_tokens', 'histogram', 'tokens', { help: HELP.req_prompt, note: 'buckets 1-2-5 up to max_model_len' }),
     v0('vllm:request_generation_tokens', 'histogram', 'tokens', { help: HELP.req_gen, note: 'buckets 1-2-5 up to max_model_len' }),
-    v0('vllm:request_max_num_generation_tokens', 'histogram', 'tokens', { help: HELP.max_gen, note: 'late V0' }),
+    v0('vllm:request_max_num_generation_tokens', 'histogram', 'tokens', { help: HELP.max_gen, ...V0_REQUEST_TIMES, note: 'late V0' }),
     v0('vllm:request_params_best_of', 'histogram', 'count', { help: HELP.best_of, buckets: REQUEST_PARAMS_N_BUCKETS, note: 'removed with best_of' }),
     v0('vllm:request_params_n', 'histogram', 'count', { help: HELP.n, buckets: REQUEST_PARAMS_N_BUCKETS }),
-    v0('vllm:request_params_max_tokens', 'histogram', 'tokens', { help: HELP.max_tokens, note: 'late V0' }),
+    v0('vllm:request_params_max_tokens', 'histogram', 'tokens', { help: HELP.max_tokens, from: '0.6.4', source: 'vllm PR #9881 (opened 2024-10-31, after 0.6.3)', note: 'late V0' }),
     v0('vllm:request_success_total', 'counter', 'requests', { help: HELP.success, labels: ['finished_reason'], note: 'V0 creates a reason series on its first event' }),
     v0('vllm:avg_prompt_throughput_toks_per_s', 'gauge', 'tokens_per_second', { help: HELP.avg_prompt, deprecated: '0.8' }),
     v0('vllm:avg_generation_throughput_toks_per_s', 'gauge', 'tokens_per_second', { help: HELP.avg_gen, deprecated: '0.8' }),
-    v0('vllm:model_forward_time_milliseconds', 'histogram', 'milliseconds', { deprecated: '0.8', note: 'only with --collect-detailed-traces' }),
-    v0('vllm:model_execute_time_milliseconds', 'histogram', 'milliseconds', { deprecated: '0.8', note: 'only with --collect-detailed-traces' }),
+    v0('vllm:model_forward_time_milliseconds', 'histogram', 'milliseconds', { ...V0_PR_9659, deprecated: '0.8', note: 'only with --collect-detailed-traces' }),
+    v0('vllm:model_execute_time_milliseconds', 'histogram', 'milliseconds', { ...V0_PR_9659, deprecated: '0.8', note: 'only with --collect-detailed-traces' }),
     v0('vllm:spec_decode_draft_acceptance_rate', 'gauge', 'ratio', { optional: 'spec_decode' }),
     v0('vllm:spec_decode_efficiency', 'gauge', 'ratio', { optional: 'spec_decode' }),
     v0('vllm:spec_decode_num_accepted_tokens_total', 'counter', 'tokens', { optional: 'spec_decode' }),

@@ -6,7 +6,8 @@ import { seriesDef, seriesIn } from '../rules/series.js';
 import type { PanelReport } from './index.js';
 import type { TargetInfo } from './prom-client.js';
 import { type MissingReason, type MissingReasonKind, explainMissing } from './reasons.js';
-import { type RecordingRule, type SeriesNeed, feedable, rawMetrics, recordedSeries } from './rule-graph.js';
+import { type RecordingRule, type SeriesNeed, exprFeedable, feedable, rawMetrics, recordedSeries, unfedRawMetrics } from './rule-graph.js';
+import { leadingReason } from './verdict.js';
 
 /** Facts about Prometheus gathered once per probe, for explaining panels without data. */
 export interface Context {
@@ -15,24 +16,31 @@ export interface Context {
   present: Set<string>;
   targets: TargetInfo[];
   scoped: boolean;
+  /** Whether Prometheus scrapes any GPU exporter at all (whatever the panel selects). */
+  gpuExporter: boolean;
 }
 
 const REASON_ORDER: MissingReasonKind[] = [
   'flag-not-enabled',
   'names-rewritten',
   'exporter-lacks-field',
+  'version-predates',
   'version-rename',
   'target-down',
   'not-exposed',
   'no-target',
+  'other-form',
 ];
 
 /** Our normalised series that no loaded rule records: say why from the series contract. */
-function unrecordedSeries(name: string): MissingReason | undefined {
+function unrecordedSeries(name: string, ctx: Context): MissingReason | undefined {
   const def = seriesDef(name);
   if (!def) return undefined;
-  const why = def.optional ?? 'every supported engine/exporter should feed it: check that the rule files are loaded';
-  return { metric: name, kind: def.level === 'gpu' ? 'exporter-lacks-field' : 'not-exposed', detail: `${name} is not recorded by any rule loaded in this Prometheus for these targets: ${why}` };
+  // A stack generated with --gpu none has no GPU exporter, hence no GPU rules: nothing is broken.
+  if (def.level === 'gpu' && !ctx.gpuExporter)
+    return { metric: name, kind: 'no-target', verdict: 'not-applicable', detail: 'this stack scrapes no GPU exporter (generated with --gpu none): --gpu dcgm, nvidia-smi or amd brings the GPU panels' };
+  const detail = `${name} is not recorded by any rule loaded in this Prometheus for these targets: ${def.optional ?? 'every supported engine/exporter should feed it: check that the rule files are loaded'}`;
+  return { metric: name, kind: def.level === 'gpu' ? 'exporter-lacks-field' : 'not-exposed', detail, verdict: def.optional ? 'not-applicable' : 'fault' };
 }
 
 export function explainPanel(panel: PanelReport, exprs: string[], needs: SeriesNeed[], ctx: Context): void {
@@ -43,11 +51,16 @@ export function explainPanel(panel: PanelReport, exprs: string[], needs: SeriesN
     .map((series) => ({ series, reason: seriesDef(series)?.optional }))
     .filter((x): x is { series: string; reason: string } => x.reason !== undefined);
   if (optional.length > 0) panel.optional = optional;
-  const absent = raw.filter((m) => !ctx.present.has(m));
+  const absent = unfedRawMetrics(needs, ctx.present);
   panel.missing = absent
-    .map((m) => unrecordedSeries(m) ?? explainMissing(m, { present: ctx.present, targets: ctx.targets, scoped: ctx.scoped }))
+    .map((m) => unrecordedSeries(m, ctx) ?? explainMissing(m, { present: ctx.present, targets: ctx.targets, scoped: ctx.scoped }))
     .sort((a, b) => REASON_ORDER.indexOf(a.kind) - REASON_ORDER.indexOf(b.kind));
-  const canBeFed = needs.length > 0 && needs.some((n) => feedable(n, ctx.present));
+  // Feedable as the panel's expressions combine their inputs: `x and on (host) y` needs both.
+  const fed = (name: string) => {
+    const need = needs.find((n) => n.name === name);
+    return need ? feedable(need, ctx.present) : ctx.present.has(name);
+  };
+  const canBeFed = needs.length > 0 && exprs.some((e) => exprFeedable(e, fed));
   if (panel.status === 'missing-series' && canBeFed) {
     // The raw metrics are there; the series the panel reads are derived from traffic (rates,
     // quantiles) or the rules have not evaluated yet.
@@ -56,7 +69,7 @@ export function explainPanel(panel: PanelReport, exprs: string[], needs: SeriesN
   } else if (panel.status === 'waiting-for-traffic') {
     panel.explanation = 'series exist but are all zero or NaN: nothing has been requested in the window';
   } else if (panel.status === 'missing-series') {
-    const first = panel.missing[0];
+    const first = leadingReason(panel.missing);
     panel.explanation = first ? `${first.metric} missing: ${first.detail}` : 'the queries select no series and read no known metric';
   }
 }

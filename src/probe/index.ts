@@ -10,11 +10,13 @@ import { type Context, explainPanel } from './explain.js';
 import { PrometheusClient } from './prom-client.js';
 import { type RecordingRule, needsOf } from './rule-graph.js';
 import { type Scope, scopeOf } from './scope.js';
+import { type PanelVerdict, panelVerdict } from './verdict.js';
 import { resolveVariables } from './variables.js';
 
 export type { PanelStatus } from './classify.js';
 import type { MissingReason } from './reasons.js';
 export type { MissingReason, MissingReasonKind } from './reasons.js';
+export type { PanelVerdict } from './verdict.js';
 
 export interface ProbeOptions {
   prometheusUrl: string;
@@ -63,6 +65,10 @@ export interface PanelReport {
   explanation?: string;
   /** Why the normalised series it reads may legitimately be absent (from the series contract). */
   optional?: { series: string; reason: string }[];
+  /** For panels without data: a fault, not applicable to this stack, or waiting for traffic. */
+  verdict?: PanelVerdict;
+  /** What the verdict rests on: the fault, or the version or flag that would bring the panel. */
+  note?: string;
 }
 
 export interface ProbeReport {
@@ -181,6 +187,7 @@ export async function probeDashboards(opts: ProbeOptions): Promise<ProbeReport> 
       const w = work[panels.indexOf(p)]!;
       return { p, w, needs: w.exprs.flatMap((e) => needsOf(e, rules)) };
     });
+    const gpuExporter = targets.some((t) => /^gpu-/.test(t.labels.job ?? t.scrapePool));
     const presentByScope = new Map<string, Set<string>>();
     for (const key of new Set(items.map((x) => x.w.scope.matchers.join(',')))) {
       if (!key) {
@@ -194,11 +201,12 @@ export async function probeDashboards(opts: ProbeOptions): Promise<ProbeReport> 
     }
     for (const { p, w, needs } of items) {
       const scoped = targets.filter((t) => (!w.scope.instance || w.scope.instance.test(t.labels.instance ?? '')) && (!w.scope.job || w.scope.job.test(t.labels.job ?? '')));
-      const ctx: Context = { rules, present: presentByScope.get(w.scope.matchers.join(','))!, targets: scoped, scoped: w.scope.matchers.length > 0 };
+      const ctx: Context = { rules, present: presentByScope.get(w.scope.matchers.join(','))!, targets: scoped, scoped: w.scope.matchers.length > 0, gpuExporter };
       explainPanel(p, w.exprs, needs, ctx);
     }
   }
 
+  for (const p of panels) Object.assign(p, panelVerdict(p));
   const summary: Record<PanelStatus, number> = { data: 0, 'waiting-for-traffic': 0, 'missing-series': 0, 'query-error': 0 };
   for (const p of panels) summary[p.status]++;
   return { prometheusUrl: opts.prometheusUrl, window: { ...window, time, instant }, variables, panels, summary };

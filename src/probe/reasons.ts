@@ -12,15 +12,37 @@ export type MissingReasonKind =
   | 'target-down' // the target that would expose it is not being scraped successfully
   | 'flag-not-enabled' // engine metrics or an optional group are switched off
   | 'names-rewritten' // SGLang `sglang_` names instead of `sglang:`
+  | 'other-form' // the router-rewritten form of a name the server exposes in its own form
   | 'version-rename' // the engine exposes another version's name for this signal
+  | 'version-predates' // the engine is older than the version that added it
   | 'exporter-lacks-field' // the GPU exporter or GPU model does not provide it
   | 'not-exposed'; // the target is up but does not expose it, for no known reason
+
+/**
+ * What an absence means for validate: a fault to fix, or not applicable to this stack (another
+ * version, a feature switched off, no such exporter), which `detail` says how to change.
+ */
+export type ReasonVerdict = 'fault' | 'not-applicable';
 
 export interface MissingReason {
   metric: string;
   kind: MissingReasonKind;
   detail: string;
+  verdict: ReasonVerdict;
 }
+
+/** Each kind's usual verdict; explainMissing overrides it where the kind alone says too little. */
+const VERDICT: Record<MissingReasonKind, ReasonVerdict> = {
+  'no-target': 'not-applicable',
+  'target-down': 'fault',
+  'flag-not-enabled': 'not-applicable',
+  'names-rewritten': 'not-applicable',
+  'other-form': 'not-applicable',
+  'version-rename': 'not-applicable',
+  'version-predates': 'not-applicable',
+  'exporter-lacks-field': 'not-applicable',
+  'not-exposed': 'fault',
+};
 
 export interface ReasonContext {
   /** Metric names present in Prometheus. */
@@ -32,7 +54,8 @@ export interface ReasonContext {
 
 /** How each producer's metrics are named, and which scrape job carries them in a generated stack. */
 const PRODUCERS: { producer: Producer; test: RegExp; jobs: RegExp }[] = [
-  { producer: 'vllm', test: /^vllm:/, jobs: /^vllm(-|$)/ },
+  // http_requests_total: prometheus_fastapi_instrumentator on vLLM's API server.
+  { producer: 'vllm', test: /^(vllm:|http_requests_total$)/, jobs: /^vllm(-|$)/ },
   { producer: 'sglang', test: /^sglang[:_]/, jobs: /^sglang(-|$)/ },
   { producer: 'dcgm', test: /^DCGM_/, jobs: /^gpu-dcgm$/ },
   { producer: 'nvidia-smi', test: /^nvidia_smi_/, jobs: /^gpu-nvidia-smi$/ },
@@ -54,6 +77,7 @@ export function presentFamilies(producer: Producer, present: ReadonlySet<string>
 
 const CATALOG_KIND: Record<CatalogReason['reason'], MissingReasonKind> = {
   'version-rename': 'version-rename',
+  'version-predates': 'version-predates',
   'flag-not-enabled': 'flag-not-enabled',
   'exporter-lacks-field': 'exporter-lacks-field',
   'unknown-metric': 'not-exposed',
@@ -61,7 +85,9 @@ const CATALOG_KIND: Record<CatalogReason['reason'], MissingReasonKind> = {
 
 export function explainMissing(metric: string, ctx: ReasonContext): MissingReason {
   const p = producerOf(metric);
-  const reason = (kind: MissingReasonKind, detail: string): MissingReason => ({ metric, kind, detail });
+  const reason = (kind: MissingReasonKind, detail: string, verdict = VERDICT[kind]): MissingReason => ({ metric, kind, detail, verdict });
+  // Engine metrics switched off altogether: every panel of that engine is empty, a fault.
+  const metricsOff = (detail: string) => reason('flag-not-enabled', detail, 'fault');
   if (!p) return reason('not-exposed', `no scraped target exposes ${metric}`);
   // First what the scrape itself says: nothing configured, target down, metrics switched off.
   const jobTargets = ctx.targets.filter((t) => p.jobs.test(t.labels.job ?? t.scrapePool));
@@ -74,7 +100,7 @@ export function explainMissing(metric: string, ctx: ReasonContext): MissingReaso
     const t = jobTargets[0]!;
     // SGLang registers /metrics only with --enable-metrics; without it the route is a 404.
     if (p.producer === 'sglang' && /\b404\b/.test(t.lastError))
-      return reason('flag-not-enabled', `SGLang target ${t.labels.instance ?? t.scrapeUrl} answers 404 on /metrics: start the server with --enable-metrics`);
+      return metricsOff(`SGLang target ${t.labels.instance ?? t.scrapeUrl} answers 404 on /metrics: start the server with --enable-metrics`);
     return reason('target-down', `${p.producer} target ${t.labels.instance ?? t.scrapeUrl} is down: ${t.lastError || 'not scraped yet'}`);
   }
   const names = [...ctx.present];
@@ -83,21 +109,24 @@ export function explainMissing(metric: string, ctx: ReasonContext): MissingReaso
     const underscore = names.some((n) => n.startsWith('sglang_'));
     if (metric.startsWith('sglang:') && !colon && underscore)
       return reason('names-rewritten', `SGLang names arrive rewritten as sglang_* (a router or agent replaced ':' with '_'); expected ${metric}`);
-    if (!colon && !underscore) return reason('flag-not-enabled', 'the SGLang target answers but exposes no sglang metrics: start the server with --enable-metrics');
+    // The rules read both forms; the server's own colon form is explained on its own.
+    if (metric.startsWith('sglang_') && colon && !underscore)
+      return reason('other-form', `${metric} is the router-rewritten form; this server exposes sglang: names`);
+    if (!colon && !underscore) return metricsOff('the SGLang target answers but exposes no sglang metrics: start the server with --enable-metrics');
   }
   if (p.producer === 'vllm' && !names.some((n) => n.startsWith('vllm:')))
-    return reason('flag-not-enabled', 'the vLLM target exposes no vllm:* metrics: remove --disable-log-stats (and check that /metrics is the API server port)');
+    return metricsOff('the vLLM target exposes no vllm:* metrics: remove --disable-log-stats (and check that /metrics is the API server port)');
   // Then what the catalog knows: renames between versions, optional groups, exporter fields.
-  const c = catalogExplain(metric, presentFamilies(p.producer, ctx.present));
+  const c = catalogExplain(metric, presentFamilies(p.producer, ctx.present), ctx.present);
   if (c.reason === 'unknown-metric' && (p.producer === 'dcgm' || p.producer === 'nvidia-smi' || p.producer === 'amd'))
     return reason('exporter-lacks-field', `the ${p.producer} exporter is up but does not report ${metric} (field not collected or not supported by this GPU)`);
   // Profiling fields are not a flag on the engine: the GPU or the exporter's field list lacks them.
   const profiling = findMetric(metric).some((m) => m.metric.optional === 'profiling');
   if (c.reason === 'flag-not-enabled' && profiling) return reason('exporter-lacks-field', c.message);
-  // An engine metric the catalog knows but this server lacks belongs to other versions.
+  // An engine metric of this server's family that the catalog notes as not always there (newer,
+  // removed, or behind a trace flag): the note says when.
   if (c.reason === 'exporter-lacks-field' && (p.producer === 'vllm' || p.producer === 'sglang')) {
-    const fams = [...new Set(findMetric(metric).map((m) => `${m.family.title} (${m.family.versionText})`))];
-    return reason('version-rename', `${metric} is exposed only by ${fams.join(', ')}; this server is another version`);
+    return reason('version-rename', c.message);
   }
   return reason(CATALOG_KIND[c.reason], c.message);
 }

@@ -39,6 +39,23 @@ export function rawMetrics(needs: SeriesNeed[]): string[] {
   return [...out].sort();
 }
 
+/**
+ * The raw metrics whose absence keeps the panel's series from being fed: a need that some
+ * alternative feeds contributes nothing, so the other alternatives' names are not "missing".
+ */
+export function unfedRawMetrics(needs: SeriesNeed[], present: ReadonlySet<string>): string[] {
+  const out = new Set<string>();
+  const walk = (ns: SeriesNeed[]) => {
+    for (const n of ns) {
+      if (feedable(n, present)) continue;
+      if (n.producers.length === 0) out.add(n.name);
+      for (const p of n.producers) walk(p.needs);
+    }
+  };
+  walk(needs);
+  return [...out].sort();
+}
+
 /** Every recorded series reachable from `needs`. */
 export function recordedSeries(needs: SeriesNeed[]): string[] {
   const out = new Set<string>();

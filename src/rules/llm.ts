@@ -148,7 +148,8 @@ function vllmRules(): RecordingRule[] {
     rec(S.prefixCacheHitRatio, 'vllm', [
       `${s.counterRate('vllm:prefix_cache_hits_total')} / (${s.counterRate('vllm:prefix_cache_queries_total')} > 0)`,
       `${s.counterRate('vllm:gpu_prefix_cache_hits_total')} / (${s.counterRate('vllm:gpu_prefix_cache_queries_total')} > 0)`,
-      `avg by ${LB} (vllm:gpu_prefix_cache_hit_rate)`,
+      // V0 sets it to -1 while prefix caching is off (Ray capture): no ratio then.
+      `avg by ${LB} (vllm:gpu_prefix_cache_hit_rate >= 0)`,
     ]),
     rec(S.iterationTokensMean, 'vllm', [meanOf(s, 'vllm:iteration_tokens_total')]),
     rec(S.prefillSecondsMean, 'vllm', [meanOf(s, 'vllm:request_prefill_time_seconds')]),
@@ -178,8 +179,9 @@ function sglangRules(): RecordingRule[] {
     ]),
     rec(S.promptTokens, 'sglang', each('sglang:prompt_tokens_total', (m) => s.counterRate(m))),
     rec(S.generationTokens, 'sglang', each('sglang:generation_tokens_total', (m) => s.counterRate(m))),
-    // SGLang counts finished requests without a reason.
-    rec(S.requestsFinished, 'sglang', each('sglang:num_requests_total', (m) => `label_replace(${s.counterRate(m)}, "finished_reason", "all", "", "")`)),
+    // SGLang counts finished requests without a reason. Older SGLang has no num_requests_total,
+    // but observes every finished request's E2E latency: its count is the same rate.
+    rec(S.requestsFinished, 'sglang', [...sgl('sglang:num_requests_total'), ...sgl('sglang:e2e_request_latency_seconds_count')].map((m) => `label_replace(${s.counterRate(m)}, "finished_reason", "all", "", "")`)),
     // SGLang has no server-error counter: num_aborted_requests_total counts every abort (client
     // disconnects and the scheduler's own aborts alike) without a reason, and no HTTP status metric
     // exists (only sglang:http_requests_active). So its aborts are aborts and it has no error series.

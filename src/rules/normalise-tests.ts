@@ -228,6 +228,24 @@ function sglangGroup(): TestGroup {
   };
 }
 
+/** Older SGLang (the docs' production sample) has no num_requests_total: its E2E count is the request rate. */
+function sglangOlderGroup(): TestGroup {
+  const old = targetLabels('sglang', 'old');
+  const both = targetLabels('sglang', 'new');
+  const finished = (l: Labels): Labels => ({ ...l, engine: 'sglang', finished_reason: 'all' });
+  return {
+    name: 'sglang: without num_requests_total, finished requests are counted by the E2E histogram, never twice',
+    interval: STEP,
+    input_series: [
+      input('sglang:e2e_request_latency_seconds_count', old, perSecond(2)),
+      // Newer SGLang has both; num_requests_total wins (the rates differ here only to tell them apart).
+      input('sglang:num_requests_total', both, perSecond(1)),
+      input('sglang:e2e_request_latency_seconds_count', both, perSecond(0.25)),
+    ],
+    promql_expr_test: [expect(S.requestsFinished, [[finished(old), 2], [finished(both), 1]])],
+  };
+}
+
 function gpuGroup(kind: Exclude<GpuKind, 'none'>): TestGroup {
   const t = (instance: string): Labels => ({ job: GPU_JOB[kind], instance, host: instance });
   const g = (instance: string): Labels => ({ ...t(instance), gpu: '0' });
@@ -404,7 +422,7 @@ function hostGroup(): TestGroup {
 }
 
 export function engineNormaliseTests(engine: Engine): TestGroup[] {
-  return [engine === 'vllm' ? vllmGroup() : sglangGroup()];
+  return engine === 'vllm' ? [vllmGroup()] : [sglangGroup(), sglangOlderGroup()];
 }
 
 export function gpuNormaliseTests(kind: Exclude<GpuKind, 'none'>): TestGroup[] {

@@ -124,7 +124,7 @@ export const HISTOGRAMS = {
     help: 'time a request waited in the queue before it was scheduled',
     unit: 'seconds',
     quantiles: ['p50', 'p90', 'p99'],
-    optional: 'early vLLM V0 (< 0.6) had only vllm:time_in_queue_requests; SGLang added queue_time_seconds in 2025',
+    optional: 'vLLM V0 before 0.6.4 has no queue-time histogram (PRs #9659, #4464); SGLang added queue_time_seconds in 2025',
     sources: {
       'vllm-v0': ['vllm:request_queue_time_seconds', 'vllm:time_in_queue_requests'],
       'vllm-v1-old': ['vllm:request_queue_time_seconds'],
@@ -440,7 +440,12 @@ export const SERIES: readonly SeriesDef[] = [
     unit: 'requests_per_second',
     labels: [...LLM_LABELS, 'finished_reason'],
     help: 'Finished requests per second by finished_reason (vLLM: stop|length|abort|error|repetition; SGLang: "all").',
-    sources: { ...same(['vllm:request_success_total'], ALL_VLLM), sglang: ['sglang:num_requests_total'], 'sglang-underscore': ['sglang_num_requests_total'] },
+    // Older SGLang: no num_requests_total; its E2E histogram counts every finished request.
+    sources: {
+      ...same(['vllm:request_success_total'], ALL_VLLM),
+      sglang: ['sglang:num_requests_total', 'sglang:e2e_request_latency_seconds'],
+      'sglang-underscore': ['sglang_num_requests_total', 'sglang_e2e_request_latency_seconds'],
+    },
   },
   {
     name: S.requestsServerErrors,

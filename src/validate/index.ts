@@ -78,6 +78,6 @@ export async function validate(opts: ValidateOptions): Promise<ValidateReport> {
   });
   checks.push(...live.checks);
   const report: ValidateReport = { ok: reportOk(checks), checks };
-  if (live.probe) report.panels = live.probe.panels.map((p) => ({ dashboard: p.dashboard, title: p.title, status: p.status, ...(p.explanation ? { explanation: p.explanation } : {}) }));
+  if (live.probe) report.panels = live.probe.panels.map((p) => ({ dashboard: p.dashboard, title: p.title, status: p.status, ...(p.verdict ? { verdict: p.verdict } : {}), ...(p.note ? { note: p.note } : {}), ...(p.explanation ? { explanation: p.explanation } : {}) }));
   return report;
 }

@@ -4,7 +4,7 @@
  * its datasource and dashboards, the panel probe, and optionally a test alert's delivery.
  */
 import { GrafanaClient } from '../grafana-client/index.js';
-import { probeDashboards, type ProbeReport } from '../probe/index.js';
+import { type PanelReport, type PanelVerdict, probeDashboards, type ProbeReport } from '../probe/index.js';
 import { type AmConfig, fireTestAlert } from './alert-test.js';
 import { diagnoseScrape } from './scrape-diagnosis.js';
 import type { Check } from './types.js';
@@ -20,7 +20,7 @@ export interface LiveOptions {
   scrapeIntervalSeconds?: number;
   /** How long to wait for readiness, first scrapes and first rule evaluations. */
   waitMs: number;
-  /** Panels without data fail (instead of warn) when waiting for traffic or missing optional series. */
+  /** Panels waiting for traffic fail instead of warn. */
   strictPanels?: boolean;
   fireTestAlert?: boolean;
   /** The stack has rule files, so wait until Prometheus has loaded and evaluated them. */
@@ -88,22 +88,27 @@ export function panelChecks(report: ProbeReport, strict: boolean): Check[] {
   const checks: Check[] = [];
   const byDashboard = new Map<string, typeof report.panels>();
   for (const p of report.panels) byDashboard.set(p.dashboard, [...(byDashboard.get(p.dashboard) ?? []), p]);
-  const optional = new Set(['flag-not-enabled', 'exporter-lacks-field', 'target-down', 'no-target']);
   for (const [dashboard, panels] of byDashboard) {
-    const withData = panels.filter((p) => p.status === 'data').length;
-    checks.push({ group: 'live', name: `panels ${dashboard}`, status: withData === panels.length ? 'pass' : 'warn', detail: `${withData}/${panels.length} panels with data` });
-    for (const p of panels.filter((x) => x.status !== 'data')) {
-      const softly = !strict && (p.status === 'waiting-for-traffic' || (p.status === 'missing-series' && (p.missing ?? []).every((m) => optional.has(m.kind)) && (p.missing ?? []).length > 0));
-      checks.push({
-        group: 'live',
-        name: `panel ${dashboard} / ${p.title}`,
-        status: softly ? 'warn' : 'fail',
-        detail: `${p.status}${p.explanation ? `: ${p.explanation}` : ''}${p.status === 'query-error' ? `: ${p.queries.find((q) => q.error)?.error ?? ''}` : ''}`,
-        ...(p.missing?.[0] ? { fix: p.missing[0].detail } : p.status === 'waiting-for-traffic' ? { fix: 'send some requests to the servers, then validate again' } : {}),
-      });
-    }
+    const count = (v: PanelVerdict) => panels.filter((p) => p.verdict === v).length;
+    const [na, waiting, faults] = [count('not-applicable'), count('waiting-for-traffic'), count('fault')];
+    const parts = [`${panels.filter((p) => p.status === 'data').length}/${panels.length} panels with data`];
+    if (na) parts.push(`${na} not applicable`);
+    if (waiting) parts.push(`${waiting} waiting for traffic`);
+    if (faults) parts.push(`${faults} failing`);
+    checks.push({ group: 'live', name: `panels ${dashboard}`, status: waiting || faults ? 'warn' : 'pass', detail: parts.join(', ') });
+    for (const p of panels.filter((x) => x.verdict)) checks.push(panelCheck(`panel ${dashboard} / ${p.title}`, p, strict));
   }
   return checks;
+}
+
+/** Not applicable passes with its note; waiting warns (fails with --strict-panels); a fault fails. */
+function panelCheck(name: string, p: PanelReport, strict: boolean): Check {
+  if (p.verdict === 'not-applicable') return { group: 'live', name, status: 'pass', detail: `not applicable: ${p.note ?? ''}` };
+  if (p.verdict === 'waiting-for-traffic') {
+    return { group: 'live', name, status: strict ? 'fail' : 'warn', detail: `waiting for traffic${p.explanation ? `: ${p.explanation}` : ''}`, fix: 'send some requests to the servers, then validate again' };
+  }
+  const fix = p.missing?.find((m) => m.verdict === 'fault')?.detail;
+  return { group: 'live', name, status: 'fail', detail: `${p.status}: ${p.explanation ?? p.note ?? ''}`, ...(fix ? { fix } : {}) };
 }
 
 export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; probe?: ProbeReport }> {

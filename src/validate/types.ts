@@ -16,7 +16,7 @@ export interface ValidateReport {
   ok: boolean;
   checks: Check[];
   /** The panel probe's per-panel results, when it ran. */
-  panels?: { dashboard: string; title: string; status: string; explanation?: string }[];
+  panels?: { dashboard: string; title: string; status: string; verdict?: string; note?: string; explanation?: string }[];
 }
 
 export function reportOk(checks: Check[]): boolean {

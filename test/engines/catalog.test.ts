@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINE_FAMILIES, FAMILY_SIGNALS, explainMissing, findMetric, familyById, sourceMetrics, wireNames, RENAMES } from '../../src/engines/index.js';
+import { servesSince, versionBefore } from '../../src/engines/catalog.js';
 
 describe('engine catalog', () => {
   it('has unique family ids and unique metric names within each family', () => {
@@ -65,5 +66,23 @@ describe('engine catalog', () => {
     expect(explainMissing('vllm:spec_decode_num_draft_tokens_total', ['vllm-v1'])).toMatchObject({ reason: 'flag-not-enabled' });
     expect(explainMissing('DCGM_FI_PROF_SM_ACTIVE', ['nvidia-smi']).reason).toBe('exporter-lacks-field');
     for (const r of RENAMES) expect(findMetric(r.from).length + (r.from.startsWith('sglang:') ? 1 : 0), r.from).toBeGreaterThan(0);
+  });
+});
+
+describe('dating a server by what it exposes', () => {
+  it('orders versions numerically', () => {
+    expect(versionBefore('0.5.5', '0.6.4')).toBe(true);
+    expect(versionBefore('0.6.4', '0.10')).toBe(true);
+    expect(versionBefore('0.6.4', '0.6.4')).toBe(false);
+    expect(versionBefore('0.11', '0.9.2')).toBe(false);
+  });
+
+  it('holds a V0 server older than a version until it exposes a metric that came then or later', () => {
+    const v0 = familyById('vllm-v0');
+    expect(servesSince(v0, '0.5.5', new Set(['vllm:num_requests_running']))).toBe(false);
+    expect(servesSince(v0, '0.5.5', new Set(['vllm:request_queue_time_seconds_bucket']))).toBe(true);
+    expect(servesSince(v0, '0.6.4', new Set(['vllm:gpu_prefix_cache_hit_rate']))).toBe(false);
+    // A family whose whole range starts later (current SGLang, from 0.4.5) is that new by itself.
+    expect(servesSince(familyById('sglang'), '0.4.5', new Set())).toBe(true);
   });
 });

@@ -1,23 +1,24 @@
 /**
  * Loopback HTTP servers serving fixed /metrics bodies (real captures read in place), each body
  * replaceable at run time, or a status code instead (404 for an SGLang without --enable-metrics).
+ * A body may be a function, read at each scrape (a replayed capture whose counters move).
  */
 import { type Server, createServer } from 'node:http';
 
 export interface StaticTarget {
   address: string;
-  set: (body: string, status?: number) => void;
+  set: (body: string | (() => string), status?: number) => void;
   close: () => Promise<void>;
 }
 
-export async function serveMetrics(body: string, status = 200): Promise<StaticTarget> {
+export async function serveMetrics(body: string | (() => string), status = 200): Promise<StaticTarget> {
   let current = { body, status };
   const server: Server = createServer((req, res) => {
     if (req.url?.split('?')[0] !== '/metrics') {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(current.status, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(current.body);
+    res.writeHead(current.status, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(typeof current.body === 'string' ? current.body : current.body());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const addr = server.address();

@@ -1,0 +1,99 @@
+/** The verdict on a panel without data, from its status and the reasons of its absent metrics. */
+import { describe, expect, it } from 'vitest';
+import { explainPanel } from '../../src/probe/explain.js';
+import type { PanelReport } from '../../src/probe/index.js';
+import type { TargetInfo } from '../../src/probe/prom-client.js';
+import { type MissingReason, explainMissing } from '../../src/probe/reasons.js';
+import { needsOf } from '../../src/probe/rule-graph.js';
+import { panelVerdict } from '../../src/probe/verdict.js';
+
+const reason = (verdict: MissingReason['verdict'], metric = 'm', detail = `${metric} is absent`): MissingReason => ({ metric, kind: verdict === 'fault' ? 'not-exposed' : 'version-predates', detail, verdict });
+
+describe('panel verdict', () => {
+  it('has none for a panel with data', () => {
+    expect(panelVerdict({ status: 'data' })).toBeUndefined();
+  });
+
+  it('waits for traffic while series exist without values', () => {
+    expect(panelVerdict({ status: 'waiting-for-traffic' })).toEqual({ verdict: 'waiting-for-traffic' });
+  });
+
+  it('calls a query Prometheus rejects a fault, with its error', () => {
+    expect(panelVerdict({ status: 'query-error', queries: [{}, { error: 'parse error' }] })).toEqual({ verdict: 'fault', note: 'parse error' });
+  });
+
+  it('calls missing series not applicable only when every absent metric is, with the most telling reason', () => {
+    expect(panelVerdict({ status: 'missing-series', missing: [reason('not-applicable', 'a', 'a came in vLLM 0.6.4'), reason('not-applicable', 'b')] })).toEqual({ verdict: 'not-applicable', note: 'a came in vLLM 0.6.4' });
+    expect(panelVerdict({ status: 'missing-series', missing: [reason('not-applicable', 'a'), reason('fault', 'b', 'target down')] })).toEqual({ verdict: 'fault', note: 'b: target down' });
+  });
+
+  it('calls missing series with no known reason a fault', () => {
+    expect(panelVerdict({ status: 'missing-series', missing: [] })!.verdict).toBe('fault');
+  });
+});
+
+const target = (job: string, health: TargetInfo['health'] = 'up', lastError = ''): TargetInfo => ({ labels: { job, instance: 'i' }, scrapePool: job, scrapeUrl: 'http://i/metrics', health, lastError });
+
+/** The names the oldest V0 exposes (the DataDog capture, vLLM ≈0.4/0.5). */
+const OLD_V0 = new Set(['vllm:num_requests_running', 'vllm:num_requests_swapped', 'vllm:cpu_cache_usage_perc', 'vllm:gpu_cache_usage_perc', 'vllm:avg_prompt_throughput_toks_per_s', 'vllm:request_params_best_of_count', 'vllm:e2e_request_latency_seconds_count']);
+
+describe('reason verdicts', () => {
+  const explain = (metric: string, present: ReadonlySet<string>, targets = [target('vllm')]) => explainMissing(metric, { present, targets });
+
+  it('dates an old V0 older than the metrics V0 gained later: not applicable, naming the version', () => {
+    const queue = explain('vllm:request_queue_time_seconds_bucket', OLD_V0);
+    expect(queue).toMatchObject({ kind: 'version-predates', verdict: 'not-applicable' });
+    expect(queue.detail).toMatch(/vLLM >= 0\.6\.4 brings it/);
+    expect(explain('vllm:gpu_prefix_cache_hit_rate', OLD_V0).detail).toMatch(/vLLM >= 0\.5\.5/);
+  });
+
+  it('calls a V0 that has metrics of 0.6.4 yet lacks another of 0.6.4 faulty', () => {
+    const late = new Set([...OLD_V0, 'vllm:request_inference_time_seconds_bucket']);
+    expect(explain('vllm:request_queue_time_seconds_bucket', late).verdict).toBe('fault');
+    // The hit-rate gauge (0.5.5) is older than what this server has: its absence is not its age.
+    expect(explain('vllm:gpu_prefix_cache_hit_rate', late)).toMatchObject({ kind: 'flag-not-enabled', verdict: 'not-applicable' });
+  });
+
+  it('calls engine metrics switched off altogether a fault, and a target down one', () => {
+    expect(explain('vllm:num_requests_running', new Set(['process_resident_memory_bytes'])).verdict).toBe('fault');
+    expect(explain('sglang:num_running_reqs', new Set(), [target('sglang', 'down', 'server returned HTTP status 404 Not Found')]).verdict).toBe('fault');
+    expect(explain('vllm:num_requests_running', new Set(), [target('vllm', 'down', 'connection refused')]).verdict).toBe('fault');
+  });
+
+  it('calls a metric of the server version that is simply absent a fault', () => {
+    const v1 = new Set(['vllm:kv_cache_usage_perc', 'vllm:num_requests_running', 'vllm:inter_token_latency_seconds_bucket', 'vllm:prefix_cache_hits_total']);
+    expect(explain('vllm:request_queue_time_seconds_bucket', v1)).toMatchObject({ kind: 'not-exposed', verdict: 'fault' });
+  });
+
+  it('calls the router-rewritten form of a name the server exposes not applicable', () => {
+    expect(explain('sglang_num_running_reqs', new Set(['sglang:num_running_reqs']), [target('sglang')])).toMatchObject({ kind: 'other-form', verdict: 'not-applicable' });
+  });
+
+  it('calls no target of a kind not applicable, and the API server\'s HTTP metrics vLLM\'s', () => {
+    expect(explain('sglang:num_running_reqs', OLD_V0)).toMatchObject({ kind: 'no-target', verdict: 'not-applicable' });
+    expect(explain('http_requests_total', new Set(['sglang:num_running_reqs']), [target('sglang')])).toMatchObject({ kind: 'no-target', verdict: 'not-applicable' });
+  });
+});
+
+describe('a GPU panel in a stack without a GPU exporter', () => {
+  // The overview's GPU panel: GPU series on the hosts that serve, `and on (host)` the serving ones.
+  const expr = 'avg(gpu:utilization:ratio and on (host) llm:requests_running:sum)';
+  const rules = [{ record: 'llm:requests_running:sum', expr: 'sum by (instance, host) (vllm:num_requests_running)' }];
+  const explainGpu = (gpuExporter: boolean) => {
+    const panel: PanelReport = { dashboard: 'd', dashboardUid: 'd', panelId: 1, title: 'GPU utilisation', status: 'missing-series', queries: [] };
+    explainPanel(panel, [expr], needsOf(expr, rules), { rules, present: new Set(['vllm:num_requests_running']), targets: [target('vllm')], scoped: false, gpuExporter });
+    return { ...panel, ...panelVerdict(panel) };
+  };
+
+  it('is not applicable, naming --gpu, and never "raw metrics are present"', () => {
+    const p = explainGpu(false);
+    expect(p.status).toBe('missing-series');
+    expect(p.verdict).toBe('not-applicable');
+    expect(p.note).toMatch(/--gpu none\): --gpu dcgm, nvidia-smi or amd brings the GPU panels/);
+    expect(p.explanation).not.toMatch(/raw metrics are present/);
+  });
+
+  it('is a fault when an exporter is scraped but no rule records the GPU series', () => {
+    expect(explainGpu(true).verdict).toBe('fault');
+  });
+});
