@@ -22,6 +22,10 @@ async function generate(dir: string, args: string[]): Promise<void> {
 
 const byName = (checks: Check[], name: string) => checks.find((c) => c.name === name);
 
+// Each full static check runs every generated promtool test: about a minute on 2 cores (the SLO
+// tests' 3-day windows alone take 35-40 s), more beside other suites.
+const STATIC_TIMEOUT = 300_000;
+
 for (const { name, prometheus, alertmanager } of TOOLCHAINS) describe(`static checks with real promtool/amtool of ${name}`, () => {
   const promtool = prometheus.path('promtool');
   const amtool = alertmanager.path('amtool');
@@ -43,7 +47,7 @@ for (const { name, prometheus, alertmanager } of TOOLCHAINS) describe(`static ch
     // The generated dashboards: provisioned datasource, unique uids, every query parses.
     expect(checks.filter((c) => c.name.startsWith('dashboard ')).length).toBeGreaterThan(1);
     expect(checks.filter((c) => c.status === 'fail'), JSON.stringify(checks, null, 2)).toEqual([]);
-  });
+  }, STATIC_TIMEOUT);
 
   it('a broken rule and a broken alertmanager.yml fail, naming what promtool and amtool say', async () => {
     const broken = join(root, 'broken');
@@ -58,7 +62,7 @@ for (const { name, prometheus, alertmanager } of TOOLCHAINS) describe(`static ch
     const amCheck = byName(checks, 'amtool check-config')!;
     expect(amCheck.status).toBe('fail');
     expect(amCheck.detail).toMatch(/soon|duration/);
-  });
+  }, STATIC_TIMEOUT);
 
   it('a failing promtool unit test is named by its file and case (promtool 3.x prints no file name)', async () => {
     const t = join(root, 'unit');
@@ -73,7 +77,7 @@ for (const { name, prometheus, alertmanager } of TOOLCHAINS) describe(`static ch
     const check = byName(await staticChecks(loadStackDir(t), { env }), 'promtool test rules')!;
     expect(check.status).toBe('fail');
     expect(check.detail).toBe('prometheus/tests/b-wrong.test.yml: expr "my:double" at 2m: expected 3E+00, got 2E+00');
-  });
+  }, STATIC_TIMEOUT);
 
   it('dashboards: a panel on another datasource and a query that does not parse are named', async () => {
     const d = join(root, 'dash');
@@ -99,5 +103,5 @@ for (const { name, prometheus, alertmanager } of TOOLCHAINS) describe(`static ch
     expect(promql.status).toBe('fail');
     expect(promql.detail).toContain('panel 3 "Typo" B');
     expect(promql.detail).not.toContain('"Good"');
-  });
+  }, STATIC_TIMEOUT);
 });
