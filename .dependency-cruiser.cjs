@@ -1,6 +1,6 @@
 /**
- * The architecture of src/, checked by test/package/architecture.test.ts (or by hand:
- * `npx depcruise src`): no import cycles, and no module importing from a layer above its own.
+ * The architecture of src/, checked by test/package/architecture.test.ts (and by
+ * `npm run lint:architecture`): no import cycles, and no module importing from a layer above its own.
  * Type-only and dynamic imports count like any other: a cycle of types is still a cycle to read.
  *
  * Layers, top to bottom. Folders within one layer may import each other (without cycles), because
