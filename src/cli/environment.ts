@@ -1,7 +1,6 @@
-/** What the generator learns from this machine: platform, host name, GPUs, engines, free ports. */
+/** What the generator learns from this machine: platform, host name, GPUs, engines (free ports: src/stack/ports.ts). */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import type { BuildContext } from '../spec/build.js';
 import type { Engine, GpuKind, Platform } from '../spec/types.js';
@@ -71,20 +70,4 @@ export function buildContext(env: NodeJS.ProcessEnv, existingSecrets: Record<str
     // An existing .env wins over nothing, the environment over an existing .env.
     secretEnv: { ...existingSecrets, ...env },
   };
-}
-
-/** True when nothing on this machine listens on the port (for the address the stack binds). */
-export function portIsFree(port: number, host: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-export async function nextFreePort(from: number, host: string, taken: Set<number>): Promise<number | undefined> {
-  for (let p = from + 1; p <= Math.min(from + 100, 65535); p++) {
-    if (!taken.has(p) && (await portIsFree(p, host))) return p;
-  }
-  return undefined;
 }

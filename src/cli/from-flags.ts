@@ -5,9 +5,8 @@ import { COMPONENTS, GPU_KINDS, PLATFORMS, type Component } from '../spec/types.
 import { checkHeartbeatUrl } from '../spec/heartbeat.js';
 import { retentionSizeBytes } from '../spec/retention.js';
 import { parseWatchPath } from '../spec/watch-paths.js';
+import type { FlagValues } from './create-flags.js';
 import { mergeReceivers, receiversFromFlags, receiversOf } from './receiver-flags.js';
-
-export type FlagValues = Record<string, string | boolean | string[] | undefined>;
 
 const ENGINE_CHOICES = ['vllm', 'sglang', 'auto'] as const;
 

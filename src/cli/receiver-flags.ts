@@ -7,7 +7,7 @@ import { usageError } from '../errors.js';
 import type { ReceiverInput } from '../spec/config.js';
 import { parseSeverities } from '../spec/receivers.js';
 import { RECEIVER_KINDS, type ReceiverKind } from '../spec/types.js';
-import type { FlagValues } from './from-flags.js';
+import type { FlagValues } from './create-flags.js';
 
 type Settable = Exclude<ReceiverKind, 'none'>;
 

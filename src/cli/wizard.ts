@@ -14,7 +14,7 @@ import { checkHeartbeatUrl } from '../spec/heartbeat.js';
 import type { ConfigInput, ReceiverInput, TargetInput } from '../spec/config.js';
 import { DEFAULT_PORTS } from '../spec/defaults.js';
 import type { GpuKind, Platform, Ports, RoutedSeverity } from '../spec/types.js';
-import { nextFreePort, portIsFree } from './environment.js';
+import { nextFreePort, portIsFree } from '../stack/ports.js';
 
 export interface WizardDeps {
   detectGpu(platform: Platform): Promise<{ kind: GpuKind; reason: string }>;

@@ -14,7 +14,7 @@ import { httpUrl, parseCommandArgs, seconds } from '../stack/args.js';
 import { COMPOSE_FILE, loadStackDir, stackUrls } from '../stack/stack-dir.js';
 import type { FrameContext, TopFrame } from '../top/frame.js';
 import { processScreen, runLive } from '../top/live.js';
-import { collectFrame } from '../top/queries.js';
+import { collectFrame } from '../top/collect.js';
 import { renderFrame } from '../top/render.js';
 import { readManifest } from '../write/manifest.js';
 

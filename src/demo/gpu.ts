@@ -5,7 +5,7 @@
  * engines they are linked to; faults (gpu-faults.ts) show as the real exporters show them.
  */
 import { DCGM_XID_WINDOW_MS, dcgmXidText } from '../engines/gpu.js';
-import { dcgmValue } from './format.js';
+import { dcgmValue } from '../engines/number-format.js';
 import { type GpuFault, type GpuHealth, applyFault, clearFaults, healthyGpu, lastXid, xidCounts, xidTotals } from './gpu-faults.js';
 import { ExpositionWriter, type Labels } from './writer.js';
 

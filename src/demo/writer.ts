@@ -4,7 +4,7 @@
  * order and integer / %f values).
  */
 import type { Histogram } from './histogram.js';
-import { goFloat, pythonFloat } from './format.js';
+import { goFloat, pythonFloat } from '../engines/number-format.js';
 
 export type Style = 'python' | 'go' | 'dcgm';
 export type Labels = [string, string][];

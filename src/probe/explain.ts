@@ -3,11 +3,23 @@
  * which of those are absent for the selected targets, and the likely reason for each.
  */
 import { seriesDef, seriesIn } from '../rules/series.js';
-import type { PanelReport } from './index.js';
+import type { PanelStatus } from './classify.js';
 import type { TargetInfo } from './prom-client.js';
 import { type MissingReason, type MissingReasonKind, explainMissing } from './reasons.js';
 import { type RecordingRule, type SeriesNeed, exprFeedable, feedable, rawMetrics, recordedSeries, unfedRawMetrics } from './rule-graph.js';
 import { leadingReason } from './verdict.js';
+
+/**
+ * The part of a panel's report (PanelReport, src/probe/index.ts) that explaining reads and fills in;
+ * declared here so this module does not import the probe that imports it.
+ */
+export interface ExplainedPanel {
+  status: PanelStatus;
+  needs?: { recorded: string[]; raw: { metric: string; present: boolean }[] };
+  missing?: MissingReason[];
+  explanation?: string;
+  optional?: { series: string; reason: string }[];
+}
 
 /** Facts about Prometheus gathered once per probe, for explaining panels without data. */
 export interface Context {
@@ -43,7 +55,7 @@ function unrecordedSeries(name: string, ctx: Context): MissingReason | undefined
   return { metric: name, kind: def.level === 'gpu' ? 'exporter-lacks-field' : 'not-exposed', detail, verdict: def.optional ? 'not-applicable' : 'fault' };
 }
 
-export function explainPanel(panel: PanelReport, exprs: string[], needs: SeriesNeed[], ctx: Context): void {
+export function explainPanel(panel: ExplainedPanel, exprs: string[], needs: SeriesNeed[], ctx: Context): void {
   const raw = rawMetrics(needs);
   const recorded = recordedSeries(needs);
   panel.needs = { recorded, raw: raw.map((metric) => ({ metric, present: ctx.present.has(metric) })) };

@@ -1,5 +1,5 @@
 /** Small PromQL builders shared by the rule generators; they only compose expressions we control. */
-import { goFloat } from '../demo/format.js';
+import { goFloat } from '../engines/number-format.js';
 
 export const by = (labels: readonly string[]): string => `(${labels.join(', ')})`;
 

@@ -5,6 +5,7 @@
  */
 import { CliError, CliErrors, usageError } from '../errors.js';
 import type { ConfigInput, TargetInput } from './config.js';
+import type { BuildContext } from './context.js';
 import {
   DEFAULT_IMAGES,
   DEFAULT_METRICS_PATH,
@@ -32,21 +33,7 @@ import {
 import { buildPublicUrls, DOCKER_HOST_ALIAS, LOCAL_HOSTS, parseTargetUrl } from './url.js';
 
 export { DOCKER_HOST_ALIAS, parseTargetUrl, type ParsedUrl } from './url.js';
-
-export interface BuildContext {
-  /** This machine's platform, the default for `platform`. */
-  platform: Platform;
-  /** Name of this machine; the `host` label of targets that run here. */
-  localHostName: string;
-  /** Decides `engine: auto` by reading the target's /metrics. */
-  detectEngine(url: string): Promise<Engine>;
-  /** Decides `gpu: auto` for the given platform. */
-  detectGpu(platform: Platform): Promise<{ kind: GpuKind; reason: string }>;
-  /** Reads a bearer-token file named in the config. */
-  readTokenFile(path: string): string;
-  /** Secrets from the environment and from an existing .env, by variable name. */
-  secretEnv: Record<string, string | undefined>;
-}
+export type { BuildContext } from './context.js';
 
 export interface BuildResult {
   spec: StackSpec;

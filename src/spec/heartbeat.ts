@@ -3,7 +3,7 @@
  * check's key), so no message here ever repeats it, and it is kept in .env only.
  */
 import { CliError, usageError } from '../errors.js';
-import type { BuildContext } from './build.js';
+import type { BuildContext } from './context.js';
 import type { ConfigInput } from './config.js';
 import { HEARTBEAT_SECRET_ENV, type Heartbeat } from './types.js';
 import { LOCAL_HOSTS } from './url.js';

@@ -3,7 +3,7 @@
  * .env variable of its secret. Two receivers of one kind get names and variables of their own.
  */
 import { CliError, usageError } from '../errors.js';
-import type { BuildContext } from './build.js';
+import type { BuildContext } from './context.js';
 import type { ReceiverInput } from './config.js';
 import { DOCKER_HOST_ALIAS, LOCAL_HOSTS, parseTargetUrl } from './url.js';
 import { RECEIVER_SECRET_ENV, ROUTED_SEVERITIES, type Receiver, type ReceiverKind, type RoutedReceiver, type RoutedSeverity } from './types.js';

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { portIsFree } from '../cli/environment.js';
+import { portIsFree } from './ports.js';
 import { type Emulator, type EmulatorKind, startEmulator } from '../demo/emulator.js';
 import { engineFacts } from './docker.js';
 

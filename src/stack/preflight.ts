@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
-import { portIsFree } from '../cli/environment.js';
+import { portIsFree } from './ports.js';
 import { engineFacts, type EngineFacts, pingEngine, projectContainers } from './docker.js';
 import type { StackDir } from './stack-dir.js';
 

@@ -2,9 +2,7 @@
  * What `top` asks Prometheus: instant queries of the normalised series (src/rules/series.ts) the
  * overview dashboard reads, all evaluated at one instant so a frame is one consistent picture.
  */
-import type { PrometheusClient, SeriesResult } from '../probe/prom-client.js';
 import { S, modelQuantile, modelSloBadRatio } from '../rules/series.js';
-import { type FrameContext, type QueryResults, type TopFrame, frameFromResults } from './frame.js';
 
 /** Per model: the model: series carry (engine, model_name, job); a model is one engine's. */
 const BY_MODEL = 'by (engine, model_name)';
@@ -30,11 +28,3 @@ export const TOP_QUERIES = {
 } as const;
 
 export type TopQuery = keyof typeof TOP_QUERIES;
-
-/** Runs every query at `ctx.time` and maps the results to a frame. Throws what the client throws. */
-export async function collectFrame(client: PrometheusClient, ctx: FrameContext): Promise<TopFrame> {
-  const names = Object.keys(TOP_QUERIES) as TopQuery[];
-  const results = await Promise.all(names.map((q) => client.query(TOP_QUERIES[q], ctx.time)));
-  const r = Object.fromEntries(names.map((q, i) => [q, results[i]!.series])) as Record<TopQuery, SeriesResult[]>;
-  return frameFromResults(r satisfies QueryResults, ctx);
-}

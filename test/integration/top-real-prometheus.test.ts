@@ -29,7 +29,7 @@ import { PrometheusClient } from '../../src/probe/prom-client.js';
 import { DEMO_FLEET } from '../../src/stack/demo-fleet.js';
 import { composeProjectName } from '../../src/stack/stack-dir.js';
 import type { TopFrame } from '../../src/top/frame.js';
-import { collectFrame } from '../../src/top/queries.js';
+import { collectFrame } from '../../src/top/collect.js';
 import { makeManifest, MANIFEST_FILE } from '../../src/write/manifest.js';
 import { BUILT_CLI } from '../support/cli.js';
 import { REPO_ROOT, requireTool } from '../support/env.js';

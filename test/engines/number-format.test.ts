@@ -1,7 +1,7 @@
 /** Our number formatting reproduces every value printed in the real captures, character for character. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { dcgmValue, goFloat, pythonFloat } from '../../src/demo/format.js';
+import { dcgmValue, goFloat, pythonFloat } from '../../src/engines/number-format.js';
 import { parseExposition } from '../../src/engines/exposition.js';
 import { FIXTURES_PRESENT, FIXTURES_SKIP_REASON, fixture } from '../support/env.js';
 

@@ -1,6 +1,7 @@
 /**
- * Number formatting exactly as each producer prints it: emulators must match the real captures
- * character for character (`1.0`, `8.128902e+06`, `1.98e+09`, `8.969000`).
+ * Number formatting exactly as each producer prints it: emulators (src/demo) must match the real
+ * captures character for character (`1.0`, `8.128902e+06`, `1.98e+09`, `8.969000`), and the rules
+ * match `le` bounds in each form a target or Prometheus writes them (src/rules/promql.ts).
  */
 
 /** Shortest round-trip digits and decimal exponent of a finite non-zero |x| (d.ddd × 10^exp). */
