@@ -17,6 +17,7 @@ export function checkWatchPath(w: WatchPath, field: string): WatchPath {
   if (!PATH_RE.test(w.path) || w.path.split('/').some((c) => c === '.' || c === '..')) {
     throw usageError(field, `${JSON.stringify(w.path)} is not an absolute path`, 'write it like model-cache=/data/huggingface (letters, digits, . _ - @ + and spaces; no . or .. parts)');
   }
+  if (w.path.split('/').every((c) => c === '')) throw usageError(field, '/ is the root disk, watched on every machine already', 'name the directory the disk holds, e.g. model-cache=/var/lib/models');
   if (!NAME_RE.test(w.name)) throw usageError(field, `${JSON.stringify(w.name)} is not a name for a path`, 'write it like model-cache=/data/huggingface (letters, digits, spaces, . _ ( ) -, up to 60)');
   return { name: w.name, path: `/${w.path.split('/').filter(Boolean).join('/')}` };
 }

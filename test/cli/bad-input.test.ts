@@ -84,6 +84,7 @@ const cases: Case[] = [
   { name: 'watched path that is relative', args: () => [...V('http://h:8000'), '--watch-path', 'model-cache=data/models'], field: /^error: --watch-path: "data\/models" is not an absolute path — write it like model-cache=\/data\/huggingface/ },
   { name: 'watched path with ..', args: () => [...V('http://h:8000'), '--watch-path', 'cache=/data/../etc'], field: /^error: --watch-path: "\/data\/\.\.\/etc" is not an absolute path/ },
   { name: 'watched path with a quote', args: () => [...V('http://h:8000'), '--watch-path', 'cache=/data/"x'], field: /^error: --watch-path: "\/data\/\\"x" is not an absolute path/ },
+  { name: 'watched path that is the root', args: () => [...V('http://h:8000'), '--watch-path', 'all=//'], field: /^error: --watch-path: \/ is the root disk, watched on every machine already — name the directory the disk holds/ },
   { name: 'watched path with a bad name', args: () => [...V('http://h:8000'), '--watch-path', '$cache=/data'], field: /^error: --watch-path: "\$cache" is not a name for a path — write it like model-cache=\/data\/huggingface/ },
   { name: 'retention size past int64', args: () => [...V('http://h:8000'), '--retention-size', '8EB'], field: /^error: --retention-size: 8EB is more than Prometheus can count — use less than 8EB$/ },
   { name: 'relative watched path in config', args: () => ['--config', config('watchPaths: [{ name: cache, path: data/hf }]\n')], field: /monitor\.yaml: watchPaths\[0\]\.path: has an invalid format \(expected an absolute path such as \/data\/huggingface/ },
