@@ -34,7 +34,7 @@ const LAYERS = [
   {
     name: 'foundation',
     what: 'the engines catalog, the configuration and StackSpec, the CLI error types',
-    paths: ['src/engines/', 'src/spec/', 'src/errors\\.ts$'],
+    paths: ['src/engines/', 'src/config/', 'src/errors\\.ts$'],
   },
 ];
 

@@ -2,10 +2,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { BuildContext } from '../spec/build.js';
-import type { Engine, GpuKind, Platform } from '../spec/types.js';
-import { parseTargetUrl } from '../spec/build.js';
-import { DEFAULT_METRICS_PATH } from '../spec/defaults.js';
+import type { BuildContext } from '../config/build.js';
+import type { Engine, GpuKind, Platform } from '../config/types.js';
+import { parseTargetUrl } from '../config/build.js';
+import { DEFAULT_METRICS_PATH } from '../config/defaults.js';
 import { detect } from '../engines/detect.js';
 
 export function thisPlatform(): Platform {

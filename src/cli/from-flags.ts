@@ -1,10 +1,10 @@
 /** Turns parsed flags into a ConfigInput and merges it over a config file's (flags win). */
 import { usageError } from '../errors.js';
-import type { ConfigInput, ReceiverInput, TargetInput } from '../spec/config.js';
-import { COMPONENTS, GPU_KINDS, PLATFORMS, type Component } from '../spec/types.js';
-import { checkHeartbeatUrl } from '../spec/heartbeat.js';
-import { retentionSizeBytes } from '../spec/retention.js';
-import { parseWatchPath } from '../spec/watch-paths.js';
+import type { ConfigInput, ReceiverInput, TargetInput } from '../config/input.js';
+import { COMPONENTS, GPU_KINDS, PLATFORMS, type Component } from '../config/types.js';
+import { checkHeartbeatUrl } from '../config/heartbeat.js';
+import { retentionSizeBytes } from '../config/retention.js';
+import { parseWatchPath } from '../config/watch-paths.js';
 import type { FlagValues } from './create-flags.js';
 import { mergeReceivers, receiversFromFlags, receiversOf } from './receiver-flags.js';
 

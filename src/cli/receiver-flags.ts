@@ -4,9 +4,9 @@
  * receiver of its kind, the n-th value goes to the n-th receiver.
  */
 import { usageError } from '../errors.js';
-import type { ReceiverInput } from '../spec/config.js';
-import { parseSeverities } from '../spec/receivers.js';
-import { RECEIVER_KINDS, type ReceiverKind } from '../spec/types.js';
+import type { ReceiverInput } from '../config/input.js';
+import { parseSeverities } from '../config/receivers.js';
+import { RECEIVER_KINDS, type ReceiverKind } from '../config/types.js';
 import type { FlagValues } from './create-flags.js';
 
 type Settable = Exclude<ReceiverKind, 'none'>;

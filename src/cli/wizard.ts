@@ -9,11 +9,11 @@ import input from '@inquirer/input';
 import password from '@inquirer/password';
 import select from '@inquirer/select';
 import { CliError } from '../errors.js';
-import { parseTargetUrl } from '../spec/build.js';
-import { checkHeartbeatUrl } from '../spec/heartbeat.js';
-import type { ConfigInput, ReceiverInput, TargetInput } from '../spec/config.js';
-import { DEFAULT_PORTS } from '../spec/defaults.js';
-import type { GpuKind, Platform, Ports, RoutedSeverity } from '../spec/types.js';
+import { parseTargetUrl } from '../config/build.js';
+import { checkHeartbeatUrl } from '../config/heartbeat.js';
+import type { ConfigInput, ReceiverInput, TargetInput } from '../config/input.js';
+import { DEFAULT_PORTS } from '../config/defaults.js';
+import type { GpuKind, Platform, Ports, RoutedSeverity } from '../config/types.js';
 import { nextFreePort, portIsFree } from '../stack/ports.js';
 
 export interface WizardDeps {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_FAILURE, EXIT_OK } from '../errors.js';
 import type { Io } from '../cli/io.js';
-import { DEFAULT_IMAGES } from '../spec/defaults.js';
+import { DEFAULT_IMAGES } from '../config/defaults.js';
 import { parseCommandArgs, progressPrinter } from '../stack/args.js';
 import { findCompose } from '../stack/compose-cli.js';
 import { dockerClient, pingEngine } from '../stack/docker.js';

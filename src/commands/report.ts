@@ -11,7 +11,7 @@ import { PrometheusError } from '../probe/prom-client.js';
 import { collectReport } from '../report/collect.js';
 import { parseDuration } from '../report/duration.js';
 import { formatReportHtml, formatReportMarkdown, formatReportText } from '../report/format.js';
-import { DEFAULT_SLO } from '../spec/defaults.js';
+import { DEFAULT_SLO } from '../config/defaults.js';
 
 const HELP = `Usage: create-vllm-monitor report [--prometheus-url URL] [--since 1h] [--format text|json|html|md]
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Io } from '../cli/io.js';
 import { type CliError, envError, EXIT_OK, usageError } from '../errors.js';
 import { PrometheusClient, PrometheusError } from '../probe/prom-client.js';
-import { DEFAULT_SLO } from '../spec/defaults.js';
+import { DEFAULT_SLO } from '../config/defaults.js';
 import { httpUrl, parseCommandArgs, seconds } from '../stack/args.js';
 import { COMPOSE_FILE, loadStackDir, stackUrls } from '../stack/stack-dir.js';
 import type { FrameContext, TopFrame } from '../top/frame.js';

@@ -3,7 +3,7 @@
  * the import form (`__inputs`, for someone else's Grafana), plus the list of panel queries the
  * panel probe and the benchmarks evaluate.
  */
-import type { GpuKind } from '../spec/types.js';
+import type { GpuKind } from '../config/types.js';
 import { gpuDashboard, hostDashboard } from './machines.js';
 import { DATASOURCE, GRAFANA_VERSION, type Dashboard, type Panel, type RowPanel } from './model.js';
 import { instanceDashboard, overviewDashboard } from './serving.js';

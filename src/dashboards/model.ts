@@ -3,7 +3,7 @@
  * typed precisely, and the small builders that lay panels out on the 24-column grid.
  */
 import { PROMETHEUS_DATASOURCE_UID } from '../render/grafana.js';
-import { DEFAULT_IMAGES } from '../spec/defaults.js';
+import { DEFAULT_IMAGES } from '../config/defaults.js';
 
 /** Grafana 12.0's dashboard schema version. */
 export const SCHEMA_VERSION = 41;

@@ -1,7 +1,7 @@
 /** Which dashboards and alerts read each normalised series (computed, so it cannot drift). */
 import { gpuAlerts, llmAlerts, platformAlerts } from '../rules/alerts.js';
 import { seriesIn } from '../rules/series.js';
-import { DEFAULT_SLO } from '../spec/defaults.js';
+import { DEFAULT_SLO } from '../config/defaults.js';
 import { panelQueries, renderDashboards } from './index.js';
 
 export function seriesUsage(): Map<string, string[]> {

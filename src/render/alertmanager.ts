@@ -3,7 +3,7 @@
  * notification templates (src/notify), grouping and inhibition.
  */
 import { call, TEMPLATES_GLOB } from '../notify/index.js';
-import { ROUTED_SEVERITIES, type RoutedReceiver, type StackSpec } from '../spec/types.js';
+import { ROUTED_SEVERITIES, type RoutedReceiver, type StackSpec } from '../config/types.js';
 import { heartbeatSecretPath, receiverSecretPath } from './secrets.js';
 
 /** Receives what nobody is to be told about (Watchdog without a heartbeat, info). */

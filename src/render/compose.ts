@@ -1,7 +1,7 @@
 /** docker-compose.yml for the stack, and for the agents on remote GPU hosts. */
-import { EXPORTER_PORTS } from '../spec/defaults.js';
-import { urlPath } from '../spec/url.js';
-import type { GpuKind, StackSpec } from '../spec/types.js';
+import { EXPORTER_PORTS } from '../config/defaults.js';
+import { urlPath } from '../config/url.js';
+import type { GpuKind, StackSpec } from '../config/types.js';
 import { receiverSecretFiles, type SecretFile, targetSecretFiles } from './secrets.js';
 import { OVERVIEW_FILE } from '../dashboards/index.js';
 import { DASHBOARDS_CONTAINER_DIR } from './grafana.js';

@@ -1,5 +1,5 @@
 /** .env (secrets, mode 0600), .gitignore and .gitattributes of the generated stack. */
-import type { Secrets, StackSpec } from '../spec/types.js';
+import type { Secrets, StackSpec } from '../config/types.js';
 
 /** Values are single-quoted where needed: Compose then takes them literally (no $ expansion). */
 export function envValue(value: string): string {

@@ -1,5 +1,5 @@
 /** Grafana provisioning: the Prometheus and Alertmanager datasources (fixed uids) and the dashboard provider. */
-import type { StackSpec } from '../spec/types.js';
+import type { StackSpec } from '../config/types.js';
 
 /** Dashboards reference this uid; provisioning pins it so they work without the import flow. */
 export const PROMETHEUS_DATASOURCE_UID = 'vllm-monitor-prometheus';

@@ -1,7 +1,7 @@
 /**
  * render(spec, secrets): the pure core. Same input, same files, byte for byte; no I/O.
  */
-import type { Secrets, StackSpec } from '../spec/types.js';
+import type { Secrets, StackSpec } from '../config/types.js';
 import { renderAlertmanagerConfig } from './alertmanager.js';
 import { notificationTemplates, TEMPLATES_DIR } from '../notify/index.js';
 import { renderAgentCompose, renderCompose } from './compose.js';

@@ -1,6 +1,6 @@
 /** prometheus/prometheus.yml and the file_sd target lists it reads. */
-import { EXPORTER_PORTS } from '../spec/defaults.js';
-import { ENGINES, type Engine, type GpuKind, type StackSpec, type Target } from '../spec/types.js';
+import { EXPORTER_PORTS } from '../config/defaults.js';
+import { ENGINES, type Engine, type GpuKind, type StackSpec, type Target } from '../config/types.js';
 import { GPU_SERVICE_NAME, hasLocalTargetsOrNone, localGpuContainer } from './compose.js';
 import { targetSecretFiles } from './secrets.js';
 

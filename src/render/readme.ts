@@ -2,11 +2,11 @@
  * README.md of the generated stack. User strings that reach it (target names, URLs, hosts) are
  * validated to a safe character set upstream and are put in code spans here.
  */
-import { DEFAULT_RETENTION_SIZE, DEFAULT_RUNBOOK_URL, EXPORTER_PORTS } from '../spec/defaults.js';
+import { DEFAULT_RETENTION_SIZE, DEFAULT_RUNBOOK_URL, EXPORTER_PORTS } from '../config/defaults.js';
 import { effectiveObjectives, LATENCY_SLO } from '../rules/slo.js';
 import { SLO_HISTOGRAMS } from '../rules/series.js';
 import { HEARTBEAT_RECEIVER } from './alertmanager.js';
-import type { StackSpec } from '../spec/types.js';
+import type { StackSpec } from '../config/types.js';
 import { GPU_SERVICE_NAME, localGpuContainer } from './compose.js';
 import { remoteHosts } from './prometheus.js';
 

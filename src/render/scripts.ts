@@ -2,7 +2,7 @@
  * Start/stop scripts. They contain no user strings (only validated port numbers), so no escaping
  * is needed; Windows scripts are emitted with CRLF line ends.
  */
-import type { StackSpec } from '../spec/types.js';
+import type { StackSpec } from '../config/types.js';
 import { crlf } from './files.js';
 
 function urls(spec: StackSpec): string[] {

@@ -1,5 +1,5 @@
 /** Where each secret of the stack lives: a .env variable, materialised as a file in the container. */
-import type { Heartbeat, RoutedReceiver, StackSpec } from '../spec/types.js';
+import type { Heartbeat, RoutedReceiver, StackSpec } from '../config/types.js';
 
 export interface SecretFile {
   /** Variable in .env. */

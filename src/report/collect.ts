@@ -5,7 +5,7 @@
 import { PrometheusClient, type SeriesResult } from '../probe/prom-client.js';
 import { objectiveBounds } from '../rules/slo.js';
 import { type HistogramName, S, type SloHistogram, histogramCount } from '../rules/series.js';
-import type { Slo } from '../spec/types.js';
+import type { Slo } from '../config/types.js';
 import { type CapacityFinding, findCapacity } from './capacity.js';
 import { attainmentOver, avgOver, boundOver, CAPACITY_SERIES, GPU_KEY, gpuAvg, gpuMax, maxOver, quantileOver, ratioOver, TARGET_KEY } from './queries.js';
 

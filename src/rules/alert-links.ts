@@ -5,7 +5,7 @@
  * exactly this alert prefilled in Alertmanager. Built from the stack's public URLs.
  */
 import { GPU_UID, HOST_UID, INSTANCE_UID, OVERVIEW_UID } from '../dashboards/ids.js';
-import type { PublicUrls } from '../spec/types.js';
+import type { PublicUrls } from '../config/types.js';
 
 export type AlertLinkUrls = Pick<PublicUrls, 'alertmanager' | 'grafana'>;
 

@@ -2,7 +2,7 @@
  * promtool tests for every alert: raw engine/exporter series go through the normalising rules, and
  * each alert is shown to fire on a bad state and to stay silent on a healthy one.
  */
-import type { Engine, Slo, WatchPath } from '../spec/types.js';
+import type { Engine, Slo, WatchPath } from '../config/types.js';
 import { ALERT_THRESHOLDS, type AlertDoc, llmAlerts, platformAlerts } from './alerts.js';
 import { SLO_ALERT } from './slo-alerts.js';
 import {

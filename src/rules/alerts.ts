@@ -3,8 +3,8 @@
  * own metrics), so one rule serves vLLM V0, V1 and SGLang. SLO burn-rate alerts are in slo-alerts.ts;
  * the other thresholds are ALERT_THRESHOLDS. alertmanager.ts inhibits on LLMTargetDown and GPUExporterDown.
  */
-import { DEFAULT_RUNBOOK_URL } from '../spec/defaults.js';
-import { ENGINES, type GpuKind, type Slo } from '../spec/types.js';
+import { DEFAULT_RUNBOOK_URL } from '../config/defaults.js';
+import { ENGINES, type GpuKind, type Slo } from '../config/types.js';
 import { GPU_JOB } from '../render/prometheus.js';
 import { by } from './promql.js';
 import { S } from './series.js';

@@ -5,7 +5,7 @@
 import { SGLANG_FAMILIES } from '../engines/sglang.js';
 import type { EngineFamily } from '../engines/types.js';
 import { VLLM_FAMILIES } from '../engines/vllm.js';
-import type { Engine } from '../spec/types.js';
+import type { Engine } from '../config/types.js';
 import { HISTOGRAMS, type HistogramName, type SourceFamily } from './series.js';
 
 export const FAMILIES: Record<Engine, readonly EngineFamily[]> = { vllm: VLLM_FAMILIES, sglang: SGLANG_FAMILIES };

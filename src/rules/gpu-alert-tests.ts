@@ -4,7 +4,7 @@
  * (79 critical, 94 warning, 13 info only), a repeated XID counts again, an exporter restart counts
  * nothing, a GPU gone pages unless its exporter is down, and thresholds are tested just under and over.
  */
-import type { GpuKind } from '../spec/types.js';
+import type { GpuKind } from '../config/types.js';
 import { ALERT_THRESHOLDS, gpuAlerts } from './alerts.js';
 import { fires, quiet, ruleOf, scenario } from './alert-tests.js';
 import { type AlertRuleTest, type Labels, type TestGroup, constant, expectAlert, input, minutes, stepsFor } from './promtool-tests.js';

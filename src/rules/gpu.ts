@@ -6,8 +6,8 @@
  * uncorrectable memory errors, throttling, RAS events, GPUs per machine) get one meaning across
  * exporters here, so the alerts read nothing raw.
  */
-import type { GpuKind, WatchPath } from '../spec/types.js';
-import { DEFAULT_WATCH_PATHS, mountCandidates } from '../spec/watch-paths.js';
+import type { GpuKind, WatchPath } from '../config/types.js';
+import { DEFAULT_WATCH_PATHS, mountCandidates } from '../config/watch-paths.js';
 import { GPU_JOB } from '../render/prometheus.js';
 import { by, firstOf } from './promql.js';
 import { FILESYSTEM_LABELS, GPU_LABELS, GPU_TARGET_LABELS, S } from './series.js';

@@ -2,7 +2,7 @@
  * The rule and test files a stack gets: normalisation for the engines and GPU exporter it monitors,
  * the host rules, the alerts, and promtool tests for all of them. Paths are relative to prometheus/.
  */
-import { ENGINES, type StackSpec } from '../spec/types.js';
+import { ENGINES, type StackSpec } from '../config/types.js';
 import { engineAlertTests, platformAlertTests } from './alert-tests.js';
 import { gpuAlertTests } from './gpu-alert-tests.js';
 import { alertGroups } from './alerts.js';
@@ -14,7 +14,7 @@ import { engineNormaliseTests, gpuNormaliseTests, hostNormaliseTests } from './n
 import { type AlertLinkUrls, linkAnnotations } from './alert-links.js';
 import { EVAL_STEP, type TestFile, type TestGroup, expandTemplate } from './promtool-tests.js';
 import { type RuleFile, type RuleGroup, isAlert } from './types.js';
-import { DEFAULT_WATCH_PATHS } from '../spec/watch-paths.js';
+import { DEFAULT_WATCH_PATHS } from '../config/watch-paths.js';
 
 export type { RuleFile } from './types.js';
 export type { TestFile } from './promtool-tests.js';

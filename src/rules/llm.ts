@@ -8,7 +8,7 @@
  * same batch, so scheduler series take the max per dp_rank first and then sum over dp_rank; the
  * volatile `pid` label disappears in the same aggregation. Ratios take the max, never the sum.
  */
-import type { Engine } from '../spec/types.js';
+import type { Engine } from '../config/types.js';
 import { histogramSources } from './buckets.js';
 import { by, firstOf } from './promql.js';
 import {

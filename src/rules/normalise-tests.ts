@@ -3,8 +3,8 @@
  * same llm:/gpu:/host: series with the right unit, ranks aggregate the right way, and a metric
  * exposed under its old and new name at once is counted once.
  */
-import type { Engine, GpuKind, WatchPath } from '../spec/types.js';
-import { mountCandidates } from '../spec/watch-paths.js';
+import type { Engine, GpuKind, WatchPath } from '../config/types.js';
+import { mountCandidates } from '../config/watch-paths.js';
 import { GPU_JOB } from '../render/prometheus.js';
 import { S, histogramCount } from './series.js';
 import { type InputSeries, type Labels, type PromqlExprTest, type TestGroup, constant, counter, input, lateConstant, sel } from './promtool-tests.js';

@@ -2,7 +2,7 @@
  * Raw series, named and labelled as each engine really exposes them (see src/engines and
  * ../shared/fixtures), that the generated promtool tests feed through our rules. GPU exporters: raw-gpu.ts.
  */
-import type { Engine } from '../spec/types.js';
+import type { Engine } from '../config/types.js';
 import { knownBounds } from './buckets.js';
 import type { HistogramName } from './series.js';
 import { type InputSeries, type Labels, constant, counter, input } from './promtool-tests.js';

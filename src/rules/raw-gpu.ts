@@ -6,7 +6,7 @@
  * exporter restarts) are built from a per-step timeline, so each test states what happened, not how
  * the samples look.
  */
-import type { GpuKind } from '../spec/types.js';
+import type { GpuKind } from '../config/types.js';
 import { DCGM_XID_WINDOW_MS, dcgmXidText } from '../engines/gpu.js';
 import { GPU_JOB } from '../render/prometheus.js';
 import { type InputSeries, type Labels, STEP_SECONDS, constant, counter, input, stepsFor } from './promtool-tests.js';

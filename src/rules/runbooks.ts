@@ -3,7 +3,7 @@
  * `#<name in lower case>` finds it, as runbook_url expects), with what it means, its expression
  * and what to do. Every stack carries its own copy (RUNBOOKS.md) to host where its runbookUrl points.
  */
-import type { GpuKind, Slo } from '../spec/types.js';
+import type { GpuKind, Slo } from '../config/types.js';
 import { type AlertDoc, stackAlerts } from './alerts.js';
 
 export function renderRunbooks(slo: Slo, gpu: GpuKind, header: string): string {

@@ -3,7 +3,7 @@
  * bands, warning for the ticket band (Alertmanager inhibits the warning while the page fires).
  * They replace threshold alerts on p99 latency and error ratios, which paged for the same cause.
  */
-import type { Slo } from '../spec/types.js';
+import type { Slo } from '../config/types.js';
 import type { AlertBuilder, AlertDoc } from './alert-doc.js';
 import { by } from './promql.js';
 import { MODEL_LABELS, SLO_HISTOGRAMS, type SloKey, modelRequestCount, modelSloBadRatio } from './series.js';

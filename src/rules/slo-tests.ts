@@ -6,8 +6,8 @@
  * aborts. Each test asserts the exact set of alerts firing at its eval times.
  */
 import type { EngineFamily } from '../engines/types.js';
-import type { Engine, Slo } from '../spec/types.js';
-import { ENGINES } from '../spec/types.js';
+import type { Engine, Slo } from '../config/types.js';
+import { ENGINES } from '../config/types.js';
 import { FAMILIES, type BucketLayout, effectiveBound, familyLayout } from './buckets.js';
 import { pythonFloat } from './promql.js';
 import { ruleOf } from './alert-tests.js';

@@ -10,7 +10,7 @@
  */
 import type { EngineFamily } from '../engines/types.js';
 import { type CliError, usageError } from '../errors.js';
-import { ENGINES, type Engine, type Slo } from '../spec/types.js';
+import { ENGINES, type Engine, type Slo } from '../config/types.js';
 import { FAMILIES, effectiveBound, familyLayout } from './buckets.js';
 import { by, firstOf, leIn } from './promql.js';
 import {

@@ -4,7 +4,7 @@
  */
 import type { SeriesResult } from '../probe/prom-client.js';
 import { GPU_JOB } from '../render/prometheus.js';
-import { ENGINES, type Slo } from '../spec/types.js';
+import { ENGINES, type Slo } from '../config/types.js';
 import type { TopQuery } from './queries.js';
 
 export interface TargetGroup {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConfigInput } from '../spec/config.js';
+import type { ConfigInput } from '../config/input.js';
 
 export const MANIFEST_FILE = '.create-vllm-monitor.json';
 const GENERATOR = 'create-vllm-monitor';

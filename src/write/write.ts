@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { envError, usageError } from '../errors.js';
-import type { ConfigInput } from '../spec/config.js';
+import type { ConfigInput } from '../config/input.js';
 import type { FileMap } from '../render/index.js';
 import { MANIFEST_FILE, type Manifest, makeManifest, readManifest, sha256 } from './manifest.js';
 

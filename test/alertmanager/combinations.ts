@@ -1,5 +1,5 @@
 /** Receiver combinations the alertmanager suites render, check and run. */
-import type { ConfigInput, ReceiverInput } from '../../src/spec/config.js';
+import type { ConfigInput, ReceiverInput } from '../../src/config/input.js';
 
 const T = [{ engine: 'vllm' as const, url: 'http://10.0.0.5:8000' }];
 const R = {

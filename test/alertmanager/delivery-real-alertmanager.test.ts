@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderAlertmanagerConfig } from '../../src/render/alertmanager.js';
 import { renderCompose } from '../../src/render/compose.js';
-import type { ReceiverInput } from '../../src/spec/config.js';
+import type { ReceiverInput } from '../../src/config/input.js';
 import { type AmConfig, fireTestAlert } from '../../src/validate/alert-test.js';
 import { waitFor } from '../integration/support/prometheus.js';
 import { specFor } from '../support/stacks.js';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { notificationTemplates, TEMPLATES_DIR } from '../../src/notify/index.js';
 import { renderAlertmanagerConfig } from '../../src/render/alertmanager.js';
 import { toYaml } from '../../src/render/files.js';
-import type { StackSpec } from '../../src/spec/types.js';
+import type { StackSpec } from '../../src/config/types.js';
 import { freePort, waitFor } from '../integration/support/prometheus.js';
 
 /** Writes <dir>/alertmanager.yml and <dir>/templates/*.tmpl as render() does; returns the config path. */

@@ -16,7 +16,7 @@ import { PROMETHEUS_DATASOURCE_UID } from '../../src/render/grafana.js';
 import { renderRuleFiles } from '../../src/rules/index.js';
 import { S, SERIES, modelQuantile, seriesIn } from '../../src/rules/series.js';
 import { isAlert } from '../../src/rules/types.js';
-import { DEFAULT_SLO } from '../../src/spec/defaults.js';
+import { DEFAULT_SLO } from '../../src/config/defaults.js';
 import { REPO_ROOT } from '../support/env.js';
 import { renderToDir, MATRIX } from '../support/stacks.js';
 import { PROMETHEUS_RELEASES, itEachRelease } from '../support/versions.js';

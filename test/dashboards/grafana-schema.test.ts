@@ -12,7 +12,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { importVariant, renderDashboards } from '../../src/dashboards/index.js';
 import { SCHEMA_VERSION } from '../../src/dashboards/model.js';
-import { DEFAULT_IMAGES } from '../../src/spec/defaults.js';
+import { DEFAULT_IMAGES } from '../../src/config/defaults.js';
 import { REPO_ROOT } from '../support/env.js';
 
 const SCHEMA_PACKAGE = join(REPO_ROOT, 'node_modules/@grafana/schema/package.json');

@@ -53,8 +53,8 @@ describe('the architecture check', () => {
   it('reports a cycle (through a type-only import), an upward import and a module in no layer', () => {
     write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src'] }));
     // A cycle whose one edge is type-only.
-    write('src/spec/a.ts', "import { b } from './b.js';\nexport interface A { n: number }\nexport const a = b + 1;\n");
-    write('src/spec/b.ts', "import type { A } from './a.js';\nexport const b = 1;\nexport const shape: A | undefined = undefined;\n");
+    write('src/config/a.ts', "import { b } from './b.js';\nexport interface A { n: number }\nexport const a = b + 1;\n");
+    write('src/config/b.ts', "import type { A } from './a.js';\nexport const b = 1;\nexport const shape: A | undefined = undefined;\n");
     // rules/ (generation) reaching up into demo/ (workflows).
     write('src/demo/emulator.ts', 'export const port = 8000;\n');
     write('src/rules/promql.ts', "import { port } from '../demo/emulator.js';\nexport const q = `up{port=\"${port}\"}`;\n");
@@ -64,7 +64,7 @@ describe('the architecture check', () => {
 
     const found = cruise(work).violations.map(describeViolation);
     expect(found).toContain('generation-imports-no-layer-above: src/rules/promql.ts → src/demo/emulator.ts');
-    expect(found.filter((v) => v.startsWith('no-circular: '))).toEqual([expect.stringMatching(/^no-circular: src\/spec\/(a|b)\.ts → src\/spec\/(a|b)\.ts → src\/spec\/(a|b)\.ts$/)]);
+    expect(found.filter((v) => v.startsWith('no-circular: '))).toEqual([expect.stringMatching(/^no-circular: src\/config\/(a|b)\.ts → src\/config\/(a|b)\.ts → src\/config\/(a|b)\.ts$/)]);
     expect(found).toContain('imported-in-a-layer: src/engines/x.ts → src/misc/helper.ts');
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { render } from '../../src/render/index.js';
-import type { ConfigInput } from '../../src/spec/config.js';
+import type { ConfigInput } from '../../src/config/input.js';
 import { specFor } from '../support/stacks.js';
 
 /** Label values that are legal but mean something to YAML, JSON, Markdown or shells. */

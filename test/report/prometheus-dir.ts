@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { render } from '../../src/render/index.js';
-import type { ConfigInput } from '../../src/spec/config.js';
-import type { StackSpec } from '../../src/spec/types.js';
+import type { ConfigInput } from '../../src/config/input.js';
+import type { StackSpec } from '../../src/config/types.js';
 import { specFor } from '../support/stacks.js';
 
 export async function writePrometheusDir(input: ConfigInput, prefix: string): Promise<{ dir: string; spec: StackSpec }> {

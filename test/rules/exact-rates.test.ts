@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderRuleFiles } from '../../src/rules/index.js';
 import { RATE_WINDOW } from '../../src/rules/series.js';
-import { DEFAULT_SLO } from '../../src/spec/defaults.js';
+import { DEFAULT_SLO } from '../../src/config/defaults.js';
 
 const seconds = (d: string): number => {
   const m = /^(\d+)([smh])$/.exec(d);

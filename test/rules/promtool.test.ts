@@ -11,8 +11,8 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gpuAlerts, llmAlerts, platformAlerts } from '../../src/rules/alerts.js';
-import { DEFAULT_RUNBOOK_URL, DEFAULT_SLO } from '../../src/spec/defaults.js';
-import type { GpuKind } from '../../src/spec/types.js';
+import { DEFAULT_RUNBOOK_URL, DEFAULT_SLO } from '../../src/config/defaults.js';
+import type { GpuKind } from '../../src/config/types.js';
 import { MATRIX, renderToDir } from '../support/stacks.js';
 import { PROMETHEUS_RELEASES, itEachRelease } from '../support/versions.js';
 

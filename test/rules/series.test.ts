@@ -7,7 +7,7 @@ import { renderRuleFiles } from '../../src/rules/index.js';
 import { SERIES } from '../../src/rules/series.js';
 import { isAlert } from '../../src/rules/types.js';
 import { seriesUsage } from '../../src/dashboards/usage.js';
-import { DEFAULT_SLO } from '../../src/spec/defaults.js';
+import { DEFAULT_SLO } from '../../src/config/defaults.js';
 
 function recorded(gpu: 'dcgm' | 'nvidia-smi' | 'amd'): Map<string, string[]> {
   const out = new Map<string, string[]>();

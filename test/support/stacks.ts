@@ -3,9 +3,9 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { render } from '../../src/render/index.js';
-import { type BuildContext, buildSpec } from '../../src/spec/build.js';
-import type { ConfigInput } from '../../src/spec/config.js';
-import type { Secrets, StackSpec } from '../../src/spec/types.js';
+import { type BuildContext, buildSpec } from '../../src/config/build.js';
+import type { ConfigInput } from '../../src/config/input.js';
+import type { Secrets, StackSpec } from '../../src/config/types.js';
 
 export const TEST_SECRETS: Secrets = { grafanaAdminPassword: 'test-password-0123456789abc', env: {} };
 

@@ -1,7 +1,7 @@
 /** Query results -> frame: targets per job, alerts by severity, one row per (engine, model), GPUs per host. */
 import { describe, expect, it } from 'vitest';
 import type { SeriesResult } from '../../src/probe/prom-client.js';
-import { DEFAULT_SLO } from '../../src/spec/defaults.js';
+import { DEFAULT_SLO } from '../../src/config/defaults.js';
 import { type QueryResults, frameFromResults, valueOf } from '../../src/top/frame.js';
 import { TOP_QUERIES, type TopQuery } from '../../src/top/queries.js';
 

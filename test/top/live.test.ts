@@ -1,6 +1,6 @@
 /** The live loop against a fake screen: what it writes, when it redraws, and that it always restores. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SLO } from '../../src/spec/defaults.js';
+import { DEFAULT_SLO } from '../../src/config/defaults.js';
 import type { TopFrame } from '../../src/top/frame.js';
 import { ENTER, LEAVE, type Screen, runLive } from '../../src/top/live.js';
 

@@ -1,6 +1,6 @@
 /** The pure renderer: frame -> lines that fit the terminal, coloured only when asked. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SLO } from '../../src/spec/defaults.js';
+import { DEFAULT_SLO } from '../../src/config/defaults.js';
 import type { TopFrame } from '../../src/top/frame.js';
 import { TABLE_MIN_WIDTH, fit, percent, rate, renderFrame, seconds } from '../../src/top/render.js';
 

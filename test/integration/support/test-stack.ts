@@ -9,8 +9,8 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { render } from '../../../src/render/index.js';
-import type { ConfigInput } from '../../../src/spec/config.js';
-import type { StackSpec } from '../../../src/spec/types.js';
+import type { ConfigInput } from '../../../src/config/input.js';
+import type { StackSpec } from '../../../src/config/types.js';
 import { specFor, writeStack } from '../../support/stacks.js';
 import { freePort } from './prometheus.js';
 

@@ -4,7 +4,7 @@
  * so the same input always gives the same spec.
  */
 import { CliError, CliErrors, usageError } from '../errors.js';
-import type { ConfigInput, TargetInput } from './config.js';
+import type { ConfigInput, TargetInput } from './input.js';
 import type { BuildContext } from './context.js';
 import {
   DEFAULT_IMAGES,

@@ -4,7 +4,7 @@
  */
 import { CliError, usageError } from '../errors.js';
 import type { BuildContext } from './context.js';
-import type { ConfigInput } from './config.js';
+import type { ConfigInput } from './input.js';
 import { HEARTBEAT_SECRET_ENV, type Heartbeat } from './types.js';
 import { LOCAL_HOSTS } from './url.js';
 

@@ -4,7 +4,7 @@
  */
 import { CliError, usageError } from '../errors.js';
 import type { BuildContext } from './context.js';
-import type { ReceiverInput } from './config.js';
+import type { ReceiverInput } from './input.js';
 import { DOCKER_HOST_ALIAS, LOCAL_HOSTS, parseTargetUrl } from './url.js';
 import { RECEIVER_SECRET_ENV, ROUTED_SEVERITIES, type Receiver, type ReceiverKind, type RoutedReceiver, type RoutedSeverity } from './types.js';
 
