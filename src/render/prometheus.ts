@@ -1,5 +1,6 @@
 /** prometheus/prometheus.yml and the file_sd target lists it reads. */
 import { EXPORTER_PORTS } from '../config/defaults.js';
+import { nativeNameRelabelling } from '../engines/transports.js';
 import { ENGINES, type Engine, type GpuKind, type StackSpec, type Target } from '../config/types.js';
 import { GPU_SERVICE_NAME, hasLocalTargetsOrNone, localGpuContainer } from './compose.js';
 import { targetSecretFiles } from './secrets.js';
@@ -66,14 +67,19 @@ function fileSd(name: string): Record<string, unknown> {
   return { file_sd_configs: [{ files: [`targets/${name}.json`] }] };
 }
 
-/** vLLM V1 labels each series with `engine` (the DP rank); our `engine` label means vllm|sglang. */
-const VLLM_METRIC_RELABEL = [
+/**
+ * Every engine job: names a gateway, Ray Serve or an older NIM renamed are put back first (a
+ * gateway carries vLLM and SGLang alike); then vLLM V1's `engine` label (the DP rank) becomes
+ * `dp_rank`, as our `engine` label means vllm|sglang.
+ */
+const ENGINE_METRIC_RELABEL = [
+  ...nativeNameRelabelling(),
   { source_labels: ['engine'], regex: '(.+)', target_label: 'dp_rank' },
   { action: 'labeldrop', regex: 'engine' },
 ];
 
 function engineJobs(spec: StackSpec, engine: Engine): Record<string, unknown>[] {
-  const extra = engine === 'vllm' ? { metric_relabel_configs: VLLM_METRIC_RELABEL } : {};
+  const extra = { metric_relabel_configs: ENGINE_METRIC_RELABEL };
   const jobs: Record<string, unknown>[] = [{ job_name: engine, ...fileSd(engine), ...extra }];
   // Prometheus sets credentials per scrape config, so each target with a token gets its own,
   // relabelled back to the engine's job name so dashboards and rules see one job.

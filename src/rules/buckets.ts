@@ -13,7 +13,7 @@ export const FAMILIES: Record<Engine, readonly EngineFamily[]> = { vllm: VLLM_FA
 /** Source families of our series that belong to an engine. */
 export const ENGINE_SOURCE_FAMILIES: Record<Engine, readonly SourceFamily[]> = {
   vllm: ['vllm-v0', 'vllm-v1-old', 'vllm-v1-new'],
-  sglang: ['sglang', 'sglang-underscore'],
+  sglang: ['sglang'],
 };
 
 /** Raw histogram names (colon form) an engine may expose for one of our histograms, preferred first. */
@@ -26,7 +26,7 @@ export function histogramSources(engine: Engine, h: HistogramName): string[] {
 
 /** Every default bound any known version of the engine uses for the histogram, ascending. */
 export function knownBounds(engine: Engine, h: HistogramName): number[] {
-  const wanted = new Set(histogramSources(engine, h).map((n) => n.replace(/^sglang_/, 'sglang:')));
+  const wanted = new Set(histogramSources(engine, h));
   const bounds = new Set<number>();
   for (const fam of FAMILIES[engine]) {
     for (const m of fam.metrics) if (m.type === 'histogram' && wanted.has(m.name)) for (const b of m.buckets ?? []) bounds.add(b);
@@ -46,7 +46,7 @@ export interface BucketLayout {
 
 /** The layout one engine version (catalog family) exposes for a histogram, if it has the histogram. */
 export function familyLayout(engine: Engine, family: EngineFamily, h: HistogramName): BucketLayout | undefined {
-  const names = histogramSources(engine, h).map((n) => n.replace(/^sglang_/, 'sglang:'));
+  const names = histogramSources(engine, h);
   const m = names.map((n) => family.metrics.find((x) => x.name === n && x.type === 'histogram' && x.buckets)).find((x) => x);
   return m ? { engine, family, name: m.name, bounds: [...m.buckets!].sort((a, b) => a - b) } : undefined;
 }

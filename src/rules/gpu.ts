@@ -28,8 +28,6 @@ const rec = (record: string, variants: string[], labels?: Record<string, string>
   ...(labels ? { labels } : {}),
 });
 
-/** The larger of two vectors with the same labels, either of which may be absent. */
-const maxOf = (a: string, b: string): string => `((${a}) >= (${b})) or (${b}) or (${a})`;
 
 /** DCGM labels each GPU with `gpu` (its index) already; MIG instances are folded into their GPU. */
 const dcgm = (m: string, agg: 'max' | 'sum' = 'max', scale = '', extra: string[] = []): string => `${agg} by ${by([...G, ...extra])} (${m})${scale}`;
@@ -42,7 +40,10 @@ const dcgm = (m: string, agg: 'max' | 'sum' = 'max', scale = '', extra: string[]
  * there 5 minutes before: an exporter restart (a gap, then the code again or 0) counts as nothing.
  */
 const xidFromLastCode = (m: string): string =>
-  `((max by ${by([...G, 'xid'])} (label_replace(${m} != 0, "xid", "$1", "err_code", "(.*)")) != on ${GB} group_left () max by ${GB} (${m} offset ${EVENT_WINDOW})) > bool 0) unless on ${GB} DCGM_EXP_XID_ERRORS_COUNT`;
+  `((max by ${by([...G, 'xid'])} (label_replace(${m} != 0, "xid", "$1", "err_code", "(.*)")) != on ${GB} group_left () ${S.gpuXidLast} offset ${EVENT_WINDOW}) > bool 0) unless on ${GB} DCGM_EXP_XID_ERRORS_COUNT`;
+
+/** The last-XID field under both of its names (DCGM_FI_DEV_XID_ERRORS; DCGM_FI_DEV_XID_ERROR from DCGM 4.9): one selector, as an exporter has one of them. */
+const XID_LAST_CODE = '{__name__=~"DCGM_FI_DEV_XID_ERRORS?"}';
 
 function dcgmRules(): RecordingRule[] {
   return [
@@ -60,18 +61,18 @@ function dcgmRules(): RecordingRule[] {
     rec(S.gpuMemoryTotal, [
       dcgm('DCGM_FI_DEV_FB_CAPACITY_BYTES'),
       dcgm('DCGM_FI_DEV_FB_TOTAL', 'sum', ` * ${MIB}`),
-      `sum by ${GB} (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE + DCGM_FI_DEV_FB_RESERVED) * ${MIB}`,
-      `sum by ${GB} (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE) * ${MIB}`,
+      // Without a total field: used + free (+ reserved, where the exporter's CSV has it).
+      `${S.gpuMemoryUsed} + ${dcgm('DCGM_FI_DEV_FB_FREE + DCGM_FI_DEV_FB_RESERVED or DCGM_FI_DEV_FB_FREE', 'sum', ` * ${MIB}`)}`,
     ]),
     rec(S.gpuTemperature, [dcgm('DCGM_FI_DEV_GPU_TEMP_CELSIUS'), dcgm('DCGM_FI_DEV_GPU_TEMP')]),
     rec(S.gpuPower, [dcgm('DCGM_FI_DEV_BOARD_POWER_WATTS'), dcgm('DCGM_FI_DEV_POWER_USAGE')]),
     rec(S.gpuSmClock, [dcgm('DCGM_FI_DEV_SM_CLOCK_HERTZ'), dcgm('DCGM_FI_DEV_SM_CLOCK', 'max', ' * 1e6')]),
     // The field holds the last XID code and never resets; err_code/err_msg labels change with it.
-    rec(S.gpuXidLast, [dcgm('DCGM_FI_DEV_XID_ERROR'), dcgm('DCGM_FI_DEV_XID_ERRORS')]),
+    rec(S.gpuXidLast, [dcgm(XID_LAST_CODE)]),
     // The exporter counts every XID event DCGM recorded in its window (window_size_in_ms, 5m by
     // default): repeats count, and a restarted exporter starts from what DCGM still holds, not from 0.
     // Without XIDs it reports one series without an xid label and value 0. MIG instances repeat their GPU's count.
-    rec(S.gpuXidErrors, [dcgm('DCGM_EXP_XID_ERRORS_COUNT{xid!=""}', 'max', '', ['xid']), xidFromLastCode('DCGM_FI_DEV_XID_ERROR'), xidFromLastCode('DCGM_FI_DEV_XID_ERRORS')]),
+    rec(S.gpuXidErrors, [dcgm('DCGM_EXP_XID_ERRORS_COUNT{xid!=""}', 'max', '', ['xid']), xidFromLastCode(XID_LAST_CODE)]),
     rec(S.gpuRowRemapFailed, [dcgm('DCGM_FI_DEV_ROW_REMAP_FAILED'), dcgm('DCGM_FI_DEV_ROW_REMAP_FAILURE')]),
     rec(S.gpuRowRemapPending, [dcgm('DCGM_FI_DEV_ROW_REMAP_PENDING')]),
     // Volatile double-bit errors count every uncorrectable error since the last reset (pre-Ampere GPUs
@@ -88,9 +89,11 @@ function dcgmRules(): RecordingRule[] {
   ];
 }
 
-/** nvidia_gpu_exporter labels values with `uuid` only; the index comes from nvidia_smi_gpu_info. */
+/** nvidia_gpu_exporter labels values with `uuid` only; the index comes from nvidia_smi_gpu_info (gpu:index:info). */
 const nvsmi = (m: string, agg: 'max' | 'sum' = 'max', extra: string[] = []): string =>
-  `${agg} by ${by([...G, ...extra])} (label_replace((${m}) * on (job, instance, uuid) group_left (index) nvidia_smi_gpu_info, "gpu", "$1", "index", "(.*)"))`;
+  `${agg} by ${by([...G, ...extra])} ((${m}) * on (job, instance, uuid) group_left (gpu) ${S.gpuIndexInfo})`;
+
+const gpuIndexInfo = `label_replace(max by (job, instance, host, uuid, index) (nvidia_smi_gpu_info), "gpu", "$1", "index", "(.*)")`;
 
 /**
  * XIDs per code in the window (NVML backend). A counter series appears only with its code's first
@@ -106,17 +109,31 @@ function nvsmiXidCount(): string {
   return nvsmi(`((${grown}) or ${total}) and on (job, instance, uuid, xid) ${recent}`, 'sum', ['xid']);
 }
 
+/**
+ * One series per throttle cause the exporter names; the reason is the largest of its causes (the
+ * driver's own thermal slowdown and the hardware trip point may overlap).
+ */
+const cause = (name: string, variants: string[]): RecordingRule => rec(S.gpuThrottleCause, variants, { cause: name });
+const throttledBy = (reason: string, causes: string): RecordingRule => ({
+  record: S.gpuThrottled,
+  expr: `max by ${GB} (${S.gpuThrottleCause}{cause=~"${causes}"})`,
+  labels: { reason },
+});
+
 /** Throttle counters (seconds, from nvidia-smi's microseconds) where the driver has them, else the share of scrapes with the flag set. */
-const nvsmiThrottle = (reason: string): string[] => [
-  nvsmi(`rate(nvidia_smi_clocks_event_reasons_counters_${reason}_seconds[5m])`),
-  nvsmi(`avg_over_time(nvidia_smi_clocks_event_reasons_${reason}[5m])`),
-  nvsmi(`avg_over_time(nvidia_smi_clocks_throttle_reasons_${reason}[5m])`),
-];
+const nvsmiThrottle = (reason: string): RecordingRule =>
+  cause(reason, [
+    nvsmi(
+      firstOf(
+        [`rate(nvidia_smi_clocks_event_reasons_counters_${reason}_seconds[5m])`, `avg_over_time(nvidia_smi_clocks_event_reasons_${reason}[5m])`, `avg_over_time(nvidia_smi_clocks_throttle_reasons_${reason}[5m])`],
+        ['job', 'instance', 'uuid'],
+      ),
+    ),
+  ]);
 
 function nvidiaSmiRules(): RecordingRule[] {
-  const hw = nvsmiThrottle('hw_thermal_slowdown');
-  const sw = nvsmiThrottle('sw_thermal_slowdown');
   return [
+    { record: S.gpuIndexInfo, expr: gpuIndexInfo },
     rec(S.gpuUtilization, [nvsmi('nvidia_smi_utilization_gpu_ratio')]),
     rec(S.gpuMemoryUsed, [nvsmi('nvidia_smi_memory_used_bytes')]),
     rec(S.gpuMemoryTotal, [nvsmi('nvidia_smi_memory_total_bytes')]),
@@ -132,9 +149,9 @@ function nvidiaSmiRules(): RecordingRule[] {
       nvsmi(`increase(nvidia_smi_ecc_errors_uncorrected_volatile_total[${MEMORY_ERROR_WINDOW}])`),
       nvsmi(`increase(nvidia_smi_remapped_rows_uncorrectable[${MEMORY_ERROR_WINDOW}])`),
     ]),
-    rec(S.gpuThrottled, nvsmiThrottle('sw_power_cap'), { reason: 'power' }),
-    // Hardware slowdown (the trip point) and the driver's own slowdown may overlap: the larger share.
-    rec(S.gpuThrottled, hw.map((h, i) => maxOf(h, sw[i]!)), { reason: 'thermal' }),
+    ...['sw_power_cap', 'hw_thermal_slowdown', 'sw_thermal_slowdown'].map(nvsmiThrottle),
+    throttledBy('power', 'sw_power_cap'),
+    throttledBy('thermal', 'hw_thermal_slowdown|sw_thermal_slowdown'),
   ];
 }
 
@@ -151,7 +168,8 @@ const amd = (m: string, scale = '', agg: 'max' | 'sum' = 'max'): string =>
 function amdRasCount(): string {
   const afid = 'gpu_afid_errors';
   const key = 'on (job, instance, host, gpu_id, severity, afid_index)';
-  const changed = `(${afid} unless ${key} (${afid} offset ${EVENT_WINDOW})) or (${afid} != ${key} (${afid} offset ${EVENT_WINDOW}))`;
+  // New or changed: every entry but those equal to what they were.
+  const changed = `${afid} unless ${key} (${afid} == ${key} ${afid} offset ${EVENT_WINDOW})`;
   // The record's severity becomes ras_severity: an alert's own severity label would overwrite it.
   const gpuLabel = `label_replace((${changed}) and on (job, instance, gpu_id) (gpu_health offset ${EVENT_WINDOW}), "gpu", "$1", "gpu_id", "(.*)")`;
   return `count by ${by([...G, 'ras_severity'])} (label_replace(${gpuLabel}, "ras_severity", "$1", "severity", "(.*)"))`;
@@ -171,12 +189,9 @@ function amdRules(): RecordingRule[] {
     rec(S.gpuSmClock, [amd('gpu_clock{clock_type="system"}', ' * 1e6')]),
     rec(S.gpuUncorrectableMemoryErrors, [amd(`increase(gpu_ecc_uncorrect_total[${MEMORY_ERROR_WINDOW}])`)]),
     // MI3xx on bare metal: residency percentages of package power tracking and of the thermal limits.
-    rec(S.gpuThrottled, [pct('gpu_violation_ppt_residency_percentage')], { reason: 'power' }),
-    rec(
-      S.gpuThrottled,
-      [maxOf(maxOf(pct('gpu_violation_socket_thermal_residency_percentage'), pct('gpu_violation_hbm_thermal_residency_percentage')), pct('gpu_violation_vr_thermal_residency_percentage'))],
-      { reason: 'thermal' },
-    ),
+    ...['ppt', 'socket_thermal', 'hbm_thermal', 'vr_thermal'].map((c) => cause(c, [pct(`gpu_violation_${c}_residency_percentage`)])),
+    throttledBy('power', 'ppt'),
+    throttledBy('thermal', 'socket_thermal|hbm_thermal|vr_thermal'),
     { record: S.gpuRasErrors, expr: amdRasCount() },
   ];
 }

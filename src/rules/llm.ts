@@ -20,6 +20,7 @@ import {
   histogramBucket,
   histogramCount,
   histogramQuantile,
+  histogramSum,
   MODEL_HISTOGRAMS,
   MODEL_LABELS,
   modelBucket,
@@ -64,21 +65,24 @@ const sglangShapes: EngineShapes = {
 const schedulerBucketRate = (m: string, w = W): string => perDp('sum', `rate(${m}_bucket[${w}])`, ['le']);
 const schedulerCounterRate = (m: string, w = W): string => perDp('sum', `rate(${m}[${w}])`);
 
-/** Mean of a histogram over the window: rate of its sum over rate of its count. */
+/** Mean of a raw histogram over the window: rate of its sum over rate of its count. */
 const meanOf = (s: EngineShapes, h: string): string => `${s.counterRate(`${h}_sum`)} / (${s.counterRate(`${h}_count`)} > 0)`;
+
+/** A normalised series of one engine: rules of an engine's group read only its own. */
+const of = (series: string, engine: Engine, matchers = ''): string => `${series}{engine="${engine}"${matchers && `, ${matchers}`}}`;
+const mean = (h: HistogramName, engine: Engine): string => `${of(histogramSum(h), engine)} / (${of(histogramCount(h), engine)} > 0)`;
 
 /**
  * Decode phase from request latencies: every finished request's E2E less its TTFT is the time from
  * its first to its last token. The two histograms are observed at different moments (first token,
  * finish), so over a window with a burst of new requests the difference can dip below 0: clamped.
  */
-const decodeSeconds = (s: EngineShapes, e2e: string, ttft: string): string => `clamp_min(${s.counterRate(`${e2e}_sum`)} - ${s.counterRate(`${ttft}_sum`)}, 0)`;
-
-const decodeFromLatencies = (s: EngineShapes, e2e: string, ttft: string): string => `${decodeSeconds(s, e2e, ttft)} / (${s.counterRate(`${e2e}_count`)} > 0)`;
+const decodeSeconds = (engine: Engine): string => `clamp_min(${of(histogramSum('e2e_seconds'), engine)} - ${of(histogramSum('ttft_seconds'), engine)}, 0)`;
+const decodeFromLatencies = (engine: Engine): string => `${decodeSeconds(engine)} / (${of(histogramCount('e2e_seconds'), engine)} > 0)`;
 
 /** Mean time per output token after the first: decode seconds over output tokens less one per request. */
-const tpotFromLatencies = (s: EngineShapes, e2e: string, ttft: string, generated: string): string =>
-  `${decodeSeconds(s, e2e, ttft)} / ((${s.counterRate(generated)} - ${s.counterRate(`${e2e}_count`)}) > 0)`;
+const tpotFromLatencies = (engine: Engine): string =>
+  `${decodeSeconds(engine)} / ((${of(S.generationTokens, engine)} - ${of(histogramCount('e2e_seconds'), engine)}) > 0)`;
 
 const rec = (record: string, engine: Engine, variants: string[], on: readonly string[] = L): RecordingRule => ({
   record,
@@ -86,23 +90,17 @@ const rec = (record: string, engine: Engine, variants: string[], on: readonly st
   labels: { engine },
 });
 
-/** Colon names as the server emits them, then the `sglang_` names a router re-exports. */
-const sgl = (colonName: string): string[] => [colonName, colonName.replace(/^sglang:/, 'sglang_')];
-
+/** Bucket, count and sum rates of every latency histogram: first, as the rules after them read them. */
 function histogramRules(engine: Engine, shapes: EngineShapes): RecordingRule[] {
   const rules: RecordingRule[] = [];
   for (const h of Object.keys(HISTOGRAMS) as HistogramName[]) {
     const names = histogramSources(engine, h);
     if (names.length === 0) continue;
     const schedulerSide = engine === 'sglang' && h === 'queue_seconds';
+    const rate = (m: string) => (schedulerSide ? schedulerCounterRate(m) : shapes.counterRate(m));
     rules.push(rec(histogramBucket(h), engine, names.map((n) => (schedulerSide ? schedulerBucketRate(n) : shapes.bucketRate(n)))));
-    rules.push(
-      rec(
-        histogramCount(h),
-        engine,
-        names.map((n) => (schedulerSide ? schedulerCounterRate(`${n}_count`) : shapes.counterRate(`${n}_count`))),
-      ),
-    );
+    rules.push(rec(histogramCount(h), engine, names.map((n) => rate(`${n}_count`))));
+    rules.push(rec(histogramSum(h), engine, names.map((n) => rate(`${n}_sum`))));
   }
   return rules;
 }
@@ -112,15 +110,16 @@ function histogramRules(engine: Engine, shapes: EngineShapes): RecordingRule[] {
  * the model comes from the target's engine metrics. The instrumentator groups status codes by
  * default ("5xx"); "5.." also matches a server that reports them ungrouped ("503").
  */
-const http5xx = `label_replace(sum by (job, instance, host) (rate(http_requests_total{handler=~"/v1/.+", status=~"5.."}[${W}])) * on (job, instance, host) group_left (model_name) group by ${LB} (vllm:num_requests_running), "source", "http", "", "")`;
-const finishReasonErrors = `label_replace(${vllmShapes.counterRate('vllm:request_success_total{finished_reason="error"}')}, "source", "engine", "", "")`;
+const http5xx = `sum by (job, instance, host) (rate(http_requests_total{handler=~"/v1/.+", status=~"5.."}[${W}])) * on (job, instance, host) group_left (model_name) group by ${LB} (vllm:num_requests_running)`;
 
 const DEFERRED = 'vllm:num_requests_waiting_by_reason{reason="deferred"}';
 
 function vllmRules(): RecordingRule[] {
   const s = vllmShapes;
-  const finishedSum = s.counterRate('vllm:request_success_total');
+  const finished = `sum by ${LB} (${of(S.requestsFinished, 'vllm')})`;
+  const tagged = (series: string, source: string) => `label_replace(${series}, "source", "${source}", "", "")`;
   return [
+    ...histogramRules('vllm', s),
     rec(S.requestsRunning, 'vllm', [s.gauge('vllm:num_requests_running', 'sum')]),
     rec(S.requestsWaiting, 'vllm', [s.gauge('vllm:num_requests_waiting', 'sum')]),
     // Engine state, so that stall alerts leave a deliberately idle engine alone. Newer vLLM breaks
@@ -128,7 +127,7 @@ function vllmRules(): RecordingRule[] {
     // held back by a transient constraint: KV transfer on a P/D decode node, LoRA budget, a blocked
     // status. Without the breakdown (older vLLM) every waiting request waits for capacity.
     rec(S.requestsWaitingDeferred, 'vllm', [s.gauge(DEFERRED, 'sum')]),
-    rec(S.requestsWaitingCapacity, 'vllm', [`${s.gauge('vllm:num_requests_waiting', 'sum')} - ${s.gauge(DEFERRED, 'sum')}`, s.gauge('vllm:num_requests_waiting', 'sum')]),
+    rec(S.requestsWaitingCapacity, 'vllm', [`${of(S.requestsWaiting, 'vllm')} - ${of(S.requestsWaitingDeferred, 'vllm')}`, of(S.requestsWaiting, 'vllm')]),
     // awake = 0 at every sleep level (/sleep); one asleep DP engine counts (they sleep together).
     // vLLM < 0.11 has no sleep state: no series, and the alerts treat the engine as awake.
     rec(S.engineAsleep, 'vllm', [`max by ${LB} (vllm:engine_sleep_state{sleep_state="awake"} == bool 0)`]),
@@ -138,91 +137,67 @@ function vllmRules(): RecordingRule[] {
     rec(S.requestsFinished, 'vllm', [s.counterRate('vllm:request_success_total', W, ['finished_reason'])]),
     // V1 pre-creates every finished_reason, V0 only those seen: no abort/error series means none happened.
     // Aborts are the client's doing (disconnect, Stop, timeout): their own series, never an error.
-    rec(S.requestsAborted, 'vllm', [s.counterRate('vllm:request_success_total{finished_reason="abort"}'), `${finishedSum} * 0`]),
+    rec(S.requestsAborted, 'vllm', [`sum by ${LB} (${of(S.requestsFinished, 'vllm', 'finished_reason="abort"')})`, `${finished} * 0`]),
+    rec(S.httpServerErrors, 'vllm', [http5xx]),
     // Server errors: the engine's finished_reason="error", or HTTP 5xx of the OpenAI API (errors
     // before or outside the engine). One failed request can show in both: the larger counts.
-    rec(S.requestsServerErrors, 'vllm', [`max by ${LB} (${finishReasonErrors} or ${http5xx})`, `${finishedSum} * 0`]),
+    rec(S.requestsServerErrors, 'vllm', [
+      `max by ${LB} (${tagged(of(S.requestsFinished, 'vllm', 'finished_reason="error"'), 'engine')} or ${tagged(of(S.httpServerErrors, 'vllm'), 'http')})`,
+      `${finished} * 0`,
+    ]),
     rec(S.preemptions, 'vllm', [s.counterRate('vllm:num_preemptions_total')]),
     rec(S.prefixCacheQueried, 'vllm', [s.counterRate('vllm:prefix_cache_queries_total'), s.counterRate('vllm:gpu_prefix_cache_queries_total')]),
     rec(S.prefixCacheHit, 'vllm', [s.counterRate('vllm:prefix_cache_hits_total'), s.counterRate('vllm:gpu_prefix_cache_hits_total')]),
     rec(S.prefixCacheHitRatio, 'vllm', [
-      `${s.counterRate('vllm:prefix_cache_hits_total')} / (${s.counterRate('vllm:prefix_cache_queries_total')} > 0)`,
-      `${s.counterRate('vllm:gpu_prefix_cache_hits_total')} / (${s.counterRate('vllm:gpu_prefix_cache_queries_total')} > 0)`,
+      `${of(S.prefixCacheHit, 'vllm')} / (${of(S.prefixCacheQueried, 'vllm')} > 0)`,
       // V0 sets it to -1 while prefix caching is off (Ray capture): no ratio then.
       `avg by ${LB} (vllm:gpu_prefix_cache_hit_rate >= 0)`,
     ]),
     rec(S.iterationTokensMean, 'vllm', [meanOf(s, 'vllm:iteration_tokens_total')]),
-    rec(S.prefillSecondsMean, 'vllm', [meanOf(s, 'vllm:request_prefill_time_seconds')]),
-    rec(S.decodeSecondsMean, 'vllm', [meanOf(s, 'vllm:request_decode_time_seconds'), decodeFromLatencies(s, 'vllm:e2e_request_latency_seconds', 'vllm:time_to_first_token_seconds')]),
-    rec(S.tpotMean, 'vllm', [tpotFromLatencies(s, 'vllm:e2e_request_latency_seconds', 'vllm:time_to_first_token_seconds', 'vllm:generation_tokens_total')]),
+    rec(S.prefillSecondsMean, 'vllm', [mean('prefill_seconds', 'vllm')]),
+    rec(S.decodeSecondsMean, 'vllm', [mean('decode_seconds', 'vllm'), decodeFromLatencies('vllm')]),
+    rec(S.tpotMean, 'vllm', [tpotFromLatencies('vllm')]),
     // process_* carry no model_name; keep those of targets that expose vLLM metrics.
     rec(S.processMemory, 'vllm', [`sum by (job, instance, host) (process_resident_memory_bytes and on (job, instance) vllm:num_requests_running)`], ['job', 'instance', 'host']),
-    ...histogramRules('vllm', s),
   ];
 }
 
 function sglangRules(): RecordingRule[] {
   const s = sglangShapes;
-  const each = (colon: string, f: (m: string) => string): string[] => sgl(colon).map(f);
   return [
-    rec(S.requestsRunning, 'sglang', each('sglang:num_running_reqs', (m) => s.gauge(m, 'sum'))),
-    rec(S.requestsWaiting, 'sglang', each('sglang:num_queue_reqs', (m) => s.gauge(m, 'sum'))),
+    ...histogramRules('sglang', s),
+    rec(S.requestsRunning, 'sglang', [s.gauge('sglang:num_running_reqs', 'sum')]),
+    rec(S.requestsWaiting, 'sglang', [s.gauge('sglang:num_queue_reqs', 'sum')]),
     // SGLang's waiting queue holds only requests ready to run: a P/D decode node keeps those whose
     // KV is in transfer in its prealloc and transfer queues (sglang:num_decode_prealloc_queue_reqs,
     // num_decode_transfer_queue_reqs), outside num_queue_reqs. So all of it waits for capacity.
     // SGLang has no sleep-state metric (release_memory_occupation sets none; num_paused_reqs counts
     // requests paused by an async weight sync): no llm:engine_asleep:max, its engines count as awake.
-    rec(S.requestsWaitingCapacity, 'sglang', each('sglang:num_queue_reqs', (m) => s.gauge(m, 'sum'))),
-    rec(S.kvCacheUsage, 'sglang', [
-      ...each('sglang:kv_cache_usage_perc', (m) => s.gauge(m, 'max')),
-      ...each('sglang:token_usage', (m) => s.gauge(m, 'max')),
-    ]),
-    rec(S.promptTokens, 'sglang', each('sglang:prompt_tokens_total', (m) => s.counterRate(m))),
-    rec(S.generationTokens, 'sglang', each('sglang:generation_tokens_total', (m) => s.counterRate(m))),
+    rec(S.requestsWaitingCapacity, 'sglang', [of(S.requestsWaiting, 'sglang')]),
+    rec(S.kvCacheUsage, 'sglang', [s.gauge('sglang:kv_cache_usage_perc', 'max'), s.gauge('sglang:token_usage', 'max')]),
+    rec(S.promptTokens, 'sglang', [s.counterRate('sglang:prompt_tokens_total')]),
+    rec(S.generationTokens, 'sglang', [s.counterRate('sglang:generation_tokens_total')]),
     // SGLang counts finished requests without a reason. Older SGLang has no num_requests_total,
     // but observes every finished request's E2E latency: its count is the same rate.
-    rec(S.requestsFinished, 'sglang', [...sgl('sglang:num_requests_total'), ...sgl('sglang:e2e_request_latency_seconds_count')].map((m) => `label_replace(${s.counterRate(m)}, "finished_reason", "all", "", "")`)),
+    rec(S.requestsFinished, 'sglang', [s.counterRate('sglang:num_requests_total'), of(histogramCount('e2e_seconds'), 'sglang')].map((m) => `label_replace(${m}, "finished_reason", "all", "", "")`)),
     // SGLang has no server-error counter: num_aborted_requests_total counts every abort (client
     // disconnects and the scheduler's own aborts alike) without a reason, and no HTTP status metric
     // exists (only sglang:http_requests_active). So its aborts are aborts and it has no error series.
-    rec(S.requestsAborted, 'sglang', each('sglang:num_aborted_requests_total', (m) => s.counterRate(m))),
-    rec(S.preemptions, 'sglang', each('sglang:num_retracted_requests_total', (m) => schedulerCounterRate(m))),
-    rec(S.prefixCacheQueried, 'sglang', each('sglang:prompt_tokens_total', (m) => s.counterRate(m))),
+    rec(S.requestsAborted, 'sglang', [s.counterRate('sglang:num_aborted_requests_total')]),
+    rec(S.preemptions, 'sglang', [schedulerCounterRate('sglang:num_retracted_requests_total')]),
+    rec(S.prefixCacheQueried, 'sglang', [of(S.promptTokens, 'sglang')]),
     // A request counts its cached tokens once: by cache_source (device|host|storage_*) when the
     // scheduler gave details, else under "total"; older versions have no cache_source. So sum them all.
-    rec(S.prefixCacheHit, 'sglang', each('sglang:cached_tokens_total', (m) => s.counterRate(m))),
-    rec(S.prefixCacheHitRatio, 'sglang', [
-      ...sgl('sglang:cached_tokens_total').map((m, i) => `${s.counterRate(m)} / (${s.counterRate(sgl('sglang:prompt_tokens_total')[i]!)} > 0)`),
-      ...each('sglang:cache_hit_rate', (m) => `avg by ${LB} (${m}{priority=""})`),
-    ]),
+    rec(S.prefixCacheHit, 'sglang', [s.counterRate('sglang:cached_tokens_total')]),
+    rec(S.prefixCacheHitRatio, 'sglang', [`${of(S.prefixCacheHit, 'sglang')} / (${of(S.prefixCacheQueried, 'sglang')} > 0)`, `avg by ${LB} (sglang:cache_hit_rate{priority=""})`]),
     // Forward passes and the tokens they computed (cached prompt tokens are not computed).
-    rec(
-      S.iterationTokensMean,
-      'sglang',
-      sgl('sglang:realtime_tokens_total').map((m, i) => {
-        const tokens = perDp('sum', `sum without (mode) (rate(${m}{mode=~"prefill_compute|decode"}[${W}]))`);
-        const passes = perDp('sum', `sum without (mode) (rate(${sgl('sglang:cuda_graph_passes_total')[i]!}[${W}]))`);
-        return `${tokens} / (${passes} > 0)`;
-      }),
-    ),
+    rec(S.iterationTokensMean, 'sglang', [
+      `${perDp('sum', `sum without (mode) (rate(sglang:realtime_tokens_total{mode=~"prefill_compute|decode"}[${W}]))`)} / (${perDp('sum', `sum without (mode) (rate(sglang:cuda_graph_passes_total[${W}]))`)} > 0)`,
+    ]),
     // No prefill histogram: TTFT less the scheduler's queue time (tokenisation stays in, a few ms).
-    rec(
-      S.prefillSecondsMean,
-      'sglang',
-      sgl('sglang:time_to_first_token_seconds').map((ttft, i) => {
-        const queue = sgl('sglang:queue_time_seconds')[i]!;
-        return `clamp_min(${meanOf(s, ttft)} - ${schedulerCounterRate(`${queue}_sum`)} / (${schedulerCounterRate(`${queue}_count`)} > 0), 0)`;
-      }),
-    ),
-    rec(S.decodeSecondsMean, 'sglang', sgl('sglang:e2e_request_latency_seconds').map((e2e, i) => decodeFromLatencies(s, e2e, sgl('sglang:time_to_first_token_seconds')[i]!))),
-    rec(
-      S.tpotMean,
-      'sglang',
-      sgl('sglang:e2e_request_latency_seconds').map((e2e, i) =>
-        tpotFromLatencies(s, e2e, sgl('sglang:time_to_first_token_seconds')[i]!, sgl('sglang:generation_tokens_total')[i]!),
-      ),
-    ),
-    ...histogramRules('sglang', s),
+    rec(S.prefillSecondsMean, 'sglang', [`clamp_min(${mean('ttft_seconds', 'sglang')} - ${mean('queue_seconds', 'sglang')}, 0)`]),
+    rec(S.decodeSecondsMean, 'sglang', [decodeFromLatencies('sglang')]),
+    rec(S.tpotMean, 'sglang', [tpotFromLatencies('sglang')]),
   ];
 }
 

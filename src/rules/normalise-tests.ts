@@ -156,13 +156,13 @@ function sglangGroup(): TestGroup {
     input('sglang:num_running_reqs', rank('1', '1'), constant(3, N)),
     // Priority scheduling adds per-priority series next to the total (priority="").
     input('sglang:num_running_reqs', { ...rank('0', '0'), priority: '1' }, constant(2, N)),
-    input('sglang_num_running_reqs', s2, constant(2, N)),
+    input('sglang:num_running_reqs', s2, constant(2, N)),
     input('sglang:num_queue_reqs', rank('0', '0'), constant(6, N)),
     input('sglang:num_queue_reqs', rank('0', '1'), constant(6, N)),
     input('sglang:num_queue_reqs', rank('1', '0'), constant(1, N)),
     input('sglang:kv_cache_usage_perc', rank('0', '0'), constant(0.3, N)),
     input('sglang:token_usage', rank('0', '0'), constant(0.6, N)),
-    input('sglang_token_usage', s2, constant(0.7, N)),
+    input('sglang:token_usage', s2, constant(0.7, N)),
     input('sglang:generation_tokens_total', s1, perSecond(4)),
     input('sglang:prompt_tokens_total', s1, perSecond(4)),
     // Each request counts its cached tokens under one source: device/host when detailed, else "total".
@@ -174,8 +174,8 @@ function sglangGroup(): TestGroup {
     input('sglang:num_retracted_requests_total', rank('0', '0'), perSecond(1)),
     input('sglang:num_retracted_requests_total', rank('0', '1'), perSecond(1)),
     input('sglang:inter_token_latency_seconds_count', s1, perSecond(2)),
-    // Old name, before PR #4914 removed it, on a router that rewrote colons.
-    input('sglang_time_per_output_token_seconds_count', s2, perSecond(1)),
+    // Older SGLang (s2: no rank labels, no kv_cache_usage_perc): the name PR #4914 removed.
+    input('sglang:time_per_output_token_seconds_count', s2, perSecond(1)),
     // Request latencies (tokenizer) and queue time (scheduler, repeated by TP ranks).
     input('sglang:e2e_request_latency_seconds_sum', s1, perSecond(4)),
     input('sglang:e2e_request_latency_seconds_count', s1, perSecond(1)),
@@ -201,7 +201,7 @@ function sglangGroup(): TestGroup {
     input('sglang:cuda_graph_passes_total', { ...rank('1', '0'), mode: 'decode_cuda_graph' }, perSecond(2)),
   ];
   return {
-    name: 'sglang: colon and underscore names, TP duplicates and DP ranks normalise into one family',
+    name: 'sglang: current and older names, TP duplicates and DP ranks normalise into one family (a gateway\'s sglang_ names are renamed at scrape time)',
     interval: STEP,
     input_series: inputs,
     promql_expr_test: [

@@ -50,7 +50,6 @@ export type SourceFamily =
   | 'vllm-v1-old'
   | 'vllm-v1-new'
   | 'sglang'
-  | 'sglang-underscore'
   | 'dcgm'
   | 'dcgm-4.9'
   | 'nvidia-smi'
@@ -86,7 +85,6 @@ export const HISTOGRAMS = {
       'vllm-v1-old': ['vllm:time_to_first_token_seconds'],
       'vllm-v1-new': ['vllm:time_to_first_token_seconds'],
       sglang: ['sglang:time_to_first_token_seconds'],
-      'sglang-underscore': ['sglang_time_to_first_token_seconds'],
     },
   },
   itl_seconds: {
@@ -98,7 +96,6 @@ export const HISTOGRAMS = {
       'vllm-v1-old': ['vllm:inter_token_latency_seconds', 'vllm:time_per_output_token_seconds'],
       'vllm-v1-new': ['vllm:inter_token_latency_seconds', 'vllm:time_per_output_token_seconds'],
       sglang: ['sglang:inter_token_latency_seconds', 'sglang:time_per_output_token_seconds'],
-      'sglang-underscore': ['sglang_inter_token_latency_seconds', 'sglang_time_per_output_token_seconds'],
     },
   },
   tpot_seconds: {
@@ -117,7 +114,6 @@ export const HISTOGRAMS = {
       'vllm-v1-old': ['vllm:e2e_request_latency_seconds'],
       'vllm-v1-new': ['vllm:e2e_request_latency_seconds'],
       sglang: ['sglang:e2e_request_latency_seconds'],
-      'sglang-underscore': ['sglang_e2e_request_latency_seconds'],
     },
   },
   queue_seconds: {
@@ -130,7 +126,6 @@ export const HISTOGRAMS = {
       'vllm-v1-old': ['vllm:request_queue_time_seconds'],
       'vllm-v1-new': ['vllm:request_queue_time_seconds'],
       sglang: ['sglang:queue_time_seconds'],
-      'sglang-underscore': ['sglang_queue_time_seconds'],
     },
   },
   prefill_seconds: {
@@ -195,6 +190,7 @@ export const S = {
   generationTokens: 'llm:generation_tokens:rate5m',
   requestsFinished: 'llm:requests_finished:rate5m',
   requestsServerErrors: 'llm:requests_server_errors:rate5m',
+  httpServerErrors: 'llm:http_server_errors:rate5m',
   requestsServerErrorRatio: 'llm:requests_server_errors:ratio_rate5m',
   requestsAborted: 'llm:requests_aborted:rate5m',
   requestsAbortedRatio: 'llm:requests_aborted:ratio_rate5m',
@@ -225,6 +221,8 @@ export const S = {
   gpuRowRemapPending: 'gpu:row_remap_pending:bool',
   gpuUncorrectableMemoryErrors: 'gpu:uncorrectable_memory_errors:increase1h',
   gpuThrottled: 'gpu:throttled:ratio_rate5m',
+  gpuThrottleCause: 'gpu:throttle_cause:ratio_rate5m',
+  gpuIndexInfo: 'gpu:index:info',
   gpuRasErrors: 'gpu:ras_errors:count5m',
 
   hostCpu: 'host:cpu_utilization:ratio',
@@ -244,6 +242,8 @@ export const S = {
 
 export const histogramBucket = (h: HistogramName): string => `llm:${h}_bucket:rate5m`;
 export const histogramCount = (h: HistogramName): string => `llm:${h}_count:rate5m`;
+/** Seconds (or tokens) observed per second: over histogramCount, the mean. */
+export const histogramSum = (h: HistogramName): string => `llm:${h}_sum:rate5m`;
 export const histogramQuantile = (h: HistogramName, q: Quantile): string => `llm:${h}:${q}_5m`;
 /** Histograms with model-level (fleet) percentiles, read by the overview dashboard. */
 export const MODEL_HISTOGRAMS = ['ttft_seconds', 'itl_seconds', 'tpot_seconds', 'e2e_seconds'] as const satisfies readonly HistogramName[];
@@ -285,6 +285,15 @@ function histogramSeries(): SeriesDef[] {
       unit: 'events_per_second',
       labels: LLM_LABELS,
       help: `Observations per second of ${def.help}.`,
+      sources,
+      optional,
+    });
+    out.push({
+      name: histogramSum(h),
+      level: 'llm',
+      unit: def.unit,
+      labels: LLM_LABELS,
+      help: `Sum of ${def.help} observed per second (divided by the count: the mean).`,
       sources,
       optional,
     });
@@ -358,7 +367,7 @@ export const SERIES: readonly SeriesDef[] = [
     unit: 'count',
     labels: LLM_LABELS,
     help: 'Requests in the running batch, summed over data-parallel ranks (max over TP/PP ranks).',
-    sources: { ...same(['vllm:num_requests_running'], ALL_VLLM), sglang: ['sglang:num_running_reqs'], 'sglang-underscore': ['sglang_num_running_reqs'] },
+    sources: { ...same(['vllm:num_requests_running'], ALL_VLLM), sglang: ['sglang:num_running_reqs'] },
   },
   {
     name: S.requestsWaiting,
@@ -366,7 +375,7 @@ export const SERIES: readonly SeriesDef[] = [
     unit: 'count',
     labels: LLM_LABELS,
     help: 'Requests waiting to be scheduled, summed over data-parallel ranks.',
-    sources: { ...same(['vllm:num_requests_waiting'], ALL_VLLM), sglang: ['sglang:num_queue_reqs'], 'sglang-underscore': ['sglang_num_queue_reqs'] },
+    sources: { ...same(['vllm:num_requests_waiting'], ALL_VLLM), sglang: ['sglang:num_queue_reqs'] },
   },
   {
     name: S.requestsWaitingDeferred,
@@ -387,7 +396,6 @@ export const SERIES: readonly SeriesDef[] = [
     sources: {
       ...same(['vllm:num_requests_waiting', 'vllm:num_requests_waiting_by_reason'], ALL_VLLM),
       sglang: ['sglang:num_queue_reqs'],
-      'sglang-underscore': ['sglang_num_queue_reqs'],
     },
   },
   {
@@ -411,7 +419,6 @@ export const SERIES: readonly SeriesDef[] = [
       'vllm-v1-old': ['vllm:kv_cache_usage_perc', 'vllm:gpu_cache_usage_perc'],
       'vllm-v1-new': ['vllm:kv_cache_usage_perc'],
       sglang: ['sglang:kv_cache_usage_perc', 'sglang:token_usage'],
-      'sglang-underscore': ['sglang_kv_cache_usage_perc', 'sglang_token_usage'],
     },
   },
   {
@@ -420,7 +427,7 @@ export const SERIES: readonly SeriesDef[] = [
     unit: 'tokens_per_second',
     labels: LLM_LABELS,
     help: 'Prompt (prefill) tokens processed per second.',
-    sources: { ...same(['vllm:prompt_tokens_total'], ALL_VLLM), sglang: ['sglang:prompt_tokens_total'], 'sglang-underscore': ['sglang_prompt_tokens_total'] },
+    sources: { ...same(['vllm:prompt_tokens_total'], ALL_VLLM), sglang: ['sglang:prompt_tokens_total'] },
   },
   {
     name: S.generationTokens,
@@ -431,7 +438,6 @@ export const SERIES: readonly SeriesDef[] = [
     sources: {
       ...same(['vllm:generation_tokens_total'], ALL_VLLM),
       sglang: ['sglang:generation_tokens_total'],
-      'sglang-underscore': ['sglang_generation_tokens_total'],
     },
   },
   {
@@ -444,8 +450,16 @@ export const SERIES: readonly SeriesDef[] = [
     sources: {
       ...same(['vllm:request_success_total'], ALL_VLLM),
       sglang: ['sglang:num_requests_total', 'sglang:e2e_request_latency_seconds'],
-      'sglang-underscore': ['sglang_num_requests_total', 'sglang_e2e_request_latency_seconds'],
     },
+  },
+  {
+    name: S.httpServerErrors,
+    level: 'llm',
+    unit: 'requests_per_second',
+    labels: LLM_LABELS,
+    help: 'HTTP 5xx answers per second on the /v1 API of vLLM (errors before or outside the engine), given the model the target serves.',
+    sources: { ...same(['http_requests_total'], ALL_VLLM) },
+    optional: 'vLLM only (prometheus_fastapi_instrumentator); none while no request failed',
   },
   {
     name: S.requestsServerErrors,
@@ -476,7 +490,6 @@ export const SERIES: readonly SeriesDef[] = [
     sources: {
       ...same(['vllm:request_success_total'], ALL_VLLM),
       sglang: ['sglang:num_aborted_requests_total'],
-      'sglang-underscore': ['sglang_num_aborted_requests_total'],
     },
     optional: 'SGLang versions before num_aborted_requests_total have no abort counter',
   },
@@ -489,7 +502,6 @@ export const SERIES: readonly SeriesDef[] = [
     sources: {
       ...same(['vllm:request_success_total'], ALL_VLLM),
       sglang: ['sglang:num_aborted_requests_total', 'sglang:num_requests_total'],
-      'sglang-underscore': ['sglang_num_aborted_requests_total', 'sglang_num_requests_total'],
     },
     optional: 'SGLang versions before num_aborted_requests_total have no abort counter',
   },
@@ -502,7 +514,6 @@ export const SERIES: readonly SeriesDef[] = [
     sources: {
       ...same(['vllm:num_preemptions_total'], ALL_VLLM),
       sglang: ['sglang:num_retracted_requests_total'],
-      'sglang-underscore': ['sglang_num_retracted_requests_total'],
     },
     optional: 'SGLang exposes retractions only in versions from late 2025',
   },
@@ -516,7 +527,6 @@ export const SERIES: readonly SeriesDef[] = [
       'vllm-v1-old': ['vllm:prefix_cache_queries_total', 'vllm:gpu_prefix_cache_queries_total'],
       'vllm-v1-new': ['vllm:prefix_cache_queries_total'],
       sglang: ['sglang:prompt_tokens_total'],
-      'sglang-underscore': ['sglang_prompt_tokens_total'],
     },
     optional: 'vLLM V0 has only a hit-rate gauge; needs prefix caching enabled',
   },
@@ -530,7 +540,6 @@ export const SERIES: readonly SeriesDef[] = [
       'vllm-v1-old': ['vllm:prefix_cache_hits_total', 'vllm:gpu_prefix_cache_hits_total'],
       'vllm-v1-new': ['vllm:prefix_cache_hits_total'],
       sglang: ['sglang:cached_tokens_total'],
-      'sglang-underscore': ['sglang_cached_tokens_total'],
     },
     optional: 'vLLM V0 has only a hit-rate gauge; needs prefix caching enabled',
   },
@@ -545,7 +554,6 @@ export const SERIES: readonly SeriesDef[] = [
       'vllm-v1-old': ['vllm:prefix_cache_hits_total', 'vllm:gpu_prefix_cache_hits_total'],
       'vllm-v1-new': ['vllm:prefix_cache_hits_total'],
       sglang: ['sglang:cached_tokens_total', 'sglang:cache_hit_rate'],
-      'sglang-underscore': ['sglang_cached_tokens_total', 'sglang_cache_hit_rate'],
     },
     optional: 'needs prefix caching enabled and prompt traffic (absent while idle)',
   },
@@ -558,7 +566,6 @@ export const SERIES: readonly SeriesDef[] = [
     sources: {
       ...same(['vllm:iteration_tokens_total'], ALL_VLLM),
       sglang: ['sglang:realtime_tokens_total', 'sglang:cuda_graph_passes_total'],
-      'sglang-underscore': ['sglang_realtime_tokens_total', 'sglang_cuda_graph_passes_total'],
     },
     optional: 'early vLLM V0 (0.4/0.5) has no iteration_tokens_total; SGLang before realtime_tokens_total/cuda_graph_passes_total (2025) has no step counts',
   },
@@ -571,7 +578,6 @@ export const SERIES: readonly SeriesDef[] = [
     sources: {
       ...same(['vllm:request_prefill_time_seconds'], ALL_VLLM),
       sglang: ['sglang:time_to_first_token_seconds', 'sglang:queue_time_seconds'],
-      'sglang-underscore': ['sglang_time_to_first_token_seconds', 'sglang_queue_time_seconds'],
     },
     optional: 'early vLLM V0 has no prefill histogram; SGLang before queue_time_seconds (2025) has no queue time to subtract; absent while idle',
   },
@@ -584,7 +590,6 @@ export const SERIES: readonly SeriesDef[] = [
     sources: {
       ...same(['vllm:request_decode_time_seconds', 'vllm:e2e_request_latency_seconds', 'vllm:time_to_first_token_seconds'], ALL_VLLM),
       sglang: ['sglang:e2e_request_latency_seconds', 'sglang:time_to_first_token_seconds'],
-      'sglang-underscore': ['sglang_e2e_request_latency_seconds', 'sglang_time_to_first_token_seconds'],
     },
     optional: 'absent while no request finishes',
   },
@@ -597,7 +602,6 @@ export const SERIES: readonly SeriesDef[] = [
     sources: {
       ...same(['vllm:e2e_request_latency_seconds', 'vllm:time_to_first_token_seconds', 'vllm:generation_tokens_total'], ALL_VLLM),
       sglang: ['sglang:e2e_request_latency_seconds', 'sglang:time_to_first_token_seconds', 'sglang:generation_tokens_total'],
-      'sglang-underscore': ['sglang_e2e_request_latency_seconds', 'sglang_time_to_first_token_seconds', 'sglang_generation_tokens_total'],
     },
     optional: 'absent while no request finishes',
   },
@@ -811,6 +815,39 @@ export const SERIES: readonly SeriesDef[] = [
       ],
     },
     optional: 'DCGM: the violation fields of the counters CSV this stack mounts; nvidia-smi exporter: drivers that report clocks_event_reasons (older ones clocks_throttle_reasons); AMD: MI3xx on bare metal',
+  },
+  {
+    name: S.gpuThrottleCause,
+    level: 'gpu',
+    unit: 'ratio',
+    labels: [...GPU_LABELS, 'cause'],
+    help: "Fraction of the last 5 minutes each of the exporter's own throttle causes held the clocks down (nvidia-smi: sw_power_cap, hw_thermal_slowdown, sw_thermal_slowdown; AMD: ppt, socket_thermal, hbm_thermal, vr_thermal); gpu:throttled:ratio_rate5m is the largest per reason.",
+    sources: {
+      'nvidia-smi': [
+        'nvidia_smi_clocks_event_reasons_counters_sw_power_cap_seconds',
+        'nvidia_smi_clocks_event_reasons_counters_hw_thermal_slowdown_seconds',
+        'nvidia_smi_clocks_event_reasons_counters_sw_thermal_slowdown_seconds',
+        'nvidia_smi_clocks_event_reasons_sw_power_cap',
+        'nvidia_smi_clocks_event_reasons_hw_thermal_slowdown',
+        'nvidia_smi_clocks_event_reasons_sw_thermal_slowdown',
+      ],
+      amd: [
+        'gpu_violation_ppt_residency_percentage',
+        'gpu_violation_socket_thermal_residency_percentage',
+        'gpu_violation_hbm_thermal_residency_percentage',
+        'gpu_violation_vr_thermal_residency_percentage',
+      ],
+    },
+    optional: 'nvidia-smi exporter and AMD only (DCGM reports power and thermal violations directly); nvidia-smi: drivers that report clocks_event_reasons (older ones clocks_throttle_reasons); AMD: MI3xx on bare metal',
+  },
+  {
+    name: S.gpuIndexInfo,
+    level: 'gpu',
+    unit: 'count',
+    labels: [...GPU_LABELS, 'uuid'],
+    help: 'Constant 1 per GPU: the index (gpu) of each GPU UUID, which the nvidia-smi exporter reports only in nvidia_smi_gpu_info; the other nvidia-smi series join it.',
+    sources: { 'nvidia-smi': ['nvidia_smi_gpu_info'] },
+    optional: 'nvidia-smi exporter only',
   },
   {
     name: S.gpuRasErrors,
