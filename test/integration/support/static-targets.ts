@@ -11,10 +11,11 @@ export interface StaticTarget {
   close: () => Promise<void>;
 }
 
-export async function serveMetrics(body: string | (() => string), status = 200): Promise<StaticTarget> {
+/** `path`: where the body is served (NIM serves /v1/metrics); anything else answers 404. */
+export async function serveMetrics(body: string | (() => string), status = 200, path = '/metrics'): Promise<StaticTarget> {
   let current = { body, status };
   const server: Server = createServer((req, res) => {
-    if (req.url?.split('?')[0] !== '/metrics') {
+    if (req.url?.split('?')[0] !== path) {
       res.writeHead(404).end('not found');
       return;
     }
