@@ -67,6 +67,17 @@ describe('engine catalog', () => {
     expect(explainMissing('DCGM_FI_PROF_SM_ACTIVE', ['nvidia-smi']).reason).toBe('exporter-lacks-field');
     for (const r of RENAMES) expect(findMetric(r.from).length + (r.from.startsWith('sglang:') ? 1 : 0), r.from).toBeGreaterThan(0);
   });
+
+  it('dates the V1 removals by the PRs that were merged (#32661, #38709), not the one closed unmerged (#30992)', () => {
+    const v1 = (name: string) => familyById('vllm-v1').metrics.find((m) => m.name === name)!;
+    expect(v1('vllm:time_per_output_token_seconds')).toMatchObject({ hiddenFrom: '0.12', versions: { until: '0.15' } });
+    expect(v1('vllm:time_per_output_token_seconds').source).toMatch(/#32661.*0\.15 at the earliest/);
+    expect(RENAMES.find((r) => r.from === 'vllm:time_per_output_token_seconds')!.when).not.toMatch(/removed 0\.13/);
+    // Removed, not optional: no flag brings it back.
+    expect(v1('vllm:prompt_tokens_recomputed_total')).toMatchObject({ versions: { until: '0.20' } });
+    expect(v1('vllm:prompt_tokens_recomputed_total').optional).toBeUndefined();
+    expect(explainMissing('vllm:prompt_tokens_recomputed_total', ['vllm-v1'])).toMatchObject({ reason: 'version-rename', message: expect.stringContaining('#38709') });
+  });
 });
 
 describe('dating a server by what it exposes', () => {
