@@ -332,6 +332,12 @@ function vllmEra(names: Set<string>, own: Sample[], expo: Exposition): Era {
   if (isV1 && newMarks.length === 0 && legacyMarks.length === 0) evidence.push('no name that dates the V1 version: assuming ≥ 0.11');
   if (isV1 && newMarks.length > 0 && legacyMarks.length > 0) evidence.push(`deprecated names still shown: ${legacyMarks.join(', ')} (0.11, or --show-hidden-metrics-for-version)`);
   if (!isV1) return { family: 'vllm-v0', also: [], evidence, problems: [] };
+  // Several API servers share one registry in prometheus_client's multiprocess mode, which has no
+  // process collector and no _created gauges: expected there, not a fault (PR #32525 made it the DP > 1 default).
+  if (!created && ![...names].some((n) => n.startsWith('process_'))) {
+    const dp = new Set(own.map((s) => s.labels.engine).filter((e) => e !== undefined)).size;
+    evidence.push(`no process_* and no *_created series: multiprocess metrics, as ${dp > 1 ? `DP = ${dp} serves by default since vllm PR #32525 (several API servers)` : 'with --api-server-count > 1 (or DP > 1 since vllm PR #32525)'}; the process-memory panel has no source there`);
+  }
   const also: FamilyId[] = [];
   if (isV0 && v0Marks.length) also.push('vllm-v0');
   // Older V1 names beside the newest ones in a body that also has V0 marks: an edited capture.

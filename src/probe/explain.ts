@@ -36,6 +36,7 @@ const REASON_ORDER: MissingReasonKind[] = [
   'flag-not-enabled',
   'names-rewritten',
   'exporter-lacks-field',
+  'multiprocess',
   'version-predates',
   'version-rename',
   'target-down',

@@ -16,6 +16,7 @@ export type MissingReasonKind =
   | 'version-rename' // the engine exposes another version's name for this signal
   | 'version-predates' // the engine is older than the version that added it
   | 'exporter-lacks-field' // the GPU exporter or GPU model does not provide it
+  | 'multiprocess' // prometheus_client's multiprocess mode (several API servers) has no process_* series
   | 'not-exposed'; // the target is up but does not expose it, for no known reason
 
 /**
@@ -41,6 +42,7 @@ const VERDICT: Record<MissingReasonKind, ReasonVerdict> = {
   'version-rename': 'not-applicable',
   'version-predates': 'not-applicable',
   'exporter-lacks-field': 'not-applicable',
+  multiprocess: 'not-applicable',
   'not-exposed': 'fault',
 };
 
@@ -83,9 +85,34 @@ const CATALOG_KIND: Record<CatalogReason['reason'], MissingReasonKind> = {
   'unknown-metric': 'not-exposed',
 };
 
+/** vLLM 0.8+ servers among what is present: V1 emits *_created gauges unless it runs multiprocess. */
+const isVllmV1 = (present: ReadonlySet<string>) => presentFamilies('vllm', present).some((f) => f !== 'vllm-v0');
+
+/**
+ * process_* come from prometheus_client's process collector, which its multiprocess mode lacks:
+ * SGLang always, vLLM with several API servers (DP > 1 by default since vllm PR #32525, or
+ * --api-server-count > 1), where the *_created gauges are missing too.
+ */
+function processMetricReason(metric: string, ctx: ReasonContext): MissingReason | undefined {
+  const na = (kind: MissingReasonKind, detail: string): MissingReason => ({ metric, kind, detail, verdict: 'not-applicable' });
+  const vllmUp = ctx.targets.some((t) => /^vllm(-|$)/.test(t.labels.job ?? t.scrapePool) && t.health === 'up');
+  const vllmJobs = ctx.targets.some((t) => /^vllm(-|$)/.test(t.labels.job ?? t.scrapePool));
+  const names = [...ctx.present];
+  if (!vllmJobs && names.some((n) => /^sglang[:_]/.test(n)))
+    return na('multiprocess', `${metric} is read from vLLM's API server only: SGLang serves its metrics in prometheus_client's multiprocess mode, which has no process_* series`);
+  if (vllmUp && isVllmV1(ctx.present) && !names.some((n) => n.startsWith('vllm:') && n.endsWith('_created')))
+    return na(
+      'multiprocess',
+      `${metric}: not applicable, vLLM serves multiprocess metrics here (no *_created series either): DP > 1 runs several API servers by default since vllm PR #32525, as does --api-server-count > 1, and that mode has no process_* series`,
+    );
+  return undefined;
+}
+
 export function explainMissing(metric: string, ctx: ReasonContext): MissingReason {
   const p = producerOf(metric);
   const reason = (kind: MissingReasonKind, detail: string, verdict = VERDICT[kind]): MissingReason => ({ metric, kind, detail, verdict });
+  const processReason = metric.startsWith('process_') ? processMetricReason(metric, ctx) : undefined;
+  if (processReason) return processReason;
   // Engine metrics switched off altogether: every panel of that engine is empty, a fault.
   const metricsOff = (detail: string) => reason('flag-not-enabled', detail, 'fault');
   if (!p) return reason('not-exposed', `no scraped target exposes ${metric}`);
