@@ -5,7 +5,7 @@
  * metrics, names rewritten by a router, Ray's prefix, generations mixed in one body, a Content-Type
  * Prometheus 3 refuses).
  */
-import { ENGINE_FAMILIES, familyById, versionBefore } from './catalog.js';
+import { ENGINE_FAMILIES, familyById, releaseOf, versionBefore } from './catalog.js';
 import { parseExposition, type Exposition, type Sample } from './exposition.js';
 import type { FamilyId, OptionalGroup, Producer } from './types.js';
 
@@ -296,11 +296,6 @@ interface Era {
 }
 
 const PRODUCT: Partial<Record<Producer, string>> = { vllm: 'vLLM', sglang: 'SGLang' };
-
-/** The release part of a version string: "0.11.0rc2.dev45+g1a2b" → "0.11.0", "0.5.4.post1" → "0.5.4". */
-export function releaseOf(version: string): string | undefined {
-  return /^v?(\d+(?:\.\d+)*)/.exec(version.trim())?.[1];
-}
 
 /** Whether a release lies in a family's range (`from` inclusive, `until` exclusive). */
 function inRange(release: string, id: FamilyId): boolean {

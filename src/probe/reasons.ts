@@ -3,7 +3,7 @@
  * targets are up, and the engine catalog (which family and version range a name belongs to, and
  * which optional group switches it on).
  */
-import { type MissingReason as CatalogReason, ENGINE_FAMILIES, explainMissing as catalogExplain, findMetric } from '../engines/catalog.js';
+import { type MissingReason as CatalogReason, ENGINE_FAMILIES, explainMissing as catalogExplain, findMetric, releaseOf } from '../engines/catalog.js';
 import type { FamilyId, Producer } from '../engines/types.js';
 import type { TargetInfo } from './prom-client.js';
 
@@ -46,12 +46,34 @@ const VERDICT: Record<MissingReasonKind, ReasonVerdict> = {
   'not-exposed': 'fault',
 };
 
+/** The version an engine target reports of itself (vLLM /version, SGLang /server_info). */
+export interface TargetVersion {
+  job: string;
+  instance: string;
+  version: string;
+}
+
 export interface ReasonContext {
   /** Metric names present in Prometheus. */
   present: ReadonlySet<string>;
   targets: TargetInfo[];
   /** True when `targets` are those a dashboard variable selected, not all of Prometheus's. */
   scoped?: boolean;
+  /** Versions the engine targets reported, where they answered. */
+  versions?: readonly TargetVersion[];
+}
+
+/**
+ * The releases the producer's up targets report, only when every one of them reported one: a
+ * target that did not could be any version.
+ */
+function reportedReleases(jobs: RegExp, ctx: ReasonContext): string[] {
+  const up = ctx.targets.filter((t) => jobs.test(t.labels.job ?? t.scrapePool) && t.health === 'up');
+  const releases = up.map((t) => {
+    const v = ctx.versions?.find((x) => x.job === (t.labels.job ?? t.scrapePool) && x.instance === (t.labels.instance ?? ''));
+    return v ? releaseOf(v.version) : undefined;
+  });
+  return up.length > 0 && releases.every((r) => r !== undefined) ? (releases as string[]) : [];
 }
 
 /** How each producer's metrics are named, and which scrape job carries them in a generated stack. */
@@ -144,7 +166,7 @@ export function explainMissing(metric: string, ctx: ReasonContext): MissingReaso
   if (p.producer === 'vllm' && !names.some((n) => n.startsWith('vllm:')))
     return metricsOff('the vLLM target exposes no vllm:* metrics: remove --disable-log-stats (and check that /metrics is the API server port)');
   // Then what the catalog knows: renames between versions, optional groups, exporter fields.
-  const c = catalogExplain(metric, presentFamilies(p.producer, ctx.present), ctx.present);
+  const c = catalogExplain(metric, presentFamilies(p.producer, ctx.present), ctx.present, reportedReleases(p.jobs, ctx));
   if (c.reason === 'unknown-metric' && (p.producer === 'dcgm' || p.producer === 'nvidia-smi' || p.producer === 'amd'))
     return reason('exporter-lacks-field', `the ${p.producer} exporter is up but does not report ${metric} (field not collected or not supported by this GPU)`);
   // Profiling fields are not a flag on the engine: the GPU or the exporter's field list lacks them.

@@ -121,3 +121,25 @@ describe('the process-memory panel on a vLLM serving multiprocess metrics (DP > 
     expect(explainProcess([...V1, 'vllm:prefix_cache_hits_created']).verdict).toBe('fault');
   });
 });
+
+describe('reason verdicts with the versions the targets report', () => {
+  const at = (metric: string, present: ReadonlySet<string>, versions: { job: string; instance: string; version: string }[], targets = [target('vllm')]) => explainMissing(metric, { present, targets, versions });
+  const late = new Set([...OLD_V0, 'vllm:request_inference_time_seconds_bucket']);
+
+  it('names the reported version that predates the metric: not applicable', () => {
+    const r = at('vllm:request_queue_time_seconds_bucket', OLD_V0, [{ job: 'vllm', instance: 'i', version: '0.4.3' }]);
+    expect(r).toMatchObject({ kind: 'version-predates', verdict: 'not-applicable' });
+    expect(r.detail).toMatch(/this server reports vLLM 0\.4\.3: vLLM >= 0\.6\.4 brings it/);
+  });
+
+  it('a reported version that has the metric makes its absence a fault, whatever the names suggest', () => {
+    expect(at('vllm:request_queue_time_seconds_bucket', OLD_V0, [{ job: 'vllm', instance: 'i', version: '0.6.4' }]).verdict).toBe('fault');
+  });
+
+  it('uses versions only when every up target of that engine reported one', () => {
+    const two = [target('vllm'), { ...target('vllm'), labels: { job: 'vllm', instance: 'j' } }];
+    // One of two silent: dated by names, as without versions.
+    expect(at('vllm:request_queue_time_seconds_bucket', late, [{ job: 'vllm', instance: 'i', version: '0.4.3' }], two).verdict).toBe('fault');
+    expect(at('vllm:request_queue_time_seconds_bucket', late, [{ job: 'vllm', instance: 'i', version: '0.4.3' }, { job: 'vllm', instance: 'j', version: '0.5.0' }], two)).toMatchObject({ verdict: 'not-applicable', detail: expect.stringContaining('reports vLLM 0.4.3, 0.5.0') });
+  });
+});

@@ -11,10 +11,16 @@ export interface StaticTarget {
   close: () => Promise<void>;
 }
 
-export async function serveMetrics(body: string | (() => string), status = 200): Promise<StaticTarget> {
+/** `json`: other paths answered with a JSON body (an engine's /version), everything else 404. */
+export async function serveMetrics(body: string | (() => string), status = 200, json: Record<string, unknown> = {}): Promise<StaticTarget> {
   let current = { body, status };
   const server: Server = createServer((req, res) => {
-    if (req.url?.split('?')[0] !== '/metrics') {
+    const path = req.url?.split('?')[0] ?? '';
+    if (path in json) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(json[path]));
+      return;
+    }
+    if (path !== '/metrics') {
       res.writeHead(404).end('not found');
       return;
     }
