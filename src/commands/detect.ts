@@ -19,6 +19,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (values.help) {
     io.out('Usage: create-vllm-monitor detect <url-or-file> [--json] [--bearer-token-env NAME]');
     io.out('Reads a /metrics answer and reports engine, version family, models, DP/TP ranks, optional metric groups and problems.');
+    io.out('Given a URL, also asks the server its version (vLLM /version, SGLang /server_info or /get_server_info).');
     return EXIT_OK;
   }
   if (positionals.length !== 1) throw usageError('detect', 'expects exactly one URL or file', 'e.g. create-vllm-monitor detect http://localhost:8000/metrics');
@@ -42,7 +43,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (code === 'ENOENT' || code === 'EISDIR') throw usageError(target, code === 'ENOENT' ? 'no such file' : 'is a directory', 'give a URL (http://host:port/metrics) or a file with a /metrics capture');
     throw err;
   }
-  const report = detect(fetched.body, fetched.http);
+  const report = detect(fetched.body, fetched.http, fetched.server);
   if (values.json) io.out(JSON.stringify({ source: fetched.source, ...report }, null, 2));
   else for (const line of describe(fetched.source, report)) io.out(line);
   return report.kind !== 'unknown' && !report.problems.some((p) => p.severity === 'error') ? EXIT_OK : EXIT_FAILURE;
@@ -54,6 +55,7 @@ export function describe(source: string, r: DetectionReport): string[] {
   else {
     out.push(`detected:  ${r.familyTitle} [${r.family}]${r.alsoMatches.length ? ` (also marks of ${r.alsoMatches.join(', ')})` : ''}`);
     if (r.versionText) out.push(`versions:  ${r.versionText}`);
+    if (r.version) out.push(`version:   ${r.version} (reported by ${r.versionFrom})`);
     if (r.naming !== 'native') out.push(`naming:    ${r.naming}`);
   }
   if (r.models.length) out.push(`models:    ${r.models.join(', ')}`);

@@ -170,7 +170,7 @@ export function overviewDashboard(): Dashboard {
             { expr: `sum by (instance) (${S.processMemory}{${PROC_SEL}})`, legend: 'process {{instance}}' },
             { expr: `sum by (host) (${S.hostMemoryUsed} ${ON_SERVING_HOSTS})`, legend: 'host used {{host}}' },
           ],
-          noValue: NOT_ENABLED('no process metrics (vLLM --api-server-count > 1, SGLang) and no node exporter on the serving machines'),
+          noValue: NOT_ENABLED('no process metrics (vLLM with DP > 1 or --api-server-count > 1, SGLang) and no node exporter on the serving machines'),
         },
         {
           title: 'Tokens per engine step',

@@ -66,7 +66,8 @@ export const RENAMES: readonly Rename[] = [
   { producer: 'vllm', from: 'vllm:gpu_cache_usage_perc', to: 'vllm:kv_cache_usage_perc', when: 'new name 0.9.2, old hidden 0.11, removed 0.12', source: 'vllm PRs #18354, #24245, #29330' },
   { producer: 'vllm', from: 'vllm:gpu_prefix_cache_queries_total', to: 'vllm:prefix_cache_queries_total', when: 'new name 0.9.2, old hidden 0.11, removed 0.12', source: 'vllm PRs #18354, #24245, #29330' },
   { producer: 'vllm', from: 'vllm:gpu_prefix_cache_hits_total', to: 'vllm:prefix_cache_hits_total', when: 'new name 0.9.2, old hidden 0.11, removed 0.12', source: 'vllm PRs #18354, #24245, #29330' },
-  { producer: 'vllm', from: 'vllm:time_per_output_token_seconds', to: 'vllm:inter_token_latency_seconds', when: 'deprecated 0.11, hidden 0.12, removed 0.13', source: 'vllm PRs #24110, #29330, #32661', note: 'per-request TPOT is vllm:request_time_per_output_token_seconds' },
+  { producer: 'vllm', from: 'vllm:time_per_output_token_seconds', to: 'vllm:inter_token_latency_seconds', when: 'deprecated 0.11, hidden 0.12, removed 0.15 at the earliest (PR #32661, merged 2026-01-20 after v0.14.0rc0; #30992 for 0.13 closed unmerged)', source: 'vllm PRs #24110, #29330, #32661', note: 'per-request TPOT is vllm:request_time_per_output_token_seconds' },
+  { producer: 'vllm', from: 'vllm:prompt_tokens_recomputed_total', when: 'removed 0.20 at the earliest (PR #38709, merged 2026-04-12, after v0.19.0)', source: 'vllm PR #38709' },
   { producer: 'vllm', from: 'vllm:gpu_prefix_cache_hit_rate', to: 'vllm:prefix_cache_hits_total / vllm:prefix_cache_queries_total', when: 'deprecated 0.8, removed 0.10', source: 'vllm PRs #14136, #15458, #18837' },
   { producer: 'vllm', from: 'vllm:num_requests_swapped', when: 'deprecated 0.8, removed', source: 'vllm PRs #14136, #15458, #18837', note: 'V1 does not swap' },
   { producer: 'vllm', from: 'vllm:cpu_cache_usage_perc', when: 'deprecated 0.8, removed', source: 'vllm PRs #14136, #15458, #18837' },
@@ -111,6 +112,11 @@ export interface MissingReason {
   message: string;
 }
 
+/** The release part of a version string: "0.11.0rc2.dev45+g1a2b" → "0.11.0", "0.5.4.post1" → "0.5.4". */
+export function releaseOf(version: string): string | undefined {
+  return /^v?(\d+(?:\.\d+)*)/.exec(version.trim())?.[1];
+}
+
 /** Dotted versions in release order: "0.5.5" < "0.6.4" < "0.10". */
 export function versionBefore(a: string, b: string): boolean {
   const pa = a.split('.').map(Number);
@@ -146,17 +152,48 @@ function predatedBy(matches: MetricMatch[], names: ReadonlySet<string>): MetricM
   return matches.find((m) => m.metric.versions?.from && !servesSince(m.family, m.metric.versions.from, names));
 }
 
+/** A metric of the server's family that every reported release predates, or that every one comes after its removal. */
+function datedByReleases(matches: MetricMatch[], releases: readonly string[]): { m: MetricMatch; predates: boolean } | undefined {
+  for (const m of matches) {
+    const { from, until } = m.metric.versions ?? {};
+    if (from && releases.every((r) => versionBefore(r, from))) return { m, predates: true };
+    if (until && releases.every((r) => !versionBefore(r, until))) return { m, predates: false };
+  }
+  return undefined;
+}
+
+/** Whether every reported release lies where a metric of the server's family is shown by default. */
+function shownToAll(matches: MetricMatch[], releases: readonly string[]): boolean {
+  return matches.some(({ metric: m }) => {
+    const { from, until } = m.versions ?? {};
+    const end = [m.hiddenFrom, until].filter((v): v is string => !!v).sort((a, b) => (versionBefore(a, b) ? -1 : 1))[0];
+    return (from !== undefined || end !== undefined) && releases.every((r) => (!from || !versionBefore(r, from)) && (!end || versionBefore(r, end)));
+  });
+}
+
 /**
  * Why a metric a query needs may be absent, given which families a scrape matched (or, with none
- * given, in general) and, to date the server, the names it exposes. Used by the panel probe to
- * name the cause of "No data".
+ * given, in general), to date the server the names it exposes, and the releases its servers
+ * report of themselves (vLLM /version, SGLang /server_info), which date it better where known.
+ * Used by the panel probe to name the cause of "No data".
  */
-export function explainMissing(metricName: string, present: readonly FamilyId[] = [], names?: ReadonlySet<string>): MissingReason {
+export function explainMissing(metricName: string, present: readonly FamilyId[] = [], names?: ReadonlySet<string>, releases: readonly string[] = []): MissingReason {
   const rename = RENAMES.find((r) => r.from === metricName);
   const matches = findMetric(metricName);
   const inPresent = matches.filter((m) => present.includes(m.family.id));
+  const dated = releases.length ? datedByReleases(inPresent, releases) : undefined;
+  // A release inside the metric's dated range should show it: no rename or removal explains its absence.
+  const shouldHave = releases.length > 0 && shownToAll(inPresent, releases);
+  if (dated) {
+    const who = PRODUCT[dated.m.family.producer] ?? dated.m.family.title;
+    const { from, until } = dated.m.metric.versions!;
+    const reported = `this server reports ${who} ${[...new Set(releases)].join(', ')}`;
+    return dated.predates
+      ? { metric: metricName, reason: 'version-predates', message: `${metricName} came in ${who} ${from}; ${reported}: ${who} >= ${from} brings it` }
+      : { metric: metricName, reason: 'version-rename', message: `${metricName} is gone from ${who} ${until} on (${dated.m.metric.source}); ${reported}` };
+  }
   // Before any flag: an old server lacks the metric whatever it is started with.
-  const later = names ? predatedBy(inPresent, names) : undefined;
+  const later = names && !shouldHave ? predatedBy(inPresent, names) : undefined;
   if (later) {
     const from = later.metric.versions!.from!;
     const who = PRODUCT[later.family.producer] ?? later.family.title;
@@ -168,7 +205,7 @@ export function explainMissing(metricName: string, present: readonly FamilyId[] 
   }
   const presentProducers = new Set(present.map((id) => familyById(id).producer));
   const sameProducer = (producer: string) => present.length === 0 || presentProducers.has(producer as never);
-  if (rename && sameProducer(rename.producer)) {
+  if (rename && sameProducer(rename.producer) && !shouldHave) {
     return {
       metric: metricName,
       reason: 'version-rename',
@@ -191,7 +228,7 @@ export function explainMissing(metricName: string, present: readonly FamilyId[] 
   if (matches.length > 0) {
     // The server's own family speaks first; a metric dated by `versions` was judged above.
     const m = (inPresent[0] ?? matches[0]!).metric;
-    const noted = m.note !== undefined && !(names && m.versions?.from);
+    const noted = m.note !== undefined && !(names && m.versions?.from) && !shouldHave;
     return { metric: metricName, reason: noted ? 'exporter-lacks-field' : 'unknown-metric', message: noted ? `${metricName}: ${m.note}` : `${metricName} is in the catalog but was not scraped` };
   }
   return { metric: metricName, reason: 'unknown-metric', message: `${metricName} is not a known engine or exporter metric` };

@@ -5,7 +5,7 @@
  * metrics, names rewritten by a router, Ray's prefix, generations mixed in one body, a Content-Type
  * Prometheus 3 refuses).
  */
-import { ENGINE_FAMILIES, familyById } from './catalog.js';
+import { ENGINE_FAMILIES, familyById, releaseOf, versionBefore } from './catalog.js';
 import { parseExposition, type Exposition, type Sample } from './exposition.js';
 import type { FamilyId, OptionalGroup, Producer } from './types.js';
 
@@ -29,7 +29,8 @@ export interface Problem {
     | 'outdated-format'
     | 'mig'
     | 'profiling-unavailable'
-    | 'content-type';
+    | 'content-type'
+    | 'version-mismatch';
   severity: Severity;
   message: string;
   fix?: string;
@@ -40,12 +41,22 @@ export interface HttpInfo {
   contentType?: string;
 }
 
+/** The version a server reports of itself (vLLM /version, SGLang /server_info), and where. */
+export interface ServerVersion {
+  version: string;
+  url: string;
+}
+
 export interface DetectionReport {
   kind: 'engine' | 'gpu-exporter' | 'unknown';
   producer?: Producer;
   family?: FamilyId;
   familyTitle?: string;
   versionText?: string;
+  /** The version the server reports of itself, where it was asked and answered. */
+  version?: string;
+  /** Where `version` came from (the URL of /version or /server_info). */
+  versionFrom?: string;
   /** Other catalog families whose marks are also present (mixed or edited bodies). */
   alsoMatches: FamilyId[];
   /** How the names were written: engine-native, router-rewritten `_`, or Ray's `ray_` prefix. */
@@ -123,8 +134,8 @@ function contentTypeProblem(http: HttpInfo): Problem | undefined {
   };
 }
 
-/** Detect from a body and, when it came over HTTP, the status and content type. */
-export function detect(body: string, http?: HttpInfo): DetectionReport {
+/** Detect from a body and, when it came over HTTP, the status and content type (and the version the server reported). */
+export function detect(body: string, http?: HttpInfo, server?: ServerVersion): DetectionReport {
   const early = http ? httpProblems(http, body) : [];
   const bodyIssue = bodyProblem(body, http);
   if (early.length || bodyIssue) {
@@ -132,13 +143,13 @@ export function detect(body: string, http?: HttpInfo): DetectionReport {
     r.problems = [...early, ...(bodyIssue && !early.some((p) => p.code === 'not-found' && bodyIssue.code === 'json-instead-of-metrics') ? [bodyIssue] : [])];
     return r;
   }
-  const report = detectExposition(parseExposition(body));
+  const report = detectExposition(parseExposition(body), server);
   const contentType = http && report.kind !== 'unknown' ? contentTypeProblem(http) : undefined;
   if (contentType) report.problems.push(contentType);
   return report;
 }
 
-export function detectExposition(expo: Exposition): DetectionReport {
+export function detectExposition(expo: Exposition, server?: ServerVersion): DetectionReport {
   const report = emptyReport(expo.format);
   report.stats = { families: expo.families.length, samples: expo.samples.length, parseIssues: expo.issues.length };
   if (expo.issues.length > 0) {
@@ -179,6 +190,8 @@ export function detectExposition(expo: Exposition): DetectionReport {
 
   const own = samples.filter((s) => belongsTo(producer[0], s.name));
   const era = familyEra(producer[0], normNames, own, expo);
+  const settled = server && report.kind === 'engine' ? applyServerVersion(report, era, server) : false;
+  if (era.ambiguous && !settled) era.evidence.push(era.ambiguous.guess);
   report.family = era.family;
   report.alsoMatches = era.also;
   report.evidence = era.evidence;
@@ -278,6 +291,57 @@ interface Era {
   also: FamilyId[];
   evidence: string[];
   problems: Problem[];
+  /** Families the names cannot tell apart, and what is assumed unless the reported version chooses. */
+  ambiguous?: { among: FamilyId[]; guess: string };
+}
+
+const PRODUCT: Partial<Record<Producer, string>> = { vllm: 'vLLM', sglang: 'SGLang' };
+
+/** Whether a release lies in a family's range (`from` inclusive, `until` exclusive). */
+function inRange(release: string, id: FamilyId): boolean {
+  const { from, until } = familyById(id).versions;
+  return (!from || !versionBefore(release, from)) && (!until || versionBefore(release, until));
+}
+
+function rangeWords(id: FamilyId): string {
+  const { from, until } = familyById(id).versions;
+  return from && until ? `${from} to < ${until}` : from ? `>= ${from}` : until ? `< ${until}` : 'any version';
+}
+
+/**
+ * The version the server reports: where the names leave the era open it chooses among the
+ * candidates; where they settle it, a version outside that family's range is a warning naming both.
+ */
+function applyServerVersion(report: DetectionReport, era: Era, server: ServerVersion): boolean {
+  report.version = server.version;
+  report.versionFrom = server.url;
+  const release = releaseOf(server.version);
+  const who = PRODUCT[report.producer!] ?? report.producer!;
+  if (!release) {
+    era.evidence.push(`server reports version "${server.version}" (${server.url}), which does not read as a release number: not used`);
+    return false;
+  }
+  if (report.naming !== 'native') {
+    era.evidence.push(`server reports ${who} ${server.version} (${server.url}); names arrive rewritten, so whatever answered may not be the engine: not used to date it`);
+    return false;
+  }
+  const chosen = era.ambiguous?.among.find((id) => inRange(release, id));
+  if (chosen) {
+    era.evidence.push(`${who} ${server.version} reported by ${server.url}: ${chosen} (${who} ${rangeWords(chosen)}), which the names alone do not tell`);
+    era.family = chosen;
+    return true;
+  }
+  if (inRange(release, era.family)) {
+    era.evidence.push(`${who} ${server.version} reported by ${server.url}`);
+    return false;
+  }
+  const fam = familyById(era.family);
+  era.problems.push({
+    code: 'version-mismatch',
+    severity: 'warning',
+    message: `${server.url} reports ${who} ${server.version}, but the metric names are those of ${fam.title} [${fam.id}] (${who} ${rangeWords(fam.id)}): a proxy or another server answers one of the two, or the catalog lacks this version`,
+  });
+  return false;
 }
 
 /** Names present only in one of the given families (the marks that tell eras apart). */
@@ -329,13 +393,21 @@ function vllmEra(names: Set<string>, own: Sample[], expo: Exposition): Era {
   const isV1 = engineLabel || created || v1Counters.length > 0 || newMarks.length > 0 || runningHelp === 'Number of requests in model execution batches.';
   const isV0 = v0Marks.length > 0 || (!isV1 && own.length > 0);
   const v1Family: FamilyId = newMarks.length > 0 ? 'vllm-v1' : legacyMarks.length > 0 ? 'vllm-v1-legacy' : 'vllm-v1';
-  if (isV1 && newMarks.length === 0 && legacyMarks.length === 0) evidence.push('no name that dates the V1 version: assuming ≥ 0.11');
+  const undated = isV1 && newMarks.length === 0 && legacyMarks.length === 0;
   if (isV1 && newMarks.length > 0 && legacyMarks.length > 0) evidence.push(`deprecated names still shown: ${legacyMarks.join(', ')} (0.11, or --show-hidden-metrics-for-version)`);
-  if (!isV1) return { family: 'vllm-v0', also: [], evidence, problems: [] };
+  // Nothing V0-only either: any generation could have written these names. A reported version picks
+  // the engine that release ran by default (V1 from 0.8), V0 before.
+  if (!isV1) return { family: 'vllm-v0', also: [], evidence, problems: [], ...(v0Marks.length === 0 ? { ambiguous: { among: ['vllm-v1-legacy', 'vllm-v1', 'vllm-v0'], guess: 'no name that tells V0 from V1: assuming V0' } } : {}) };
+  // Several API servers share one registry in prometheus_client's multiprocess mode, which has no
+  // process collector and no _created gauges: expected there, not a fault (PR #32525 made it the DP > 1 default).
+  if (!created && ![...names].some((n) => n.startsWith('process_'))) {
+    const dp = new Set(own.map((s) => s.labels.engine).filter((e) => e !== undefined)).size;
+    evidence.push(`no process_* and no *_created series: multiprocess metrics, as ${dp > 1 ? `DP = ${dp} serves by default since vllm PR #32525 (several API servers)` : 'with --api-server-count > 1 (or DP > 1 since vllm PR #32525)'}; the process-memory panel has no source there`);
+  }
   const also: FamilyId[] = [];
   if (isV0 && v0Marks.length) also.push('vllm-v0');
   // Older V1 names beside the newest ones in a body that also has V0 marks: an edited capture.
-  return { family: v1Family, also, evidence, problems: [] };
+  return { family: v1Family, also, evidence, problems: [], ...(undated ? { ambiguous: { among: ['vllm-v1', 'vllm-v1-legacy'], guess: 'no name that dates the V1 version: assuming ≥ 0.11' } } : {}) };
 }
 
 function sglangEra(names: Set<string>, own: Sample[]): Era {
@@ -353,8 +425,12 @@ function sglangEra(names: Set<string>, own: Sample[]): Era {
   if (itl || ranks) found.push('sglang');
   if (oldTpot) found.push('sglang-legacy');
   if (gen1) found.push('sglang-gen1');
-  if (found.length === 0) found.push(modern ? 'sglang' : 'sglang-gen1');
-  return { family: found[0]!, also: found.slice(1), evidence, problems: [] };
+  // No mark of any era: the labels give a guess, the reported version may settle it.
+  const undated = found.length === 0;
+  if (undated) found.push(modern ? 'sglang' : 'sglang-gen1');
+  const among: FamilyId[] = modern ? ['sglang', 'sglang-legacy'] : ['sglang-gen1', 'sglang-legacy', 'sglang'];
+  const guess = `no name that dates the SGLang version: assuming ${found[0]}`;
+  return { family: found[0]!, also: found.slice(1), evidence, problems: [], ...(undated ? { ambiguous: { among, guess } } : {}) };
 }
 
 function dcgmEra(names: Set<string>, own: Sample[]): Era {

@@ -117,7 +117,7 @@ const VLLM_COMMON: Partial<Record<SignalId, SignalSource>> = {
   iteration_tokens: { kind: 'direct', metric: 'vllm:iteration_tokens_total', note: 'histogram: use _bucket/_sum/_count' },
   prompt_length: { kind: 'direct', metric: 'vllm:request_prompt_tokens' },
   generation_length: { kind: 'direct', metric: 'vllm:request_generation_tokens' },
-  process_memory: { kind: 'direct', metric: 'process_resident_memory_bytes', note: 'absent with --api-server-count > 1' },
+  process_memory: { kind: 'direct', metric: 'process_resident_memory_bytes', note: 'absent in multiprocess mode: DP > 1 (since vllm PR #32525) or --api-server-count > 1' },
 };
 
 const V1_SPEC: SignalSource = { kind: 'ratio', numerator: 'vllm:spec_decode_num_accepted_tokens_total', denominator: 'vllm:spec_decode_num_draft_tokens_total' };

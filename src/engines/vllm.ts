@@ -191,7 +191,7 @@ export const VLLM_V0: EngineFamily = {
 
 const v1 = (name: string, type: MetricType, unit: Unit, x?: Extra) => metric(['model_name', 'engine'], V1_SRC, name, type, unit, x);
 
-/** Metrics V1 exposes in both eras (before and after the 0.11–0.13 renames). */
+/** Metrics V1 exposes in both eras (before and after the 0.11 renames and the removals that followed). */
 function v1Common(): MetricDef[] {
   return [
     v1('vllm:num_requests_running', 'gauge', 'requests', { help: HELP.running_v1 }),
@@ -267,17 +267,39 @@ export const VLLM_V1_LEGACY: EngineFamily = {
   ],
 };
 
+/*
+ * Removals after the 0.11 renames. Where the release is unverified the first release that can lack
+ * the metric is kept (the first after the merge), so a server that has it is never dated too new.
+ */
+// PR #30992 (removal for 0.13) was closed unmerged; #32661 removed it after the v0.14.0rc0 cut.
+const TPOT_REMOVED = {
+  until: '0.15',
+  source: 'vllm PR #32661 (merged 2026-01-20, after v0.14.0rc0: 0.15 at the earliest, release unverified); PR #30992 (0.13) closed unmerged',
+  note: 'hidden from 0.12 (--show-hidden-metrics-for-version brings it back) until its removal, 0.15 at the earliest',
+} as const;
+// v0.19.0 was out by 2026-04-03 (vllm-project/vllm-metal#250, flagos-ai/vllm-plugin-FL#118), before the merge; 0.19.x patches are cherry-picks.
+const PROMPT_TOKENS_RECOMPUTED_REMOVED = {
+  until: '0.20',
+  source: 'vllm PR #38709 (merged 2026-04-12, after v0.19.0: 0.20 at the earliest, release unverified)',
+  note: 'removed by PR #38709; servers before it always expose it',
+} as const;
+
 export const VLLM_V1: EngineFamily = {
   id: 'vllm-v1',
   producer: 'vllm',
   kind: 'engine',
   title: 'vLLM V1 engine, names from 0.11 on',
   versions: { from: '0.11' },
-  versionText: 'V1 ≥ 0.11: kv_cache_usage_perc, prefix_cache_*, inter_token_latency_seconds, request_time_per_output_token_seconds; old names hidden in 0.11/0.12, removed in 0.12/0.13',
+  versionText: 'V1 ≥ 0.11: kv_cache_usage_perc, prefix_cache_*, inter_token_latency_seconds, request_time_per_output_token_seconds; old names hidden in 0.11/0.12; gpu_* removed in 0.12, time_per_output_token_seconds in 0.15 at the earliest',
   commonLabels: ['model_name', 'engine'],
   exposition: { createdSeries: true, numberFormat: 'python', sortedLabels: true },
   source: `${V1_SRC}; tests/entrypoints/instrumentator/test_metrics.py @20ef9d82; PRs #24110, #24245, #29330, #32661`,
-  notes: ['counters and histograms get *_created gauges (single-process mode)', 'DP: one series per `engine` index, all created at start-up'],
+  notes: [
+    'counters and histograms get *_created gauges (single-process mode)',
+    'DP: one series per `engine` index, all created at start-up',
+    // PR #32525 (2026-01-22): api_server_count defaults to the data-parallel size.
+    'DP > 1 (since PR #32525, 2026-01-22) or --api-server-count > 1: several API servers, multiprocess metrics, so no process_* and no *_created series',
+  ],
   metrics: [
     ...v1Common(),
     v1('vllm:kv_cache_usage_perc', 'gauge', 'ratio', { help: HELP.kv_cache }),
@@ -287,15 +309,15 @@ export const VLLM_V1: EngineFamily = {
     v1('vllm:request_time_per_output_token_seconds', 'histogram', 'seconds', { help: HELP.req_tpot, buckets: V1_ITL_BUCKETS, note: '(e2e − TTFT)/(output tokens − 1); 0 for ≤1 output token' }),
     v1('vllm:prompt_tokens_by_source_total', 'counter', 'tokens', { help: 'Number of prompt tokens by source.', labels: ['source'], labelValues: { source: ['local_compute', 'local_cache_hit', 'external_kv_transfer'] }, note: 'late 2025 on' }),
     v1('vllm:prompt_tokens_cached_total', 'counter', 'tokens', { help: 'Number of cached prompt tokens (local + external).' }),
-    v1('vllm:prompt_tokens_recomputed_total', 'counter', 'tokens', { help: 'Number of cached tokens recomputed for forward pass.', note: 'absent from the newest code; optional' }),
+    v1('vllm:prompt_tokens_recomputed_total', 'counter', 'tokens', { help: 'Number of cached tokens recomputed for forward pass.', ...PROMPT_TOKENS_RECOMPUTED_REMOVED }),
     v1('vllm:request_prefill_kv_computed_tokens', 'histogram', 'tokens', { help: 'Histogram of new KV tokens computed during prefill (excluding cached tokens).' }),
     v1('vllm:num_requests_waiting_by_reason', 'gauge', 'requests', { help: HELP.waiting_by_reason, labels: ['reason'], labelValues: { reason: ['capacity', 'deferred'] }, note: 'newer (2026)' }),
     v1('vllm:request_num_preemptions', 'histogram', 'count', { buckets: V1_REQUEST_NUM_PREEMPTIONS_BUCKETS, note: 'newer (2026), per finished request' }),
-    // Still exposed, deprecated, in 0.11; hidden after; gone at 0.12 / 0.13.
+    // Still exposed, deprecated, in 0.11; hidden after; gpu_* gone at 0.12, time_per_output_token later (TPOT_REMOVED).
     v1('vllm:gpu_cache_usage_perc', 'gauge', 'ratio', { help: HELP.gpu_cache, hiddenFrom: '0.11', until: '0.12', deprecated: '0.9.2' }),
     v1('vllm:gpu_prefix_cache_queries_total', 'counter', 'tokens', { hiddenFrom: '0.11', until: '0.12', deprecated: '0.9.2' }),
     v1('vllm:gpu_prefix_cache_hits_total', 'counter', 'tokens', { hiddenFrom: '0.11', until: '0.12', deprecated: '0.9.2' }),
-    v1('vllm:time_per_output_token_seconds', 'histogram', 'seconds', { help: HELP.tpot, buckets: V1_ITL_BUCKETS, deprecated: '0.11', hiddenFrom: '0.12', until: '0.13' }),
+    v1('vllm:time_per_output_token_seconds', 'histogram', 'seconds', { help: HELP.tpot, buckets: V1_ITL_BUCKETS, deprecated: '0.11', hiddenFrom: '0.12', ...TPOT_REMOVED }),
   ],
 };
 

@@ -5,7 +5,7 @@
 import { seriesDef, seriesIn } from '../rules/series.js';
 import type { PanelStatus } from './classify.js';
 import type { TargetInfo } from './prom-client.js';
-import { type MissingReason, type MissingReasonKind, explainMissing } from './reasons.js';
+import { type MissingReason, type MissingReasonKind, type TargetVersion, explainMissing } from './reasons.js';
 import { type RecordingRule, type SeriesNeed, exprFeedable, feedable, rawMetrics, recordedSeries, unfedRawMetrics } from './rule-graph.js';
 import { leadingReason } from './verdict.js';
 
@@ -30,12 +30,15 @@ export interface Context {
   scoped: boolean;
   /** Whether Prometheus scrapes any GPU exporter at all (whatever the panel selects). */
   gpuExporter: boolean;
+  /** Versions the engine targets reported of themselves, to date them better than names can. */
+  versions?: readonly TargetVersion[];
 }
 
 const REASON_ORDER: MissingReasonKind[] = [
   'flag-not-enabled',
   'names-rewritten',
   'exporter-lacks-field',
+  'multiprocess',
   'version-predates',
   'version-rename',
   'target-down',
@@ -65,7 +68,7 @@ export function explainPanel(panel: ExplainedPanel, exprs: string[], needs: Seri
   if (optional.length > 0) panel.optional = optional;
   const absent = unfedRawMetrics(needs, ctx.present);
   panel.missing = absent
-    .map((m) => unrecordedSeries(m, ctx) ?? explainMissing(m, { present: ctx.present, targets: ctx.targets, scoped: ctx.scoped }))
+    .map((m) => unrecordedSeries(m, ctx) ?? explainMissing(m, { present: ctx.present, targets: ctx.targets, scoped: ctx.scoped, ...(ctx.versions ? { versions: ctx.versions } : {}) }))
     .sort((a, b) => REASON_ORDER.indexOf(a.kind) - REASON_ORDER.indexOf(b.kind));
   // Feedable as the panel's expressions combine their inputs: `x and on (host) y` needs both.
   const fed = (name: string) => {

@@ -14,8 +14,8 @@ import { type PanelVerdict, panelVerdict } from './verdict.js';
 import { resolveVariables } from './variables.js';
 
 export type { PanelStatus } from './classify.js';
-import type { MissingReason } from './reasons.js';
-export type { MissingReason, MissingReasonKind } from './reasons.js';
+import type { MissingReason, TargetVersion } from './reasons.js';
+export type { MissingReason, MissingReasonKind, TargetVersion } from './reasons.js';
 export type { PanelVerdict } from './verdict.js';
 
 export interface ProbeOptions {
@@ -39,6 +39,8 @@ export interface ProbeOptions {
   datasourceUid?: string;
   /** Parallel queries (default 8). */
   concurrency?: number;
+  /** Versions the engine targets report of themselves (validate asks them), to date their metrics. */
+  versions?: readonly TargetVersion[];
 }
 
 export interface QueryReport {
@@ -201,7 +203,7 @@ export async function probeDashboards(opts: ProbeOptions): Promise<ProbeReport> 
     }
     for (const { p, w, needs } of items) {
       const scoped = targets.filter((t) => (!w.scope.instance || w.scope.instance.test(t.labels.instance ?? '')) && (!w.scope.job || w.scope.job.test(t.labels.job ?? '')));
-      const ctx: Context = { rules, present: presentByScope.get(w.scope.matchers.join(','))!, targets: scoped, scoped: w.scope.matchers.length > 0, gpuExporter };
+      const ctx: Context = { rules, present: presentByScope.get(w.scope.matchers.join(','))!, targets: scoped, scoped: w.scope.matchers.length > 0, gpuExporter, ...(opts.versions ? { versions: opts.versions } : {}) };
       explainPanel(p, w.exprs, needs, ctx);
     }
   }

@@ -3,7 +3,7 @@
  * targets are up, and the engine catalog (which family and version range a name belongs to, and
  * which optional group switches it on).
  */
-import { type MissingReason as CatalogReason, ENGINE_FAMILIES, explainMissing as catalogExplain, findMetric } from '../engines/catalog.js';
+import { type MissingReason as CatalogReason, ENGINE_FAMILIES, explainMissing as catalogExplain, findMetric, releaseOf } from '../engines/catalog.js';
 import type { FamilyId, Producer } from '../engines/types.js';
 import type { TargetInfo } from './prom-client.js';
 
@@ -16,6 +16,7 @@ export type MissingReasonKind =
   | 'version-rename' // the engine exposes another version's name for this signal
   | 'version-predates' // the engine is older than the version that added it
   | 'exporter-lacks-field' // the GPU exporter or GPU model does not provide it
+  | 'multiprocess' // prometheus_client's multiprocess mode (several API servers) has no process_* series
   | 'not-exposed'; // the target is up but does not expose it, for no known reason
 
 /**
@@ -41,8 +42,16 @@ const VERDICT: Record<MissingReasonKind, ReasonVerdict> = {
   'version-rename': 'not-applicable',
   'version-predates': 'not-applicable',
   'exporter-lacks-field': 'not-applicable',
+  multiprocess: 'not-applicable',
   'not-exposed': 'fault',
 };
+
+/** The version an engine target reports of itself (vLLM /version, SGLang /server_info). */
+export interface TargetVersion {
+  job: string;
+  instance: string;
+  version: string;
+}
 
 export interface ReasonContext {
   /** Metric names present in Prometheus. */
@@ -50,6 +59,21 @@ export interface ReasonContext {
   targets: TargetInfo[];
   /** True when `targets` are those a dashboard variable selected, not all of Prometheus's. */
   scoped?: boolean;
+  /** Versions the engine targets reported, where they answered. */
+  versions?: readonly TargetVersion[];
+}
+
+/**
+ * The releases the producer's up targets report, only when every one of them reported one: a
+ * target that did not could be any version.
+ */
+function reportedReleases(jobs: RegExp, ctx: ReasonContext): string[] {
+  const up = ctx.targets.filter((t) => jobs.test(t.labels.job ?? t.scrapePool) && t.health === 'up');
+  const releases = up.map((t) => {
+    const v = ctx.versions?.find((x) => x.job === (t.labels.job ?? t.scrapePool) && x.instance === (t.labels.instance ?? ''));
+    return v ? releaseOf(v.version) : undefined;
+  });
+  return up.length > 0 && releases.every((r) => r !== undefined) ? (releases as string[]) : [];
 }
 
 /** How each producer's metrics are named, and which scrape job carries them in a generated stack. */
@@ -83,9 +107,34 @@ const CATALOG_KIND: Record<CatalogReason['reason'], MissingReasonKind> = {
   'unknown-metric': 'not-exposed',
 };
 
+/** vLLM 0.8+ servers among what is present: V1 emits *_created gauges unless it runs multiprocess. */
+const isVllmV1 = (present: ReadonlySet<string>) => presentFamilies('vllm', present).some((f) => f !== 'vllm-v0');
+
+/**
+ * process_* come from prometheus_client's process collector, which its multiprocess mode lacks:
+ * SGLang always, vLLM with several API servers (DP > 1 by default since vllm PR #32525, or
+ * --api-server-count > 1), where the *_created gauges are missing too.
+ */
+function processMetricReason(metric: string, ctx: ReasonContext): MissingReason | undefined {
+  const na = (kind: MissingReasonKind, detail: string): MissingReason => ({ metric, kind, detail, verdict: 'not-applicable' });
+  const vllmUp = ctx.targets.some((t) => /^vllm(-|$)/.test(t.labels.job ?? t.scrapePool) && t.health === 'up');
+  const vllmJobs = ctx.targets.some((t) => /^vllm(-|$)/.test(t.labels.job ?? t.scrapePool));
+  const names = [...ctx.present];
+  if (!vllmJobs && names.some((n) => /^sglang[:_]/.test(n)))
+    return na('multiprocess', `${metric} is read from vLLM's API server only: SGLang serves its metrics in prometheus_client's multiprocess mode, which has no process_* series`);
+  if (vllmUp && isVllmV1(ctx.present) && !names.some((n) => n.startsWith('vllm:') && n.endsWith('_created')))
+    return na(
+      'multiprocess',
+      `${metric}: not applicable, vLLM serves multiprocess metrics here (no *_created series either): DP > 1 runs several API servers by default since vllm PR #32525, as does --api-server-count > 1, and that mode has no process_* series`,
+    );
+  return undefined;
+}
+
 export function explainMissing(metric: string, ctx: ReasonContext): MissingReason {
   const p = producerOf(metric);
   const reason = (kind: MissingReasonKind, detail: string, verdict = VERDICT[kind]): MissingReason => ({ metric, kind, detail, verdict });
+  const processReason = metric.startsWith('process_') ? processMetricReason(metric, ctx) : undefined;
+  if (processReason) return processReason;
   // Engine metrics switched off altogether: every panel of that engine is empty, a fault.
   const metricsOff = (detail: string) => reason('flag-not-enabled', detail, 'fault');
   if (!p) return reason('not-exposed', `no scraped target exposes ${metric}`);
@@ -117,7 +166,7 @@ export function explainMissing(metric: string, ctx: ReasonContext): MissingReaso
   if (p.producer === 'vllm' && !names.some((n) => n.startsWith('vllm:')))
     return metricsOff('the vLLM target exposes no vllm:* metrics: remove --disable-log-stats (and check that /metrics is the API server port)');
   // Then what the catalog knows: renames between versions, optional groups, exporter fields.
-  const c = catalogExplain(metric, presentFamilies(p.producer, ctx.present), ctx.present);
+  const c = catalogExplain(metric, presentFamilies(p.producer, ctx.present), ctx.present, reportedReleases(p.jobs, ctx));
   if (c.reason === 'unknown-metric' && (p.producer === 'dcgm' || p.producer === 'nvidia-smi' || p.producer === 'amd'))
     return reason('exporter-lacks-field', `the ${p.producer} exporter is up but does not report ${metric} (field not collected or not supported by this GPU)`);
   // Profiling fields are not a flag on the engine: the GPU or the exporter's field list lacks them.

@@ -612,7 +612,7 @@ export const SERIES: readonly SeriesDef[] = [
     labels: LLM_PROCESS_LABELS,
     help: 'Resident memory of the vLLM API server process (SGLang serves its metrics in multiprocess mode, without process_* series).',
     sources: same(['process_resident_memory_bytes'], ALL_VLLM),
-    optional: 'vLLM only; absent with --api-server-count > 1',
+    optional: 'vLLM only; absent where vLLM serves multiprocess metrics: DP > 1 (several API servers by default since vllm PR #32525) or --api-server-count > 1',
   },
   ...histogramSeries(),
 

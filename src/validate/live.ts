@@ -4,7 +4,8 @@
  * its datasource and dashboards, the panel probe, and optionally a test alert's delivery.
  */
 import { GrafanaClient } from '../grafana-client/index.js';
-import { type PanelReport, type PanelVerdict, probeDashboards, type ProbeReport } from '../probe/index.js';
+import { fetchServerVersion } from '../engines/fetch-metrics.js';
+import { type PanelReport, type PanelVerdict, probeDashboards, type ProbeReport, type TargetVersion } from '../probe/index.js';
 import { type AmConfig, fireTestAlert } from './alert-test.js';
 import { diagnoseScrape } from './scrape-diagnosis.js';
 import type { Check } from './types.js';
@@ -29,7 +30,7 @@ export interface LiveOptions {
   onProgress?: (line: string) => void;
 }
 
-interface PromTarget {
+export interface PromTarget {
   labels: Record<string, string>;
   scrapePool: string;
   scrapeUrl: string;
@@ -69,6 +70,24 @@ async function poll<T>(deadline: number, fetchOnce: () => Promise<T>, done: (v: 
 }
 
 const NEVER = '0001-01-01T00:00:00Z';
+
+/**
+ * The versions the engine targets report (vLLM /version, SGLang /server_info), asked at the URL
+ * Prometheus scrapes: where that does not resolve from here, or needs a token, the version is
+ * simply unknown and the probe dates the server by its names as before.
+ */
+export async function targetVersions(targets: PromTarget[]): Promise<TargetVersion[]> {
+  const found = await Promise.all(
+    targets.map(async (t) => {
+      const job = t.labels.job ?? t.scrapePool;
+      const engine = /^vllm(-|$)/.test(job) ? 'vllm' : /^sglang(-|$)/.test(job) ? 'sglang' : undefined;
+      if (!engine || t.health !== 'up') return undefined;
+      const v = await fetchServerVersion(t.scrapeUrl, engine);
+      return v ? { job, instance: t.labels.instance ?? '', version: v.version } : undefined;
+    }),
+  );
+  return found.filter((v): v is TargetVersion => v !== undefined);
+}
 
 export function targetChecks(targets: PromTarget[]): Check[] {
   return targets
@@ -117,6 +136,7 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
   const deadline = startedAt + opts.waitMs;
   const progress = opts.onProgress;
   let probe: ProbeReport | undefined;
+  let versions: TargetVersion[] = [];
 
   const prom = opts.prometheusUrl;
   if (!prom) {
@@ -135,6 +155,7 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
         progress,
       );
       checks.push(...(targets.length ? targetChecks(targets) : [{ group: 'live', name: 'targets', status: 'fail', detail: 'Prometheus has no targets', fix: 'add servers to prometheus/targets/*.json' } satisfies Check]));
+      versions = await targetVersions(targets);
 
       type Group = { name: string; file: string; lastEvaluation?: string; rules: { name: string; type: string; health: string; lastError?: string }[] };
       const groups = await poll(
@@ -179,6 +200,7 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
         dashboards: opts.dashboards,
         ...(opts.datasourceUid ? { datasourceUid: opts.datasourceUid } : {}),
         ...(opts.scrapeIntervalSeconds ? { scrapeIntervalSeconds: opts.scrapeIntervalSeconds } : {}),
+        ...(versions.length ? { versions } : {}),
       });
       checks.push(...panelChecks(probe, opts.strictPanels ?? false));
     } catch (err) {

@@ -67,6 +67,17 @@ describe('engine catalog', () => {
     expect(explainMissing('DCGM_FI_PROF_SM_ACTIVE', ['nvidia-smi']).reason).toBe('exporter-lacks-field');
     for (const r of RENAMES) expect(findMetric(r.from).length + (r.from.startsWith('sglang:') ? 1 : 0), r.from).toBeGreaterThan(0);
   });
+
+  it('dates the V1 removals by the PRs that were merged (#32661, #38709), not the one closed unmerged (#30992)', () => {
+    const v1 = (name: string) => familyById('vllm-v1').metrics.find((m) => m.name === name)!;
+    expect(v1('vllm:time_per_output_token_seconds')).toMatchObject({ hiddenFrom: '0.12', versions: { until: '0.15' } });
+    expect(v1('vllm:time_per_output_token_seconds').source).toMatch(/#32661.*0\.15 at the earliest/);
+    expect(RENAMES.find((r) => r.from === 'vllm:time_per_output_token_seconds')!.when).not.toMatch(/removed 0\.13/);
+    // Removed, not optional: no flag brings it back.
+    expect(v1('vllm:prompt_tokens_recomputed_total')).toMatchObject({ versions: { until: '0.20' } });
+    expect(v1('vllm:prompt_tokens_recomputed_total').optional).toBeUndefined();
+    expect(explainMissing('vllm:prompt_tokens_recomputed_total', ['vllm-v1'])).toMatchObject({ reason: 'version-rename', message: expect.stringContaining('#38709') });
+  });
 });
 
 describe('dating a server by what it exposes', () => {
@@ -84,5 +95,33 @@ describe('dating a server by what it exposes', () => {
     expect(servesSince(v0, '0.6.4', new Set(['vllm:gpu_prefix_cache_hit_rate']))).toBe(false);
     // A family whose whole range starts later (current SGLang, from 0.4.5) is that new by itself.
     expect(servesSince(familyById('sglang'), '0.4.5', new Set())).toBe(true);
+  });
+});
+
+describe('dating a server by the release it reports', () => {
+  const v1 = new Set(['vllm:num_requests_running', 'vllm:kv_cache_usage_perc', 'vllm:inter_token_latency_seconds_bucket']);
+
+  it('reads the release part of what servers report', async () => {
+    const { releaseOf } = await import('../../src/engines/catalog.js');
+    expect(['0.11.0', '0.10.1.1', '0.11.0rc2.dev45+g1a2b3c', 'v0.5.4.post1', 'main'].map(releaseOf)).toEqual(['0.11.0', '0.10.1.1', '0.11.0', '0.5.4', undefined]);
+  });
+
+  it('a removed metric is not applicable from its removal on, and a fault before it', () => {
+    const after = explainMissing('vllm:prompt_tokens_recomputed_total', ['vllm-v1'], v1, ['0.20.1']);
+    expect(after).toMatchObject({ reason: 'version-rename', message: expect.stringMatching(/gone from vLLM 0\.20 on .*#38709.*reports vLLM 0\.20\.1/) });
+    // 0.19 still has it: its absence is not the removal.
+    expect(explainMissing('vllm:prompt_tokens_recomputed_total', ['vllm-v1'], v1, ['0.19.0']).reason).toBe('unknown-metric');
+  });
+
+  it('a hidden metric stays explained by its deprecation while hidden, by its removal after', () => {
+    expect(explainMissing('vllm:time_per_output_token_seconds_bucket', ['vllm-v1'], v1, ['0.13.0']).message).toMatch(/hidden from 0\.12/);
+    expect(explainMissing('vllm:time_per_output_token_seconds_bucket', ['vllm-v1'], v1, ['0.15.0']).message).toMatch(/gone from vLLM 0\.15 on/);
+  });
+
+  it('a V0 the names would date older, but that reports a release with the metric, lacks it for another reason', () => {
+    const oldV0 = new Set(['vllm:num_requests_running', 'vllm:gpu_cache_usage_perc', 'vllm:e2e_request_latency_seconds_bucket']);
+    expect(explainMissing('vllm:request_queue_time_seconds_bucket', ['vllm-v0'], oldV0).reason).toBe('version-predates');
+    expect(explainMissing('vllm:request_queue_time_seconds_bucket', ['vllm-v0'], oldV0, ['0.5.3'])).toMatchObject({ reason: 'version-predates', message: expect.stringMatching(/reports vLLM 0\.5\.3: vLLM >= 0\.6\.4 brings it/) });
+    expect(explainMissing('vllm:request_queue_time_seconds_bucket', ['vllm-v0'], oldV0, ['0.6.4']).reason).not.toBe('version-predates');
   });
 });

@@ -149,3 +149,26 @@ describe('detect on answers that are not metrics', () => {
     expect(r.problems.map((p) => p.code)).toEqual(['names-rewritten']);
   });
 });
+
+describe.skipIf(!FIXTURES_PRESENT)(`detect on a data-parallel vLLM serving multiprocess metrics${FIXTURES_PRESENT ? '' : ` (skipped: ${FIXTURES_SKIP_REASON})`}`, () => {
+  // The real DP=2 capture (engine="0"/"1", 0.10.0) as a multiprocess registry serves it: prometheus_client's
+  // MultiProcessCollector has no process collector and writes no _created gauges.
+  const real = readFileSync(fixture('vllm__issue_excerpts.prom'), 'utf8');
+  const multiprocess = real
+    .split('\n')
+    .filter((l) => !/(^|\s)(process_\w+|[\w:]+_created)(\{|\s|$)/.test(l))
+    .join('\n');
+  const note = (r: DetectionReport) => r.evidence.find((e) => e.includes('multiprocess metrics'));
+
+  it('says no process_* / _created is what DP > 1 serves, not a fault', () => {
+    expect(multiprocess).not.toMatch(/^process_|_created\{/m);
+    const r = detect(multiprocess);
+    expect(r).toMatchObject({ producer: 'vllm', family: 'vllm-v1-legacy' });
+    expect(note(r)).toMatch(/DP = 2 serves by default since vllm PR #32525/);
+    expect(r.problems.map((p) => p.code).sort()).toEqual(['mixed-generations', 'parse-errors']);
+  });
+
+  it('says nothing of the kind where the capture has them', () => {
+    expect(note(detect(real))).toBeUndefined();
+  });
+});

@@ -92,7 +92,7 @@ for (const tc of TOOLCHAINS) describe(`engines behind a gateway, Ray Serve or NI
     }
     const served = new Map<string, StaticTarget>();
     for (const [name, t] of targets) {
-      const server = await serveMetrics(replayed(t.body, 60, start), 200, t.path ?? '/metrics');
+      const server = await serveMetrics(replayed(t.body, 60, start), 200, {}, t.path ?? '/metrics');
       cleanup.push(server.close);
       served.set(name, server);
     }
@@ -133,7 +133,7 @@ for (const tc of TOOLCHAINS) describe(`engines behind a gateway, Ray Serve or NI
         if (p.everySeries) expect([...transported.keys()].sort()).toEqual([...native.keys()].sort());
         else expect([...transported.keys()].filter((n) => !native.has(n))).toEqual([]);
         for (const gauge of ['llm:requests_running:sum', 'llm:kv_cache_usage_ratio:max']) {
-          const value = async (instance: string) => (await prom.client.query(`${gauge}{instance="${instance}"}`)).series.map((s) => s.value[1]);
+          const value = async (instance: string) => (await prom.client.query(`${gauge}{instance="${instance}"}`)).series.map((s) => s.value?.[1]);
           expect(await value(p.transported.name), gauge).toEqual(await value(p.native!.name));
         }
       });

@@ -55,3 +55,24 @@ describe('why a raw metric is missing', () => {
     expect(r.kind).toBe('exporter-lacks-field');
   });
 });
+
+describe('process metrics where the server runs multiprocess', () => {
+  // A V1 server (0.11+ names) with one series per DP engine.
+  const V1 = ['vllm:num_requests_running', 'vllm:kv_cache_usage_perc', 'vllm:prefix_cache_hits_total', 'vllm:inter_token_latency_seconds_bucket', 'vllm:request_time_per_output_token_seconds_bucket'];
+
+  it('calls process memory not applicable, naming DP > 1 and --api-server-count, when V1 serves no _created either', () => {
+    const r = explainMissing('process_resident_memory_bytes', { present: new Set(V1), targets: [target('vllm', 'v', 'up')] });
+    expect(r).toMatchObject({ kind: 'multiprocess', verdict: 'not-applicable' });
+    expect(r.detail).toMatch(/DP > 1 .*#32525.*--api-server-count > 1/);
+  });
+
+  it('calls it a fault where the V1 server is single-process (it has _created gauges)', () => {
+    const r = explainMissing('process_resident_memory_bytes', { present: new Set([...V1, 'vllm:prefix_cache_hits_created']), targets: [target('vllm', 'v', 'up')] });
+    expect(r.verdict).toBe('fault');
+  });
+
+  it('calls it not applicable to an SGLang-only stack', () => {
+    const r = explainMissing('process_resident_memory_bytes', { present: new Set(['sglang:num_running_reqs']), targets: [target('sglang', 's', 'up')] });
+    expect(r).toMatchObject({ kind: 'multiprocess', verdict: 'not-applicable' });
+  });
+});

@@ -6,6 +6,8 @@ import type { TargetInfo } from '../../src/probe/prom-client.js';
 import { type MissingReason, explainMissing } from '../../src/probe/reasons.js';
 import { needsOf } from '../../src/probe/rule-graph.js';
 import { panelVerdict } from '../../src/probe/verdict.js';
+import { engineRuleGroups } from '../../src/rules/llm.js';
+import { S } from '../../src/rules/series.js';
 
 const reason = (verdict: MissingReason['verdict'], metric = 'm', detail = `${metric} is absent`): MissingReason => ({ metric, kind: verdict === 'fault' ? 'not-exposed' : 'version-predates', detail, verdict });
 
@@ -95,5 +97,49 @@ describe('a GPU panel in a stack without a GPU exporter', () => {
 
   it('is a fault when an exporter is scraped but no rule records the GPU series', () => {
     expect(explainGpu(true).verdict).toBe('fault');
+  });
+});
+
+describe('the process-memory panel on a vLLM serving multiprocess metrics (DP > 1)', () => {
+  // vLLM's own normalisation rules, as the stack loads them.
+  const rules = engineRuleGroups('vllm').flatMap((g) => g.rules.flatMap((r) => ('record' in r && r.record ? [{ record: r.record, expr: r.expr }] : [])));
+  const expr = `sum by (instance) (${S.processMemory}{job=~"vllm"})`;
+  const explainProcess = (present: string[]) => {
+    const panel: PanelReport = { dashboard: 'd', dashboardUid: 'd', panelId: 1, title: 'Process memory', status: 'missing-series', queries: [] };
+    explainPanel(panel, [expr], needsOf(expr, rules), { rules, present: new Set(present), targets: [target('vllm')], scoped: true, gpuExporter: false });
+    return { ...panel, ...panelVerdict(panel) };
+  };
+  const V1 = ['vllm:num_requests_running', 'vllm:kv_cache_usage_perc', 'vllm:prefix_cache_hits_total', 'vllm:inter_token_latency_seconds_bucket'];
+
+  it('is not applicable, naming multiprocess mode and what brings it there', () => {
+    const p = explainProcess(V1);
+    expect(p.verdict).toBe('not-applicable');
+    expect(p.note).toMatch(/multiprocess metrics.*DP > 1.*--api-server-count > 1/);
+  });
+
+  it('is a fault on a single-process V1 (it has _created gauges) without process_*', () => {
+    expect(explainProcess([...V1, 'vllm:prefix_cache_hits_created']).verdict).toBe('fault');
+  });
+});
+
+describe('reason verdicts with the versions the targets report', () => {
+  const at = (metric: string, present: ReadonlySet<string>, versions: { job: string; instance: string; version: string }[], targets = [target('vllm')]) => explainMissing(metric, { present, targets, versions });
+  const late = new Set([...OLD_V0, 'vllm:request_inference_time_seconds_bucket']);
+
+  it('names the reported version that predates the metric: not applicable', () => {
+    const r = at('vllm:request_queue_time_seconds_bucket', OLD_V0, [{ job: 'vllm', instance: 'i', version: '0.4.3' }]);
+    expect(r).toMatchObject({ kind: 'version-predates', verdict: 'not-applicable' });
+    expect(r.detail).toMatch(/this server reports vLLM 0\.4\.3: vLLM >= 0\.6\.4 brings it/);
+  });
+
+  it('a reported version that has the metric makes its absence a fault, whatever the names suggest', () => {
+    expect(at('vllm:request_queue_time_seconds_bucket', OLD_V0, [{ job: 'vllm', instance: 'i', version: '0.6.4' }]).verdict).toBe('fault');
+  });
+
+  it('uses versions only when every up target of that engine reported one', () => {
+    const two = [target('vllm'), { ...target('vllm'), labels: { job: 'vllm', instance: 'j' } }];
+    // One of two silent: dated by names, as without versions.
+    expect(at('vllm:request_queue_time_seconds_bucket', late, [{ job: 'vllm', instance: 'i', version: '0.4.3' }], two).verdict).toBe('fault');
+    expect(at('vllm:request_queue_time_seconds_bucket', late, [{ job: 'vllm', instance: 'i', version: '0.4.3' }, { job: 'vllm', instance: 'j', version: '0.5.0' }], two)).toMatchObject({ verdict: 'not-applicable', detail: expect.stringContaining('reports vLLM 0.4.3, 0.5.0') });
   });
 });

@@ -32,6 +32,8 @@ const GPU_PANELS = {
 interface Case {
   engine: 'vllm' | 'sglang';
   capture: string;
+  /** What the engine answers about itself next to /metrics (vLLM /version), if anything. */
+  serverInfo?: Record<string, unknown>;
   /** `<dashboard> / <panel>` -> what its not-applicable note must say. Every other panel has data. */
   notApplicable: Record<string, RegExp>;
 }
@@ -40,11 +42,13 @@ const CASES: Record<string, Case> = {
   'vLLM V0 (DataDog capture)': {
     engine: 'vllm',
     capture: 'datadog__vllm_metrics_e99474c0.txt',
+    // A /version within the capture's era (June 2024, ≈0.4/0.5): validate asks it and names it.
+    serverInfo: { '/version': { version: '0.4.3' } },
     notApplicable: {
-      'LLM serving instance / Queue time': /vllm:request_queue_time_seconds_bucket came in vLLM 0\.6\.4; .* vLLM >= 0\.6\.4 brings it/,
-      'LLM serving instance / Prefix-cache hit ratio': /vllm:gpu_prefix_cache_hit_rate came in vLLM 0\.5\.5; .* vLLM >= 0\.5\.5 brings it/,
+      'LLM serving instance / Queue time': /vllm:request_queue_time_seconds_bucket came in vLLM 0\.6\.4; this server reports vLLM 0\.4\.3: vLLM >= 0\.6\.4 brings it/,
+      'LLM serving instance / Prefix-cache hit ratio': /vllm:gpu_prefix_cache_hit_rate came in vLLM 0\.5\.5; this server reports vLLM 0\.4\.3: vLLM >= 0\.5\.5 brings it/,
       'LLM serving overview / Prefix-cache hit ratio': /vllm:gpu_prefix_cache_hit_rate came in vLLM 0\.5\.5/,
-      'LLM serving overview / Tokens per engine step': /vllm:iteration_tokens_total_count came in vLLM 0\.6\.1; .* vLLM >= 0\.6\.1 brings it/,
+      'LLM serving overview / Tokens per engine step': /vllm:iteration_tokens_total_count came in vLLM 0\.6\.1; this server reports vLLM 0\.4\.3: vLLM >= 0\.6\.1 brings it/,
       ...GPU_PANELS,
     },
   },
@@ -80,7 +84,7 @@ for (const tc of TOOLCHAINS) describe(`validate's verdict on replayed real captu
   const cleanup: (() => Promise<void>)[] = [];
 
   async function runCase(c: Case, node: string): Promise<{ code: number; report: ValidateReport }> {
-    const engine: StaticTarget = await serveMetrics(replayed(readFileSync(fixture(c.capture), 'utf8')));
+    const engine: StaticTarget = await serveMetrics(replayed(readFileSync(fixture(c.capture), 'utf8')), 200, c.serverInfo);
     cleanup.push(engine.close);
     const stack: TestStack = await renderTestStack({ targets: [{ name: 'srv', engine: c.engine, url: 'http://127.0.0.1:8000' }], gpu: 'none', grafana: false, scrapeInterval: '1s' });
     cleanup.push(async () => rmSync(stack.dir, { recursive: true, force: true }));

@@ -11,11 +11,19 @@ export interface StaticTarget {
   close: () => Promise<void>;
 }
 
-/** `path`: where the body is served (NIM serves /v1/metrics); anything else answers 404. */
-export async function serveMetrics(body: string | (() => string), status = 200, path = '/metrics'): Promise<StaticTarget> {
+/**
+ * `json`: other paths answered with a JSON body (an engine's /version); `metricsPath`: where the
+ * body is served (NIM serves /v1/metrics); everything else answers 404.
+ */
+export async function serveMetrics(body: string | (() => string), status = 200, json: Record<string, unknown> = {}, metricsPath = '/metrics'): Promise<StaticTarget> {
   let current = { body, status };
   const server: Server = createServer((req, res) => {
-    if (req.url?.split('?')[0] !== path) {
+    const path = req.url?.split('?')[0] ?? '';
+    if (path in json) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(json[path]));
+      return;
+    }
+    if (path !== metricsPath) {
       res.writeHead(404).end('not found');
       return;
     }
