@@ -7,6 +7,7 @@
  */
 import { ENGINE_FAMILIES, familyById, releaseOf, versionBefore } from './catalog.js';
 import { parseExposition, type Exposition, type Sample } from './exposition.js';
+import { type NameTransport, nativeName } from './transports.js';
 import type { FamilyId, OptionalGroup, Producer } from './types.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -24,6 +25,7 @@ export interface Problem {
     | 'engine-metrics-missing'
     | 'names-rewritten'
     | 'ray-prefix'
+    | 'nim-unprefixed'
     | 'mixed-generations'
     | 'parse-errors'
     | 'outdated-format'
@@ -59,8 +61,8 @@ export interface DetectionReport {
   versionFrom?: string;
   /** Other catalog families whose marks are also present (mixed or edited bodies). */
   alsoMatches: FamilyId[];
-  /** How the names were written: engine-native, router-rewritten `_`, or Ray's `ray_` prefix. */
-  naming: 'native' | 'underscore' | 'ray-prefix';
+  /** How the names were written: engine-native, a gateway's `_` for `:`, Ray's `ray_` prefix, an older NIM's unprefixed vLLM names. */
+  naming: 'native' | 'underscore' | 'ray-prefix' | 'nim-unprefixed';
   models: string[];
   ranks: { dp: string[]; tp: string[]; pp: string[]; ep: string[] };
   /** GPUs seen (GPU exporters): DCGM `gpu`/UUID, nvidia-smi `uuid`, AMD `gpu_id`. */
@@ -247,43 +249,36 @@ interface Naming {
   problem?: Problem;
 }
 
+/** What the stack's scrape does with a transport's names, said once for every problem below. */
+const RENAMED_AT_SCRAPE = "the generated stack's scrape renames them back (metric_relabel_configs), so its rules and panels work as for the engine itself";
+
+/**
+ * How the names came: as the engine writes them, or renamed by what stands in front of it (a
+ * gateway, Ray Serve, an older NIM: engines/transports.ts). A body mixing native and renamed
+ * names (an edited or concatenated capture) is read with the renamed ones put back.
+ */
 function namingOf(names: Set<string>): Naming {
   const all = [...names];
-  if (all.some((n) => n.startsWith('ray_vllm:'))) {
-    return {
-      naming: 'ray-prefix',
-      normalise: (n) => n.replace(/^ray_vllm:/, 'vllm:'),
-      problem: {
-        code: 'ray-prefix',
-        severity: 'warning',
-        message: 'vLLM metrics re-exported by Ray (ray_vllm: prefix, Ray labels Component/NodeAddress/WorkerId); dashboards that query vllm:* show No data',
-        fix: 'scrape the vLLM server itself, or strip the ray_ prefix with metric_relabel_configs',
-      },
-    };
-  }
-  const colon = all.some((n) => /^(vllm|sglang):/.test(n));
-  const underscore = all.filter((n) => /^(sglang|vllm)_[a-z]/.test(n) && !/^vllm_(router|)$/.test(n));
-  if (!colon && underscore.length > 0) {
-    return {
-      naming: 'underscore',
-      normalise: (n) => n.replace(/^(sglang|vllm)_/, '$1:'),
-      problem: {
-        code: 'names-rewritten',
-        severity: 'warning',
-        message: `engine names rewritten with "_" instead of ":" (e.g. ${underscore[0]}): a router re-exports them (sgl-router / SMG /engine_metrics)`,
-        fix: 'scrape the engine server itself (it emits sglang:/vllm: names), or query the rewritten names',
-      },
-    };
-  }
-  if (colon && underscore.some((n) => n.startsWith('sglang_'))) {
-    const ex = underscore.find((n) => n.startsWith('sglang_'))!;
-    return {
-      naming: 'native',
-      normalise: (n) => n.replace(/^sglang_/, 'sglang:'),
-      problem: { code: 'names-rewritten', severity: 'warning', message: `some names rewritten with "_" (e.g. ${ex}) next to native "sglang:" names` },
-    };
-  }
-  return { naming: 'native', normalise: (n) => n };
+  const renamed = all.map((n) => ({ raw: n, ...nativeName(n) })).filter((r) => r.transport);
+  const native = all.some((n) => /^(vllm|sglang):/.test(n));
+  // Unprefixed NIM names count only where no engine name says otherwise (a generic name alone proves nothing).
+  const relevant = renamed.filter((r) => r.transport!.id !== 'nim' || (!native && renamed.filter((x) => x.transport!.id === 'nim').length >= 3));
+  if (relevant.length === 0) return { naming: 'native', normalise: (n) => n };
+  const byTransport = (id: NameTransport['id']) => relevant.find((r) => r.transport!.id === id);
+  const first = byTransport('ray') ?? byTransport('gateway') ?? byTransport('nim')!;
+  const t = first.transport!;
+  const normalise = (n: string) => {
+    const r = nativeName(n);
+    return r.transport && relevant.some((x) => x.transport === r.transport) ? r.name : n;
+  };
+  const code: Problem['code'] = t.id === 'ray' ? 'ray-prefix' : t.id === 'nim' ? 'nim-unprefixed' : 'names-rewritten';
+  const naming: DetectionReport['naming'] = t.id === 'ray' ? 'ray-prefix' : t.id === 'nim' ? 'nim-unprefixed' : 'underscore';
+  const mixed = native ? ` next to native names` : '';
+  return {
+    naming,
+    normalise,
+    problem: { code, severity: 'info', message: `names renamed by ${t.title} (e.g. ${first.raw} for ${first.name})${mixed}: ${RENAMED_AT_SCRAPE}` },
+  };
 }
 
 interface Era {

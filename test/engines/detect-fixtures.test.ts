@@ -172,3 +172,25 @@ describe.skipIf(!FIXTURES_PRESENT)(`detect on a data-parallel vLLM serving multi
     expect(note(detect(real))).toBeUndefined();
   });
 });
+
+describe.skipIf(!FIXTURES_PRESENT)(`detect names what stands in front of the engine${FIXTURES_PRESENT ? '' : ` (skipped: ${FIXTURES_SKIP_REASON})`}`, () => {
+  const v0 = () => readFileSync(fixture('datadog__vllm_metrics_e99474c0.txt'), 'utf8');
+  it('an older NIM (the real V0 scrape without the vllm: prefix): vLLM V0, the NIM named, and that the stack renames it back', () => {
+    const r = detect(v0().replace(/^(# (?:HELP|TYPE) )?vllm:/gm, '$1'));
+    expect(r).toMatchObject({ kind: 'engine', producer: 'vllm', family: 'vllm-v0', naming: 'nim-unprefixed', models: ['facebook/opt-125m'] });
+    expect(r.problems.map((p) => [p.code, p.severity])).toEqual([['nim-unprefixed', 'info']]);
+    expect(r.problems[0]!.message).toMatch(/NVIDIA NIM .*renames them back/);
+  });
+  it('the SGLang Model Gateway (the real docs sample with ":" written "_"): SGLang, the gateway named', () => {
+    const body = readFileSync(fixture('sglang-docs__production_metrics_example.prom'), 'utf8').replace(/sglang:/g, 'sglang_');
+    const r = detect(body);
+    expect(r).toMatchObject({ producer: 'sglang', family: 'sglang-legacy', naming: 'underscore' });
+    expect(r.problems.map((p) => [p.code, p.severity])).toEqual([['names-rewritten', 'info']]);
+    expect(r.problems[0]!.message).toMatch(/SGLang Model Gateway/);
+  });
+  it('a generic unprefixed name next to native vLLM names is not a NIM', () => {
+    const r = detect(`${v0()}\n# TYPE num_requests_running gauge\nnum_requests_running 1.0\n`);
+    expect(r.naming).toBe('native');
+    expect(r.problems).toEqual([]);
+  });
+});
