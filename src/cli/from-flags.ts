@@ -8,7 +8,7 @@ import { parseWatchPath } from '../config/watch-paths.js';
 import type { FlagValues } from './create-flags.js';
 import { mergeReceivers, receiversFromFlags, receiversOf } from './receiver-flags.js';
 
-const ENGINE_CHOICES = ['vllm', 'sglang', 'auto'] as const;
+const ENGINE_CHOICES = ['vllm', 'sglang', 'auto', 'router'] as const;
 
 /** `[NAME:]ENGINE=URL`, or a bare URL (engine detected). */
 export function parseTargetFlag(value: string): TargetInput {
@@ -21,7 +21,7 @@ export function parseTargetFlag(value: string): TargetInput {
   const name = colon >= 0 ? left.slice(0, colon) : undefined;
   const engine = colon >= 0 ? left.slice(colon + 1) : left;
   if (!(ENGINE_CHOICES as readonly string[]).includes(engine)) {
-    throw usageError('--target', `unknown engine ${JSON.stringify(engine)}`, 'use vllm, sglang or auto, e.g. --target vllm=http://10.0.0.5:8000');
+    throw usageError('--target', `unknown engine ${JSON.stringify(engine)}`, 'use vllm, sglang, auto or router, e.g. --target vllm=http://10.0.0.5:8000');
   }
   if (!url) throw usageError('--target', `${JSON.stringify(value)} has no URL after =`, 'write it like --target vllm=http://10.0.0.5:8000');
   return { ...(name !== undefined ? { name } : {}), engine: engine as TargetInput['engine'], url };

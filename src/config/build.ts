@@ -27,6 +27,7 @@ import {
   type GpuKind,
   type Platform,
   type Ports,
+  type RouterTarget,
   type StackSpec,
   type Target,
 } from './types.js';
@@ -68,12 +69,25 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
   const platform = input.platform ?? ctx.platform;
   const targetInputs = input.targets ?? [];
   const targets: Target[] = [];
+  const routers: RouterTarget[] = [];
+  // Every target and router in input order, for the uniqueness checks (name, endpoint, token variable).
+  const endpoints: (RouterTarget & { bearerTokenEnv?: string })[] = [];
   for (const [i, t] of targetInputs.entries()) {
+    if (t.engine === 'router') {
+      const router = collect(() => buildRouter(t, i, ctx, warnings));
+      if (router) {
+        routers.push(router);
+        endpoints.push(router);
+      }
+      continue;
+    }
     const engine = t.engine === 'auto' || t.engine === undefined ? await collectAsync(errors, () => resolveEngine(t, i, ctx)) : t.engine;
     if (!engine) continue;
-    const target = collect(() => buildTarget(t, engine, i, ctx, warnings));
-    if (!target) continue;
+    const endpoint = collect(() => buildEndpoint(t, i, ctx, warnings));
+    if (!endpoint) continue;
+    const target: Target = { ...endpoint, engine };
     targets.push(target);
+    endpoints.push(target);
     if (t.bearerTokenFile) {
       const token = collect(() => readToken(t.bearerTokenFile!, i, ctx));
       if (token === undefined) continue;
@@ -81,7 +95,7 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
       secrets[target.bearerTokenEnv] = token;
     }
   }
-  collect(() => checkUnique(targets));
+  collect(() => checkUnique(endpoints));
 
   let gpu: GpuKind;
   if (input.gpu === undefined || input.gpu === 'auto') {
@@ -123,6 +137,7 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
     localHost: ctx.localHostName,
     platform,
     targets,
+    routers,
     gpu,
     receivers,
     ports,
@@ -167,7 +182,15 @@ async function resolveEngine(t: TargetInput, i: number, ctx: BuildContext): Prom
   }
 }
 
-function buildTarget(t: TargetInput, engine: Engine, i: number, ctx: BuildContext, warnings: string[]): Target {
+/** A router scrapes like an engine, without a token (the gateway's metrics port has no auth of its own). */
+function buildRouter(t: TargetInput, i: number, ctx: BuildContext, warnings: string[]): RouterTarget {
+  if (t.bearerTokenFile) {
+    throw usageError(`targets[${i}].bearerTokenFile`, 'a router target is scraped without a token', "remove it: the gateway's metrics port (29000) serves its own /metrics without authentication");
+  }
+  return buildEndpoint(t, i, ctx, warnings);
+}
+
+function buildEndpoint(t: TargetInput, i: number, ctx: BuildContext, warnings: string[]): RouterTarget {
   const field = `targets[${i}]`;
   const u = parseTargetUrl(t.url, `${field}.url`);
   const local = LOCAL_HOSTS.has(u.hostname);
@@ -196,7 +219,7 @@ function buildTarget(t: TargetInput, engine: Engine, i: number, ctx: BuildContex
       `${field} (${name}): ${u.hostname} is rewritten to ${DOCKER_HOST_ALIAS} so Prometheus in Docker can reach it — start the engine with --host 0.0.0.0 (it must not listen on 127.0.0.1 only)`,
     );
   }
-  return { name, engine, url: t.url, scheme: u.scheme, address, metricsPath: u.path, host, local, labels };
+  return { name, url: t.url, scheme: u.scheme, address, metricsPath: u.path, host, local, labels };
 }
 
 function checkLabel(field: string, key: string, value: string): void {
@@ -216,7 +239,7 @@ function checkLabel(field: string, key: string, value: string): void {
   }
 }
 
-function checkUnique(targets: Target[]): void {
+function checkUnique(targets: (RouterTarget & { bearerTokenEnv?: string })[]): void {
   const byName = new Map<string, number>();
   const byEndpoint = new Map<string, number>();
   for (const [i, t] of targets.entries()) {

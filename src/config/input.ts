@@ -10,7 +10,7 @@ import type { Component, GpuKind, Platform, ReceiverKind, RoutedSeverity } from 
 
 export interface TargetInput {
   name?: string;
-  engine?: 'vllm' | 'sglang' | 'auto';
+  engine?: 'vllm' | 'sglang' | 'auto' | 'router';
   url: string;
   labels?: Record<string, string>;
   bearerTokenFile?: string;

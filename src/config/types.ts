@@ -46,6 +46,13 @@ export interface Target {
   bearerTokenEnv?: string;
 }
 
+/**
+ * A gateway in front of the engines (the SGLang Model Gateway, `--target NAME:router=URL`): its own
+ * metrics (client-side latency, errors by status, worker health, circuit breakers, retries), its own
+ * job. The engines behind it are targets of their own.
+ */
+export type RouterTarget = Omit<Target, 'engine' | 'bearerTokenEnv'>;
+
 export interface WebhookSettings { url: string }
 export interface SlackSettings { channel: string }
 export interface EmailSettings { to: string; from: string; smarthost: string; username?: string; requireTls: boolean }
@@ -118,6 +125,7 @@ export interface StackSpec {
   localHost: string;
   platform: Platform;
   targets: Target[];
+  routers: RouterTarget[];
   gpu: GpuKind;
   /** In the order given; empty: alerts are sent nowhere. */
   receivers: RoutedReceiver[];

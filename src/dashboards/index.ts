@@ -4,6 +4,7 @@
  * panel probe and the benchmarks evaluate.
  */
 import type { GpuKind } from '../config/types.js';
+import { gatewayDashboard } from './gateway.js';
 import { gpuDashboard, hostDashboard } from './machines.js';
 import { DATASOURCE, GRAFANA_VERSION, type Dashboard, type Panel, type RowPanel } from './model.js';
 import { instanceDashboard, overviewDashboard } from './serving.js';
@@ -15,7 +16,8 @@ export { INSTANCE_UID, OVERVIEW_UID } from './serving.js';
 /** File name (in grafana/dashboards/) -> dashboard; the overview is Grafana's home dashboard. */
 export const OVERVIEW_FILE = 'llm-serving-overview.json';
 
-export function renderDashboards(gpu: GpuKind = 'dcgm'): Map<string, Dashboard> {
+/** `gateway`: the stack has a router target (the canonical copies include its dashboard). */
+export function renderDashboards(gpu: GpuKind = 'dcgm', gateway = true): Map<string, Dashboard> {
   const out = new Map<string, Dashboard>([
     [OVERVIEW_FILE, overviewDashboard()],
     ['llm-serving-instance.json', instanceDashboard()],
@@ -23,6 +25,7 @@ export function renderDashboards(gpu: GpuKind = 'dcgm'): Map<string, Dashboard> 
   // Without a GPU exporter every GPU panel would be empty.
   if (gpu !== 'none') out.set('gpus.json', gpuDashboard());
   out.set('hosts.json', hostDashboard());
+  if (gateway) out.set('gateway.json', gatewayDashboard());
   return out;
 }
 

@@ -1,7 +1,8 @@
 /** prometheus/prometheus.yml and the file_sd target lists it reads. */
 import { EXPORTER_PORTS } from '../config/defaults.js';
 import { nativeNameRelabelling } from '../engines/transports.js';
-import { ENGINES, type Engine, type GpuKind, type StackSpec, type Target } from '../config/types.js';
+import { ENGINES, type Engine, type GpuKind, type RouterTarget, type StackSpec } from '../config/types.js';
+import { ROUTER_JOB } from '../rules/router.js';
 import { GPU_SERVICE_NAME, hasLocalTargetsOrNone, localGpuContainer } from './compose.js';
 import { targetSecretFiles } from './secrets.js';
 
@@ -17,7 +18,7 @@ export const GPU_JOB: Record<Exclude<GpuKind, 'none'>, string> = {
 };
 
 /** One file_sd group per target, so each keeps its own name, host and labels. */
-export function engineTargetGroups(targets: Target[]): TargetGroup[] {
+export function engineTargetGroups(targets: readonly RouterTarget[]): TargetGroup[] {
   return targets.map((t) => ({
     targets: [t.address],
     labels: {
@@ -106,6 +107,8 @@ function engineJobs(spec: StackSpec, engine: Engine): Record<string, unknown>[] 
 export function renderPrometheusConfig(spec: StackSpec, ruleFiles: string[]): Record<string, unknown> {
   const scrapeConfigs: Record<string, unknown>[] = [];
   for (const engine of ENGINES) scrapeConfigs.push(...engineJobs(spec, engine));
+  // Always there, like the engines' jobs, so a gateway added to its list later is scraped.
+  scrapeConfigs.push({ job_name: ROUTER_JOB, ...fileSd(ROUTER_JOB) });
   if (spec.gpu !== 'none') scrapeConfigs.push({ job_name: GPU_JOB[spec.gpu], ...fileSd('gpu') });
   scrapeConfigs.push({ job_name: 'node', ...fileSd('node') });
   scrapeConfigs.push({ job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'], labels: { host: spec.localHost } }] });
@@ -133,6 +136,7 @@ export function renderTargetFiles(spec: StackSpec): Map<string, TargetGroup[]> {
       files.set(`${engine}-${t.name}`, engineTargetGroups([t]));
     }
   }
+  files.set(ROUTER_JOB, engineTargetGroups(spec.routers));
   if (spec.gpu !== 'none') files.set('gpu', gpuTargetGroups(spec));
   files.set('node', nodeTargetGroups(spec));
   return files;

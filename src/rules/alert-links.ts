@@ -4,7 +4,7 @@
  * (variables and nothing else set; notification templates add the time range), and a silence of
  * exactly this alert prefilled in Alertmanager. Built from the stack's public URLs.
  */
-import { GPU_UID, HOST_UID, INSTANCE_UID, OVERVIEW_UID } from '../dashboards/ids.js';
+import { GATEWAY_UID, GPU_UID, HOST_UID, INSTANCE_UID, OVERVIEW_UID } from '../dashboards/ids.js';
 import type { PublicUrls } from '../config/types.js';
 
 export type AlertLinkUrls = Pick<PublicUrls, 'alertmanager' | 'grafana'>;
@@ -18,6 +18,7 @@ function dashboardUrl(alert: string, grafana: string): string {
   if (alert.startsWith('GPU')) return `${d(GPU_UID)}${variable('host')}${variable('gpu')}`;
   // Per-model SLO alerts have no instance: every instance of the model.
   if (alert.endsWith('ErrorBudgetBurn')) return `${d(INSTANCE_UID)}&var-instance=$__all${variable('model_name')}${variable('engine')}${variable('job')}`;
+  if (alert.startsWith('LLMGateway')) return `${d(GATEWAY_UID)}${variable('instance')}`;
   if (alert.startsWith('LLM')) return `${d(INSTANCE_UID)}${variable('instance')}${variable('model_name')}${variable('engine')}${variable('job')}`;
   if (alert.startsWith('Host')) return `${d(HOST_UID)}${variable('instance')}`;
   return d(OVERVIEW_UID);

@@ -9,6 +9,7 @@ import { GPU_JOB } from '../render/prometheus.js';
 import { by } from './promql.js';
 import { S } from './series.js';
 import { sloAlerts } from './slo-alerts.js';
+import { routerAlerts } from './router.js';
 import { type AlertBuilder, type AlertDoc, alertsLinkingTo } from './alert-doc.js';
 import { XID_APPLICATION, XID_CRITICAL, xidRegex } from './xid.js';
 import type { RuleGroup, Severity } from './types.js';
@@ -453,6 +454,7 @@ function hostAlerts(alert: AlertBuilder): AlertDoc[] {
 export function stackAlerts(slo: Slo, gpu: GpuKind, runbookPage = DEFAULT_RUNBOOK_URL): { group: string; docs: AlertDoc[] }[] {
   return [
     { group: 'llm-alerts', docs: llmAlerts(slo, runbookPage) },
+    { group: 'router-alerts', docs: routerAlerts(alertsLinkingTo(runbookPage)) },
     ...(gpu === 'none' ? [] : [{ group: 'gpu-alerts', docs: gpuAlerts(gpu, runbookPage) }]),
     { group: 'platform-alerts', docs: platformAlerts(runbookPage) },
   ];

@@ -8,6 +8,8 @@ import { gpuAlertTests } from './gpu-alert-tests.js';
 import { alertGroups } from './alerts.js';
 import { gpuRuleGroup, hostRuleGroup } from './gpu.js';
 import { derivedLlmGroup, engineRuleGroups } from './llm.js';
+import { routerRuleGroup } from './router.js';
+import { routerAlertTests, routerNormaliseTests } from './router-tests.js';
 import { SLI_INTERVAL, sloRuleGroups } from './slo.js';
 import { sloTests } from './slo-tests.js';
 import { engineNormaliseTests, gpuNormaliseTests, hostNormaliseTests } from './normalise-tests.js';
@@ -58,6 +60,7 @@ export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
   const rules = new Map<string, RuleFile>();
   for (const e of engines) rules.set(`rules/llm-${e}.yml`, { groups: engineRuleGroups(e) });
   rules.set('rules/llm.yml', { groups: [derivedLlmGroup()] });
+  rules.set('rules/router.yml', { groups: [routerRuleGroup()] });
   rules.set('rules/slo.yml', { groups: sloRuleGroups(spec.slo) });
   if (spec.gpu !== 'none') rules.set(`rules/gpu-${spec.gpu}.yml`, { groups: [gpuRuleGroup(spec.gpu)] });
   const watchPaths = spec.watchPaths ?? DEFAULT_WATCH_PATHS;
@@ -77,6 +80,7 @@ export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
     tests.set(`tests/gpu-${spec.gpu}.test.yml`, testFile(gpuNormaliseTests(spec.gpu)));
     tests.set(`tests/alerts-gpu-${spec.gpu}.test.yml`, testFile(gpuAlertTests(spec.gpu, spec.runbookUrl)));
   }
+  tests.set('tests/router.test.yml', testFile([...routerNormaliseTests(), ...routerAlertTests(spec.runbookUrl)]));
   tests.set('tests/slo.test.yml', testFile(sloTests(spec.slo, spec.runbookUrl), SLI_INTERVAL));
   tests.set('tests/host.test.yml', testFile(hostNormaliseTests(watchPaths)));
   tests.set('tests/alerts-platform.test.yml', testFile(platformAlertTests(watchPaths[0]!, spec.runbookUrl)));

@@ -5,11 +5,12 @@
  *   llm:  one serving target (instance) and model, DP/TP/PP ranks aggregated away;
  *   model: one model across all its instances of one engine and job (fleet latency percentiles);
  *   gpu:  one GPU of one exporter target;
- *   host: one machine (node-exporter target).
+ *   host: one machine (node-exporter target);
+ *   router: one gateway in front of the engines (its own metrics: what clients see).
  * Keep the names stable: they are our public interface.
  */
 
-export type SeriesLevel = 'llm' | 'model' | 'gpu' | 'host';
+export type SeriesLevel = 'llm' | 'model' | 'gpu' | 'host' | 'router';
 
 export type Unit =
   | 'count'
@@ -39,6 +40,10 @@ export const GPU_LABELS = ['instance', 'job', 'host', 'gpu'] as const;
 /** Per GPU exporter target (one machine's GPUs). */
 export const GPU_TARGET_LABELS = ['instance', 'job', 'host'] as const;
 export const HOST_LABELS = ['instance', 'job', 'host'] as const;
+/** One gateway target; per model (the gateway's `model` label, as model_name) or per worker (its URL). */
+export const ROUTER_LABELS = ['instance', 'job', 'host'] as const;
+export const ROUTER_MODEL_LABELS = [...ROUTER_LABELS, 'model_name'] as const;
+export const ROUTER_WORKER_LABELS = [...ROUTER_LABELS, 'worker'] as const;
 /** Filesystem series: one per mounted device of a machine. */
 export const FILESYSTEM_LABELS = [...HOST_LABELS, 'device', 'mountpoint', 'fstype'] as const;
 /** The filesystem holding a watched path: `path` and what it `holds` (--watch-path). */
@@ -54,7 +59,8 @@ export type SourceFamily =
   | 'dcgm-4.9'
   | 'nvidia-smi'
   | 'amd'
-  | 'node';
+  | 'node'
+  | 'smg';
 
 export interface SeriesDef {
   name: string;
@@ -238,6 +244,22 @@ export const S = {
   hostFilesystemAvailIn24h: 'host:filesystem_avail_bytes:predict_linear24h',
   hostOomKills: 'host:oom_kills:increase5m',
   hostClockOffset: 'host:clock_offset:seconds',
+
+  routerRequests: 'router:requests:rate5m',
+  routerRequestErrors: 'router:request_errors:rate5m',
+  routerResponses: 'router:http_responses:rate5m',
+  routerServerErrorRatio: 'router:http_server_errors:ratio_rate5m',
+  routerTtftP50: 'router:ttft_seconds:p50_5m',
+  routerTtftP99: 'router:ttft_seconds:p99_5m',
+  routerTpotP50: 'router:tpot_seconds:p50_5m',
+  routerTpotP99: 'router:tpot_seconds:p99_5m',
+  routerWorkerHealthy: 'router:worker_healthy:state',
+  routerWorkers: 'router:workers:count',
+  routerWorkersHealthy: 'router:workers_healthy:count',
+  routerWorkerCircuit: 'router:worker_circuit:state',
+  routerRetries: 'router:retries:rate5m',
+  routerRetriesExhausted: 'router:retries_exhausted:rate5m',
+  routerKvTransferFailures: 'router:pd_kv_transfer_failures:rate5m',
 } as const;
 
 export const histogramBucket = (h: HistogramName): string => `llm:${h}_bucket:rate5m`;
@@ -935,7 +957,39 @@ export const SERIES: readonly SeriesDef[] = [
     help: 'Offset of the system clock from its time source as the kernel (adjtimex) reports it.',
     sources: { node: ['node_timex_offset_seconds'] },
   },
+  ...routerSeries(),
 ];
+
+/** The gateway's series: one definition each, all from the SGLang Model Gateway (smg_*). */
+function routerSeries(): SeriesDef[] {
+  const grpcOnly = 'the gateway measures TTFT and TPOT in gRPC mode only (HTTP mode passes the stream through)';
+  const def = (name: string, unit: Unit, labels: readonly string[], help: string, raw: string[], optional?: string): SeriesDef => ({
+    name,
+    level: 'router',
+    unit,
+    labels,
+    help,
+    sources: { smg: raw },
+    ...(optional ? { optional } : {}),
+  });
+  return [
+    def(S.routerRequests, 'requests_per_second', ROUTER_MODEL_LABELS, 'Requests per second the gateway routed, per model.', ['smg_router_requests_total']),
+    def(S.routerRequestErrors, 'requests_per_second', [...ROUTER_MODEL_LABELS, 'error_type'], 'Requests per second the gateway failed, per model and error_type (no_workers, timeout, backend_error, validation_error, internal_error).', ['smg_router_request_errors_total'], 'none until the gateway fails a request'),
+    def(S.routerResponses, 'requests_per_second', [...ROUTER_LABELS, 'code_class'], 'HTTP responses per second the gateway sent its clients, by status class (2xx, 4xx, 5xx).', ['smg_http_responses_total']),
+    def(S.routerServerErrorRatio, 'ratio', ROUTER_LABELS, 'Share of the gateway\'s HTTP responses that were 5xx over 5m (NaN-free: absent while idle).', ['smg_http_responses_total']),
+    def(S.routerTtftP50, 'seconds', ROUTER_MODEL_LABELS, 'Median time to first token as the gateway\'s clients see it, per model.', ['smg_router_ttft_seconds'], grpcOnly),
+    def(S.routerTtftP99, 'seconds', ROUTER_MODEL_LABELS, 'P99 time to first token as the gateway\'s clients see it, per model.', ['smg_router_ttft_seconds'], grpcOnly),
+    def(S.routerTpotP50, 'seconds', ROUTER_MODEL_LABELS, 'Median time per output token as the gateway\'s clients see it, per model.', ['smg_router_tpot_seconds'], grpcOnly),
+    def(S.routerTpotP99, 'seconds', ROUTER_MODEL_LABELS, 'P99 time per output token as the gateway\'s clients see it, per model.', ['smg_router_tpot_seconds'], grpcOnly),
+    def(S.routerWorkerHealthy, 'boolean', ROUTER_WORKER_LABELS, 'The gateway\'s health verdict on each worker it routes to: 1 healthy, 0 unhealthy (removed workers left out).', ['smg_worker_health']),
+    def(S.routerWorkers, 'count', ROUTER_LABELS, 'Workers the gateway knows (removed ones left out).', ['smg_worker_health']),
+    def(S.routerWorkersHealthy, 'count', ROUTER_LABELS, 'Workers the gateway holds healthy.', ['smg_worker_health']),
+    def(S.routerWorkerCircuit, 'code', ROUTER_WORKER_LABELS, 'Circuit-breaker state per worker: 0 closed (traffic flows), 1 open (the gateway sends it nothing), 2 half open (probing).', ['smg_worker_cb_state']),
+    def(S.routerRetries, 'requests_per_second', ROUTER_LABELS, 'Retries per second the gateway made on another worker.', ['smg_worker_retries_total'], 'none until the gateway retries'),
+    def(S.routerRetriesExhausted, 'requests_per_second', ROUTER_LABELS, 'Requests per second that failed after every retry.', ['smg_worker_retries_exhausted_total'], 'none until a request exhausts its retries'),
+    def(S.routerKvTransferFailures, 'events_per_second', ROUTER_LABELS, 'P/D KV handoffs per second that failed (the decode worker recomputes the prompt).', ['smg_pd_kv_transfer_failures_total'], 'P/D disaggregation on a gateway new enough to count it; none until a handoff fails'),
+  ];
+}
 
 const BY_NAME = new Map(SERIES.map((s) => [s.name, s]));
 
@@ -945,6 +999,6 @@ export function seriesDef(name: string): SeriesDef | undefined {
 
 /** Every series name that a PromQL expression mentions (names with a level prefix we own). */
 export function seriesIn(expr: string): string[] {
-  const found = expr.match(/\b(?:llm|model|gpu|host):[a-z0-9_]+:[a-z0-9_]+\b/g) ?? [];
+  const found = expr.match(/\b(?:llm|model|gpu|host|router):[a-z0-9_]+:[a-z0-9_]+\b/g) ?? [];
   return [...new Set(found)];
 }

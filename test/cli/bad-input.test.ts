@@ -38,7 +38,7 @@ const cases: Case[] = [
   { name: 'unsupported scheme', args: () => V('ftp://10.0.0.5:21'), field: /targets\[0\]\.url: scheme "ftp" is not supported — use http/ },
   { name: 'URL with credentials', args: () => V('http://user:pw@10.0.0.5:8000'), field: /targets\[0\]\.url: contains credentials — .*bearerTokenFile/ },
   { name: 'URL with a quote', args: () => V('http://10.0.0.5:8000/"x'), field: /targets\[0\]\.url: .*quotes/ },
-  { name: 'unknown engine', args: () => ['--target', 'tgi=http://10.0.0.5:8000'], field: /--target: unknown engine "tgi" — use vllm, sglang or auto/ },
+  { name: 'unknown engine', args: () => ['--target', 'tgi=http://10.0.0.5:8000'], field: /--target: unknown engine "tgi" — use vllm, sglang, auto or router/ },
   { name: 'target without =', args: () => ['--target', 'vllm'], field: /--target: "vllm" is not ENGINE=URL/ },
   { name: 'unknown gpu kind', args: () => [...V('http://h:8000'), '--gpu', 'tpu'], field: /--gpu: unknown value "tpu" — use one of dcgm \| nvidia-smi \| amd \| none \| auto/ },
   { name: 'unknown receiver kind', args: () => [...V('http://h:8000'), '--receiver', 'sms'], field: /--receiver: unknown value "sms" — use one of none/ },
