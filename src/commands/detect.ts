@@ -53,7 +53,7 @@ export function describe(source: string, r: DetectionReport): string[] {
   const out = [`source:    ${source}`];
   if (r.kind === 'unknown') out.push('detected:  nothing recognisable');
   else {
-    out.push(`detected:  ${r.familyTitle} [${r.family}]${r.alsoMatches.length ? ` (also marks of ${r.alsoMatches.join(', ')})` : ''}`);
+    out.push(`detected:  ${r.familyTitle}${r.family ? ` [${r.family}]` : ''}${r.alsoMatches.length ? ` (also marks of ${r.alsoMatches.join(', ')})` : ''}`);
     if (r.versionText) out.push(`versions:  ${r.versionText}`);
     if (r.version) out.push(`version:   ${r.version} (reported by ${r.versionFrom})`);
     if (r.naming !== 'native') out.push(`naming:    ${r.naming}`);

@@ -50,7 +50,7 @@ export interface ServerVersion {
 }
 
 export interface DetectionReport {
-  kind: 'engine' | 'gpu-exporter' | 'unknown';
+  kind: 'engine' | 'gpu-exporter' | 'router' | 'unknown';
   producer?: Producer;
   family?: FamilyId;
   familyTitle?: string;
@@ -178,6 +178,16 @@ export function detectExposition(expo: Exposition, server?: ServerVersion): Dete
     amd: [...normNames].filter((n) => AMD_NAME.test(n)).length,
   };
   const producer = (Object.entries(counts) as [Producer, number][]).sort((a, b) => b[1] - a[1])[0]!;
+  const gateway = [...names].filter((n) => n.startsWith('smg_'));
+  if (producer[1] === 0 && gateway.length > 0) {
+    // The gateway's own metrics: a target of kind router, not an engine.
+    report.kind = 'router';
+    report.producer = 'smg';
+    report.familyTitle = 'SGLang Model Gateway (its own metrics: smg_*)';
+    report.evidence = [`${gateway.length} smg_* names, e.g. ${gateway.sort()[0]}: add it with --target NAME:router=URL`];
+    report.models = uniq(expo.samples.filter((x) => x.name.startsWith('smg_') && x.labels.model).map((x) => x.labels.model!));
+    return report;
+  }
   if (producer[1] === 0) {
     const runtimeOnly = [...names].some((n) => /^(python_|process_|http_)/.test(n));
     report.problems.push(
@@ -240,6 +250,8 @@ function belongsTo(producer: Producer, name: string): boolean {
       return name.startsWith('nvidia_smi_');
     case 'amd':
       return AMD_NAME.test(name);
+    case 'smg':
+      return name.startsWith('smg_');
   }
 }
 
@@ -366,6 +378,8 @@ function familyEra(producer: Producer, names: Set<string>, own: Sample[], expo: 
       return nvidiaSmiEra(names, own);
     case 'amd':
       return amdEra(names, own);
+    case 'smg':
+      throw new Error('a gateway has no version era: detectExposition reports it before');
   }
 }
 

@@ -61,7 +61,7 @@ export type FamilyId =
   | 'nvidia-smi'
   | 'amd';
 
-export type Producer = 'vllm' | 'sglang' | 'dcgm' | 'nvidia-smi' | 'amd';
+export type Producer = 'vllm' | 'sglang' | 'dcgm' | 'nvidia-smi' | 'amd' | 'smg';
 
 /** A version interval: `from` inclusive, `until` exclusive; either may be open. */
 export interface VersionRange {

@@ -5,6 +5,8 @@
  */
 import { type MissingReason as CatalogReason, ENGINE_FAMILIES, explainMissing as catalogExplain, findMetric, releaseOf } from '../engines/catalog.js';
 import type { FamilyId, Producer } from '../engines/types.js';
+import { SMG_METRICS } from '../engines/smg.js';
+import { ROUTER_JOB } from '../rules/router.js';
 import type { TargetInfo } from './prom-client.js';
 
 export type MissingReasonKind =
@@ -84,7 +86,20 @@ const PRODUCERS: { producer: Producer; test: RegExp; jobs: RegExp }[] = [
   { producer: 'dcgm', test: /^DCGM_/, jobs: /^gpu-dcgm$/ },
   { producer: 'nvidia-smi', test: /^nvidia_smi_/, jobs: /^gpu-nvidia-smi$/ },
   { producer: 'amd', test: /^(gpu_|pcie_|xgmi_)/, jobs: /^gpu-amd$/ },
+  { producer: 'smg', test: /^smg_/, jobs: new RegExp(`^${ROUTER_JOB}$`) },
 ];
+
+/**
+ * A gateway that is up but lacks one of its metrics: a series metrics-rs creates on its first event
+ * (an error, a retry) or one only some modes record (gRPC latency, P/D); unknown names are faults.
+ */
+function gatewayReason(metric: string): MissingReason {
+  const base = metric.replace(/_(bucket|sum|count)$/, '');
+  const def = SMG_METRICS.find((m) => m.name === base);
+  if (!def) return { metric, kind: 'not-exposed', detail: `the gateway is up but does not expose ${metric}`, verdict: 'fault' };
+  const why = def.note ?? (def.type === 'counter' ? 'the gateway creates it on its first event (none yet)' : 'not reported by this gateway version or mode');
+  return { metric, kind: def.optional ? 'flag-not-enabled' : 'version-predates', detail: `${metric}: ${why}`, verdict: 'not-applicable' };
+}
 
 function producerOf(metric: string): (typeof PRODUCERS)[number] | undefined {
   return PRODUCERS.find((p) => p.test.test(metric));
@@ -152,6 +167,7 @@ export function explainMissing(metric: string, ctx: ReasonContext): MissingReaso
       return metricsOff(`SGLang target ${t.labels.instance ?? t.scrapeUrl} answers 404 on /metrics: start the server with --enable-metrics`);
     return reason('target-down', `${p.producer} target ${t.labels.instance ?? t.scrapeUrl} is down: ${t.lastError || 'not scraped yet'}`);
   }
+  if (p.producer === 'smg') return gatewayReason(metric);
   const names = [...ctx.present];
   if (p.producer === 'sglang') {
     const colon = names.some((n) => n.startsWith('sglang:'));

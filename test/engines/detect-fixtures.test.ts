@@ -194,3 +194,20 @@ describe.skipIf(!FIXTURES_PRESENT)(`detect names what stands in front of the eng
     expect(r.problems).toEqual([]);
   });
 });
+
+describe('detect on the gateway\'s own metrics', () => {
+  // As metrics-exporter-prometheus renders the SGLang Model Gateway's registry (engines/smg.ts).
+  const body = [
+    '# TYPE smg_http_responses_total counter',
+    'smg_http_responses_total{status_code="200",error_code=""} 120',
+    '# TYPE smg_router_requests_total counter',
+    'smg_router_requests_total{router_type="grpc",backend_type="regular",connection_mode="grpc",model="meta-llama/Llama-3.1-8B-Instruct",endpoint="chat",streaming="true"} 120',
+    '# TYPE smg_worker_health gauge',
+    'smg_worker_health{worker="grpc://10.0.0.5:30001"} 1',
+  ].join('\n');
+  it('is a router target, named, with the flag that adds it', () => {
+    const r = detect(body);
+    expect(r).toMatchObject({ kind: 'router', producer: 'smg', models: ['meta-llama/Llama-3.1-8B-Instruct'], problems: [] });
+    expect(r.evidence.join(' ')).toContain('--target NAME:router=URL');
+  });
+});

@@ -76,3 +76,21 @@ describe('process metrics where the server runs multiprocess', () => {
     expect(r).toMatchObject({ kind: 'multiprocess', verdict: 'not-applicable' });
   });
 });
+
+describe("why a gateway metric is missing", () => {
+  const up = [target('router', 'gw', 'up')];
+  const present = new Set(['smg_http_responses_total', 'smg_worker_health']);
+  it('client TTFT on a gateway routing over HTTP: not applicable, gRPC mode only', () => {
+    expect(explainMissing('smg_router_ttft_seconds_bucket', { present, targets: up })).toMatchObject({ verdict: 'not-applicable', detail: expect.stringMatching(/gRPC mode only/) });
+  });
+  it('an error counter before the first error: not applicable, created on its first event', () => {
+    expect(explainMissing('smg_worker_retries_exhausted_total', { present, targets: up })).toMatchObject({ verdict: 'not-applicable', detail: expect.stringMatching(/first event/) });
+  });
+  it('a gateway that is down is a fault; none configured is not applicable', () => {
+    expect(explainMissing('smg_worker_health', { present: new Set(), targets: [target('router', 'gw', 'down', 'connection refused')] })).toMatchObject({ kind: 'target-down', verdict: 'fault' });
+    expect(explainMissing('smg_worker_health', { present: new Set(), targets: [target('vllm', 'a', 'up')] })).toMatchObject({ kind: 'no-target', verdict: 'not-applicable' });
+  });
+  it('a name the gateway catalog does not know, with the gateway up: a fault', () => {
+    expect(explainMissing('smg_no_such_metric', { present, targets: up }).verdict).toBe('fault');
+  });
+});
