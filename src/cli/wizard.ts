@@ -13,6 +13,7 @@ import { parseTargetUrl } from '../config/build.js';
 import { checkHeartbeatUrl } from '../config/heartbeat.js';
 import type { ConfigInput, ReceiverInput, TargetInput } from '../config/input.js';
 import { DEFAULT_PORTS } from '../config/defaults.js';
+import { SMG_METRICS_PORT } from '../engines/smg.js';
 import type { GpuKind, Platform, Ports, RoutedSeverity } from '../config/types.js';
 import { nextFreePort, portIsFree } from '../stack/ports.js';
 
@@ -44,12 +45,13 @@ async function askTargets(): Promise<TargetInput[]> {
         { name: 'vLLM', value: 'vllm' as const },
         { name: 'SGLang (started with --enable-metrics)', value: 'sglang' as const },
         { name: 'Detect from its /metrics now', value: 'auto' as const },
+        { name: 'SGLang Model Gateway in front of the engines (its own metrics, port 29000)', value: 'router' as const },
       ],
     });
     const url = (
       await input({
         message: 'Server URL (its /metrics is scraped)',
-        default: engine === 'sglang' ? 'http://localhost:30000' : 'http://localhost:8000',
+        default: engine === 'sglang' ? 'http://localhost:30000' : engine === 'router' ? `http://localhost:${SMG_METRICS_PORT}` : 'http://localhost:8000',
         validate: validUrl,
       })
     ).trim();
