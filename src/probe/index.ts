@@ -98,8 +98,11 @@ function shownVariables(vars: Record<string, VariableValue>): Record<string, str
   return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v.all ? 'All' : v.values]));
 }
 
-/** Counters that move with every served request, in every engine and naming generation. */
-const TRAFFIC_COUNTERS = ['vllm:request_success_total', 'vllm:generation_tokens_total', 'sglang:num_requests_total', 'sglang:generation_tokens_total', 'sglang_num_requests_total', 'sglang_generation_tokens_total'];
+/**
+ * Counters that move with every served request, in every engine generation and on a gateway (the
+ * scrape stores a gateway's or router's renamed engine names in the engines' own form).
+ */
+const TRAFFIC_COUNTERS = ['vllm:request_success_total', 'vllm:generation_tokens_total', 'sglang:num_requests_total', 'sglang:generation_tokens_total', 'smg_router_requests_total', 'smg_http_responses_total'];
 
 export async function probeDashboards(opts: ProbeOptions): Promise<ProbeReport> {
   const client = new PrometheusClient(opts.prometheusUrl);
