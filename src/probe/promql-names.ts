@@ -81,6 +81,9 @@ export function selectedSeries(expr: string): SelectedName[] {
       else {
         const m = /__name__\s*=\s*"([^"]+)"/.exec(matchers);
         if (m) out.push({ name: m[1]!, matchers });
+        // A regex of literal names, `{__name__=~"a|b"}` (one field under its two names): each of them.
+        const alternatives = /__name__\s*=~\s*"([^"]+)"/.exec(matchers)?.[1]?.split('|');
+        if (alternatives?.every((a) => /^[A-Za-z_:][A-Za-z0-9_:]*$/.test(a))) for (const name of alternatives) out.push({ name, matchers });
       }
       i = end + 1;
       continue;

@@ -40,10 +40,10 @@ const dcgm = (m: string, agg: 'max' | 'sum' = 'max', scale = '', extra: string[]
  * there 5 minutes before: an exporter restart (a gap, then the code again or 0) counts as nothing.
  */
 const xidFromLastCode = (m: string): string =>
-  `((max by ${by([...G, 'xid'])} (label_replace(${m} != 0, "xid", "$1", "err_code", "(.*)")) != on ${GB} group_left () ${S.gpuXidLast} offset ${EVENT_WINDOW}) > bool 0) unless on ${GB} DCGM_EXP_XID_ERRORS_COUNT`;
+  `(max by ${by([...G, 'xid'])} (label_replace(${m} != 0, "xid", "$1", "err_code", "(.*)")) != on ${GB} group_left () ${S.gpuXidLast} offset ${EVENT_WINDOW}) > bool 0`;
 
 /** The last-XID field under both of its names (DCGM_FI_DEV_XID_ERRORS; DCGM_FI_DEV_XID_ERROR from DCGM 4.9): one selector, as an exporter has one of them. */
-const XID_LAST_CODE = '{__name__=~"DCGM_FI_DEV_XID_ERRORS?"}';
+const XID_LAST_CODE = '{__name__=~"DCGM_FI_DEV_XID_ERRORS|DCGM_FI_DEV_XID_ERROR"}';
 
 function dcgmRules(): RecordingRule[] {
   return [
@@ -72,7 +72,8 @@ function dcgmRules(): RecordingRule[] {
     // The exporter counts every XID event DCGM recorded in its window (window_size_in_ms, 5m by
     // default): repeats count, and a restarted exporter starts from what DCGM still holds, not from 0.
     // Without XIDs it reports one series without an xid label and value 0. MIG instances repeat their GPU's count.
-    rec(S.gpuXidErrors, [dcgm('DCGM_EXP_XID_ERRORS_COUNT{xid!=""}', 'max', '', ['xid']), xidFromLastCode(XID_LAST_CODE)]),
+    { record: S.gpuXidLastCodeChanges, expr: xidFromLastCode(XID_LAST_CODE) },
+    rec(S.gpuXidErrors, [dcgm('DCGM_EXP_XID_ERRORS_COUNT{xid!=""}', 'max', '', ['xid']), `${S.gpuXidLastCodeChanges} unless on ${GB} DCGM_EXP_XID_ERRORS_COUNT`]),
     rec(S.gpuRowRemapFailed, [dcgm('DCGM_FI_DEV_ROW_REMAP_FAILED'), dcgm('DCGM_FI_DEV_ROW_REMAP_FAILURE')]),
     rec(S.gpuRowRemapPending, [dcgm('DCGM_FI_DEV_ROW_REMAP_PENDING')]),
     // Volatile double-bit errors count every uncorrectable error since the last reset (pre-Ampere GPUs

@@ -222,6 +222,7 @@ export const S = {
   gpuSmClock: 'gpu:sm_clock:hertz',
   gpuXidErrors: 'gpu:xid_errors:count5m',
   gpuXidLast: 'gpu:xid_last:code',
+  gpuXidLastCodeChanges: 'gpu:xid_last_code_changes:count5m',
   gpuDevices: 'gpu:devices:count',
   gpuRowRemapFailed: 'gpu:row_remap_failed:bool',
   gpuRowRemapPending: 'gpu:row_remap_pending:bool',
@@ -754,6 +755,15 @@ export const SERIES: readonly SeriesDef[] = [
     help: 'Last XID error code the GPU reported (0: none since boot); DCGM keeps it until reboot.',
     sources: { dcgm: ['DCGM_FI_DEV_XID_ERRORS'], 'dcgm-4.9': ['DCGM_FI_DEV_XID_ERROR'] },
     optional: 'DCGM exporter only',
+  },
+  {
+    name: S.gpuXidLastCodeChanges,
+    level: 'gpu',
+    unit: 'events',
+    labels: [...GPU_LABELS, 'xid'],
+    help: "DCGM's last-XID field turning to a new non-zero code within 5 minutes, on a GPU the exporter reported then: one XID each (repeats of a code are invisible). gpu:xid_errors:count5m uses it where the exporter's own count is missing.",
+    sources: { dcgm: ['DCGM_FI_DEV_XID_ERRORS', 'DCGM_FI_DEV_XID_ERROR'] },
+    optional: 'DCGM only; none until a GPU reports an XID',
   },
   {
     name: S.gpuXidErrors,

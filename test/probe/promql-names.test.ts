@@ -45,3 +45,12 @@ describe('metricNames', () => {
     expect(metricNames('max_over_time(DCGM_FI_DEV_GPU_TEMP{gpu=~"$gpu"}[1h:${__interval}]) > $threshold')).toEqual(['DCGM_FI_DEV_GPU_TEMP']);
   });
 });
+
+describe('a regex of literal names', () => {
+  it('selects each of them (one field under its two names)', () => {
+    expect(metricNames('max by (gpu) ({__name__=~"DCGM_FI_DEV_XID_ERRORS|DCGM_FI_DEV_XID_ERROR"} != 0)')).toEqual(['DCGM_FI_DEV_XID_ERROR', 'DCGM_FI_DEV_XID_ERRORS']);
+  });
+  it('selects nothing it cannot name exactly', () => {
+    expect(metricNames('{__name__=~"DCGM_FI_DEV_.+"}')).toEqual([]);
+  });
+});
