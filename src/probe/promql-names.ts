@@ -1,140 +1,128 @@
 /**
- * Which metric names a PromQL expression selects. A small lexer, not a parser: enough to walk from a
- * panel query to the series it reads, and from a recording rule to its inputs.
+ * Which metric names a PromQL expression selects, read with Prometheus' own grammar
+ * (@prometheus-io/lezer-promql): enough to walk from a panel query to the series it reads, and from
+ * a recording rule to its inputs.
  */
-
-const KEYWORDS = new Set([
-  'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'and', 'or', 'unless', 'offset',
-  'inf', 'nan', 'atan2',
-]);
-
-/** Aggregations and functions are followed by `(` (or by `by`/`without` and then `(`). */
-const AGGREGATIONS = new Set([
-  'sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values', 'bottomk', 'topk', 'quantile',
-  'limitk', 'limit_ratio',
-]);
-
-const IDENT_START = /[A-Za-z_:]/;
-const IDENT_PART = /[A-Za-z0-9_:]/;
+import type { SyntaxNode } from '@lezer/common';
+import { parser } from '@prometheus-io/lezer-promql';
 
 export interface SelectedName {
   name: string;
-  /** Raw text of the `{...}` matchers that followed the name, if any (variables already substituted or not). */
+  /** The selector's other label matchers, as written (variables substituted or not). */
   matchers: string;
 }
 
-/** Skips a quoted string starting at `i` (which holds the quote); returns the index after it. */
-function skipString(expr: string, i: number): number {
-  const quote = expr[i];
-  let j = i + 1;
-  while (j < expr.length && expr[j] !== quote) {
-    if (expr[j] === '\\' && quote !== '`') j++;
-    j++;
-  }
-  return j + 1;
+/**
+ * Grafana's template variables (`$x`, `${x}`, `[[x]]`) are not PromQL: each becomes a duration of
+ * the same length (`1m` and spaces), which the grammar takes wherever a number or a range may stand,
+ * so every offset still points into the text as written.
+ */
+function withoutVariables(expr: string): string {
+  return expr.replace(/\$\{[^}]*\}|\$\w+|\[\[\w+\]\]/g, (v) => (v.startsWith('[[') ? `[1m${' '.repeat(v.length - 4)}]` : `1m${' '.repeat(v.length - 2)}`));
 }
 
-/** Index of the `}` closing the `{` at `i`, skipping quoted label values. */
-function closeBrace(expr: string, i: number): number {
-  let j = i + 1;
-  while (j < expr.length && expr[j] !== '}') {
-    const c = expr[j]!;
-    j = c === '"' || c === "'" || c === '`' ? skipString(expr, j) : j + 1;
+const children = (node: SyntaxNode): SyntaxNode[] => {
+  const out: SyntaxNode[] = [];
+  for (let c = node.firstChild; c; c = c.nextSibling) out.push(c);
+  return out;
+};
+
+/** A PromQL string literal's value: "…" and '…' with Go escapes, `…` raw. */
+function stringValue(literal: string): string | undefined {
+  if (literal.startsWith('`')) return literal.slice(1, -1);
+  try {
+    return JSON.parse(literal.startsWith("'") ? `"${literal.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"` : literal) as string;
+  } catch {
+    return undefined;
   }
-  return j;
 }
 
-function nextNonSpace(expr: string, i: number): number {
-  while (i < expr.length && /\s/.test(expr[i]!)) i++;
-  return i;
+/** The names one matcher of `{...}` selects: `__name__="x"`, or a regex of literal names `__name__=~"a|b"`. */
+function namesOfMatcher(m: SyntaxNode, text: (n: SyntaxNode) => string): string[] {
+  const [label, op, value] = children(m);
+  if (m.name !== 'UnquotedLabelMatcher' || !label || !op || !value || text(label) !== '__name__') return [];
+  const literal = stringValue(text(value));
+  if (literal === undefined) return [];
+  const kind = op.firstChild?.name;
+  if (kind === 'EqlSingle') return [literal];
+  if (kind === 'EqlRegex') {
+    const alternatives = literal.split('|');
+    return alternatives.every((a) => /^[A-Za-z_:][A-Za-z0-9_:]*$/.test(a)) ? alternatives : [];
+  }
+  return [];
+}
+
+/** The names a VectorSelector node selects, and its other matchers as written. */
+function selectorOf(selector: SyntaxNode, text: (n: SyntaxNode) => string): { names: string[]; matchers: string } {
+  const parts = children(selector);
+  const matchers = parts.find((p) => p.name === 'LabelMatchers');
+  const inBraces = matchers ? children(matchers) : [];
+  // Prometheus 3's quoted (UTF-8) name first: `{"http.server.duration", job="x"}`.
+  const quoted = inBraces.find((m) => m.name === 'QuotedLabelName');
+  const rest = inBraces.filter((m) => m !== quoted).map(text).join(', ');
+  const identifier = parts.find((p) => p.name === 'Identifier');
+  const names = identifier ? [text(identifier)] : quoted ? [stringValue(text(quoted)) ?? ''] : inBraces.flatMap((m) => namesOfMatcher(m, text));
+  return { names, matchers: rest };
 }
 
 /** Every vector selector in `expr`, in order of appearance, with its label matchers. */
 export function selectedSeries(expr: string): SelectedName[] {
+  const text = (n: SyntaxNode) => expr.slice(n.from, n.to);
   const out: SelectedName[] = [];
-  let i = 0;
-  // After `by`/`without`/`on`/`ignoring`/`group_*` the next parenthesised list holds label names.
-  let labelListNext = false;
-  while (i < expr.length) {
-    const c = expr[i]!;
-    if (c === '"' || c === "'" || c === '`') {
-      i = skipString(expr, i);
-      continue;
-    }
-    if (c === '#') {
-      while (i < expr.length && expr[i] !== '\n') i++;
-      continue;
-    }
-    if (c === '[') {
-      // Range or subquery duration: `[5m]`, `[$__rate_interval]`, `[1h:1m]`.
-      while (i < expr.length && expr[i] !== ']') i++;
-      i++;
-      continue;
-    }
-    if (c === '{') {
-      // A selector without a bare name: `{__name__="x", ...}`, `{__name__=~"a|b"}`, or Prometheus 3's
-      // quoted (UTF-8) name first: `{"http.server.duration", job="x"}` (2.x cannot parse that).
-      const end = closeBrace(expr, i);
-      const matchers = expr.slice(i + 1, end);
-      const quoted = /^\s*("(?:[^"\\]|\\.)*")\s*(?:,\s*|$)/.exec(matchers);
-      if (quoted) out.push({ name: JSON.parse(quoted[1]!) as string, matchers: matchers.slice(quoted[0].length) });
-      else {
-        const m = /__name__\s*=\s*"([^"]+)"/.exec(matchers);
-        if (m) out.push({ name: m[1]!, matchers });
-        // A regex of literal names, `{__name__=~"a|b"}` (one field under its two names): each of them.
-        const alternatives = /__name__\s*=~\s*"([^"]+)"/.exec(matchers)?.[1]?.split('|');
-        if (alternatives?.every((a) => /^[A-Za-z_:][A-Za-z0-9_:]*$/.test(a))) for (const name of alternatives) out.push({ name, matchers });
-      }
-      i = end + 1;
-      continue;
-    }
-    if (c === '(' && labelListNext) {
-      while (i < expr.length && expr[i] !== ')') i++;
-      i++;
-      labelListNext = false;
-      continue;
-    }
-    if (/[0-9.]/.test(c)) {
-      // Numbers, durations after `offset`, hex and exponents: consume the whole token.
-      while (i < expr.length && /[0-9A-Za-z._+-]/.test(expr[i]!) && !(/[+-]/.test(expr[i]!) && !/[eE]/.test(expr[i - 1]!))) i++;
-      continue;
-    }
-    if (c === '$') {
-      // An unsubstituted Grafana variable: not a metric name.
-      i++;
-      if (expr[i] === '{') i = closeBrace(expr, i) + 1;
-      else while (i < expr.length && /\w/.test(expr[i]!)) i++;
-      continue;
-    }
-    if (IDENT_START.test(c)) {
-      let j = i + 1;
-      while (j < expr.length && IDENT_PART.test(expr[j]!)) j++;
-      const word = expr.slice(i, j);
-      const k = nextNonSpace(expr, j);
-      const lower = word.toLowerCase();
-      if (['by', 'without', 'on', 'ignoring', 'group_left', 'group_right'].includes(lower)) {
-        // Only a list written right after the keyword holds label names (`group_left count(x)` does not).
-        labelListNext = expr[k] === '(';
-      } else if (KEYWORDS.has(lower)) {
-        // offset durations and operators are skipped by the number branch or here.
-      } else if (expr[k] === '(' || (AGGREGATIONS.has(lower) && /^(by|without)\b/i.test(expr.slice(k)))) {
-        // A function or aggregation call.
-      } else if (expr[k] === '{') {
-        const end = closeBrace(expr, k);
-        out.push({ name: word, matchers: expr.slice(k + 1, end) });
-        j = end + 1;
-      } else {
-        out.push({ name: word, matchers: '' });
-      }
-      i = j;
-      continue;
-    }
-    i++;
-  }
+  parser.parse(withoutVariables(expr)).iterate({
+    enter: (ref) => {
+      if (ref.name !== 'VectorSelector') return;
+      const { names, matchers } = selectorOf(ref.node, text);
+      for (const name of names) out.push({ name, matchers });
+      return false;
+    },
+  });
   return out;
 }
+
+/**
+ * Whether an expression can produce series given which names can be fed: `or` needs one side,
+ * `and` both, `unless` its left side; arithmetic, functions and aggregations need every input; a
+ * selector of several names (a regex of literal names) one of them.
+ */
+export function exprFeedable(expr: string, fed: (name: string) => boolean): boolean {
+  const text = (n: SyntaxNode) => expr.slice(n.from, n.to);
+  const can = (node: SyntaxNode): boolean => {
+    if (node.name === 'VectorSelector') {
+      const { names } = selectorOf(node, text);
+      return names.length === 0 || names.some(fed);
+    }
+    const parts = children(node);
+    if (node.name === 'BinaryExpr') {
+      const operands = parts.filter((p) => !OPERATORS.has(p.name) && !MODIFIERS.has(p.name));
+      const op = parts.find((p) => p.name === 'Or' || p.name === 'Unless')?.name;
+      if (op === 'Or') return operands.some(can);
+      if (op === 'Unless') return operands.length === 0 || can(operands[0]!);
+      return operands.every(can);
+    }
+    return parts.every(can);
+  };
+  const top = parser.parse(withoutVariables(expr)).topNode;
+  return can(top);
+}
+
+/** A BinaryExpr's children that are not its operands: the operator and its modifiers. */
+const OPERATORS = new Set(['Pow', 'Mul', 'Div', 'Mod', 'Add', 'Sub', 'EqlSingle', 'Eql', 'Gte', 'Gtr', 'Lte', 'Lss', 'Neq', 'And', 'Or', 'Unless', 'Atan2']);
+const MODIFIERS = new Set(['MatchingModifierClause', 'BoolModifier']);
 
 /** Distinct metric names `expr` selects, sorted. */
 export function metricNames(expr: string): string[] {
   return [...new Set(selectedSeries(expr).map((s) => s.name))].sort();
+}
+
+/** Where `expr` (Grafana variables allowed) does not parse as PromQL: the first error, or undefined. */
+export function promqlError(expr: string): string | undefined {
+  let error: { from: number; to: number } | undefined;
+  parser.parse(withoutVariables(expr)).iterate({
+    enter: (ref) => {
+      if (ref.type.isError && !error) error = { from: ref.from, to: ref.to };
+      return !error;
+    },
+  });
+  return error ? `does not parse at ${error.from}: ${JSON.stringify(expr.slice(Math.max(0, error.from - 20), error.from + 20))}` : undefined;
 }
