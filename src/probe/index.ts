@@ -183,7 +183,7 @@ export async function probeDashboards(opts: ProbeOptions): Promise<ProbeReport> 
     const [rules, allNames, targets] = await Promise.all([
       opts.rules
         ? Promise.resolve(opts.rules)
-        : client.ruleGroups().then((gs) => gs.flatMap((g) => g.rules.filter((r) => r.type === 'recording').map((r) => ({ record: r.name, expr: r.query })))),
+        : client.ruleGroups().then((gs) => gs.flatMap((g) => g.rules.filter((r) => r.type === 'recording').map((r) => ({ record: r.name, expr: r.query, ...(r.labels ? { labels: r.labels } : {}) })))),
       client.metricNames().then((n) => new Set(n)),
       client.targets(),
     ]);

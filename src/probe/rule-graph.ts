@@ -3,13 +3,15 @@
  * read. Several rules may record the same series (one per engine or version); those are
  * alternatives, and one of them being fed is enough.
  */
-import { exprFeedable, metricNames } from './promql-names.js';
+import { exprFeedable, selectedSeries } from './promql-names.js';
 
 export { exprFeedable };
 
 export interface RecordingRule {
   record: string;
   expr: string;
+  /** Labels the rule sets on what it records (`engine`): a selector asking for another value is not fed by it. */
+  labels?: Record<string, string>;
 }
 
 export interface SeriesNeed {
@@ -19,11 +21,24 @@ export interface SeriesNeed {
   producers: { expr: string; needs: SeriesNeed[] }[];
 }
 
+/** Label values a selector's matchers require exactly (`engine="vllm"`). */
+function requiredValues(matchers: string): Map<string, string> {
+  return new Map([...matchers.matchAll(/([A-Za-z_]\w*)\s*=\s*"((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]));
+}
+
+/** Whether a rule can produce series a selector with these matchers selects. */
+const canProduce = (rule: RecordingRule, required: Map<string, string>): boolean => Object.entries(rule.labels ?? {}).every(([k, v]) => !required.has(k) || required.get(k) === v);
+
 export function needsOf(expr: string, rules: RecordingRule[], seen: ReadonlySet<string> = new Set()): SeriesNeed[] {
-  return metricNames(expr).map((name) => {
+  const byName = new Map<string, Map<string, string>[]>();
+  for (const s of selectedSeries(expr)) byName.set(s.name, [...(byName.get(s.name) ?? []), requiredValues(s.matchers)]);
+  return [...byName].sort(([a], [b]) => a.localeCompare(b)).map(([name, selectors]) => {
     if (seen.has(name)) return { name, producers: [] };
     const next = new Set(seen).add(name);
-    const producers = rules.filter((r) => r.record === name).map((r) => ({ expr: r.expr, needs: needsOf(r.expr, rules, next) }));
+    // A rule of another engine than every selector of the name asks for feeds none of them.
+    const producers = rules
+      .filter((r) => r.record === name && selectors.some((required) => canProduce(r, required)))
+      .map((r) => ({ expr: r.expr, needs: needsOf(r.expr, rules, next) }));
     return { name, producers };
   });
 }

@@ -54,3 +54,15 @@ describe('a regex of literal names', () => {
     expect(metricNames('{__name__=~"DCGM_FI_DEV_.+"}')).toEqual([]);
   });
 });
+
+describe('what a selector of a recorded series needs', () => {
+  it('only the rules that can produce what it selects: another engine\'s rule feeds no engine="vllm" selector', async () => {
+    const { needsOf, rawMetrics } = await import('../../src/probe/rule-graph.js');
+    const rules = [
+      { record: 'llm:x:rate5m', expr: 'rate(vllm:x_total[5m])', labels: { engine: 'vllm' } },
+      { record: 'llm:x:rate5m', expr: 'rate(sglang:x_total[5m])', labels: { engine: 'sglang' } },
+    ];
+    expect(rawMetrics(needsOf('llm:x:rate5m{engine="vllm", model_name="m"}', rules))).toEqual(['vllm:x_total']);
+    expect(rawMetrics(needsOf('llm:x:rate5m{model_name=~"$model"}', rules))).toEqual(['sglang:x_total', 'vllm:x_total']);
+  });
+});
