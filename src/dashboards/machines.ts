@@ -84,8 +84,29 @@ export function gpuDashboard(): Dashboard {
       title: 'Thermals, power, clocks, errors',
       panels: [
         p({ title: 'Temperature', description: 'GPU temperature (AMD MI3xx: junction; MI2xx: edge).', unit: 'celsius', queries: [{ expr: `${S.gpuTemperature}{${GSEL}}`, legend }] }),
-        p({ title: 'Power draw', description: 'Board power.', unit: 'watt', queries: [{ expr: `${S.gpuPower}{${GSEL}}`, legend }] }),
+        p({
+          title: 'Power draw vs limit',
+          description: 'Board power and the power limit the driver enforces: draw pinned at the limit means the GPU is power-capped (see Throttling).',
+          unit: 'watt',
+          queries: [
+            { expr: `${S.gpuPower}{${GSEL}}`, legend: `draw ${legend}` },
+            { expr: `${S.gpuPowerLimit}{${GSEL}}`, legend: `limit ${legend}` },
+          ],
+          noValue: 'No power draw: the exporter reports none for these GPUs. The limit needs DCGM_FI_DEV_ENFORCED_POWER_LIMIT (in the counters CSV this stack mounts) or the nvidia-smi exporter; the AMD exporter reports no power limit.',
+        }),
         p({ title: 'SM clock', description: 'SM (AMD: system) clock; drops under thermal or power throttling.', unit: 'hertz', queries: [{ expr: `${S.gpuSmClock}{${GSEL}}`, legend }] }),
+        p({
+          title: 'Throttling reasons',
+          description: 'Fraction of the last 5 minutes the clocks were held down: by reason (power, thermal) for every exporter, and by the exporter\'s own cause where it names them (nvidia-smi: sw_power_cap, hw_power_brake_slowdown, hw_thermal_slowdown, sw_thermal_slowdown; AMD MI3xx: ppt, socket_thermal, hbm_thermal, vr_thermal).',
+          unit: 'percentunit',
+          min: 0,
+          max: 1,
+          queries: [
+            { expr: `${S.gpuThrottled}{${GSEL}}`, legend: `{{reason}} ${legend}` },
+            { expr: `${S.gpuThrottleCause}{${GSEL}}`, legend: `cause {{cause}} ${legend}` },
+          ],
+          noValue: 'Not available: DCGM needs the violation fields of the counters CSV this stack mounts; the nvidia-smi exporter needs a driver that reports clock event reasons; the AMD exporter reports violations on MI3xx on bare metal only.',
+        }),
         p({
           title: 'XID errors (5m)',
           description: 'XID errors per code in the last 5 minutes (a repeat counts again); DCGM keeps the last code (shown as well).',
@@ -98,11 +119,34 @@ export function gpuDashboard(): Dashboard {
         }),
       ],
     },
+    {
+      title: 'Interconnect',
+      panels: [
+        p({
+          w: 12,
+          title: 'NVLink / XGMI traffic',
+          description: 'GPU-to-GPU traffic in bytes per second, the tensor-parallel path (all-reduce): tx and rx where the exporter splits them, total where it reports one figure for both directions (DCGM\'s NVLink field; not to be added to tx and rx). AMD: XGMI, summed over links.',
+          unit: 'Bps',
+          min: 0,
+          queries: [{ expr: `${S.gpuNvlinkBandwidth}{${GSEL}}`, legend: `{{direction}} ${legend}` }],
+          noValue: 'Not available: GPUs without NVLink/XGMI, or an exporter without the fields (DCGM tx/rx are profiling fields: datacenter GPU, SYS_ADMIN; the nvidia-smi exporter reports no NVLink traffic; AMD: MI2xx/MI3xx on bare metal).',
+        }),
+        p({
+          w: 12,
+          title: 'PCIe traffic',
+          description: 'GPU-host traffic in bytes per second (tx: GPU to host, rx: host to GPU): weight loading and KV-cache offload to CPU memory ride on it. AMD MI3xx reports both directions together (total).',
+          unit: 'Bps',
+          min: 0,
+          queries: [{ expr: `${S.gpuPcieBandwidth}{${GSEL}}`, legend: `{{direction}} ${legend}` }],
+          noValue: 'Not available: DCGM reports PCIe bytes as profiling fields (datacenter GPU, SYS_ADMIN); the nvidia-smi exporter only with its NVML backend and --collect.pcie-throughput; AMD: MI3xx only.',
+        }),
+      ],
+    },
   ];
   return dashboard(
     GPU_UID,
     'GPUs',
-    'GPU activity, memory, temperature, power, clocks and XID errors, normalised across dcgm-exporter, nvidia_gpu_exporter and the AMD device-metrics-exporter.',
+    'GPU activity, memory, temperature, power vs limit, clocks, throttling, XID errors and NVLink/PCIe traffic, normalised across dcgm-exporter, nvidia_gpu_exporter and the AMD device-metrics-exporter.',
     ['gpu'],
     [queryVariable('host', 'Host', S.gpuUtilization, ''), queryVariable('gpu', 'GPU', S.gpuUtilization, 'host=~"$host"')],
     layout(rows, true),

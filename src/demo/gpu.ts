@@ -27,7 +27,7 @@ export interface GpuEmulatorOptions {
   modelName?: string;
   /** Unix seconds at emulated time 0 (nvidia_smi_xid_last_timestamp_seconds). */
   startTime?: number;
-  /** nvidia_gpu_exporter's NVML backend (the -nvml image): adds the XID families. */
+  /** nvidia_gpu_exporter's NVML backend (the -nvml image): adds the XID families and, as with --collect.pcie-throughput, PCIe throughput. */
   nvml?: boolean;
 }
 
@@ -40,6 +40,7 @@ interface GpuState {
 
 const FB_TOTAL_MIB = 81559; // H100 80GB HBM3
 const FB_RESERVED_MIB = 479;
+const POWER_LIMIT_W = 700;
 
 export class GpuFleet {
   mode: GpuMode = 'normal';
@@ -97,6 +98,24 @@ export class GpuFleet {
     return 69.5 + 560 * g.util + (this.mode === 'hot' ? 60 : 0);
   }
 
+  /** PCIe bytes per second: the host feeding inputs and reading outputs (KV offload would add more). */
+  private pcieTx(g: GpuState): number {
+    return Math.round(2.4e6 * g.util + 41000);
+  }
+
+  private pcieRx(g: GpuState): number {
+    return Math.round(3.1e6 * g.util + 52000);
+  }
+
+  /** NVLink bytes per second: tensor-parallel all-reduces, only where there is a second GPU to talk to. */
+  private nvlinkTx(g: GpuState): number {
+    return this.o.gpus > 1 ? Math.round(9.6e9 * g.util) : 0;
+  }
+
+  private nvlinkRx(g: GpuState): number {
+    return this.o.gpus > 1 ? Math.round(9.4e9 * g.util) : 0;
+  }
+
   /** dcgm-exporter 4.x (≤ 4.5.3-4.8.2): `Hostname`, pci_bus_id, DCGM_FI_DRIVER_VERSION label. */
   renderDcgm(): string {
     const w = new ExpositionWriter('dcgm');
@@ -116,6 +135,7 @@ export class GpuFleet {
       ['DCGM_FI_DEV_MEMORY_TEMP', 'gauge', 'Memory temperature (in C).', 'int', (g) => g.temp + 4],
       ['DCGM_FI_DEV_GPU_TEMP', 'gauge', 'GPU temperature (in C).', 'int', (g) => g.temp],
       ['DCGM_FI_DEV_POWER_USAGE', 'gauge', 'Power draw (in W).', 'double', (g) => this.power(g)],
+      ['DCGM_FI_DEV_ENFORCED_POWER_LIMIT', 'gauge', 'Effective power limit that the driver enforces (in W).', 'double', () => POWER_LIMIT_W],
       ['DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION', 'counter', 'Total energy consumption since boot (in mJ).', 'int', (g) => g.energyMj],
       ['DCGM_FI_DEV_PCIE_REPLAY_COUNTER', 'counter', 'Total number of PCIe retries.', 'int', () => 0],
       ['DCGM_FI_DEV_GPU_UTIL', 'gauge', 'GPU utilization (in %).', 'int', (g) => g.util * 100],
@@ -128,7 +148,8 @@ export class GpuFleet {
       ['DCGM_FI_DEV_FB_FREE', 'gauge', 'Framebuffer memory free (in MiB).', 'int', (g) => FB_TOTAL_MIB - FB_RESERVED_MIB - Math.round(g.memFrac * (FB_TOTAL_MIB - FB_RESERVED_MIB))],
       ['DCGM_FI_DEV_FB_USED', 'gauge', 'Framebuffer memory used (in MiB).', 'int', (g) => Math.round(g.memFrac * (FB_TOTAL_MIB - FB_RESERVED_MIB))],
       ['DCGM_FI_DEV_FB_RESERVED', 'gauge', 'Framebuffer memory reserved (in MiB).', 'int', () => FB_RESERVED_MIB],
-      ['DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL', 'counter', 'Total number of NVLink bandwidth counters for all lanes.', 'int', () => 0],
+      // MB/s over all links, both directions (a rate, though the CSV types it counter).
+      ['DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL', 'counter', 'Total number of NVLink bandwidth counters for all lanes.', 'int', (g) => Math.round((this.nvlinkTx(g) + this.nvlinkRx(g)) / 1e6)],
       ['DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS', 'counter', 'Number of remapped rows for uncorrectable errors', 'int', (_, h) => h.uncorrectableRemappedRows],
       ['DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS', 'counter', 'Number of remapped rows for correctable errors', 'int', () => 0],
       ['DCGM_FI_DEV_ROW_REMAP_FAILURE', 'gauge', 'Whether remapping of rows has failed', 'int', (_, h) => (h.rowRemapFailure ? 1 : 0)],
@@ -139,8 +160,10 @@ export class GpuFleet {
       ['DCGM_FI_PROF_SM_OCCUPANCY', 'gauge', 'The ratio of number of warps resident on an SM.', 'double', (g) => g.util * 0.21],
       ['DCGM_FI_PROF_PIPE_TENSOR_ACTIVE', 'gauge', 'Ratio of cycles the tensor (HMMA) pipe is active.', 'double', (g) => g.util * 0.18],
       ['DCGM_FI_PROF_DRAM_ACTIVE', 'gauge', 'Ratio of cycles the device memory interface is active sending or receiving data.', 'double', (g) => g.util * 0.71],
-      ['DCGM_FI_PROF_PCIE_TX_BYTES', 'gauge', 'The rate of data transmitted over the PCIe bus - including both protocol headers and data payloads - in bytes per second.', 'int', (g) => 2.4e6 * g.util + 41000],
-      ['DCGM_FI_PROF_PCIE_RX_BYTES', 'gauge', 'The rate of data received over the PCIe bus - including both protocol headers and data payloads - in bytes per second.', 'int', (g) => 3.1e6 * g.util + 52000],
+      ['DCGM_FI_PROF_PCIE_TX_BYTES', 'gauge', 'The rate of data transmitted over the PCIe bus - including both protocol headers and data payloads - in bytes per second.', 'int', (g) => this.pcieTx(g)],
+      ['DCGM_FI_PROF_PCIE_RX_BYTES', 'gauge', 'The rate of data received over the PCIe bus - including both protocol headers and data payloads - in bytes per second.', 'int', (g) => this.pcieRx(g)],
+      ['DCGM_FI_PROF_NVLINK_TX_BYTES', 'gauge', 'The rate of data not including protocol headers transmitted over NVLink (in B/s).', 'int', (g) => this.nvlinkTx(g)],
+      ['DCGM_FI_PROF_NVLINK_RX_BYTES', 'gauge', 'The rate of data not including protocol headers received over NVLink (in B/s).', 'int', (g) => this.nvlinkRx(g)],
     ];
     const present = this.present();
     for (const [name, type, help, kind, value] of fields) {
@@ -181,6 +204,7 @@ export class GpuFleet {
       ['nvidia_smi_clocks_event_reasons_counters_sw_power_cap_seconds', 'clocks_event_reasons_counters.sw_power_cap [us]', (_, __, h) => us(h.throttledSeconds.power)],
       ['nvidia_smi_clocks_event_reasons_counters_sw_thermal_slowdown_seconds', 'clocks_event_reasons_counters.sw_thermal_slowdown [us]', (_, __, h) => us(h.throttledSeconds.thermal)],
       ['nvidia_smi_clocks_event_reasons_counters_sync_boost_seconds', 'clocks_event_reasons_counters.sync_boost [us]', () => 0],
+      ['nvidia_smi_clocks_event_reasons_hw_power_brake_slowdown', 'clocks_event_reasons.hw_power_brake_slowdown', () => 0],
       ['nvidia_smi_clocks_event_reasons_hw_slowdown', 'clocks_event_reasons.hw_slowdown', () => 0],
       ['nvidia_smi_clocks_event_reasons_hw_thermal_slowdown', 'clocks_event_reasons.hw_thermal_slowdown', () => 0],
       ['nvidia_smi_clocks_event_reasons_sw_power_cap', 'clocks_event_reasons.sw_power_cap', (_, __, h) => (h.throttle.power > 0 ? 1 : 0)],
@@ -189,18 +213,18 @@ export class GpuFleet {
       ['nvidia_smi_clocks_max_memory_clock_hz', 'clocks.max.memory [MHz]', () => 2.619e9],
       ['nvidia_smi_clocks_max_sm_clock_hz', 'clocks.max.sm [MHz]', () => 1.98e9],
       ['nvidia_smi_ecc_errors_uncorrected_volatile_total', 'ecc.errors.uncorrected.volatile.total', (_, __, h) => h.uncorrectableErrors],
-      ['nvidia_smi_enforced_power_limit_watts', 'enforced.power.limit [W]', () => 700],
+      ['nvidia_smi_enforced_power_limit_watts', 'enforced.power.limit [W]', () => POWER_LIMIT_W],
       ['nvidia_smi_index', 'index', (_, i) => i],
       ['nvidia_smi_memory_free_bytes', 'memory.free [MiB]', (g) => totalBytes - reservedBytes - Math.round(g.memFrac * (FB_TOTAL_MIB - FB_RESERVED_MIB)) * 1048576],
       ['nvidia_smi_memory_reserved_bytes', 'memory.reserved [MiB]', () => reservedBytes],
       ['nvidia_smi_memory_total_bytes', 'memory.total [MiB]', () => totalBytes],
       ['nvidia_smi_memory_used_bytes', 'memory.used [MiB]', (g) => Math.round(g.memFrac * (FB_TOTAL_MIB - FB_RESERVED_MIB)) * 1048576],
       ['nvidia_smi_mig_mode_current', 'mig.mode.current', () => 0],
-      ['nvidia_smi_power_default_limit_watts', 'power.default_limit [W]', () => 700],
+      ['nvidia_smi_power_default_limit_watts', 'power.default_limit [W]', () => POWER_LIMIT_W],
       ['nvidia_smi_power_draw_average_watts', 'power.draw.average [W]', (g) => Math.round(this.power(g) * 100) / 100],
       ['nvidia_smi_power_draw_instant_watts', 'power.draw.instant [W]', (g) => Math.round(this.power(g) * 0.99 * 100) / 100],
       ['nvidia_smi_power_draw_watts', 'power.draw [W]', (g) => Math.round(this.power(g) * 100) / 100],
-      ['nvidia_smi_power_limit_watts', 'power.limit [W]', () => 700],
+      ['nvidia_smi_power_limit_watts', 'power.limit [W]', () => POWER_LIMIT_W],
       ['nvidia_smi_pstate', 'pstate', () => 0],
       ['nvidia_smi_remapped_rows_failure', 'remapped_rows.failure', (_, __, h) => (h.rowRemapFailure ? 1 : 0)],
       ['nvidia_smi_remapped_rows_pending', 'remapped_rows.pending', (_, __, h) => (h.rowRemapPending ? 1 : 0)],
@@ -241,6 +265,19 @@ export class GpuFleet {
     ]);
     // client_golang writes a family only once it has a sample: no XID yet, no XID families.
     if (this.o.nvml && this.health.some((h) => h.xids.length > 0)) families.push(...this.nvmlXidFamilies(w));
+    // The NVML backend's PCIe throughput (the -nvml image, --collect.pcie-throughput).
+    if (this.o.nvml) {
+      for (const [d, help, value] of [
+        ['tx', 'PCIe traffic transmitted by the GPU, sampled by the driver over a dedicated 20ms window.', (g: GpuState) => this.pcieTx(g)],
+        ['rx', 'PCIe traffic received by the GPU, sampled by the driver over a dedicated 20ms window.', (g: GpuState) => this.pcieRx(g)],
+      ] as const) {
+        const name = `nvidia_smi_pcie_throughput_${d}_bytes_per_second`;
+        families.push([name, () => {
+          w.header(name, 'gauge', help);
+          for (const i of present) w.sample(name, [['uuid', this.uuid(i)]], value(this.state[i]!));
+        }]);
+      }
+    }
     for (const [name, help, value] of [
       ['nvidia_smi_command_exit_code', 'Exit code of the most recent nvidia-smi run', 0],
       ['nvidia_smi_last_collect_success', 'Whether the most recent collection succeeded (1) or not (0)', 1],

@@ -7,6 +7,10 @@ import type { EngineFamily, MetricDef, MetricType, OptionalGroup, Unit } from '.
 const DCGM_CSV = 'NVIDIA/dcgm-exporter etc/default-counters.csv @d5e5f51 (= 4.5.3-4.8.2)';
 const DCGM_TEMPLATE = 'NVIDIA/dcgm-exporter internal/pkg/rendermetrics/render_metrics.go @d5e5f51';
 const DCGM_49_SRC = 'dcgm-exporter 4.9.0 release note (newreleases.io) + NVIDIA/go-dcgm pkg/dcgm/const_fields.go @b7fa315 (names to verify against the release)';
+/** DCGM 4.7's field reference (ids 1613, 1625-1628, 1648), as ../shared/research/gpu-exporters.md's errata of 2026-12-01 quotes it; not in go-dcgm @b7fa315 (DCGM 4.6.1). */
+const DCGM_47_FIELDS = 'DCGM 4.7 field reference (docs.nvidia.com dcgm-api-field-ids), per ../shared/research/gpu-exporters.md errata 2026-12-01; absent from NVIDIA/go-dcgm pkg/dcgm/const_fields.go @b7fa315 (DCGM 4.6.1)';
+const GO_DCGM = 'NVIDIA/go-dcgm pkg/dcgm/const_fields.go @b7fa315 (DCGM 4.6.1)';
+const UNVERIFIED_49 = 'that dcgm-exporter 4.9.0 emits this name is unverified (no 4.9 capture or CSV read)';
 const NVSMI = 'utkuozdemir/nvidia_gpu_exporter docs/METRICS.md, internal/exporter/exporter.go @e656cd8; internal/integration/testdata/*.metrics (real)';
 const AMD = 'ROCm/device-metrics-exporter pkg/amdgpu/gpuagent/gpuagent_gpu_metrics.go, docs/configuration/metricslist.md @afd0fe8';
 
@@ -72,7 +76,12 @@ export const DCGM: EngineFamily = {
     dcgm('DCGM_FI_DEV_FB_USED', 'gauge', 'mebibytes', { help: 'Framebuffer memory used (in MiB).' }),
     dcgm('DCGM_FI_DEV_FB_RESERVED', 'gauge', 'mebibytes', { help: 'Framebuffer memory reserved (in MiB).', note: 'default since 4.3.1-4.4.0' }),
     dcgm('DCGM_FI_DEV_FB_TOTAL', 'gauge', 'mebibytes', { note: 'not in the default CSV; add it to a custom counters CSV' }),
-    dcgm('DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL', 'counter', 'count', { help: 'Total number of NVLink bandwidth counters for all lanes.' }),
+    dcgm('DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL', 'counter', 'megabytes_per_second', {
+      help: 'Total number of NVLink bandwidth counters for all lanes.',
+      note: 'typed counter by the CSV, but field 449 is a rate: MB/s over all links, tx + rx (DCGM field reference; go-dcgm @b7fa315 calls it DCGM_FI_DEV_NVLINK_THROUGHPUT_TOTAL, "NV Link Throughput total for all Lanes"); 0 without NVLink',
+    }),
+    dcgm('DCGM_FI_DEV_POWER_MGMT_LIMIT', 'gauge', 'watts', { note: 'not in the default CSV (field 160); seen in real captures (datadog T4, issue excerpts V100)', source: `${DCGM_CSV} (commented set); ${GO_DCGM}` }),
+    dcgm('DCGM_FI_DEV_ENFORCED_POWER_LIMIT', 'gauge', 'watts', { help: 'Effective power limit that the driver enforces (in W).', note: 'not in the default CSV (field 164); this stack\'s CSV enables it', source: GO_DCGM }),
     dcgm('DCGM_FI_DEV_VGPU_LICENSE_STATUS', 'gauge', 'code', { help: 'vGPU License status' }),
     dcgm('DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS', 'counter', 'count', { help: 'Number of remapped rows for uncorrectable errors' }),
     dcgm('DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS', 'counter', 'count', { help: 'Number of remapped rows for correctable errors' }),
@@ -84,8 +93,10 @@ export const DCGM: EngineFamily = {
     dcgm('DCGM_FI_PROF_DRAM_ACTIVE', 'gauge', 'ratio', { help: 'Ratio of cycles the device memory interface is active sending or receiving data.', optional: 'profiling', note: `${PROF_NOTE}; practical peak ≈ 0.8` }),
     dcgm('DCGM_FI_PROF_SM_ACTIVE', 'gauge', 'ratio', { help: 'The ratio of cycles an SM has at least 1 warp assigned.', optional: 'profiling', note: 'commented out in the default CSV: needs a custom counters CSV' }),
     dcgm('DCGM_FI_PROF_SM_OCCUPANCY', 'gauge', 'ratio', { optional: 'profiling', note: 'commented out in the default CSV' }),
-    dcgm('DCGM_FI_PROF_PCIE_TX_BYTES', 'gauge', 'bytes', { optional: 'profiling', note: 'bytes per second' }),
-    dcgm('DCGM_FI_PROF_PCIE_RX_BYTES', 'gauge', 'bytes', { optional: 'profiling', note: 'bytes per second' }),
+    dcgm('DCGM_FI_PROF_PCIE_TX_BYTES', 'gauge', 'bytes_per_second', { optional: 'profiling', note: 'bytes per second, protocol headers included (the CSV\'s help); same name in 4.9 (go-dcgm @b7fa315 keeps it)' }),
+    dcgm('DCGM_FI_PROF_PCIE_RX_BYTES', 'gauge', 'bytes_per_second', { optional: 'profiling', note: 'bytes per second, protocol headers included; same name in 4.9' }),
+    dcgm('DCGM_FI_PROF_NVLINK_TX_BYTES', 'gauge', 'bytes_per_second', { help: 'The rate of data not including protocol headers transmitted over NVLink (in B/s).', optional: 'profiling', note: 'DCP field 1011, bytes per second over all links; commented out upstream, this stack\'s CSV enables it; real capture: dcgm-exporter issue excerpt (A100-SXM4-40GB)', source: `${GO_DCGM}; ../shared/fixtures/dcgm-exporter__issue_excerpts.prom` }),
+    dcgm('DCGM_FI_PROF_NVLINK_RX_BYTES', 'gauge', 'bytes_per_second', { help: 'The rate of data not including protocol headers received over NVLink (in B/s).', optional: 'profiling', note: 'DCP field 1012, bytes per second over all links; this stack\'s CSV enables it', source: GO_DCGM }),
     dcgm('DCGM_EXP_XID_ERRORS_COUNT', 'gauge', 'count', {
       help: 'Count of XID Errors within user-specified time window (see xid-count-window-size param).',
       optionalLabels: ['xid', 'window_size_in_ms', 'DCGM_FI_DRIVER_VERSION'],
@@ -106,9 +117,15 @@ export const DCGM_49: EngineFamily = {
   commonLabels: ['gpu', 'UUID', 'device', 'modelName', 'hostname'],
   exposition: { createdSeries: false, numberFormat: 'dcgm', sortedLabels: false },
   source: DCGM_49_SRC,
-  notes: ['the exact names 4.9.0 emits could not be read from its CSV: verify before relying on them'],
+  notes: [
+    'the exact names 4.9.0 emits could not be read from its CSV: verify before relying on them',
+    'the rules read both the ≤ 4.8 and these names (a variant per name), so either release feeds the same gpu: series',
+  ],
   metrics: [
-    d49('DCGM_FI_DEV_GPU_UTIL_RATIO', 'gauge', 'ratio'),
+    d49('DCGM_FI_DEV_GPU_UTIL_RATIO', 'gauge', 'ratio', {
+      source: `${DCGM_47_FIELDS}; ${GO_DCGM}`,
+      note: `0-1 float (DCGM 4.7: new DOUBLE field 1613; field 203 stays DCGM_FI_DEV_GPU_UTIL, 0-100). go-dcgm @b7fa315 (DCGM 4.6.1) still gives this name to field 203 instead; the 4.9.0 release note announces "utilization from a percentage to a 0 to 1 ratio". ${UNVERIFIED_49}`,
+    }),
     d49('DCGM_FI_DEV_GPU_TEMP_CELSIUS', 'gauge', 'celsius'),
     d49('DCGM_FI_DEV_MEMORY_TEMP_CELSIUS', 'gauge', 'celsius'),
     d49('DCGM_FI_DEV_BOARD_POWER_WATTS', 'gauge', 'watts'),
@@ -117,14 +134,25 @@ export const DCGM_49: EngineFamily = {
     d49('DCGM_FI_DEV_GPU_ENERGY_JOULES_TOTAL', 'counter', 'joules'),
     d49('DCGM_FI_DEV_PCIE_REPLAY_TOTAL', 'counter', 'count'),
     d49('DCGM_FI_DEV_XID_ERROR', 'gauge', 'code'),
-    d49('DCGM_FI_DEV_NVLINK_THROUGHPUT_TOTAL', 'counter', 'bytes'),
+    d49('DCGM_FI_DEV_NVLINK_THROUGHPUT_BYTES_PER_SECOND', 'gauge', 'bytes_per_second', {
+      source: DCGM_47_FIELDS,
+      note: `field 1648: NVLink throughput over all links in bytes per second (the release note: "NVLink throughput from MB/s to bytes per second"); per-link 1630-1647 (_L<n>_BYTES_PER_SECOND). ${UNVERIFIED_49}`,
+    }),
+    d49('DCGM_FI_DEV_NVLINK_THROUGHPUT_TOTAL', 'counter', 'megabytes_per_second', { source: GO_DCGM, note: `go-dcgm's DCGM 4.6 name of field 449 (MB/s, the ≤ 4.8 DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL). ${UNVERIFIED_49}` }),
+    d49('DCGM_FI_DEV_BOARD_POWER_LIMIT_ENFORCED_WATTS', 'gauge', 'watts', { source: GO_DCGM, note: `field 164 (≤ 4.8: DCGM_FI_DEV_ENFORCED_POWER_LIMIT). ${UNVERIFIED_49}` }),
+    d49('DCGM_FI_DEV_BOARD_POWER_LIMIT_REQUESTED_WATTS', 'gauge', 'watts', { source: GO_DCGM, note: `field 160 (≤ 4.8: DCGM_FI_DEV_POWER_MGMT_LIMIT). ${UNVERIFIED_49}` }),
     d49('DCGM_FI_DEV_ROW_REMAP_UNCORRECTABLE_TOTAL', 'counter', 'count'),
     d49('DCGM_FI_DEV_ROW_REMAP_CORRECTABLE_TOTAL', 'counter', 'count'),
     d49('DCGM_FI_DEV_ROW_REMAP_FAILED', 'gauge', 'code'),
     d49('DCGM_FI_DEV_ROW_REMAP_PENDING', 'gauge', 'code', { note: 'name unchanged in go-dcgm\'s DCGM 4.6 map' }),
-    d49('DCGM_FI_DEV_FB_CAPACITY_BYTES', 'gauge', 'bytes', { note: 'collected by default from 4.9.0' }),
-    d49('DCGM_FI_DEV_FB_USED', 'gauge', 'mebibytes', { note: 'same field id; unit after 4.9 to verify (MiB→bytes announced for memory fields)' }),
-    d49('DCGM_FI_DEV_FB_FREE', 'gauge', 'mebibytes', { note: 'unit to verify' }),
+    d49('DCGM_FI_DEV_FB_CAPACITY_BYTES', 'gauge', 'bytes', { source: `${DCGM_47_FIELDS}; dcgm-exporter 4.9.0 release note`, note: 'field 1625; "Collect DCGM_FI_DEV_FB_CAPACITY_BYTES (total GPU memory in bytes) by default" (release note)' }),
+    d49('DCGM_FI_DEV_FB_USED_BYTES', 'gauge', 'bytes', { source: DCGM_47_FIELDS, note: `field 1627 (byte-exact DCGM_FI_DEV_FB_USED, 252); the release note announces "GPU memory from MiB to bytes". ${UNVERIFIED_49}` }),
+    d49('DCGM_FI_DEV_FB_FREE_BYTES', 'gauge', 'bytes', { source: DCGM_47_FIELDS, note: `field 1626. ${UNVERIFIED_49}` }),
+    d49('DCGM_FI_DEV_FB_RESERVED_BYTES', 'gauge', 'bytes', { source: DCGM_47_FIELDS, note: `field 1628. ${UNVERIFIED_49}` }),
+    d49('DCGM_FI_PROF_PCIE_TX_BYTES', 'gauge', 'bytes_per_second', { optional: 'profiling', source: GO_DCGM, note: 'not renamed by DCGM 4.6 (go-dcgm @b7fa315)' }),
+    d49('DCGM_FI_PROF_PCIE_RX_BYTES', 'gauge', 'bytes_per_second', { optional: 'profiling', source: GO_DCGM, note: 'not renamed by DCGM 4.6' }),
+    d49('DCGM_FI_PROF_NVLINK_TX_BYTES', 'gauge', 'bytes_per_second', { optional: 'profiling', source: GO_DCGM, note: 'not renamed by DCGM 4.6' }),
+    d49('DCGM_FI_PROF_NVLINK_RX_BYTES', 'gauge', 'bytes_per_second', { optional: 'profiling', source: GO_DCGM, note: 'not renamed by DCGM 4.6' }),
     d49('DCGM_FI_PROF_GR_ENGINE_UTIL_RATIO', 'gauge', 'ratio', { optional: 'profiling' }),
     d49('DCGM_FI_PROF_SM_UTIL_RATIO', 'gauge', 'ratio', { optional: 'profiling' }),
     d49('DCGM_FI_PROF_SM_OCCUPANCY_RATIO', 'gauge', 'ratio', { optional: 'profiling' }),
@@ -167,6 +195,9 @@ export const NVIDIA_SMI: EngineFamily = {
     nv('nvidia_smi_power_limit_watts', 'gauge', 'watts', { help: 'power.limit [W]' }),
     nv('nvidia_smi_enforced_power_limit_watts', 'gauge', 'watts', { help: 'enforced.power.limit [W]' }),
     nv('nvidia_smi_power_default_limit_watts', 'gauge', 'watts', { help: 'power.default_limit [W]' }),
+    nv('nvidia_smi_clocks_event_reasons_hw_power_brake_slowdown', 'gauge', 'code', { help: 'clocks_event_reasons.hw_power_brake_slowdown', note: 'external power brake (the board\'s power supply asks the GPU to slow down); real H100 and RTX 2080 captures' }),
+    nv('nvidia_smi_pcie_throughput_tx_bytes_per_second', 'gauge', 'bytes_per_second', { optional: 'nvml_backend', help: 'PCIe traffic transmitted by the GPU, sampled by the driver over a dedicated 20ms window.', source: 'utkuozdemir/nvidia_gpu_exporter docs/METRICS.md, internal/exporter/exporter.go, internal/app/app.go @e656cd8', note: 'NVML backend with --collect.pcie-throughput only (collection cost); a 20 ms driver sample per direction, not in the CLI-backend captures' }),
+    nv('nvidia_smi_pcie_throughput_rx_bytes_per_second', 'gauge', 'bytes_per_second', { optional: 'nvml_backend', help: 'PCIe traffic received by the GPU, sampled by the driver over a dedicated 20ms window.', source: 'utkuozdemir/nvidia_gpu_exporter docs/METRICS.md, internal/exporter/exporter.go, internal/app/app.go @e656cd8', note: 'NVML backend with --collect.pcie-throughput only' }),
     nv('nvidia_smi_clocks_current_sm_clock_hz', 'gauge', 'hertz', { help: 'clocks.current.sm [MHz]' }),
     nv('nvidia_smi_clocks_current_graphics_clock_hz', 'gauge', 'hertz', { help: 'clocks.current.graphics [MHz]' }),
     nv('nvidia_smi_clocks_current_memory_clock_hz', 'gauge', 'hertz', { help: 'clocks.current.memory [MHz]' }),
@@ -217,7 +248,10 @@ export const AMD_DME: EngineFamily = {
   commonLabels: ['gpu_id', 'hostname', 'serial_number', 'card_model'],
   exposition: { createdSeries: false, numberFormat: 'go', sortedLabels: true },
   source: AMD,
-  notes: ['tools/metricutil/metrics_mini.txt shows an outdated format (gpu_usage, upper-case GPU_UUID): do not model on it'],
+  notes: [
+    'tools/metricutil/metrics_mini.txt shows an outdated format (gpu_usage, upper-case GPU_UUID): do not model on it',
+    'no power-limit (power cap) metric in v1.5.1: the power-vs-limit panel shows the draw only',
+  ],
   metrics: [
     amd('gpu_gfx_activity', 'gauge', 'percent', { help: 'Graphics engine usage in Percentage (0-100)' }),
     amd('gpu_gfx_busy_instantaneous', 'gauge', 'percent', { note: 'per XCP on MI3xx' }),
@@ -245,9 +279,10 @@ export const AMD_DME: EngineFamily = {
     amd('gpu_violation_hbm_thermal_residency_percentage', 'gauge', 'percent', { help: 'HBM percentage violation counter', note: 'MI3xx, bare metal' }),
     amd('gpu_violation_vr_thermal_residency_percentage', 'gauge', 'percent', { help: 'voltage rail percentage violation counter', note: 'MI3xx, bare metal' }),
     amd('pcie_replay_count', 'gauge', 'count'),
-    amd('gpu_xgmi_link_rx', 'gauge', 'bytes', { labels: ['link_index'] }),
-    amd('gpu_xgmi_link_tx', 'gauge', 'bytes', { labels: ['link_index'] }),
-    amd('gpu_prof_sm_active', 'gauge', 'ratio', { optional: 'profiling', note: 'profiler off by default' }),
+    amd('gpu_xgmi_link_rx', 'gauge', 'kilobytes', { labels: ['link_index'], help: 'Accumulated XGMI Link Data Read in KB', note: 'accumulated KB per XGMI link (a counter typed gauge; rate() it); the rules take KB as KiB, like amdsmi\'s VRAM "MB" (unverified); MI2xx/MI3xx bare metal' }),
+    amd('gpu_xgmi_link_tx', 'gauge', 'kilobytes', { labels: ['link_index'], help: 'Accumulated XGMI Link Data Write in KB', note: 'accumulated KB per XGMI link (a counter typed gauge)' }),
+    amd('pcie_bandwidth', 'gauge', 'megabits_per_second', { help: 'Current PCIe bandwidth in Mb/s', note: 'MI3xx: instantaneous PCIe bandwidth, both directions together; "Mb/s" read as megabits (unverified); primary partition only' }),
+    amd('gpu_prof_sm_active', 'gauge', 'percent', { optional: 'profiling', note: 'profiler off by default; 0-100 % of GPU time vector ALU instructions are processed (metricslist.md); always 0 on Radeon' }),
     amd('gpu_prof_tensor_active_percent', 'gauge', 'percent', { optional: 'profiling' }),
   ],
 };

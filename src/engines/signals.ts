@@ -193,7 +193,7 @@ export const FAMILY_SIGNALS: Record<FamilyId, Partial<Record<SignalId, SignalSou
     sm_active: { kind: 'direct', metric: 'DCGM_FI_PROF_SM_UTIL_RATIO' },
     dram_active: { kind: 'direct', metric: 'DCGM_FI_PROF_DRAM_UTIL_RATIO' },
     tensor_active: { kind: 'direct', metric: 'DCGM_FI_PROF_TENSOR_UTIL_RATIO' },
-    memory_used_bytes: { kind: 'direct', metric: 'DCGM_FI_DEV_FB_USED', scale: MIB, note: 'unit after 4.9 to verify' },
+    memory_used_bytes: { kind: 'direct', metric: 'DCGM_FI_DEV_FB_USED_BYTES', note: 'byte-valued field 1627 (DCGM 4.7); the name 4.9.0 emits is unverified' },
     memory_total_bytes: { kind: 'direct', metric: 'DCGM_FI_DEV_FB_CAPACITY_BYTES' },
     temperature_celsius: { kind: 'direct', metric: 'DCGM_FI_DEV_GPU_TEMP_CELSIUS' },
     power_watts: { kind: 'direct', metric: 'DCGM_FI_DEV_BOARD_POWER_WATTS' },
@@ -211,7 +211,7 @@ export const FAMILY_SIGNALS: Record<FamilyId, Partial<Record<SignalId, SignalSou
   },
   amd: {
     gpu_utilization: { kind: 'direct', metric: 'gpu_gfx_activity', scale: 0.01 },
-    sm_active: { kind: 'direct', metric: 'gpu_prof_sm_active', note: 'profiler off by default' },
+    sm_active: { kind: 'direct', metric: 'gpu_prof_sm_active', scale: 0.01, note: 'a percentage (metricslist.md); profiler off by default' },
     dram_active: { kind: 'direct', metric: 'gpu_umc_activity', scale: 0.01, note: 'memory-controller activity (verify meaning)' },
     tensor_active: { kind: 'direct', metric: 'gpu_prof_tensor_active_percent', scale: 0.01, note: 'profiler off by default' },
     memory_used_bytes: { kind: 'direct', metric: 'gpu_used_vram', scale: MIB, note: 'exporter says MB; treated as MiB (verify)' },

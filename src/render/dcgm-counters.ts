@@ -3,8 +3,9 @@
  * It is upstream's default set (etc/default-counters.csv at 4.5.3-4.8.2) plus fields upstream ships
  * commented out that serving or its alerts need: SM activity and occupancy (decode is memory-bound,
  * so "GPU util" reads ~100% while SMs idle), total framebuffer memory, the power and thermal
- * violation counters (throttling), double-bit ECC errors and pending row remaps, and the exporter's
- * own XID count: the last-XID gauge cannot show a repeat of the same code, the count can.
+ * violation counters (throttling), the enforced power limit (power vs limit), NVLink traffic in
+ * bytes/s (the tensor-parallel path), double-bit ECC errors and pending row remaps, and the
+ * exporter's own XID count: the last-XID gauge cannot show a repeat of the same code, the count can.
  */
 const COUNTERS: [field: string, type: 'gauge' | 'counter' | 'label', help: string][] = [
   ['DCGM_FI_DEV_SM_CLOCK', 'gauge', 'SM clock frequency (in MHz).'],
@@ -12,6 +13,7 @@ const COUNTERS: [field: string, type: 'gauge' | 'counter' | 'label', help: strin
   ['DCGM_FI_DEV_MEMORY_TEMP', 'gauge', 'Memory temperature (in C).'],
   ['DCGM_FI_DEV_GPU_TEMP', 'gauge', 'GPU temperature (in C).'],
   ['DCGM_FI_DEV_POWER_USAGE', 'gauge', 'Power draw (in W).'],
+  ['DCGM_FI_DEV_ENFORCED_POWER_LIMIT', 'gauge', 'Effective power limit that the driver enforces (in W).'],
   ['DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION', 'counter', 'Total energy consumption since boot (in mJ).'],
   ['DCGM_FI_DEV_PCIE_REPLAY_COUNTER', 'counter', 'Total number of PCIe retries.'],
   ['DCGM_FI_DEV_GPU_UTIL', 'gauge', 'GPU utilization (in %).'],
@@ -42,6 +44,8 @@ const COUNTERS: [field: string, type: 'gauge' | 'counter' | 'label', help: strin
   ['DCGM_FI_PROF_DRAM_ACTIVE', 'gauge', 'Ratio of cycles the device memory interface is active sending or receiving data.'],
   ['DCGM_FI_PROF_PCIE_TX_BYTES', 'gauge', 'The rate of data transmitted over the PCIe bus - including both protocol headers and data payloads - in bytes per second.'],
   ['DCGM_FI_PROF_PCIE_RX_BYTES', 'gauge', 'The rate of data received over the PCIe bus - including both protocol headers and data payloads - in bytes per second.'],
+  ['DCGM_FI_PROF_NVLINK_TX_BYTES', 'gauge', 'The rate of data not including protocol headers transmitted over NVLink (in B/s).'],
+  ['DCGM_FI_PROF_NVLINK_RX_BYTES', 'gauge', 'The rate of data not including protocol headers received over NVLink (in B/s).'],
 ];
 
 export function renderDcgmCounters(): string {

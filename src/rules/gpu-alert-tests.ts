@@ -131,6 +131,15 @@ function throttling(kind: Exclude<GpuKind, 'none'>, raw: RawGpu, docs: ReturnTyp
     scenario(`${kind}: GPUThermalThrottling quiet just under`, raw.throttle('thermal', under(t.gpuThermalThrottleRatio), n), [quiet('GPUThermalThrottling', 25)]),
     scenario(`${kind}: GPUPowerThrottling tickets just over ${t.gpuPowerThrottleRatio} of the time`, raw.throttle('power', over(t.gpuPowerThrottleRatio), n), [fires(power, 25, { ...raw.gpuLabels, reason: 'power' }, over(t.gpuPowerThrottleRatio))]),
     scenario(`${kind}: GPUPowerThrottling quiet just under`, raw.throttle('power', under(t.gpuPowerThrottleRatio), n), [quiet('GPUPowerThrottling', 25)]),
+    ...(kind === 'nvidia-smi'
+      ? [
+          // The board's power brake (its power supply's slowdown signal) is a power reason too.
+          scenario('nvidia-smi: the power brake alone tickets GPUPowerThrottling, not thermal', raw.throttle('power', over(t.gpuPowerThrottleRatio), n, 'hw_power_brake_slowdown'), [
+            fires(power, 25, { ...raw.gpuLabels, reason: 'power' }, over(t.gpuPowerThrottleRatio)),
+            quiet('GPUThermalThrottling', 25),
+          ]),
+        ]
+      : []),
   ];
 }
 

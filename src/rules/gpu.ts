@@ -1,7 +1,7 @@
 /**
  * Recording rules that normalise the three GPU exporters into gpu: series (series.ts), converting
- * units: DCGM <= 4.8 reports utilisation in percent, memory in MiB and clocks in MHz; DCGM 4.9
- * renamed those fields to ratio/byte/hertz names; nvidia_gpu_exporter already uses base units; the
+ * units: DCGM <= 4.8 reports utilisation in percent, memory in MiB, clocks in MHz and NVLink in MB/s;
+ * DCGM 4.9 renamed those fields to ratio/byte/hertz/bytes-per-second names; nvidia_gpu_exporter already uses base units; the
  * AMD device-metrics-exporter reports percent, MB (MiB) and MHz. Health signals (XIDs, row remapping,
  * uncorrectable memory errors, throttling, RAS events, GPUs per machine) get one meaning across
  * exporters here, so the alerts read nothing raw.
@@ -45,6 +45,9 @@ const xidFromLastCode = (m: string): string =>
 /** The last-XID field under both of its names (DCGM_FI_DEV_XID_ERRORS; DCGM_FI_DEV_XID_ERROR from DCGM 4.9): one selector, as an exporter has one of them. */
 const XID_LAST_CODE = '{__name__=~"DCGM_FI_DEV_XID_ERRORS|DCGM_FI_DEV_XID_ERROR"}';
 
+const POWER_LIMIT_ENFORCED = '{__name__=~"DCGM_FI_DEV_(ENFORCED_POWER_LIMIT|BOARD_POWER_LIMIT_ENFORCED_WATTS)"}';
+const POWER_LIMIT_REQUESTED = '{__name__=~"DCGM_FI_DEV_(POWER_MGMT_LIMIT|BOARD_POWER_LIMIT_REQUESTED_WATTS)"}';
+
 function dcgmRules(): RecordingRule[] {
   return [
     rec(S.gpuUtilization, [
@@ -57,15 +60,31 @@ function dcgmRules(): RecordingRule[] {
     rec(S.gpuSmActive, [dcgm('DCGM_FI_PROF_SM_UTIL_RATIO'), dcgm('DCGM_FI_PROF_SM_ACTIVE')]),
     rec(S.gpuDramActive, [dcgm('DCGM_FI_PROF_DRAM_UTIL_RATIO'), dcgm('DCGM_FI_PROF_DRAM_ACTIVE')]),
     rec(S.gpuTensorActive, [dcgm('DCGM_FI_PROF_TENSOR_UTIL_RATIO'), dcgm('DCGM_FI_PROF_PIPE_TENSOR_ACTIVE')]),
-    rec(S.gpuMemoryUsed, [dcgm('DCGM_FI_DEV_FB_USED', 'sum', ` * ${MIB}`)]),
+    // DCGM 4.9: byte-valued framebuffer fields (DCGM 4.7 ids 1625-1628); <= 4.8: MiB.
+    rec(S.gpuMemoryUsed, [dcgm('DCGM_FI_DEV_FB_USED_BYTES', 'sum'), dcgm('DCGM_FI_DEV_FB_USED', 'sum', ` * ${MIB}`)]),
     rec(S.gpuMemoryTotal, [
       dcgm('DCGM_FI_DEV_FB_CAPACITY_BYTES'),
       dcgm('DCGM_FI_DEV_FB_TOTAL', 'sum', ` * ${MIB}`),
-      // Without a total field: used + free (+ reserved, where the exporter's CSV has it).
+      // Without a total field (<= 4.8; 4.9 collects DCGM_FI_DEV_FB_CAPACITY_BYTES by default): used + free (+ reserved, where the CSV has it).
       `${S.gpuMemoryUsed} + ${dcgm('DCGM_FI_DEV_FB_FREE + DCGM_FI_DEV_FB_RESERVED or DCGM_FI_DEV_FB_FREE', 'sum', ` * ${MIB}`)}`,
     ]),
     rec(S.gpuTemperature, [dcgm('DCGM_FI_DEV_GPU_TEMP_CELSIUS'), dcgm('DCGM_FI_DEV_GPU_TEMP')]),
     rec(S.gpuPower, [dcgm('DCGM_FI_DEV_BOARD_POWER_WATTS'), dcgm('DCGM_FI_DEV_POWER_USAGE')]),
+    // The limit the driver enforces (field 164), else the configured one (160): one selector per
+    // field for its <= 4.8 and 4.9 names, both watts, as an exporter has one of them.
+    rec(S.gpuPowerLimit, [dcgm(POWER_LIMIT_ENFORCED), dcgm(POWER_LIMIT_REQUESTED)]),
+    // Profiling fields, bytes per second (the same names in 4.9).
+    ...(['tx', 'rx'] as const).flatMap((d) => [
+      rec(S.gpuNvlinkBandwidth, [dcgm(`DCGM_FI_PROF_NVLINK_${d.toUpperCase()}_BYTES`)], { direction: d }),
+      rec(S.gpuPcieBandwidth, [dcgm(`DCGM_FI_PROF_PCIE_${d.toUpperCase()}_BYTES`)], { direction: d }),
+    ]),
+    // One figure for both directions and all links: bytes/s from 4.9 (field 1648), MB/s before (field
+    // 449, typed counter by the CSV but a rate).
+    rec(
+      S.gpuNvlinkBandwidth,
+      [dcgm('DCGM_FI_DEV_NVLINK_THROUGHPUT_BYTES_PER_SECOND'), dcgm('DCGM_FI_DEV_NVLINK_THROUGHPUT_TOTAL', 'max', ' * 1e6'), dcgm('DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL', 'max', ' * 1e6')],
+      { direction: 'total' },
+    ),
     rec(S.gpuSmClock, [dcgm('DCGM_FI_DEV_SM_CLOCK_HERTZ'), dcgm('DCGM_FI_DEV_SM_CLOCK', 'max', ' * 1e6')]),
     // The field holds the last XID code and never resets; err_code/err_msg labels change with it.
     rec(S.gpuXidLast, [dcgm(XID_LAST_CODE)]),
@@ -150,8 +169,12 @@ function nvidiaSmiRules(): RecordingRule[] {
       nvsmi(`increase(nvidia_smi_ecc_errors_uncorrected_volatile_total[${MEMORY_ERROR_WINDOW}])`),
       nvsmi(`increase(nvidia_smi_remapped_rows_uncorrectable[${MEMORY_ERROR_WINDOW}])`),
     ]),
-    ...['sw_power_cap', 'hw_thermal_slowdown', 'sw_thermal_slowdown'].map(nvsmiThrottle),
-    throttledBy('power', 'sw_power_cap'),
+    rec(S.gpuPowerLimit, [nvsmi('nvidia_smi_enforced_power_limit_watts'), nvsmi('nvidia_smi_power_limit_watts')]),
+    // NVML backend with --collect.pcie-throughput.
+    ...(['tx', 'rx'] as const).map((d) => rec(S.gpuPcieBandwidth, [nvsmi(`nvidia_smi_pcie_throughput_${d}_bytes_per_second`)], { direction: d })),
+    ...['sw_power_cap', 'hw_power_brake_slowdown', 'hw_thermal_slowdown', 'sw_thermal_slowdown'].map(nvsmiThrottle),
+    // The power brake is the board's external slowdown signal (its power supply): a power reason.
+    throttledBy('power', 'sw_power_cap|hw_power_brake_slowdown'),
     throttledBy('thermal', 'hw_thermal_slowdown|sw_thermal_slowdown'),
   ];
 }
@@ -180,6 +203,8 @@ function amdRules(): RecordingRule[] {
   const pct = (m: string): string => amd(`avg_over_time(${m}[5m])`, ' / 100');
   return [
     rec(S.gpuUtilization, [amd('gpu_gfx_activity', ' / 100')]),
+    // The profiler's SM activity is a percentage (metricslist.md), off by default.
+    rec(S.gpuSmActive, [amd('gpu_prof_sm_active', ' / 100')]),
     rec(S.gpuDramActive, [amd('gpu_umc_activity', ' / 100')]),
     // The exporter's help says MB; amdsmi reports VRAM in MiB.
     rec(S.gpuMemoryUsed, [amd('gpu_used_vram', ` * ${MIB}`)]),
@@ -189,6 +214,11 @@ function amdRules(): RecordingRule[] {
     rec(S.gpuPower, [amd('gpu_package_power'), amd('gpu_average_package_power')]),
     rec(S.gpuSmClock, [amd('gpu_clock{clock_type="system"}', ' * 1e6')]),
     rec(S.gpuUncorrectableMemoryErrors, [amd(`increase(gpu_ecc_uncorrect_total[${MEMORY_ERROR_WINDOW}])`)]),
+    // XGMI: accumulated KB per link (gauges that only grow): the rate over all links, KB taken as KiB.
+    rec(S.gpuNvlinkBandwidth, [amd('rate(gpu_xgmi_link_tx[5m])', ' * 1024', 'sum')], { direction: 'tx' }),
+    rec(S.gpuNvlinkBandwidth, [amd('rate(gpu_xgmi_link_rx[5m])', ' * 1024', 'sum')], { direction: 'rx' }),
+    // MI3xx: instantaneous PCIe bandwidth of both directions, Mb/s (megabits).
+    rec(S.gpuPcieBandwidth, [amd('pcie_bandwidth', ' * 125000')], { direction: 'total' }),
     // MI3xx on bare metal: residency percentages of package power tracking and of the thermal limits.
     ...['ppt', 'socket_thermal', 'hbm_thermal', 'vr_thermal'].map((c) => cause(c, [pct(`gpu_violation_${c}_residency_percentage`)])),
     throttledBy('power', 'ppt'),

@@ -250,6 +250,8 @@ function gpuGroup(kind: Exclude<GpuKind, 'none'>): TestGroup {
   const t = (instance: string): Labels => ({ job: GPU_JOB[kind], instance, host: instance });
   const g = (instance: string): Labels => ({ ...t(instance), gpu: '0' });
   const reason = (instance: string, r: string): Labels => ({ ...g(instance), reason: r });
+  const cause = (instance: string, c: string): Labels => ({ ...g(instance), cause: c });
+  const dir = (instance: string, direction: string): Labels => ({ ...g(instance), direction });
   const inputs: InputSeries[] = [];
   const tests: PromqlExprTest[] = [];
   if (kind === 'dcgm') {
@@ -275,14 +277,40 @@ function gpuGroup(kind: Exclude<GpuKind, 'none'>): TestGroup {
       input('DCGM_FI_DEV_GPU_TEMP_CELSIUS', d('b'), constant(40, N)),
       input('DCGM_FI_DEV_ROW_REMAP_FAILED', d('b'), constant(1, N)),
       input('DCGM_FI_DEV_ROW_REMAP_UNCORRECTABLE_TOTAL', d('b'), constant(1, N)),
+      // 4.9's byte-valued framebuffer fields, capacity collected by default.
+      input('DCGM_FI_DEV_FB_USED_BYTES', d('b'), constant(2147483648, N)),
+      input('DCGM_FI_DEV_FB_FREE_BYTES', d('b'), constant(6442450944, N)),
+      input('DCGM_FI_DEV_FB_CAPACITY_BYTES', d('b'), constant(8589934592, N)),
+      // Power limits: the enforced one wins over the configured one (a); 4.9 names (b); a V100 whose
+      // CSV has only the configured limit, as in the real issue capture (d).
+      input('DCGM_FI_DEV_ENFORCED_POWER_LIMIT', d('a'), constant(400, N)),
+      input('DCGM_FI_DEV_POWER_MGMT_LIMIT', d('a'), constant(450, N)),
+      input('DCGM_FI_DEV_BOARD_POWER_LIMIT_ENFORCED_WATTS', d('b'), constant(700, N)),
+      input('DCGM_FI_DEV_BOARD_POWER_LIMIT_REQUESTED_WATTS', d('b'), constant(650, N)),
+      input('DCGM_FI_DEV_POWER_MGMT_LIMIT', d('d'), constant(300, N)),
+      // Interconnect: profiling fields in bytes/s (both releases), the all-links figure in MB/s (<= 4.8) and bytes/s (4.9).
+      input('DCGM_FI_PROF_NVLINK_TX_BYTES', d('a'), constant(1.5e9, N)),
+      input('DCGM_FI_PROF_NVLINK_RX_BYTES', d('a'), constant(2.5e9, N)),
+      input('DCGM_FI_PROF_PCIE_TX_BYTES', d('a'), constant(41000, N)),
+      input('DCGM_FI_PROF_PCIE_RX_BYTES', d('a'), constant(52000, N)),
+      input('DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL', d('a'), constant(4000, N)),
+      input('DCGM_FI_DEV_NVLINK_THROUGHPUT_BYTES_PER_SECOND', d('b'), constant(3.2e9, N)),
+      input('DCGM_FI_PROF_PCIE_TX_BYTES', d('b'), constant(1e6, N)),
+      input('DCGM_FI_PROF_PCIE_RX_BYTES', d('b'), constant(2e6, N)),
+      // 4.9 without the enforced limit or the bytes/s NVLink field: go-dcgm's DCGM 4.6 names (configured limit; field 449, MB/s).
+      input('DCGM_FI_DEV_BOARD_POWER_LIMIT_REQUESTED_WATTS', d('e'), constant(350, N)),
+      input('DCGM_FI_DEV_NVLINK_THROUGHPUT_TOTAL', d('e'), constant(2000, N)),
       // An exporter that is up and reports no GPU at all.
       input('up', t('c'), constant(1, N)),
     );
     tests.push(
       expect(S.gpuUtilization, [[g('a'), 0.5], [g('b'), 0.25]]),
-      expect(S.gpuMemoryUsed, [[g('a'), 1073741824]]),
-      expect(S.gpuMemoryTotal, [[g('a'), 4294967296]]),
-      expect(S.gpuMemoryUsedRatio, [[g('a'), 0.25]]),
+      expect(S.gpuMemoryUsed, [[g('a'), 1073741824], [g('b'), 2147483648]]),
+      expect(S.gpuMemoryTotal, [[g('a'), 4294967296], [g('b'), 8589934592]]),
+      expect(S.gpuMemoryUsedRatio, [[g('a'), 0.25], [g('b'), 0.25]]),
+      expect(S.gpuPowerLimit, [[g('a'), 400], [g('b'), 700], [g('d'), 300], [g('e'), 350]]),
+      expect(S.gpuNvlinkBandwidth, [[dir('a', 'tx'), 1.5e9], [dir('a', 'rx'), 2.5e9], [dir('a', 'total'), 4e9], [dir('b', 'total'), 3.2e9], [dir('e', 'total'), 2e9]]),
+      expect(S.gpuPcieBandwidth, [[dir('a', 'tx'), 41000], [dir('a', 'rx'), 52000], [dir('b', 'tx'), 1e6], [dir('b', 'rx'), 2e6]]),
       expect(S.gpuSmClock, [[g('a'), 1.41e9], [g('b'), 1.98e9]]),
       expect(S.gpuSmActive, [[g('a'), 0.3], [g('b'), 0.6]]),
       expect(S.gpuRowRemapFailed, [[g('a'), 0], [g('b'), 1]]),
@@ -295,6 +323,7 @@ function gpuGroup(kind: Exclude<GpuKind, 'none'>): TestGroup {
   } else if (kind === 'nvidia-smi') {
     const l = { ...t('a'), uuid: '00000000-0000-0000-0000-000000000000' };
     const old = { ...t('b'), uuid: '00000000-0000-0000-0000-000000000001' };
+    const flags = { ...t('c'), uuid: '00000000-0000-0000-0000-000000000002' };
     inputs.push(
       input('nvidia_smi_gpu_info', { ...l, index: '0', name: 'NVIDIA H100 80GB HBM3' }, constant(1, N)),
       input('nvidia_smi_utilization_gpu_ratio', l, constant(0.5, N)),
@@ -308,12 +337,27 @@ function gpuGroup(kind: Exclude<GpuKind, 'none'>): TestGroup {
       input('nvidia_smi_clocks_event_reasons_counters_sw_power_cap_seconds', l, perSecond(0.25)),
       input('nvidia_smi_clocks_event_reasons_counters_hw_thermal_slowdown_seconds', l, perSecond(0.125)),
       input('nvidia_smi_clocks_event_reasons_counters_sw_thermal_slowdown_seconds', l, perSecond(0.25)),
+      // The board's power brake held the clocks half the time: the power reason is the larger cause.
+      input('nvidia_smi_clocks_event_reasons_counters_hw_power_brake_slowdown_seconds', l, perSecond(0.5)),
+      input('nvidia_smi_enforced_power_limit_watts', l, constant(700, N)),
+      input('nvidia_smi_power_limit_watts', l, constant(650, N)),
+      // NVML backend with --collect.pcie-throughput.
+      input('nvidia_smi_pcie_throughput_tx_bytes_per_second', l, constant(41000, N)),
+      input('nvidia_smi_pcie_throughput_rx_bytes_per_second', l, constant(52000, N)),
       // An older driver: clocks_throttle_reasons flags only, set all the time.
       input('nvidia_smi_gpu_info', { ...old, index: '0', name: 'NVIDIA A100-SXM4-80GB' }, constant(1, N)),
       input('nvidia_smi_memory_total_bytes', old, constant(85899345920, N)),
       input('nvidia_smi_clocks_throttle_reasons_sw_power_cap', old, constant(1, N)),
       input('nvidia_smi_clocks_throttle_reasons_hw_thermal_slowdown', old, constant(0, N)),
       input('nvidia_smi_clocks_throttle_reasons_sw_thermal_slowdown', old, constant(1, N)),
+      // Only the configured limit.
+      input('nvidia_smi_power_limit_watts', old, constant(400, N)),
+      // A driver with clocks_event_reasons flags but no counters: the power brake on all the time.
+      input('nvidia_smi_gpu_info', { ...flags, index: '0', name: 'NVIDIA GeForce RTX 2080 SUPER' }, constant(1, N)),
+      input('nvidia_smi_clocks_event_reasons_sw_power_cap', flags, constant(0, N)),
+      input('nvidia_smi_clocks_event_reasons_hw_power_brake_slowdown', flags, constant(1, N)),
+      input('nvidia_smi_clocks_event_reasons_hw_thermal_slowdown', flags, constant(0, N)),
+      input('nvidia_smi_clocks_event_reasons_sw_thermal_slowdown', flags, constant(0, N)),
     );
     tests.push(
       expect(S.gpuUtilization, [[g('a'), 0.5]]),
@@ -322,7 +366,29 @@ function gpuGroup(kind: Exclude<GpuKind, 'none'>): TestGroup {
       expect(S.gpuRowRemapFailed, [[g('a'), 0]]),
       expect(S.gpuRowRemapPending, [[g('a'), 1]]),
       expect(S.gpuUncorrectableMemoryErrors, [[g('a'), 0]]),
-      expect(S.gpuThrottled, [[reason('a', 'power'), 0.25], [reason('a', 'thermal'), 0.25], [reason('b', 'power'), 1], [reason('b', 'thermal'), 1]]),
+      expect(S.gpuThrottleCause, [
+        [cause('a', 'sw_power_cap'), 0.25],
+        [cause('a', 'hw_power_brake_slowdown'), 0.5],
+        [cause('a', 'hw_thermal_slowdown'), 0.125],
+        [cause('a', 'sw_thermal_slowdown'), 0.25],
+        [cause('b', 'sw_power_cap'), 1],
+        [cause('b', 'hw_thermal_slowdown'), 0],
+        [cause('b', 'sw_thermal_slowdown'), 1],
+        [cause('c', 'sw_power_cap'), 0],
+        [cause('c', 'hw_power_brake_slowdown'), 1],
+        [cause('c', 'hw_thermal_slowdown'), 0],
+        [cause('c', 'sw_thermal_slowdown'), 0],
+      ]),
+      expect(S.gpuThrottled, [
+        [reason('a', 'power'), 0.5],
+        [reason('a', 'thermal'), 0.25],
+        [reason('b', 'power'), 1],
+        [reason('b', 'thermal'), 1],
+        [reason('c', 'power'), 1],
+        [reason('c', 'thermal'), 0],
+      ]),
+      expect(S.gpuPowerLimit, [[g('a'), 700], [g('b'), 400]]),
+      expect(S.gpuPcieBandwidth, [[dir('a', 'tx'), 41000], [dir('a', 'rx'), 52000]]),
       expect(S.gpuDevices, [[t('a'), 1], [t('b'), 1]]),
     );
   } else {
@@ -340,6 +406,13 @@ function gpuGroup(kind: Exclude<GpuKind, 'none'>): TestGroup {
       input('gpu_violation_socket_thermal_residency_percentage', l, constant(10, N)),
       input('gpu_violation_hbm_thermal_residency_percentage', l, constant(40, N)),
       input('gpu_violation_vr_thermal_residency_percentage', l, constant(20, N)),
+      // The profiler's SM activity in percent; XGMI accumulated KB per link (KiB: 1 KB/s is 1024 B/s); PCIe in megabits/s.
+      input('gpu_prof_sm_active', l, constant(45, N)),
+      input('gpu_xgmi_link_tx', { ...l, link_index: '0' }, perSecond(1000)),
+      input('gpu_xgmi_link_tx', { ...l, link_index: '1' }, perSecond(3000)),
+      input('gpu_xgmi_link_rx', { ...l, link_index: '0' }, perSecond(500)),
+      input('gpu_xgmi_link_rx', { ...l, link_index: '1' }, constant(0, N)),
+      input('pcie_bandwidth', l, constant(8000, N)),
       // A fatal RAS record with two AFIDs at 7m, on a GPU reported all along.
       input('gpu_health', l, constant(1, N)),
       input('gpu_afid_errors', { ...l, afid_index: '0', severity: 'fatal' }, lateConstant(appears, 30, N - appears)),
@@ -353,6 +426,10 @@ function gpuGroup(kind: Exclude<GpuKind, 'none'>): TestGroup {
       expect(S.gpuTemperature, [[g('a'), 55]]),
       expect(S.gpuUncorrectableMemoryErrors, [[g('a'), 0]]),
       expect(S.gpuThrottled, [[reason('a', 'power'), 0.25], [reason('a', 'thermal'), 0.4]]),
+      expect(S.gpuThrottleCause, [[cause('a', 'ppt'), 0.25], [cause('a', 'socket_thermal'), 0.1], [cause('a', 'hbm_thermal'), 0.4], [cause('a', 'vr_thermal'), 0.2]]),
+      expect(S.gpuSmActive, [[g('a'), 0.45]]),
+      expect(S.gpuNvlinkBandwidth, [[dir('a', 'tx'), 4096000], [dir('a', 'rx'), 512000]]),
+      expect(S.gpuPcieBandwidth, [[dir('a', 'total'), 1e9]]),
       expect(S.gpuRasErrors, [[{ ...g('a'), ras_severity: 'fatal' }, 2]]),
       expect(S.gpuDevices, [[t('a'), 1]]),
     );

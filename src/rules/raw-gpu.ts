@@ -60,8 +60,8 @@ export interface RawGpu {
   rowRemap?(failure: string, pending: string): InputSeries[];
   /** The uncorrectable memory error count the exporter reports (expanding notation). */
   uncorrectable(v: string): InputSeries[];
-  /** Clocks held down by `reason` for `ratio` of every step. */
-  throttle(reason: 'power' | 'thermal', ratio: number, steps: number): InputSeries[];
+  /** Clocks held down by `reason` for `ratio` of every step; nvidia-smi: by its `cause` (default sw_power_cap / hw_thermal_slowdown). */
+  throttle(reason: 'power' | 'thermal', ratio: number, steps: number, cause?: string): InputSeries[];
   /** AMD RAS records (gpu_afid_errors) and gpu_health; undefined for NVIDIA. */
   ras?(events: RasEvent[], steps: number, o?: { restart?: Restart; freshStart?: number }): InputSeries[];
 }
@@ -224,8 +224,8 @@ export function rawGpu(kind: Exclude<GpuKind, 'none'>, instance = 'gpu-host-1', 
       rowRemap: (failure, pending) => [input('nvidia_smi_remapped_rows_failure', l(0), failure), input('nvidia_smi_remapped_rows_pending', l(0), pending), ...info(stepsFor(120))],
       uncorrectable: (v) => [input('nvidia_smi_ecc_errors_uncorrected_volatile_total', l(0), v), ...info(stepsFor(120))],
       // Seconds throttled (the exporter converts nvidia-smi's microseconds).
-      throttle: (reason, ratio, steps) => [
-        input(`nvidia_smi_clocks_event_reasons_counters_${reason === 'power' ? 'sw_power_cap' : 'hw_thermal_slowdown'}_seconds`, l(0), throttleCounter(ratio, 1, steps)),
+      throttle: (reason, ratio, steps, cause) => [
+        input(`nvidia_smi_clocks_event_reasons_counters_${cause ?? (reason === 'power' ? 'sw_power_cap' : 'hw_thermal_slowdown')}_seconds`, l(0), throttleCounter(ratio, 1, steps)),
         ...info(steps),
       ],
     };

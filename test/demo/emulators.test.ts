@@ -182,6 +182,19 @@ describe.skipIf(!FIXTURES_PRESENT)(`emulators match the real captures${FIXTURES_
     expect(text).toMatch(/^nvidia_smi_memory_total_bytes\{uuid="[0-9a-f-]+"\} 8\.5520809984e\+10$/m);
     expectInCatalog(text, 'nvidia-smi', /^nvidia_smi_/);
   });
+
+  it('nvidia_gpu_exporter NVML backend: PCIe throughput families as the catalog has them (not in the CLI-backend captures), families still sorted', async () => {
+    const text = await textOf('nvidia-smi', { nvml: true });
+    const ours = families(text);
+    for (const d of ['tx', 'rx']) {
+      const name = `nvidia_smi_pcie_throughput_${d}_bytes_per_second`;
+      const cat = familyById('nvidia-smi').metrics.find((m) => m.name === name)!;
+      expect([ours.get(name)?.type, ours.get(name)?.help, labelKeysOf(ours.get(name)!)], name).toEqual(['gauge', cat.help, ['uuid']]);
+      expect(ours.get(name)!.samples[0]!.value, name).toBeGreaterThan(0);
+    }
+    expect([...ours.keys()]).toEqual([...ours.keys()].sort());
+    expectInCatalog(text, 'nvidia-smi', /^nvidia_smi_/);
+  });
 });
 
 describe('emulators and the real promtool', () => {
