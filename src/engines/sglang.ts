@@ -132,7 +132,7 @@ export const SGLANG: EngineFamily = {
     sched('sglang:lora_pool_utilization', 'gauge', 'ratio', { optional: 'lora' }),
     tok('sglang:prompt_tokens_total', 'counter', 'tokens', { help: 'Number of prefill tokens processed.' }),
     tok('sglang:generation_tokens_total', 'counter', 'tokens', { help: 'Number of generation tokens processed.' }),
-    tok('sglang:cached_tokens_total', 'counter', 'tokens', { help: 'Number of cached prompt tokens.', note: '`cache_source` label (device|host|storage_*|total) from @44cedc2b' }),
+    tok('sglang:cached_tokens_total', 'counter', 'tokens', { help: 'Number of cached prompt tokens.', note: 'absent from the docs sample (older SGLang; first release unverified); `cache_source` label (device|host|storage_*|total) from @44cedc2b' }),
     tok('sglang:num_requests_total', 'counter', 'requests'),
     tok('sglang:num_aborted_requests_total', 'counter', 'requests', { help: 'Number of requests aborted.', note: 'newer versions (absent from the docs sample; first release unverified)' }),
     tok('sglang:num_so_requests_total', 'counter', 'requests', { optional: 'grammar' }),
