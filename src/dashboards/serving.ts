@@ -222,6 +222,126 @@ export function overviewDashboard(): Dashboard {
 const inst = (h: Parameters<typeof histogramQuantile>[0], qs: ('p50' | 'p90' | 'p95' | 'p99' | 'p999')[]): QuerySpec[] =>
   qs.map((q) => ({ expr: `${histogramQuantile(h, q)}{${SEL}}`, legend: `${q.replace('p999', 'P99.9').replace('p', 'P')} {{model_name}}` }));
 
+/**
+ * Optional engine features (issue 11): each panel reads only series of its feature, and says which
+ * flag brings them where the fleet runs without it; validate calls those panels not applicable.
+ */
+function featuresRow(panel: (p: PanelSpec) => PanelSpec): RowSpec {
+  return {
+    title: 'Optional features (empty where the feature is off: each panel names its flag)',
+    panels: [
+      panel({
+        title: 'Prompt tokens from cache',
+        description:
+          'Share of prompt tokens whose KV was not computed here: vLLM local prefix-cache hits plus KV received from elsewhere (a P/D prefill node, LMCache: source external_kv_transfer); SGLang cached tokens of every tier. A falling share means more prefill compute for the same traffic.',
+        unit: 'percentunit',
+        min: 0,
+        max: 1,
+        queries: [
+          { expr: `${S.promptTokensCachedRatio}{${SEL}}`, legend: 'cached share {{model_name}}' },
+          { expr: `${S.promptTokensBySource}{${SEL}} / on (engine, job, instance, host, model_name) group_left () (${S.promptTokens}{${SEL}} > 0)`, legend: '{{source}} {{model_name}}' },
+        ],
+        noValue: NOT_ENABLED('no prompts in the last 5m, or vLLM V0 (no cached-token counter)'),
+      }),
+      panel({
+        title: 'Speculative decoding acceptance',
+        description:
+          'Mean acceptance length (tokens emitted per verify step; 1 means no draft token is accepted) and, for vLLM, the acceptance rate 0-1 at each draft position. A low rate at the later positions says fewer speculative tokens would do.',
+        unit: 'short',
+        min: 0,
+        queries: [
+          { expr: `${S.specDecodeAcceptanceLength}{${SEL}}`, legend: 'acceptance length {{model_name}}' },
+          { expr: `${S.specDecodePositionAcceptance}{${SEL}}`, legend: 'position {{position}} rate {{model_name}}' },
+        ],
+        noValue: NOT_ENABLED('speculative decoding is off (vLLM --speculative-config, SGLang --speculative-algorithm)'),
+      }),
+      panel({
+        title: 'P/D KV transfer failures',
+        description:
+          'Prefill/decode disaggregation: failed KV transfers (vLLM NIXL, decode side; SGLang requests), failed bootstraps (SGLang handshake) and requests whose KV expired on the vLLM prefill node before the decode node read it. Any sustained rate means requests recompute or fail.',
+        unit: 'ops',
+        min: 0,
+        queries: [
+          { expr: `${S.kvTransferFailures}{${SEL}}`, legend: 'transfer failures {{model_name}}' },
+          { expr: `${S.kvBootstrapFailures}{${SEL}}`, legend: 'bootstrap failures {{model_name}}' },
+          { expr: `${S.kvTransferExpired}{${SEL}}`, legend: 'KV expired (prefill node) {{model_name}}' },
+        ],
+        noValue: NOT_ENABLED('no P/D disaggregation (vLLM NixlConnector via --kv-transfer-config, SGLang --disaggregation-mode)'),
+      }),
+      panel({
+        title: 'P/D KV transfer time and queues',
+        description: 'Mean time of one KV transfer (left, seconds) and the SGLang P/D queues: prefill requests waiting for their bootstrap, decode requests waiting for their KV.',
+        unit: 's',
+        min: 0,
+        queries: [
+          { expr: `${S.kvTransferSecondsMean}{${SEL}}`, legend: 'transfer mean {{model_name}}' },
+          { expr: `${S.pdBootstrapQueue}{${SEL}}`, legend: 'bootstrap queue (requests) {{model_name}}' },
+          { expr: `${S.pdTransferQueue}{${SEL}}`, legend: 'transfer queue (requests) {{model_name}}' },
+        ],
+        noValue: NOT_ENABLED('no P/D disaggregation (vLLM NixlConnector via --kv-transfer-config, SGLang --disaggregation-mode)'),
+      }),
+      panel({
+        title: 'KV offload traffic',
+        description: 'Bytes per second the vLLM offloading connector moves, by direction (GPU to CPU: stores; CPU to GPU: loads), and NIXL bytes per second on P/D nodes.',
+        unit: 'Bps',
+        min: 0,
+        queries: [
+          { expr: `${S.kvOffloadBytes}{${SEL}}`, legend: '{{transfer_type}} {{model_name}}' },
+          { expr: `${S.kvTransferBytes}{${SEL}}`, legend: 'NIXL {{model_name}}' },
+        ],
+        noValue: NOT_ENABLED('no KV offloading or NIXL connector (vLLM --kv-transfer-config)'),
+      }),
+      panel({
+        title: 'Estimated compute per GPU',
+        description: 'Floating-point operations per second per GPU, estimated by the engine from the model shapes (MFU = this over the GPU\'s peak). Memory traffic per GPU is in the next panel.',
+        unit: 'short',
+        min: 0,
+        queries: [{ expr: `${S.estimatedFlops}{${SEL}}`, legend: 'FLOP/s {{model_name}}' }],
+        noValue: NOT_ENABLED('MFU metrics are off (--enable-mfu-metrics)'),
+      }),
+      panel({
+        title: 'Estimated memory traffic per GPU',
+        description: 'Bytes read and written per second per GPU, estimated from the model shapes (bandwidth utilisation = this over the GPU\'s peak).',
+        unit: 'Bps',
+        min: 0,
+        queries: [{ expr: `${S.estimatedMemoryBytes}{${SEL}}`, legend: '{{model_name}}' }],
+        noValue: NOT_ENABLED('MFU metrics are off (--enable-mfu-metrics)'),
+      }),
+      panel({
+        title: 'Corrupted and scheduler-aborted requests',
+        description: 'vLLM requests whose logits held NaNs (only with VLLM_COMPUTE_NANS_IN_LOGITS), and requests the SGLang scheduler aborted, by reason (queue full, timeouts).',
+        unit: 'reqps',
+        min: 0,
+        queries: [
+          { expr: `${S.requestsCorrupted}{${SEL}}`, legend: 'corrupted {{model_name}}' },
+          { expr: `${S.schedulerAborts}{${SEL}}`, legend: 'aborted: {{reason}} {{model_name}}' },
+        ],
+        noValue: NOT_ENABLED('vLLM without VLLM_COMPUTE_NANS_IN_LOGITS, or SGLang before scheduler_aborts_total'),
+      }),
+      panel({
+        title: 'LoRA adapters',
+        description: 'vLLM: the adapters of running requests (legend) out of max_lora; SGLang: share of its LoRA slots in use.',
+        unit: 'percentunit',
+        min: 0,
+        queries: [
+          { expr: `${S.loraAdapters}{${PROC_SEL}}`, legend: 'running: {{running_lora_adapters}} waiting: {{waiting_lora_adapters}} (max {{max_lora}})' },
+          { expr: `${S.loraSlotsUsedRatio}{${SEL}}`, legend: 'slots used {{model_name}}' },
+        ],
+        noValue: NOT_ENABLED('LoRA is off (vLLM --enable-lora, SGLang --lora-paths)'),
+      }),
+      panel({
+        title: 'Forward-pass busy share',
+        description: 'SGLang: share of wall time its schedulers spend in forward passes (forward_execution_seconds_total), mean over data-parallel ranks. Low with a full queue: the scheduler, not the GPU, is the bottleneck.',
+        unit: 'percentunit',
+        min: 0,
+        max: 1,
+        queries: [{ expr: `${S.forwardBusy}{${SEL}}`, legend: '{{model_name}}' }],
+        noValue: NOT_ENABLED('SGLang only (forward_execution_seconds_total, late 2025 on)'),
+      }),
+    ],
+  };
+}
+
 export function instanceDashboard(): Dashboard {
   const panel = (p: PanelSpec): PanelSpec => ({ w: 8, ...p });
   const rows: RowSpec[] = [
@@ -235,9 +355,23 @@ export function instanceDashboard(): Dashboard {
           queries: [
             { expr: `${S.requestsRunning}{${SEL}}`, legend: 'running {{model_name}}' },
             { expr: `${S.requestsWaiting}{${SEL}}`, legend: 'waiting {{model_name}}' },
+            // Newer vLLM: requests held back on purpose (P/D KV transfer, LoRA budget), not for want of capacity.
+            { expr: `${S.requestsWaitingDeferred}{${SEL}}`, legend: 'of which deferred {{model_name}}' },
+            // vLLM sleep mode: an idle queue is expected while asleep.
+            { expr: `${S.engineAsleep}{${SEL}} == 1`, legend: 'asleep {{model_name}}' },
           ],
         }),
-        panel({ title: 'KV-cache usage', description: 'Fullest rank, 0-1.', unit: 'percentunit', min: 0, max: 1, queries: [{ expr: `${S.kvCacheUsage}{${SEL}}`, legend: '{{model_name}}' }] }),
+        panel({
+          title: 'KV-cache usage',
+          description: 'Fullest rank, 0-1. Hybrid models on SGLang also show each pool (full attention, sliding-window, Mamba state): the overall figure is the fullest pool.',
+          unit: 'percentunit',
+          min: 0,
+          max: 1,
+          queries: [
+            { expr: `${S.kvCacheUsage}{${SEL}}`, legend: '{{model_name}}' },
+            { expr: `${S.kvPoolUsage}{${SEL}}`, legend: '{{pool}} pool {{model_name}}' },
+          ],
+        }),
         panel({
           title: 'Tokens/s',
           description: 'Prompt and generated tokens per second.',
@@ -338,6 +472,7 @@ export function instanceDashboard(): Dashboard {
         }),
       ],
     },
+    featuresRow(panel),
   ];
   return dashboard(
     INSTANCE_UID,

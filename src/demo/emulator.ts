@@ -13,6 +13,7 @@ import { VllmEmulator, type VllmEra } from './engine-vllm.js';
 import { SglangEmulator } from './engine-sglang.js';
 import { type GpuFault, GpuFleet, type GpuMode } from './gpu.js';
 import { type EngineSim, NO_FAULTS, type SimFaults, type SimMode } from './simulation.js';
+import type { OptionalGroup } from '../engines/types.js';
 
 export const EMULATOR_KINDS = ['vllm-v0', 'vllm-v1-legacy', 'vllm-v1', 'sglang', 'dcgm', 'nvidia-smi'] as const;
 export type EmulatorKind = (typeof EMULATOR_KINDS)[number];
@@ -126,6 +127,12 @@ export interface EmulatorOptions {
   httpMetrics?: boolean;
   /** vLLM V1: serve num_requests_waiting_by_reason (newer vLLM); on by itself in pd-deferred. */
   waitingByReason?: boolean;
+  /**
+   * Optional engine features switched on, as the real flags would (vLLM V1 ≥ 0.11 and SGLang):
+   * spec_decode, kv_connector (vLLM NIXL), kv_offload (vLLM), mfu, lora, fault_tolerance (vLLM
+   * corrupted requests), pd_disaggregation (SGLang), hybrid_model (SGLang SWA/Mamba pools).
+   */
+  features?: readonly OptionalGroup[];
 }
 
 export interface Emulator {
@@ -178,7 +185,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   let onRestart = () => {};
 
   if (kind === 'sglang') {
-    const e = new SglangEmulator({ model, seed, dpRanks: opts.dpRanks ?? 1, ppSize: opts.ppSize ?? 1, tpSize: opts.tpSize ?? 1, ...(opts.arrivalRate !== undefined ? { arrivalRate: opts.arrivalRate } : {}) });
+    const e = new SglangEmulator({ model, seed, dpRanks: opts.dpRanks ?? 1, ppSize: opts.ppSize ?? 1, tpSize: opts.tpSize ?? 1, features: opts.features ?? [], ...(opts.arrivalRate !== undefined ? { arrivalRate: opts.arrivalRate } : {}) });
     render = () => e.render();
     sims = e.sims;
     onRestart = () => e.restart();
@@ -210,6 +217,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       sleepLevel: opts.sleepLevel ?? 1,
       httpMetrics: opts.httpMetrics ?? false,
       waitingByReason: opts.waitingByReason ?? false,
+      features: opts.features ?? [],
     });
     render = () => e.render();
     sims = e.sims;

@@ -5,7 +5,8 @@
  * model_name only. Gauges without a multiprocess mode get a volatile `pid` label. Histograms are
  * written `_sum` first, as prometheus_client's multiprocess collector does.
  */
-import { SGLANG_E2E_BUCKETS, SGLANG_ITL_BUCKETS, SGLANG_QUEUE_BUCKETS, SGLANG_TTFT_BUCKETS } from '../engines/sglang.js';
+import { SGLANG_E2E_BUCKETS, SGLANG_ITL_BUCKETS, SGLANG_KV_TRANSFER_BUCKETS, SGLANG_QUEUE_BUCKETS, SGLANG_TTFT_BUCKETS } from '../engines/sglang.js';
+import type { OptionalGroup } from '../engines/types.js';
 import { buckets125 } from '../engines/vllm.js';
 import { Histogram } from './histogram.js';
 import { EngineSim, type FinishedRequest, type SimListener } from './simulation.js';
@@ -19,7 +20,15 @@ export interface SglangEmulatorOptions {
   tpSize: number;
   arrivalRate?: number;
   maxModelLen?: number;
+  /** Optional features switched on: spec_decode, pd_disaggregation, hybrid_model, mfu, lora. */
+  features?: readonly OptionalGroup[];
 }
+
+/** Emulated EAGLE-style decoding: 2.5 tokens per verify pass. */
+const SPEC_TOKENS_PER_VERIFY = 2.5;
+/** Seconds of one forward pass as the simulation steps (decode) and an extend batch. */
+const DECODE_PASS_SECONDS = 0.025;
+const EXTEND_PASS_SECONDS = 0.05;
 
 class Hists implements SimListener {
   ttft = new Histogram(SGLANG_TTFT_BUCKETS);
@@ -122,6 +131,14 @@ export class SglangEmulator {
     for (const s of scheds) for (const [mode, v] of Object.entries(s.rank.h.passes)) w.sample('sglang:cuda_graph_passes_total', [...s.labels, ['mode', mode]], v);
     w.header('sglang:queue_time_seconds', 'histogram', 'Histogram of queueing time in seconds.');
     for (const s of scheds) w.histogram('sglang:queue_time_seconds', s.labels, s.rank.h.queue, true);
+    // Newest collector: forward-pass seconds by category (renamed from gpu_execution_seconds_total).
+    w.header('sglang:forward_execution_seconds_total', 'counter', 'Total time spent in forward execution, by category.');
+    for (const s of scheds) {
+      const p = s.rank.h.passes;
+      w.sample('sglang:forward_execution_seconds_total', [...s.labels, ['category', 'decode']], Math.round(p.decode_cuda_graph * DECODE_PASS_SECONDS * 1000) / 1000);
+      w.sample('sglang:forward_execution_seconds_total', [...s.labels, ['category', 'extend']], Math.round(p.prefill_none * EXTEND_PASS_SECONDS * 1000) / 1000);
+    }
+    this.renderSchedulerFeatures(w, scheds, gauge);
 
     // Request-level metrics from the tokenizer process: summed over DP ranks, labelled by model.
     const tl: Labels = [['model_name', model]];
@@ -148,6 +165,58 @@ export class SglangEmulator {
     hist('sglang:e2e_request_latency_seconds', 'Histogram of End-to-end request latency in seconds', 'e2e');
     hist('sglang:prompt_tokens_histogram', 'Histogram of prompt token length.', 'prompt');
     hist('sglang:generation_tokens_histogram', 'Histogram of generation token length.', 'generation');
+    if (this.on('spec_decode')) counter('sglang:spec_verify_calls_total', 'Number of speculative decoding verification calls.', Math.floor(total((r) => r.sim.totals.generationTokens) / SPEC_TOKENS_PER_VERIFY));
     return w.text();
+  }
+
+  private on(f: OptionalGroup): boolean {
+    return (this.o.features ?? []).includes(f);
+  }
+
+  /**
+   * Scheduler-side series of the optional features: HELP as in the newest collector where the catalog
+   * has it; those of the pool, bootstrap-queue, MFU and LoRA series are unverified.
+   */
+  private renderSchedulerFeatures(w: ExpositionWriter, scheds: { labels: Labels; rank: Rank }[], gauge: (name: string, help: string, v: (r: Rank) => number) => void): void {
+    const counter = (name: string, help: string, v: (r: Rank) => number) => {
+      w.header(name, 'counter', help);
+      for (const s of scheds) w.sample(name, s.labels, v(s.rank));
+    };
+    if (this.on('spec_decode')) {
+      gauge('sglang:spec_accept_length', 'Average speculative decoding acceptance length.', () => SPEC_TOKENS_PER_VERIFY);
+      gauge('sglang:spec_accept_rate', 'Average speculative decoding acceptance rate.', () => 0.5);
+    }
+    if (this.on('hybrid_model')) {
+      // A sliding-window model: its SWA pool fills faster than the full-attention one.
+      gauge('sglang:full_token_usage', 'The token usage of the full attention KV pool.', (r) => Math.round(r.sim.kvUsage * 100) / 100);
+      gauge('sglang:swa_token_usage', 'The token usage of the SWA KV pool.', (r) => Math.round(Math.min(1, r.sim.kvUsage * 1.5) * 100) / 100);
+      gauge('sglang:mamba_usage', 'The token usage of the Mamba state pool.', () => 0);
+    }
+    if (this.on('pd_disaggregation')) {
+      // A healthy decode server: no failure; every finished request's KV arrived in one transfer.
+      gauge('sglang:num_prefill_bootstrap_queue_reqs', 'The number of requests in the prefill bootstrap queue.', () => 0);
+      gauge('sglang:num_decode_prealloc_queue_reqs', 'The number of requests in the decode prealloc queue.', () => 0);
+      gauge('sglang:num_decode_transfer_queue_reqs', 'The number of requests in the decode transfer queue.', (r) => r.sim.waiting.filter((q) => q.kvReadyAt !== undefined && q.kvReadyAt > r.sim.now).length);
+      counter('sglang:num_bootstrap_failed_reqs_total', 'The number of bootstrap failed requests.', () => 0);
+      counter('sglang:num_transfer_failed_reqs_total', 'The number of transfer failed requests.', () => 0);
+      const latency = new Map(scheds.map((s) => [s, new Histogram(SGLANG_KV_TRANSFER_BUCKETS.latency_ms)]));
+      for (const [s, h] of latency) {
+        const n = s.rank.sim.totals.requests;
+        if (n > 0) h.observeWeighted(40, 40 * n, n);
+      }
+      w.header('sglang:kv_transfer_latency_ms', 'histogram', 'Histogram of KV cache transfer latency in ms.');
+      for (const s of scheds) w.histogram('sglang:kv_transfer_latency_ms', s.labels, latency.get(s)!, true);
+    }
+    if (this.on('mfu')) {
+      const tokens = (r: Rank) => r.sim.totals.promptTokens + r.sim.totals.generationTokens;
+      counter('sglang:estimated_flops_per_gpu_total', 'Estimated floating point operations per GPU.', (r) => 2 * 8e9 * tokens(r));
+      counter('sglang:estimated_read_bytes_per_gpu_total', 'Estimated bytes read from memory per GPU.', (r) => 2e9 * r.sim.totals.generationTokens);
+      counter('sglang:estimated_write_bytes_per_gpu_total', 'Estimated bytes written to memory per GPU.', (r) => 131072 * tokens(r));
+    }
+    if (this.on('lora')) {
+      gauge('sglang:lora_pool_slots_used', 'The number of LoRA slots in use.', (r) => (r.sim.running.length > 0 ? 1 : 0));
+      gauge('sglang:lora_pool_slots_total', 'The number of LoRA slots.', () => 4);
+      gauge('sglang:lora_pool_utilization', 'The LoRA pool utilization.', (r) => (r.sim.running.length > 0 ? 0.25 : 0));
+    }
   }
 }

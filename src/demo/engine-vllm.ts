@@ -5,7 +5,8 @@
  * V1 has one series per DP `engine` index, all created at start, and a `_created` gauge after every
  * counter and histogram family. Names, HELP, label keys and buckets follow the catalog and captures.
  */
-import { buckets125, REQUEST_PARAMS_N_BUCKETS, V0_E2E_BUCKETS, V0_ITERATION_TOKENS_BUCKETS, V0_LATE_LATENCY_BUCKETS, V0_TPOT_BUCKETS, V0_TTFT_BUCKETS, V1_ITERATION_TOKENS_BUCKETS, V1_ITL_BUCKETS, V1_REQUEST_LATENCY_BUCKETS, V1_TTFT_BUCKETS } from '../engines/vllm.js';
+import type { OptionalGroup } from '../engines/types.js';
+import { buckets125, KV_OFFLOAD_SIZE_BUCKETS, REQUEST_PARAMS_N_BUCKETS, V0_E2E_BUCKETS, V0_ITERATION_TOKENS_BUCKETS, V0_LATE_LATENCY_BUCKETS, V0_TPOT_BUCKETS, V0_TTFT_BUCKETS, V1_ITERATION_TOKENS_BUCKETS, V1_ITL_BUCKETS, V1_REQUEST_LATENCY_BUCKETS, V1_TTFT_BUCKETS } from '../engines/vllm.js';
 import { Histogram } from './histogram.js';
 import { API_HANDLERS, EngineSim, type FinishedRequest, type SimListener, type SimOptions } from './simulation.js';
 import { ExpositionWriter, type Labels } from './writer.js';
@@ -84,7 +85,17 @@ export interface VllmEmulatorOptions {
   httpMetrics?: boolean;
   /** Serve num_requests_waiting_by_reason even before pd-deferred (newer vLLM always does). */
   waitingByReason?: boolean;
+  /** Optional features switched on (V1 from 0.11 only): spec_decode, kv_connector, kv_offload, mfu, lora, fault_tolerance. */
+  features?: readonly OptionalGroup[];
 }
+
+/** Emulated speculative decoding: 3 draft tokens per step, 1.5 accepted on average (0.7, 0.5, 0.3 by position). */
+const SPEC_TOKENS = 3;
+const SPEC_POSITION_RATES = [0.7, 0.5, 0.3] as const;
+/** KV bytes per token of an 8B Llama (32 layers x 8 KV heads x 128 x 2 (K, V) x 2 bytes). */
+const KV_BYTES_PER_TOKEN = 131072;
+/** Parameters of the emulated model: 2 FLOP per parameter per token. */
+const MODEL_PARAMS = 8e9;
 
 const CACHE_CONFIG_V0 = { block_size: '16', cache_dtype: 'auto', cpu_kvcache_space_bytes: '4294967296', enable_prefix_caching: 'True', gpu_memory_utilization: '0.9', num_cpu_blocks: '0', num_gpu_blocks: '7281', num_gpu_blocks_override: 'None', sliding_window: 'None', swap_space_bytes: '4294967296' };
 const CACHE_CONFIG_V1 = { block_size: '16', cache_dtype: 'auto', calculate_kv_scales: 'False', cpu_offload_gb: '0', enable_prefix_caching: 'True', gpu_memory_utilization: '0.9', is_attention_free: 'False', num_cpu_blocks: 'None', num_gpu_blocks: '7281', num_gpu_blocks_override: 'None', prefix_caching_hash_algo: 'builtin', sliding_window: 'None', swap_space: '4', swap_space_bytes: '4294967296' };
@@ -190,7 +201,8 @@ export class VllmEmulator {
       this.ranks.forEach((_, i) => {
         for (const s of ['local_compute', 'local_cache_hit', 'external_kv_transfer']) w.sample('vllm:prompt_tokens_by_source_created', [...base(i), ['source', s]], this.o.startTime + 0.000123 * (i + 1));
       });
-      counter('vllm:prompt_tokens_cached', 'Number of cached prompt tokens (local + external).', (r) => r.sim.totals.prefixHits);
+      // Local hits plus KV from elsewhere: local_cache_hit + external_kv_transfer above.
+      counter('vllm:prompt_tokens_cached', 'Number of cached prompt tokens (local + external).', (r) => r.sim.totals.prefixHits + r.sim.totals.externalPromptTokens);
     }
     // Finish reasons: V1 pre-creates every reason at start; V0 only those seen.
     const reasons = era === 'v1' ? ['stop', 'length', 'abort', 'error', 'repetition'] : ['stop', 'length', 'abort'];
@@ -232,8 +244,83 @@ export class VllmEmulator {
       gauge('vllm:avg_prompt_throughput_toks_per_s', 'Average prefill throughput in tokens/s.', () => 0);
       gauge('vllm:avg_generation_throughput_toks_per_s', 'Average generation throughput in tokens/s.', (r) => (r.sim.running.length > 0 ? r.sim.running.length / 0.025 : 0));
     }
+    if (era === 'v1') this.renderFeatures(w, counter, base);
     if (v1) this.renderHttp(w);
     return w.text();
+  }
+
+  /**
+   * The optional groups of `features`, from each rank's totals: names, types and labels as the catalog
+   * has them; HELP as the catalog has it where it has one (spec-decode, MFU and corrupted-request HELP
+   * texts are unverified against a capture).
+   */
+  private renderFeatures(w: ExpositionWriter, counter: (name: string, help: string, value: (r: VllmRank) => number) => void, base: (i: number) => Labels): void {
+    const on = new Set(this.o.features ?? []);
+    const created = (name: string, help: string, extra: (i: number) => Labels[]) => {
+      w.header(`${name}_created`, 'gauge', help);
+      this.ranks.forEach((_, i) => {
+        for (const l of extra(i)) w.sample(`${name}_created`, l, this.o.startTime + 0.000123 * (i + 1));
+      });
+    };
+    if (on.has('spec_decode')) {
+      // Each step emits the accepted tokens plus one: drafts = generated / (1 + mean accepted).
+      const mean = SPEC_POSITION_RATES.reduce((a, b) => a + b, 0);
+      const drafts = (r: VllmRank) => Math.floor(r.sim.totals.generationTokens / (1 + mean));
+      const byPos = (r: VllmRank, p: number) => Math.floor(drafts(r) * SPEC_POSITION_RATES[p]!);
+      counter('vllm:spec_decode_num_drafts', 'Number of spec decoding drafts.', drafts);
+      counter('vllm:spec_decode_num_draft_tokens', 'Number of draft tokens.', (r) => drafts(r) * SPEC_TOKENS);
+      counter('vllm:spec_decode_num_accepted_tokens', 'Number of accepted tokens.', (r) => SPEC_POSITION_RATES.reduce((a, _, p) => a + byPos(r, p), 0));
+      const name = 'vllm:spec_decode_num_accepted_tokens_per_pos';
+      const help = 'Accepted tokens per draft position.';
+      const labels = (i: number) => SPEC_POSITION_RATES.map((_, p): Labels => [...base(i), ['position', String(p)]]);
+      w.header(`${name}_total`, 'counter', help);
+      this.ranks.forEach((r, i) => labels(i).forEach((l, p) => w.sample(`${name}_total`, l, byPos(r, p))));
+      created(name, help, labels);
+    }
+    if (on.has('kv_connector')) {
+      // NIXL on a healthy P/D pair: every external prompt's KV arrives; no failure, nothing expires.
+      counter('vllm:nixl_num_failed_transfers', 'Number of failed NIXL KV Cache transfers.', () => 0);
+      counter('vllm:nixl_num_failed_notifications', 'Number of failed NIXL KV Cache notifications.', () => 0);
+      counter('vllm:nixl_num_kv_expired_reqs', 'Number of requests that had their KV expire. NOTE: This metric is tracked on the P instance.', () => 0);
+    }
+    if (on.has('kv_offload')) {
+      // Every computed prompt block is stored to CPU; prefix-cache hits are loaded back from it.
+      const dirs = [['GPU_to_CPU', (r: VllmRank) => Math.max(0, r.sim.totals.promptTokens - r.sim.totals.prefixHits)], ['CPU_to_GPU', (r: VllmRank) => r.sim.totals.prefixHits]] as const;
+      const labels = (i: number) => dirs.map(([d]): Labels => [...base(i), ['transfer_type', d]]);
+      const perDir = (name: string, help: string, v: (tokens: number) => number) => {
+        w.header(`${name}_total`, 'counter', help);
+        this.ranks.forEach((r, i) => dirs.forEach(([, tokens], k) => w.sample(`${name}_total`, labels(i)[k]!, v(tokens(r)))));
+        created(name, help, labels);
+      };
+      perDir('vllm:kv_offload_total_bytes', 'Number of bytes offloaded by KV connector', (t) => t * KV_BYTES_PER_TOKEN);
+      perDir('vllm:kv_offload_total_time', 'Total time measured by all KV offloading operations', (t) => Math.round(((t * KV_BYTES_PER_TOKEN) / 25e9) * 1e6) / 1e6);
+      const help = 'Histogram of KV offload transfer size, in bytes.';
+      w.header('vllm:kv_offload_size', 'histogram', help);
+      this.ranks.forEach((r, i) =>
+        dirs.forEach(([, tokens], k) => {
+          const h = new Histogram(KV_OFFLOAD_SIZE_BUCKETS);
+          // One transfer per 16-token block group of 256 tokens (32 MiB).
+          const n = Math.floor(tokens(r) / 256);
+          if (n > 0) h.observeWeighted(256 * KV_BYTES_PER_TOKEN, n * 256 * KV_BYTES_PER_TOKEN, n);
+          w.histogram('vllm:kv_offload_size', labels(i)[k]!, h);
+        }),
+      );
+      created('vllm:kv_offload_size', help, labels);
+    }
+    if (on.has('mfu')) {
+      const tokens = (r: VllmRank) => r.sim.totals.promptTokens + r.sim.totals.generationTokens;
+      counter('vllm:estimated_flops_per_gpu', 'Estimated number of floating point operations per GPU (for Model Flops Utilization calculations).', (r) => 2 * MODEL_PARAMS * tokens(r));
+      // Decode re-reads the weights (2 bytes per parameter) once per step of ~8 tokens.
+      counter('vllm:estimated_read_bytes_per_gpu', 'Estimated number of bytes read from memory per GPU (for Model Flops Utilization calculations).', (r) => Math.round((2 * MODEL_PARAMS * r.sim.totals.generationTokens) / 8));
+      counter('vllm:estimated_write_bytes_per_gpu', 'Estimated number of bytes written to memory per GPU (for Model Flops Utilization calculations).', (r) => tokens(r) * KV_BYTES_PER_TOKEN);
+    }
+    if (on.has('fault_tolerance')) counter('vllm:corrupted_requests', 'Corrupted requests, in terms of total number of requests with NaNs in logits.', () => 0);
+    if (on.has('lora')) {
+      // No model_name or engine: one series per adapter state, valued with the time it was set.
+      const running = this.ranks.some((r) => r.sim.running.length > 0) ? 'sql-adapter' : '';
+      w.header('vllm:lora_requests_info', 'gauge', 'Running stats on lora requests.');
+      w.sample('vllm:lora_requests_info', [['max_lora', '4'], ['running_lora_adapters', running], ['waiting_lora_adapters', '']], Math.round((this.o.startTime + this.ranks[0]!.sim.now) * 1000) / 1000);
+    }
   }
 
   /**

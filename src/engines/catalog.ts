@@ -95,6 +95,8 @@ export const OPTIONAL_GROUP_HINTS: Record<OptionalGroup, string> = {
   lora: 'LoRA is off (vLLM --enable-lora, SGLang --lora-paths)',
   prefix_cache: 'prefix caching is off',
   kv_connector: 'no KV connector configured (vLLM --kv-transfer-config, e.g. NixlConnector / LMCache)',
+  kv_offload: 'KV offloading is off (vLLM --kv-transfer-config with OffloadingConnector)',
+  hybrid_model: 'the model has no sliding-window or Mamba layers (SGLang reports SWA and Mamba pools for hybrid models only)',
   multimodal: 'the model takes no multimodal input',
   kv_cache_metrics: 'KV block residency metrics are off (vLLM --kv-cache-metrics)',
   mfu: 'MFU metrics are off (--enable-mfu-metrics)',

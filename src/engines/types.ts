@@ -32,6 +32,7 @@ export type Unit =
   | 'microjoules'
   | 'joules'
   | 'tokens_per_second'
+  | 'gigabytes_per_second'
   | 'unix_timestamp'
   | 'count'
   | 'code' // a value that is an identifier (XID code, state), not a quantity
@@ -43,6 +44,8 @@ export type OptionalGroup =
   | 'lora'
   | 'prefix_cache'
   | 'kv_connector'
+  | 'kv_offload' // vLLM OffloadingConnector (KV blocks to CPU memory and beyond)
+  | 'hybrid_model' // sliding-window or Mamba layers: SGLang's SWA and Mamba pools
   | 'multimodal'
   | 'kv_cache_metrics'
   | 'mfu'

@@ -7,6 +7,9 @@ import type { EngineFamily, MetricDef, MetricType, OptionalGroup, Unit } from '.
 const R = 'research/metrics.md';
 const V0_SRC = 'vllm-project/vllm vllm/engine/metrics.py @00c33e81 (V0 ≈0.4) and late V0 (≈0.7); DataDog/integrations-core vllm/tests/fixtures/vllm_metrics.txt @e99474c0 (real V0 scrape)';
 const V1_SRC = 'vllm-project/vllm vllm/v1/metrics/loggers.py @005a810b (≈0.10), @3168f587 (2026); docs/usage/metrics.md @044a0565';
+const NIXL_SRC = 'vllm-project/vllm vllm/distributed/kv_transfer/kv_connector/v1/nixl_connector.py NixlPromMetrics (public copies 55681752949, 66501037835); docs/usage/metrics.md generated NIXL table';
+const MFU_SRC = 'vllm-project/vllm vllm/v1/metrics/perf.py PerfMetricsProm (research §1.3 MFU metrics)';
+const OFFLOAD_SRC = 'vllm-project/vllm OffloadingConnector metrics (KVConnectorPromMetrics: vllm:kv_offload_total_bytes / _total_time / _size with transfer_type; public copies 52285382311, 55822686148); newest revision keeps them as deprecated beside flat load/store names (public copies 55189966280, 54598407100)';
 const V1_EARLY_SRC = 'vllm-project/vllm vllm/v1/metrics/loggers.py @a6f0308c (early V1 ≈0.8); production-stack #318 (real early-V1 scrape)';
 
 // ---- buckets -------------------------------------------------------------------------------
@@ -28,6 +31,8 @@ export const V1_ITL_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.
 export const V1_ITERATION_TOKENS_BUCKETS = [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384] as const;
 export const REQUEST_PARAMS_N_BUCKETS = [1, 2, 5, 10, 20] as const;
 export const V1_REQUEST_NUM_PREEMPTIONS_BUCKETS = [1, 2, 3, 4, 5, 10, 20] as const;
+/** OffloadingConnector transfer sizes, bytes (KVConnectorPromMetrics of the OffloadingConnector). */
+export const KV_OFFLOAD_SIZE_BUCKETS = [1e6, 5e6, 10e6, 20e6, 40e6, 60e6, 80e6, 100e6, 150e6, 200e6] as const;
 
 /** `build_1_2_5_buckets(max_model_len)`: 1, 2, 5, 10, 20, 50 … up to max_model_len (token-count histograms). */
 export function buckets125(maxValue: number): number[] {
@@ -197,7 +202,7 @@ function v1Common(): MetricDef[] {
     v1('vllm:num_requests_running', 'gauge', 'requests', { help: HELP.running_v1 }),
     v1('vllm:num_requests_waiting', 'gauge', 'requests', { help: HELP.waiting }),
     v1('vllm:engine_sleep_state', 'gauge', 'count', { help: HELP.sleep, labels: ['sleep_state'], labelValues: { sleep_state: ['awake', 'weights_offloaded', 'discard_all'] } }),
-    v1('vllm:lora_requests_info', 'gauge', 'unix_timestamp', { noBaseLabels: true, labels: LORA_LABELS, optional: 'lora', help: 'Running stats on lora requests.', note: 'value is the wall-clock time; no model_name/engine' }),
+    v1('vllm:lora_requests_info', 'gauge', 'unix_timestamp', { noBaseLabels: true, labels: LORA_LABELS, optional: 'lora', help: 'Running stats on lora requests.', note: 'value is the wall-clock time of the update; adapter names comma-joined in running_lora_adapters/waiting_lora_adapters; a new label set is a new series, so the newest value is the current one; no model_name/engine' }),
     v1('vllm:cache_config_info', 'gauge', 'info', { noBaseLabels: true, labels: ['block_size', 'cache_dtype', 'enable_prefix_caching', 'gpu_memory_utilization', 'num_gpu_blocks'], help: HELP.cache_config, note: 'labels are every CacheConfig.metrics_info() key (set varies by version) plus `engine` in newer V1; no model_name', optionalLabels: ['engine', 'calculate_kv_scales', 'cpu_kvcache_space_bytes', 'cpu_offload_gb', 'is_attention_free', 'kv_cache_size_tokens', 'num_cpu_blocks', 'num_gpu_blocks_override', 'prefix_caching_hash_algo', 'sliding_window', 'swap_space', 'swap_space_bytes'] }),
     v1('vllm:num_preemptions_total', 'counter', 'count', { help: HELP.preemptions, note: 'code name vllm:num_preemptions' }),
     v1('vllm:prompt_tokens_total', 'counter', 'tokens', { help: HELP.prompt_tokens }),
@@ -215,28 +220,28 @@ function v1Common(): MetricDef[] {
     v1('vllm:request_max_num_generation_tokens', 'histogram', 'tokens', { help: HELP.max_gen, note: 'buckets 1-2-5 up to max_model_len' }),
     v1('vllm:request_params_n', 'histogram', 'count', { help: HELP.n, buckets: REQUEST_PARAMS_N_BUCKETS }),
     v1('vllm:request_params_max_tokens', 'histogram', 'tokens', { help: HELP.max_tokens, note: 'buckets 1-2-5 up to max_model_len' }),
-    v1('vllm:spec_decode_num_drafts_total', 'counter', 'count', { optional: 'spec_decode', source: 'vllm/v1/spec_decode/metrics.py @016a8587' }),
+    v1('vllm:spec_decode_num_drafts_total', 'counter', 'count', { optional: 'spec_decode', source: 'vllm/v1/spec_decode/metrics.py @016a8587', note: 'one per drafting step of a request; mean acceptance length = 1 + accepted / drafts (the docstring)' }),
     v1('vllm:spec_decode_num_draft_tokens_total', 'counter', 'tokens', { optional: 'spec_decode', source: 'vllm/v1/spec_decode/metrics.py @016a8587' }),
     v1('vllm:spec_decode_num_accepted_tokens_total', 'counter', 'tokens', { optional: 'spec_decode', source: 'vllm/v1/spec_decode/metrics.py @016a8587' }),
-    v1('vllm:spec_decode_num_accepted_tokens_per_pos_total', 'counter', 'tokens', { optional: 'spec_decode', labels: ['position'], source: 'vllm/v1/spec_decode/metrics.py @016a8587' }),
+    v1('vllm:spec_decode_num_accepted_tokens_per_pos_total', 'counter', 'tokens', { optional: 'spec_decode', labels: ['position'], source: 'vllm/v1/spec_decode/metrics.py @016a8587', note: 'position "0" … k-1 (k = num_speculative_tokens); per position / drafts = acceptance rate at that position' }),
     v1('vllm:nixl_xfer_time_seconds', 'histogram', 'seconds', { optional: 'kv_connector', buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 5.0], source: `${R} §1.3 KV connector (NIXL)` }),
     v1('vllm:nixl_post_time_seconds', 'histogram', 'seconds', { optional: 'kv_connector', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 5.0], source: `${R} §1.3 KV connector (NIXL)` }),
-    v1('vllm:nixl_bytes_transferred', 'histogram', 'bytes', { optional: 'kv_connector', source: `${R} §1.3 KV connector (NIXL)` }),
-    v1('vllm:nixl_num_descriptors', 'histogram', 'count', { optional: 'kv_connector', source: `${R} §1.3 KV connector (NIXL)` }),
-    v1('vllm:nixl_num_failed_transfers_total', 'counter', 'count', { optional: 'kv_connector', source: `${R} §1.3 KV connector (NIXL)` }),
-    v1('vllm:nixl_num_failed_notifications_total', 'counter', 'count', { optional: 'kv_connector', source: `${R} §1.3 KV connector (NIXL)` }),
+    v1('vllm:nixl_bytes_transferred', 'histogram', 'bytes', { optional: 'kv_connector', help: 'Histogram of bytes transferred per NIXL KV Cache transfers.', source: `${NIXL_SRC}; buckets: ${R} errata 2026-12-01 (nixl/stats.py)`, note: 'bounds 2^11 … 2^33 bytes (research errata; the step between them is unverified, so no bucket list here)' }),
+    v1('vllm:nixl_num_descriptors', 'histogram', 'count', { optional: 'kv_connector', help: 'Histogram of number of descriptors per NIXL  KV Cache transfers.', source: `${NIXL_SRC}; buckets: ${R} errata 2026-12-01 (nixl/stats.py)`, note: 'bounds 10 … 50000 (research errata; the bounds between are unverified)' }),
+    v1('vllm:nixl_num_failed_transfers_total', 'counter', 'count', { optional: 'kv_connector', help: 'Number of failed NIXL KV Cache transfers.', source: NIXL_SRC, note: 'counts transfers (a request can need several), on the instance that reads the KV (the decode node)' }),
+    v1('vllm:nixl_num_failed_notifications_total', 'counter', 'count', { optional: 'kv_connector', help: 'Number of failed NIXL KV Cache notifications.', source: NIXL_SRC, note: 'independent of transfer failures' }),
     v1('vllm:external_prefix_cache_queries_total', 'counter', 'tokens', { optional: 'kv_connector', help: 'External prefix cache queries from KV connector cross-instance cache sharing, in terms of number of queried tokens.' }),
     v1('vllm:external_prefix_cache_hits_total', 'counter', 'tokens', { optional: 'kv_connector', help: 'External prefix cache hits from KV connector cross-instance cache sharing, in terms of number of cached tokens.' }),
     v1('vllm:mm_cache_queries_total', 'counter', 'items', { optional: 'multimodal', help: 'Multi-modal cache queries, in terms of number of queried items.' }),
     v1('vllm:mm_cache_hits_total', 'counter', 'items', { optional: 'multimodal', help: 'Multi-modal cache hits, in terms of number of cached items.' }),
-    v1('vllm:corrupted_requests_total', 'counter', 'requests', { optional: 'fault_tolerance', note: 'only with env VLLM_COMPUTE_NANS_IN_LOGITS' }),
+    v1('vllm:corrupted_requests_total', 'counter', 'requests', { optional: 'fault_tolerance', source: `${V1_SRC}; ${R} §1.3`, note: 'requests whose logits held NaNs; only with env VLLM_COMPUTE_NANS_IN_LOGITS (HELP text unverified)' }),
     v1('vllm:engine_healthy', 'gauge', 'count', { noBaseLabels: true, labels: ['engine'], optional: 'fault_tolerance', note: '--enable-fault-tolerance' }),
     v1('vllm:kv_block_lifetime_seconds', 'histogram', 'seconds', { optional: 'kv_cache_metrics' }),
     v1('vllm:kv_block_idle_before_evict_seconds', 'histogram', 'seconds', { optional: 'kv_cache_metrics' }),
     v1('vllm:kv_block_reuse_gap_seconds', 'histogram', 'seconds', { optional: 'kv_cache_metrics' }),
-    v1('vllm:estimated_flops_per_gpu_total', 'counter', 'count', { optional: 'mfu', note: '--enable-mfu-metrics' }),
-    v1('vllm:estimated_read_bytes_per_gpu_total', 'counter', 'bytes', { optional: 'mfu' }),
-    v1('vllm:estimated_write_bytes_per_gpu_total', 'counter', 'bytes', { optional: 'mfu' }),
+    v1('vllm:estimated_flops_per_gpu_total', 'counter', 'count', { optional: 'mfu', source: MFU_SRC, note: '--enable-mfu-metrics; floating-point operations per GPU estimated from the model shapes (rate / 1e12 = TFLOPS, per the docstring)' }),
+    v1('vllm:estimated_read_bytes_per_gpu_total', 'counter', 'bytes', { optional: 'mfu', source: MFU_SRC, note: 'estimated memory bytes read per GPU' }),
+    v1('vllm:estimated_write_bytes_per_gpu_total', 'counter', 'bytes', { optional: 'mfu', source: MFU_SRC, note: 'estimated memory bytes written per GPU' }),
   ];
 }
 
@@ -308,11 +313,20 @@ export const VLLM_V1: EngineFamily = {
     v1('vllm:inter_token_latency_seconds', 'histogram', 'seconds', { help: HELP.itl, buckets: V1_ITL_BUCKETS, note: 'one observation per streamed output (several tokens with spec decode)' }),
     v1('vllm:request_time_per_output_token_seconds', 'histogram', 'seconds', { help: HELP.req_tpot, buckets: V1_ITL_BUCKETS, note: '(e2e − TTFT)/(output tokens − 1); 0 for ≤1 output token' }),
     v1('vllm:prompt_tokens_by_source_total', 'counter', 'tokens', { help: 'Number of prompt tokens by source.', labels: ['source'], labelValues: { source: ['local_compute', 'local_cache_hit', 'external_kv_transfer'] }, note: 'late 2025 on' }),
-    v1('vllm:prompt_tokens_cached_total', 'counter', 'tokens', { help: 'Number of cached prompt tokens (local + external).' }),
+    v1('vllm:prompt_tokens_cached_total', 'counter', 'tokens', { help: 'Number of cached prompt tokens (local + external).', note: 'local_cache_hit + external_kv_transfer of prompt_tokens_by_source (the DataDog capture: 64 = 64 + 0); the sources sum to prompt_tokens_total' }),
     v1('vllm:prompt_tokens_recomputed_total', 'counter', 'tokens', { help: 'Number of cached tokens recomputed for forward pass.', ...PROMPT_TOKENS_RECOMPUTED_REMOVED }),
     v1('vllm:request_prefill_kv_computed_tokens', 'histogram', 'tokens', { help: 'Histogram of new KV tokens computed during prefill (excluding cached tokens).' }),
     v1('vllm:num_requests_waiting_by_reason', 'gauge', 'requests', { help: HELP.waiting_by_reason, labels: ['reason'], labelValues: { reason: ['capacity', 'deferred'] }, note: 'newer (2026)' }),
     v1('vllm:request_num_preemptions', 'histogram', 'count', { buckets: V1_REQUEST_NUM_PREEMPTIONS_BUCKETS, note: 'newer (2026), per finished request' }),
+    v1('vllm:nixl_num_kv_expired_reqs_total', 'counter', 'requests', {
+      optional: 'kv_connector',
+      help: 'Number of requests that had their KV expire. NOTE: This metric is tracked on the P instance.',
+      source: NIXL_SRC,
+      note: "on the prefill (P) instance: requests whose KV the decode node never read before the lease ran out (the blocks are freed, the decode side fails or recomputes); newest HELP: 'Number of source requests whose KV liveness deadline elapsed before authoritative transfer completion.'; first release unverified",
+    }),
+    v1('vllm:kv_offload_total_bytes_total', 'counter', 'bytes', { optional: 'kv_offload', labels: ['transfer_type'], help: 'Number of bytes offloaded by KV connector', source: OFFLOAD_SRC, note: 'transfer_type is the direction, e.g. GPU_to_CPU (store) and CPU_to_GPU (load); its spelling follows the offloading medium (lower-case in some builds: unverified). Deprecated in the newest revision for flat load/store names, still emitted' }),
+    v1('vllm:kv_offload_total_time_total', 'counter', 'seconds', { optional: 'kv_offload', labels: ['transfer_type'], help: 'Total time measured by all KV offloading operations', source: OFFLOAD_SRC, note: 'seconds spent transferring, by direction; deprecated as kv_offload_total_bytes' }),
+    v1('vllm:kv_offload_size', 'histogram', 'bytes', { optional: 'kv_offload', labels: ['transfer_type'], help: 'Histogram of KV offload transfer size, in bytes.', buckets: KV_OFFLOAD_SIZE_BUCKETS, source: OFFLOAD_SRC }),
     // Still exposed, deprecated, in 0.11; hidden after; gpu_* gone at 0.12, time_per_output_token later (TPOT_REMOVED).
     v1('vllm:gpu_cache_usage_perc', 'gauge', 'ratio', { help: HELP.gpu_cache, hiddenFrom: '0.11', until: '0.12', deprecated: '0.9.2' }),
     v1('vllm:gpu_prefix_cache_queries_total', 'counter', 'tokens', { hiddenFrom: '0.11', until: '0.12', deprecated: '0.9.2' }),

@@ -124,6 +124,18 @@ export function engineAlertTests(engine: Engine, slo: Slo, runbookPage?: string)
     scenario(`${engine}: LLMClientAbortsHigh quiet just under ${t.abortedRatio} aborted`, raw.finished(4, 1, en), [quiet('LLMClientAbortsHigh', eAt)]),
     scenario(`${engine}: LLMClientAbortsHigh quiet on trickle traffic (1 request per 15s, all aborted)`, raw.finished(0, 1, en), [quiet('LLMClientAbortsHigh', eAt)]),
   );
+  // P/D transfer failures per finished request (20 finished per 15s step): 2 is 0.1, 1.2 is 0.06
+  // (just over 0.05), 1 is the threshold itself and 0.9 just under; trickle traffic never pages.
+  const kv = ruleOf(docs, 'LLMKVTransferFailing');
+  const kvCase = (failures: number, ok = 20) => [...raw.finished(ok, 0, en), ...raw.kvTransferFailures(counter(failures, en))];
+  groups.push(
+    scenario(`${engine}: LLMKVTransferFailing pages on one failed transfer per ten requests`, kvCase(2), [quiet('LLMKVTransferFailing', 4), fires(kv, eAt, L, 0.1)]),
+    scenario(`${engine}: LLMKVTransferFailing pages just over ${t.kvTransferFailureRatio} per request`, kvCase(1.2), [fires(kv, eAt, L, 0.06)]),
+    scenario(`${engine}: LLMKVTransferFailing quiet at ${t.kvTransferFailureRatio} per request`, kvCase(1), [quiet('LLMKVTransferFailing', eAt)]),
+    scenario(`${engine}: LLMKVTransferFailing quiet just under ${t.kvTransferFailureRatio} per request`, kvCase(0.9), [quiet('LLMKVTransferFailing', eAt)]),
+    scenario(`${engine}: LLMKVTransferFailing quiet on trickle traffic (1 request per 15s, every transfer failing)`, kvCase(1, 1), [quiet('LLMKVTransferFailing', eAt)]),
+    scenario(`${engine}: LLMKVTransferFailing quiet without P/D (no transfer metric)`, raw.finished(20, 0, en), [quiet('LLMKVTransferFailing', eAt)]),
+  );
   groups.push(
     scenario(
       `${engine}: LLMThroughputCollapsed fires when tokens stop while requests run (value: those running)`,

@@ -26,6 +26,8 @@ export const ALERT_THRESHOLDS = {
   abortedRatio: 0.25,
   /** Requests per second a target must serve before its ratios alert (6 a minute). */
   minRequestsPerSecond: 0.1,
+  /** P/D: failed KV-cache transfers per finished request. */
+  kvTransferFailureRatio: 0.05,
   gpuTemperatureCelsius: 85,
   /** vLLM pre-allocates ~90% of GPU memory by design, so only the last percents are pressure. */
   gpuMemoryUsedRatio: 0.98,
@@ -129,6 +131,17 @@ export function llmAlerts(slo: Slo, runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc
       'Many clients abort their requests.',
       `${v2} of finished requests on ${where} were aborted by their clients.`,
       'Aborts are clients that disconnect, press Stop or time out: not a server fault, so this never pages. Many aborts usually mean latency above what clients wait for: look at the TTFT and queue panels.',
+    ),
+    // P/D disaggregation: a decode node that cannot read its KV recomputes the prompt or fails the
+    // request; a steady share of failed transfers is a broken link between the nodes, worth a page.
+    alert(
+      'LLMKVTransferFailing',
+      'critical',
+      '5m',
+      `(${S.kvTransferFailures} / on ${LLM} (${traffic} > 0) > ${t.kvTransferFailureRatio}) and on ${LLM} (${traffic} >= ${t.minRequestsPerSecond})`,
+      'KV-cache transfers between prefill and decode nodes fail.',
+      `${v2} failed KV transfers per finished request on ${where}.`,
+      'Prefill/decode disaggregation: the decode node cannot read the KV cache of its prefill node (vLLM NixlConnector, SGLang --disaggregation-mode), so requests recompute or fail. Check the network between the nodes (RDMA/UCX devices, the side-channel port), that both nodes run the same model and KV layout, and the P/D panels of the instance dashboard (transfer time, expired KV on the prefill node).',
     ),
     // Disjoint from LLMAdmissionStalled (nothing running): a stalled scheduler pages once, not twice.
     alert(

@@ -159,6 +159,79 @@ function vllmRules(): RecordingRule[] {
     rec(S.tpotMean, 'vllm', [tpotFromLatencies('vllm')]),
     // process_* carry no model_name; keep those of targets that expose vLLM metrics.
     rec(S.processMemory, 'vllm', [`sum by (job, instance, host) (process_resident_memory_bytes and on (job, instance) vllm:num_requests_running)`], ['job', 'instance', 'host']),
+    ...vllmNewestRules(),
+  ];
+}
+
+/** MFU counters are per GPU already: the mean over ranks, never the sum. */
+const perGpuRate = (m: string): string => `avg by ${LB} (rate(${m}[${W}]))`;
+
+/** Optional features of newer vLLM (issue 11); every series is absent where the feature is off. */
+function vllmNewestRules(): RecordingRule[] {
+  const s = vllmShapes;
+  return [
+    // Cached prompt tokens, local and external (a P/D prefill node, LMCache); before the counter, local hits only.
+    rec(S.promptTokensCached, 'vllm', [
+      s.counterRate('vllm:prompt_tokens_cached_total'),
+      s.counterRate('vllm:prompt_tokens_by_source_total{source=~"local_cache_hit|external_kv_transfer"}'),
+      of(S.prefixCacheHit, 'vllm'),
+    ]),
+    rec(S.promptTokensBySource, 'vllm', [s.counterRate('vllm:prompt_tokens_by_source_total', W, ['source'])], [...L, 'source']),
+    rec(S.specDecodeSteps, 'vllm', [s.counterRate('vllm:spec_decode_num_drafts_total')]),
+    rec(S.specDecodeDraftTokens, 'vllm', [s.counterRate('vllm:spec_decode_num_draft_tokens_total')]),
+    rec(S.specDecodeAcceptedTokens, 'vllm', [s.counterRate('vllm:spec_decode_num_accepted_tokens_total')]),
+    rec(S.specDecodeAcceptedByPosition, 'vllm', [s.counterRate('vllm:spec_decode_num_accepted_tokens_per_pos_total', W, ['position'])], [...L, 'position']),
+    rec(S.specDecodeAcceptanceRatio, 'vllm', [
+      `${of(S.specDecodeAcceptedTokens, 'vllm')} / (${of(S.specDecodeDraftTokens, 'vllm')} > 0)`,
+      `avg by ${LB} (vllm:spec_decode_draft_acceptance_rate)`,
+    ]),
+    // NIXL (P/D): failed transfers on the decode side, KV that expired on the prefill side.
+    rec(S.kvTransferFailures, 'vllm', [s.counterRate('vllm:nixl_num_failed_transfers_total')]),
+    rec(S.kvTransferExpired, 'vllm', [s.counterRate('vllm:nixl_num_kv_expired_reqs_total')]),
+    rec(S.kvTransferSecondsMean, 'vllm', [meanOf(s, 'vllm:nixl_xfer_time_seconds')]),
+    rec(S.kvTransferBytes, 'vllm', [s.counterRate('vllm:nixl_bytes_transferred_sum')]),
+    rec(S.kvOffloadBytes, 'vllm', [s.counterRate('vllm:kv_offload_total_bytes_total', W, ['transfer_type'])], [...L, 'transfer_type']),
+    rec(S.kvOffloadBusy, 'vllm', [s.counterRate('vllm:kv_offload_total_time_total', W, ['transfer_type'])], [...L, 'transfer_type']),
+    rec(S.estimatedFlops, 'vllm', [perGpuRate('vllm:estimated_flops_per_gpu_total')]),
+    rec(S.estimatedMemoryBytes, 'vllm', [`${perGpuRate('vllm:estimated_read_bytes_per_gpu_total')} + ${perGpuRate('vllm:estimated_write_bytes_per_gpu_total')}`]),
+    rec(S.requestsCorrupted, 'vllm', [s.counterRate('vllm:corrupted_requests_total')]),
+    // lora_requests_info: a new label set per change, valued with the time of the update; the newest is current.
+    rec(S.loraAdapters, 'vllm', [`group by (job, instance, host, max_lora, running_lora_adapters, waiting_lora_adapters) (topk by (job, instance, host) (1, vllm:lora_requests_info))`], ['job', 'instance', 'host']),
+  ];
+}
+
+/** Optional features of the newest SGLang collector (issue 11). */
+function sglangNewestRules(): RecordingRule[] {
+  const s = sglangShapes;
+  const pool = (m: string, name: string) => `label_replace(${s.gauge(m, 'max')}, "pool", "${name}", "", "")`;
+  return [
+    rec(S.promptTokensCached, 'sglang', [of(S.prefixCacheHit, 'sglang')]),
+    // Verify passes, request-level: generated tokens over them is the mean acceptance length.
+    rec(S.specDecodeSteps, 'sglang', [s.counterRate('sglang:spec_verify_calls_total')]),
+    rec(S.specDecodeAcceptedTokens, 'sglang', [`clamp_min(${of(S.generationTokens, 'sglang')} - ${of(S.specDecodeSteps, 'sglang')}, 0)`]),
+    rec(S.specDecodeAcceptanceRatio, 'sglang', [`avg by ${LB} (sglang:spec_accept_rate{priority=""})`]),
+    // P/D: counted per request by every TP rank of a DP rank alike.
+    rec(S.kvTransferFailures, 'sglang', [schedulerCounterRate('sglang:num_transfer_failed_reqs_total')]),
+    rec(S.kvBootstrapFailures, 'sglang', [schedulerCounterRate('sglang:num_bootstrap_failed_reqs_total')]),
+    // kv_transfer_latency_ms: a histogram in the newest collector, a last-value gauge before. TP
+    // ranks repeat sum and count alike, so the mean needs no max over them.
+    rec(S.kvTransferSecondsMean, 'sglang', [
+      `${meanOf(s, 'sglang:kv_transfer_latency_ms')} / 1000`,
+      `max by ${LB} (sglang:kv_transfer_latency_ms{priority=""}) / 1000`,
+    ]),
+    rec(S.pdBootstrapQueue, 'sglang', [s.gauge('sglang:num_prefill_bootstrap_queue_reqs', 'sum'), s.gauge('sglang:num_prefill_prealloc_queue_reqs', 'sum')]),
+    rec(S.pdTransferQueue, 'sglang', [s.gauge('sglang:num_decode_transfer_queue_reqs', 'sum')]),
+    rec(S.estimatedFlops, 'sglang', [perGpuRate('sglang:estimated_flops_per_gpu_total')]),
+    rec(S.estimatedMemoryBytes, 'sglang', [`${perGpuRate('sglang:estimated_read_bytes_per_gpu_total')} + ${perGpuRate('sglang:estimated_write_bytes_per_gpu_total')}`]),
+    rec(S.loraSlotsUsedRatio, 'sglang', [s.gauge('sglang:lora_pool_utilization', 'max')]),
+    // Forward-pass seconds per second, categories together: the busy share of each DP rank, averaged.
+    rec(S.forwardBusy, 'sglang', [
+      perDp('avg', `sum without (category) (rate(sglang:forward_execution_seconds_total[${W}]))`),
+      perDp('avg', `sum without (category) (rate(sglang:gpu_execution_seconds_total[${W}]))`),
+    ]),
+    rec(S.schedulerAborts, 'sglang', [perDp('sum', `rate(sglang:scheduler_aborts_total[${W}])`, ['reason'])], [...L, 'reason']),
+    // Hybrid models: token_usage is the max over these pools; each on its own.
+    rec(S.kvPoolUsage, 'sglang', [`${pool('sglang:full_token_usage', 'full')} or ${pool('sglang:swa_token_usage', 'swa')} or ${pool('sglang:mamba_usage', 'mamba')}`], [...L, 'pool']),
   ];
 }
 
@@ -198,6 +271,7 @@ function sglangRules(): RecordingRule[] {
     rec(S.prefillSecondsMean, 'sglang', [`clamp_min(${mean('ttft_seconds', 'sglang')} - ${mean('queue_seconds', 'sglang')}, 0)`]),
     rec(S.decodeSecondsMean, 'sglang', [decodeFromLatencies('sglang')]),
     rec(S.tpotMean, 'sglang', [tpotFromLatencies('sglang')]),
+    ...sglangNewestRules(),
   ];
 }
 
@@ -231,6 +305,13 @@ export function derivedLlmGroup(): RuleGroup {
       record: S.requestsServerErrorRatio,
       expr: `clamp_max(${S.requestsServerErrors} / on ${withEngine} (${finished} > 0 or on ${withEngine} ${S.requestsServerErrors} > 0), 1)`,
     },
+  );
+  // Speculative decoding: each verify step emits the accepted draft tokens plus one.
+  const steps = `(${S.specDecodeSteps} > 0)`;
+  rules.push(
+    { record: S.promptTokensCachedRatio, expr: `${S.promptTokensCached} / on ${withEngine} (${S.promptTokens} > 0)` },
+    { record: S.specDecodeAcceptanceLength, expr: `1 + ${S.specDecodeAcceptedTokens} / on ${withEngine} ${steps}` },
+    { record: S.specDecodePositionAcceptance, expr: `${S.specDecodeAcceptedByPosition} / on ${withEngine} group_left () ${steps}` },
   );
   return { name: 'llm-derived', rules };
 }

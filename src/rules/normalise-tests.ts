@@ -498,8 +498,185 @@ function hostGroup(): TestGroup {
   };
 }
 
+/**
+ * Newer vLLM's optional features: cached prompt tokens (local + external) on three generations, spec
+ * decode, NIXL, KV offload, MFU, corrupted requests and LoRA, two DP engines on `a`.
+ */
+function vllmNewestGroup(): TestGroup {
+  const a0 = { ...targetLabels('vllm', 'a'), dp_rank: '0' };
+  const a1 = { ...a0, dp_rank: '1' };
+  const b0 = { ...targetLabels('vllm', 'b'), dp_rank: '0' };
+  const c0 = { ...targetLabels('vllm', 'c'), dp_rank: '0' };
+  const out = (l: Labels, extra: Labels = {}): Labels => {
+    const { dp_rank: _drop, ...rest } = l;
+    return { ...rest, engine: 'vllm', ...extra };
+  };
+  const bySource = (l: Labels, compute: number, hit: number, external: number): InputSeries[] => [
+    input('vllm:prompt_tokens_by_source_total', { ...l, source: 'local_compute' }, perSecond(compute)),
+    input('vllm:prompt_tokens_by_source_total', { ...l, source: 'local_cache_hit' }, perSecond(hit)),
+    input('vllm:prompt_tokens_by_source_total', { ...l, source: 'external_kv_transfer' }, perSecond(external)),
+  ];
+  const lora = { job: 'vllm', instance: 'a', host: 'a-host', max_lora: '2' };
+  const inputs: InputSeries[] = [
+    // a: the counter (local + external) wins over the breakdown; b: the breakdown only; c: 0.10, local hits.
+    input('vllm:prompt_tokens_total', a0, perSecond(4)),
+    input('vllm:prompt_tokens_total', a1, perSecond(4)),
+    input('vllm:prompt_tokens_cached_total', a0, perSecond(2)),
+    input('vllm:prompt_tokens_cached_total', a1, perSecond(1)),
+    ...bySource(a0, 2, 1, 1),
+    ...bySource(a1, 3, 1, 0),
+    input('vllm:prompt_tokens_total', b0, perSecond(4)),
+    ...bySource(b0, 1, 1, 2),
+    input('vllm:prompt_tokens_total', c0, perSecond(2)),
+    input('vllm:prefix_cache_hits_total', c0, perSecond(1)),
+    input('vllm:prefix_cache_queries_total', c0, perSecond(2)),
+    // Spec decode: 2 drafts/s of 3 tokens each, 3 accepted; by position 2, 1, 0.
+    input('vllm:spec_decode_num_drafts_total', a0, perSecond(1)),
+    input('vllm:spec_decode_num_drafts_total', a1, perSecond(1)),
+    input('vllm:spec_decode_num_draft_tokens_total', a0, perSecond(3)),
+    input('vllm:spec_decode_num_draft_tokens_total', a1, perSecond(3)),
+    input('vllm:spec_decode_num_accepted_tokens_total', a0, perSecond(2)),
+    input('vllm:spec_decode_num_accepted_tokens_total', a1, perSecond(1)),
+    input('vllm:spec_decode_num_accepted_tokens_per_pos_total', { ...a0, position: '0' }, perSecond(1)),
+    input('vllm:spec_decode_num_accepted_tokens_per_pos_total', { ...a0, position: '1' }, perSecond(1)),
+    input('vllm:spec_decode_num_accepted_tokens_per_pos_total', { ...a0, position: '2' }, perSecond(0)),
+    input('vllm:spec_decode_num_accepted_tokens_per_pos_total', { ...a1, position: '0' }, perSecond(1)),
+    input('vllm:spec_decode_num_accepted_tokens_per_pos_total', { ...a1, position: '1' }, perSecond(0)),
+    input('vllm:spec_decode_num_accepted_tokens_per_pos_total', { ...a1, position: '2' }, perSecond(0)),
+    // NIXL and the offloading connector.
+    input('vllm:nixl_num_failed_transfers_total', a0, perSecond(0.25)),
+    input('vllm:nixl_num_failed_transfers_total', a1, perSecond(0)),
+    input('vllm:nixl_num_kv_expired_reqs_total', a0, perSecond(0.5)),
+    input('vllm:nixl_xfer_time_seconds_sum', a0, perSecond(0.5)),
+    input('vllm:nixl_xfer_time_seconds_count', a0, perSecond(2)),
+    input('vllm:nixl_xfer_time_seconds_sum', a1, perSecond(0.5)),
+    input('vllm:nixl_xfer_time_seconds_count', a1, perSecond(2)),
+    input('vllm:nixl_bytes_transferred_sum', a0, perSecond(1024)),
+    input('vllm:kv_offload_total_bytes_total', { ...a0, transfer_type: 'GPU_to_CPU' }, perSecond(1000)),
+    input('vllm:kv_offload_total_bytes_total', { ...a0, transfer_type: 'CPU_to_GPU' }, perSecond(500)),
+    input('vllm:kv_offload_total_time_total', { ...a0, transfer_type: 'GPU_to_CPU' }, perSecond(0.25)),
+    input('vllm:kv_offload_total_time_total', { ...a0, transfer_type: 'CPU_to_GPU' }, perSecond(0.125)),
+    // MFU counters are per GPU: the mean over engines.
+    input('vllm:estimated_flops_per_gpu_total', a0, perSecond(2e12)),
+    input('vllm:estimated_flops_per_gpu_total', a1, perSecond(4e12)),
+    input('vllm:estimated_read_bytes_per_gpu_total', a0, perSecond(1e9)),
+    input('vllm:estimated_read_bytes_per_gpu_total', a1, perSecond(3e9)),
+    input('vllm:estimated_write_bytes_per_gpu_total', a0, perSecond(1e9)),
+    input('vllm:estimated_write_bytes_per_gpu_total', a1, perSecond(1e9)),
+    input('vllm:corrupted_requests_total', a0, perSecond(0.25)),
+    // LoRA: a new label set per change, valued with its time; the newest one is current.
+    input('vllm:lora_requests_info', { ...lora, running_lora_adapters: 'sql', waiting_lora_adapters: 'chat' }, constant(1764600000, N)),
+    input('vllm:lora_requests_info', { ...lora, running_lora_adapters: 'sql,chat', waiting_lora_adapters: 'code' }, constant(1764600100, N)),
+  ];
+  const a = out(a0);
+  return {
+    name: 'vllm newest features: cached prompt tokens (local + external), spec decode, NIXL, KV offload, MFU, corrupted requests, LoRA',
+    interval: STEP,
+    input_series: inputs,
+    promql_expr_test: [
+      expect(S.promptTokensCached, [[a, 3], [out(b0), 3], [out(c0), 1]]),
+      expect(S.promptTokensCachedRatio, [[a, 0.375], [out(b0), 0.75], [out(c0), 0.5]]),
+      expect(S.promptTokensBySource, [
+        [out(a0, { source: 'local_compute' }), 5],
+        [out(a0, { source: 'local_cache_hit' }), 2],
+        [out(a0, { source: 'external_kv_transfer' }), 1],
+        [out(b0, { source: 'local_compute' }), 1],
+        [out(b0, { source: 'local_cache_hit' }), 1],
+        [out(b0, { source: 'external_kv_transfer' }), 2],
+      ]),
+      expect(S.specDecodeSteps, [[a, 2]]),
+      expect(S.specDecodeAcceptanceLength, [[a, 2.5]]),
+      expect(S.specDecodeAcceptanceRatio, [[a, 0.5]]),
+      expect(S.specDecodePositionAcceptance, [[out(a0, { position: '0' }), 1], [out(a0, { position: '1' }), 0.5], [out(a0, { position: '2' }), 0]]),
+      expect(S.kvTransferFailures, [[a, 0.25]]),
+      expect(S.kvTransferExpired, [[a, 0.5]]),
+      expect(S.kvTransferSecondsMean, [[a, 0.25]]),
+      expect(S.kvTransferBytes, [[a, 1024]]),
+      expect(S.kvOffloadBytes, [[out(a0, { transfer_type: 'GPU_to_CPU' }), 1000], [out(a0, { transfer_type: 'CPU_to_GPU' }), 500]]),
+      expect(S.kvOffloadBusy, [[out(a0, { transfer_type: 'GPU_to_CPU' }), 0.25], [out(a0, { transfer_type: 'CPU_to_GPU' }), 0.125]]),
+      expect(S.estimatedFlops, [[a, 3e12]]),
+      expect(S.estimatedMemoryBytes, [[a, 3e9]]),
+      expect(S.requestsCorrupted, [[a, 0.25]]),
+      expect(S.loraAdapters, [[{ ...lora, engine: 'vllm', running_lora_adapters: 'sql,chat', waiting_lora_adapters: 'code' }, 1]]),
+    ],
+  };
+}
+
+/**
+ * The newest SGLang collector: acceptance length from verify calls, P/D failures and queues (old and
+ * new names, histogram and gauge transfer latency), MFU, LoRA slots, forward time, aborts by reason,
+ * and the hybrid model's pools; s2 is an older server (gauges, old names, no rank labels).
+ */
+function sglangNewestGroup(): TestGroup {
+  const s1 = targetLabels('sglang', 's1');
+  const s2 = targetLabels('sglang', 's2');
+  const rank = (dp: string, tp: string): Labels => ({ ...s1, dp_rank: dp, tp_rank: tp, pp_rank: '0', moe_ep_rank: '0', engine_type: 'unified' });
+  const out = (l: Labels, extra: Labels = {}): Labels => ({ ...l, engine: 'sglang', ...extra });
+  const both = (name: string, tp0: Labels, f: string): InputSeries[] => [input(name, tp0, f), input(name, { ...tp0, tp_rank: '1' }, f)];
+  const inputs: InputSeries[] = [
+    input('sglang:prompt_tokens_total', s1, perSecond(4)),
+    input('sglang:cached_tokens_total', { ...s1, cache_source: 'device' }, perSecond(1)),
+    input('sglang:generation_tokens_total', s1, perSecond(3)),
+    input('sglang:spec_verify_calls_total', s1, perSecond(1)),
+    input('sglang:spec_accept_rate', rank('0', '0'), constant(0.25, N)),
+    input('sglang:spec_accept_rate', rank('1', '0'), constant(0.75, N)),
+    // TP rank 1 repeats DP rank 0's failures.
+    ...both('sglang:num_transfer_failed_reqs_total', rank('0', '0'), perSecond(0.25)),
+    input('sglang:num_transfer_failed_reqs_total', rank('1', '0'), perSecond(0.5)),
+    input('sglang:num_bootstrap_failed_reqs_total', rank('0', '0'), perSecond(0.125)),
+    ...both('sglang:kv_transfer_latency_ms_sum', rank('0', '0'), perSecond(100)),
+    ...both('sglang:kv_transfer_latency_ms_count', rank('0', '0'), perSecond(2)),
+    input('sglang:kv_transfer_latency_ms', s2, constant(20, N)),
+    ...both('sglang:num_prefill_bootstrap_queue_reqs', rank('0', '0'), constant(3, N)),
+    input('sglang:num_prefill_bootstrap_queue_reqs', rank('1', '0'), constant(2, N)),
+    input('sglang:num_prefill_prealloc_queue_reqs', s2, constant(4, N)),
+    input('sglang:num_decode_transfer_queue_reqs', rank('0', '0'), constant(1, N)),
+    input('sglang:estimated_flops_per_gpu_total', rank('0', '0'), perSecond(1e12)),
+    input('sglang:estimated_flops_per_gpu_total', rank('0', '1'), perSecond(3e12)),
+    input('sglang:estimated_read_bytes_per_gpu_total', rank('0', '0'), perSecond(1e9)),
+    input('sglang:estimated_write_bytes_per_gpu_total', rank('0', '0'), perSecond(1e9)),
+    input('sglang:lora_pool_utilization', rank('0', '0'), constant(0.25, N)),
+    // Forward seconds: DP 0 busy 0.75 (extend + decode), DP 1 0.25; s2 under the old name.
+    ...both('sglang:forward_execution_seconds_total', { ...rank('0', '0'), category: 'extend' }, perSecond(0.25)),
+    ...both('sglang:forward_execution_seconds_total', { ...rank('0', '0'), category: 'decode' }, perSecond(0.5)),
+    input('sglang:forward_execution_seconds_total', { ...rank('1', '0'), category: 'decode' }, perSecond(0.25)),
+    input('sglang:gpu_execution_seconds_total', { ...s2, category: 'decode' }, perSecond(0.5)),
+    ...both('sglang:scheduler_aborts_total', { ...rank('0', '0'), reason: 'queue_full' }, perSecond(0.25)),
+    input('sglang:scheduler_aborts_total', { ...rank('1', '0'), reason: 'queue_full' }, perSecond(0.25)),
+    input('sglang:scheduler_aborts_total', { ...rank('1', '0'), reason: 'waiting_timeout' }, perSecond(0.125)),
+    input('sglang:full_token_usage', rank('0', '0'), constant(0.5, N)),
+    input('sglang:full_token_usage', rank('0', '1'), constant(0.25, N)),
+    input('sglang:swa_token_usage', rank('0', '0'), constant(0.75, N)),
+    input('sglang:mamba_usage', rank('0', '0'), constant(0.25, N)),
+  ];
+  const a = out(s1);
+  return {
+    name: 'sglang newest collector: acceptance length from verify calls, P/D failures and queues, MFU, LoRA, forward time, aborts by reason, SWA/Mamba pools',
+    interval: STEP,
+    input_series: inputs,
+    promql_expr_test: [
+      expect(S.promptTokensCachedRatio, [[a, 0.25]]),
+      // 3 generated tokens per verify call: 2 accepted plus the bonus token.
+      expect(S.specDecodeAcceptedTokens, [[a, 2]]),
+      expect(S.specDecodeAcceptanceLength, [[a, 3]]),
+      expect(S.specDecodeAcceptanceRatio, [[a, 0.5]]),
+      expect(S.kvTransferFailures, [[a, 0.75]]),
+      expect(S.kvBootstrapFailures, [[a, 0.125]]),
+      expect(S.kvTransferSecondsMean, [[a, 0.05], [out(s2), 0.02]]),
+      expect(S.pdBootstrapQueue, [[a, 5], [out(s2), 4]]),
+      expect(S.pdTransferQueue, [[a, 1]]),
+      expect(S.estimatedFlops, [[a, 2e12]]),
+      expect(S.estimatedMemoryBytes, [[a, 2e9]]),
+      expect(S.loraSlotsUsedRatio, [[a, 0.25]]),
+      expect(S.forwardBusy, [[a, 0.5], [out(s2), 0.5]]),
+      expect(S.schedulerAborts, [[out(s1, { reason: 'queue_full' }), 0.5], [out(s1, { reason: 'waiting_timeout' }), 0.125]]),
+      expect(S.kvPoolUsage, [[out(s1, { pool: 'full' }), 0.5], [out(s1, { pool: 'swa' }), 0.75], [out(s1, { pool: 'mamba' }), 0.25]]),
+    ],
+  };
+}
+
 export function engineNormaliseTests(engine: Engine): TestGroup[] {
-  return engine === 'vllm' ? [vllmGroup()] : [sglangGroup(), sglangOlderGroup()];
+  return engine === 'vllm' ? [vllmGroup(), vllmNewestGroup()] : [sglangGroup(), sglangOlderGroup(), sglangNewestGroup()];
 }
 
 export function gpuNormaliseTests(kind: Exclude<GpuKind, 'none'>): TestGroup[] {

@@ -30,6 +30,8 @@ export interface RawEngine {
   /** vLLM's HTTP requests on the OpenAI API per step, as prometheus_fastapi_instrumentator groups them; SGLang has none. */
   http?(ok2xxPerStep: number, err5xxPerStep: number, steps: number): InputSeries[];
   preemptions(v: string): InputSeries[];
+  /** P/D KV-cache transfer failures (vLLM NIXL failed transfers, SGLang failed-transfer requests). */
+  kvTransferFailures(v: string): InputSeries[];
   /** vLLM >= 0.11's engine_sleep_state, asleep at level 1 (weights offloaded) or awake; SGLang has none. */
   sleepState?(asleep: boolean, steps: number): InputSeries[];
   /** Newer vLLM's waiting requests by reason, with num_requests_waiting their sum; SGLang has none. */
@@ -83,6 +85,7 @@ export function rawEngine(engine: Engine, instance = `${engine}-1`): RawEngine {
         ];
       },
       preemptions: one('vllm:num_preemptions_total', sched),
+      kvTransferFailures: one('vllm:nixl_num_failed_transfers_total', sched),
       sleepState: (asleep, steps) => [
         input('vllm:engine_sleep_state', { ...sched, sleep_state: 'awake' }, constant(asleep ? 0 : 1, steps)),
         input('vllm:engine_sleep_state', { ...sched, sleep_state: 'weights_offloaded' }, constant(asleep ? 1 : 0, steps)),
@@ -109,6 +112,7 @@ export function rawEngine(engine: Engine, instance = `${engine}-1`): RawEngine {
       input('sglang:num_aborted_requests_total', tok, counter(aborted, steps)),
     ],
     preemptions: one('sglang:num_retracted_requests_total', sched),
+    kvTransferFailures: one('sglang:num_transfer_failed_reqs_total', sched),
     histogram: (h) => hist[h]!,
     bounds: (h) => knownBounds('sglang', h),
   };

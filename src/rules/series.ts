@@ -209,6 +209,33 @@ export const S = {
   decodeSecondsMean: 'llm:request_decode_seconds:mean5m',
   tpotMean: 'llm:time_per_output_token_seconds:mean5m',
   processMemory: 'llm:process_resident_memory:bytes',
+  promptTokensCached: 'llm:prompt_tokens_cached:rate5m',
+  promptTokensCachedRatio: 'llm:prompt_tokens_cached:ratio_rate5m',
+  promptTokensBySource: 'llm:prompt_tokens_by_source:rate5m',
+  specDecodeSteps: 'llm:spec_decode_steps:rate5m',
+  specDecodeDraftTokens: 'llm:spec_decode_draft_tokens:rate5m',
+  specDecodeAcceptedTokens: 'llm:spec_decode_accepted_tokens:rate5m',
+  specDecodeAcceptedByPosition: 'llm:spec_decode_accepted_tokens_by_position:rate5m',
+  specDecodeAcceptanceLength: 'llm:spec_decode_acceptance_length:mean5m',
+  specDecodeAcceptanceRatio: 'llm:spec_decode_acceptance:ratio_rate5m',
+  specDecodePositionAcceptance: 'llm:spec_decode_position_acceptance:ratio_rate5m',
+  kvTransferFailures: 'llm:kv_transfer_failures:rate5m',
+  kvBootstrapFailures: 'llm:kv_bootstrap_failures:rate5m',
+  kvTransferExpired: 'llm:kv_transfer_expired_requests:rate5m',
+  kvTransferSecondsMean: 'llm:kv_transfer_seconds:mean5m',
+  kvTransferBytes: 'llm:kv_transfer_bytes:rate5m',
+  pdBootstrapQueue: 'llm:pd_bootstrap_queue_requests:sum',
+  pdTransferQueue: 'llm:pd_transfer_queue_requests:sum',
+  kvOffloadBytes: 'llm:kv_offload_bytes:rate5m',
+  kvOffloadBusy: 'llm:kv_offload_busy:ratio_rate5m',
+  estimatedFlops: 'llm:estimated_flops_per_gpu:rate5m',
+  estimatedMemoryBytes: 'llm:estimated_memory_bytes_per_gpu:rate5m',
+  requestsCorrupted: 'llm:requests_corrupted:rate5m',
+  loraAdapters: 'llm:lora_adapters:info',
+  loraSlotsUsedRatio: 'llm:lora_slots_used:ratio',
+  forwardBusy: 'llm:forward_busy:ratio_rate5m',
+  schedulerAborts: 'llm:scheduler_aborts:rate5m',
+  kvPoolUsage: 'llm:kv_pool_usage_ratio:max',
 
   gpuUtilization: 'gpu:utilization:ratio',
   gpuSmActive: 'gpu:sm_active:ratio',
@@ -384,6 +411,84 @@ function sloSeries(): SeriesDef[] {
   out.push({ name: MODEL_REQUESTS, level: 'model', unit: 'requests_per_second', labels: MODEL_LABELS, help: 'Per model: finished requests per second over 5m (E2E latency observations).', sources: e2e });
   for (const w of SLO_COUNT_WINDOWS) out.push({ name: modelRequestCount(w), level: 'model', unit: 'count', labels: MODEL_LABELS, help: `Per model: requests finished over the last ${w} (minimum-traffic guard of the SLO alerts).`, sources: e2e });
   return out;
+}
+
+const V1_NEW = (names: readonly string[]) => ({ 'vllm-v1-new': names });
+const SPEC = 'speculative decoding only (vLLM --speculative-config, SGLang --speculative-algorithm)';
+const PD = 'prefill/decode disaggregation only (vLLM NixlConnector via --kv-transfer-config; SGLang --disaggregation-mode)';
+const llm = (name: string, unit: Unit, help: string, sources: SeriesDef['sources'], optional: string, extra: readonly string[] = []): SeriesDef => ({
+  name,
+  level: 'llm',
+  unit,
+  labels: [...LLM_LABELS, ...extra],
+  help,
+  sources,
+  optional,
+});
+
+/** Series of the newest engines' optional features (issue 11): each absent where the feature is off. */
+function newestEngineSeries(): SeriesDef[] {
+  return [
+    llm(S.promptTokensCached, 'tokens_per_second', 'Prompt tokens served from a cache per second: vLLM local prefix-cache hits plus KV received from elsewhere (external_kv_transfer: a P/D prefill node, LMCache); SGLang cached tokens of every tier (device, host, storage).', {
+      'vllm-v1-new': ['vllm:prompt_tokens_cached_total', 'vllm:prompt_tokens_by_source_total'],
+      'vllm-v1-old': ['vllm:prefix_cache_hits_total', 'vllm:gpu_prefix_cache_hits_total'],
+      sglang: ['sglang:cached_tokens_total'],
+    }, 'vLLM before prompt_tokens_cached (late 2025) counts only local prefix-cache hits here; vLLM V0 has no cached-token counter'),
+    llm(S.promptTokensCachedRatio, 'ratio', 'Share of prompt tokens served from a cache (local and external KV), 0-1; absent while no prompts.', {
+      'vllm-v1-new': ['vllm:prompt_tokens_cached_total', 'vllm:prompt_tokens_total'],
+      'vllm-v1-old': ['vllm:prefix_cache_hits_total', 'vllm:prompt_tokens_total'],
+      sglang: ['sglang:cached_tokens_total', 'sglang:prompt_tokens_total'],
+    }, 'as llm:prompt_tokens_cached:rate5m; absent while idle'),
+    llm(S.promptTokensBySource, 'tokens_per_second', 'Prompt tokens per second by where their KV came from (label source: local_compute, local_cache_hit, external_kv_transfer).', V1_NEW(['vllm:prompt_tokens_by_source_total']), 'vLLM from late 2025 only (prompt_tokens_by_source)', ['source']),
+    llm(S.specDecodeSteps, 'events_per_second', 'Speculative-decoding verify steps per second (vLLM drafts, SGLang verify calls): each yields the accepted draft tokens plus one.', {
+      'vllm-v1-old': ['vllm:spec_decode_num_drafts_total'],
+      'vllm-v1-new': ['vllm:spec_decode_num_drafts_total'],
+      sglang: ['sglang:spec_verify_calls_total'],
+    }, `${SPEC}; SGLang from its newest collector (spec_verify_calls_total); vLLM V0 has no draft counter`),
+    llm(S.specDecodeDraftTokens, 'tokens_per_second', 'Draft tokens proposed per second (vLLM).', same(['vllm:spec_decode_num_draft_tokens_total'], ALL_VLLM), `${SPEC}; vLLM only`),
+    llm(S.specDecodeAcceptedTokens, 'tokens_per_second', 'Draft tokens accepted per second (SGLang: generated tokens less one per verify step).', {
+      ...same(['vllm:spec_decode_num_accepted_tokens_total'], ALL_VLLM),
+      sglang: ['sglang:generation_tokens_total', 'sglang:spec_verify_calls_total'],
+    }, SPEC),
+    llm(S.specDecodeAcceptedByPosition, 'tokens_per_second', 'Draft tokens accepted per second at each draft position (label position, "0" first).', { 'vllm-v1-old': ['vllm:spec_decode_num_accepted_tokens_per_pos_total'], ...V1_NEW(['vllm:spec_decode_num_accepted_tokens_per_pos_total']) }, `${SPEC}; vLLM V1 only`, ['position']),
+    llm(S.specDecodeAcceptanceLength, 'tokens', 'Mean acceptance length: tokens emitted per verify step, 1 + accepted / steps (vLLM docstring; SGLang: generated tokens / verify calls).', {
+      'vllm-v1-old': ['vllm:spec_decode_num_accepted_tokens_total', 'vllm:spec_decode_num_drafts_total'],
+      'vllm-v1-new': ['vllm:spec_decode_num_accepted_tokens_total', 'vllm:spec_decode_num_drafts_total'],
+      sglang: ['sglang:generation_tokens_total', 'sglang:spec_verify_calls_total'],
+    }, `${SPEC}; absent while idle`),
+    llm(S.specDecodeAcceptanceRatio, 'ratio', 'Share of draft tokens accepted, 0-1 (vLLM counters; vLLM V0 and SGLang: their gauge).', {
+      'vllm-v0': ['vllm:spec_decode_draft_acceptance_rate'],
+      'vllm-v1-old': ['vllm:spec_decode_num_accepted_tokens_total', 'vllm:spec_decode_num_draft_tokens_total'],
+      'vllm-v1-new': ['vllm:spec_decode_num_accepted_tokens_total', 'vllm:spec_decode_num_draft_tokens_total'],
+      sglang: ['sglang:spec_accept_rate'],
+    }, SPEC),
+    llm(S.specDecodePositionAcceptance, 'ratio', 'Acceptance rate at each draft position: accepted at that position / verify steps (label position).', { 'vllm-v1-old': ['vllm:spec_decode_num_accepted_tokens_per_pos_total'], ...V1_NEW(['vllm:spec_decode_num_accepted_tokens_per_pos_total']) }, `${SPEC}; vLLM V1 only`, ['position']),
+    llm(S.kvTransferFailures, 'events_per_second', 'Failed KV-cache transfers per second between prefill and decode nodes (vLLM NIXL: failed transfers; SGLang: requests whose transfer failed).', { ...V1_NEW(['vllm:nixl_num_failed_transfers_total']), sglang: ['sglang:num_transfer_failed_reqs_total'] }, PD),
+    llm(S.kvBootstrapFailures, 'requests_per_second', 'Requests per second whose P/D bootstrap (the prefill-decode handshake) failed (SGLang).', { sglang: ['sglang:num_bootstrap_failed_reqs_total'] }, `${PD}; SGLang only`),
+    llm(S.kvTransferExpired, 'requests_per_second', 'Requests per second whose KV expired on the prefill node before the decode node read it (vLLM NIXL; counted on the prefill instance).', V1_NEW(['vllm:nixl_num_kv_expired_reqs_total']), `${PD}; vLLM NixlConnector only`),
+    llm(S.kvTransferSecondsMean, 'seconds', 'Mean duration of one KV-cache transfer over 5m (vLLM nixl_xfer_time_seconds; SGLang kv_transfer_latency_ms in seconds, its last value where it is a gauge).', { ...V1_NEW(['vllm:nixl_xfer_time_seconds']), sglang: ['sglang:kv_transfer_latency_ms'] }, PD),
+    llm(S.kvTransferBytes, 'bytes_per_second', 'KV-cache bytes transferred per second by NIXL (vLLM).', V1_NEW(['vllm:nixl_bytes_transferred']), `${PD}; vLLM NixlConnector only`),
+    llm(S.pdBootstrapQueue, 'count', 'Requests of a P/D prefill server waiting for the bootstrap with their decode server (SGLang).', { sglang: ['sglang:num_prefill_bootstrap_queue_reqs', 'sglang:num_prefill_prealloc_queue_reqs'] }, `${PD}; SGLang only`),
+    llm(S.pdTransferQueue, 'count', 'Requests of a P/D decode server waiting for their KV cache to arrive (SGLang decode transfer queue).', { sglang: ['sglang:num_decode_transfer_queue_reqs'] }, `${PD}; SGLang only`),
+    llm(S.kvOffloadBytes, 'bytes_per_second', 'KV-cache bytes moved per second by the offloading connector, by direction (label transfer_type, e.g. GPU_to_CPU stores, CPU_to_GPU loads).', V1_NEW(['vllm:kv_offload_total_bytes_total']), 'vLLM KV offloading only (OffloadingConnector)', ['transfer_type']),
+    llm(S.kvOffloadBusy, 'ratio', 'Seconds per second the offloading connector spent transferring, by direction (label transfer_type).', V1_NEW(['vllm:kv_offload_total_time_total']), 'vLLM KV offloading only (OffloadingConnector)', ['transfer_type']),
+    llm(S.estimatedFlops, 'events_per_second', 'Estimated floating-point operations per second per GPU (model-shape estimate), mean over ranks.', { ...V1_NEW(['vllm:estimated_flops_per_gpu_total']), sglang: ['sglang:estimated_flops_per_gpu_total'] }, 'MFU metrics only (--enable-mfu-metrics)'),
+    llm(S.estimatedMemoryBytes, 'bytes_per_second', 'Estimated memory bytes read and written per second per GPU, mean over ranks.', { ...V1_NEW(['vllm:estimated_read_bytes_per_gpu_total', 'vllm:estimated_write_bytes_per_gpu_total']), sglang: ['sglang:estimated_read_bytes_per_gpu_total', 'sglang:estimated_write_bytes_per_gpu_total'] }, 'MFU metrics only (--enable-mfu-metrics)'),
+    llm(S.requestsCorrupted, 'requests_per_second', 'Requests per second whose logits held NaNs (vLLM).', same(['vllm:corrupted_requests_total'], ['vllm-v1-old', 'vllm-v1-new']), 'vLLM only, and only with env VLLM_COMPUTE_NANS_IN_LOGITS'),
+    {
+      name: S.loraAdapters,
+      level: 'llm',
+      unit: 'count',
+      labels: [...LLM_PROCESS_LABELS, 'max_lora', 'running_lora_adapters', 'waiting_lora_adapters'],
+      help: 'vLLM LoRA state, 1 per target: the adapters of running and waiting requests (comma-joined) and max_lora, from the newest lora_requests_info update.',
+      sources: same(['vllm:lora_requests_info'], ALL_VLLM),
+      optional: 'vLLM with --enable-lora only',
+    },
+    llm(S.loraSlotsUsedRatio, 'ratio', 'Share of LoRA adapter slots in use, 0-1 (SGLang lora pool).', { sglang: ['sglang:lora_pool_utilization'] }, 'SGLang with LoRA only (--lora-paths)'),
+    llm(S.forwardBusy, 'ratio', 'Share of wall time spent in forward passes, mean over data-parallel ranks (SGLang forward_execution_seconds_total, formerly gpu_execution_seconds_total).', { sglang: ['sglang:forward_execution_seconds_total', 'sglang:gpu_execution_seconds_total'] }, 'SGLang only (late 2025 on)'),
+    llm(S.schedulerAborts, 'requests_per_second', "Requests the SGLang scheduler aborted per second, by reason (label reason, e.g. queue_full, waiting_timeout).", { sglang: ['sglang:scheduler_aborts_total'] }, 'SGLang newest collector only (scheduler_aborts_total)', ['reason']),
+    llm(S.kvPoolUsage, 'ratio', 'Usage 0-1 of each KV pool of a hybrid model (label pool: full, swa, mamba), the fullest rank; llm:kv_cache_usage_ratio:max is the overall figure.', { sglang: ['sglang:full_token_usage', 'sglang:swa_token_usage', 'sglang:mamba_usage'] }, 'SGLang serving a hybrid (sliding-window or Mamba) model only', ['pool']),
+  ];
 }
 
 export const SERIES: readonly SeriesDef[] = [
@@ -640,6 +745,7 @@ export const SERIES: readonly SeriesDef[] = [
     sources: same(['process_resident_memory_bytes'], ALL_VLLM),
     optional: 'vLLM only; absent where vLLM serves multiprocess metrics: DP > 1 (several API servers by default since vllm PR #32525) or --api-server-count > 1',
   },
+  ...newestEngineSeries(),
   ...histogramSeries(),
 
   {

@@ -222,6 +222,42 @@ describe('emulators and the real promtool', () => {
   });
 });
 
+describe('emulators: optional features behind their flags', () => {
+  it('vLLM V1 with every optional feature: each family in the catalog with its type and labels, none without the flag', async () => {
+    const features = ['spec_decode', 'kv_connector', 'kv_offload', 'mfu', 'lora', 'fault_tolerance'] as const;
+    const text = await textOf('vllm-v1', { dpRanks: 2, features });
+    expectInCatalog(text, 'vllm-v1', /^vllm:/);
+    const ours = families(text);
+    for (const name of ['vllm:spec_decode_num_drafts_total', 'vllm:spec_decode_num_accepted_tokens_per_pos_total', 'vllm:nixl_num_kv_expired_reqs_total', 'vllm:kv_offload_total_bytes_total', 'vllm:kv_offload_size', 'vllm:estimated_flops_per_gpu_total', 'vllm:corrupted_requests_total', 'vllm:lora_requests_info'])
+      expect(ours.has(name), name).toBe(true);
+    // Each step emits its accepted tokens plus one: 1 + accepted / drafts is about 2.5.
+    const total = (n: string) => ours.get(n)!.samples.reduce((a, x) => a + x.value, 0);
+    const length = 1 + total('vllm:spec_decode_num_accepted_tokens_total') / total('vllm:spec_decode_num_drafts_total');
+    expect(length).toBeGreaterThan(2.3);
+    expect(length).toBeLessThanOrEqual(2.5);
+    expect(new Set(ours.get('vllm:spec_decode_num_accepted_tokens_per_pos_total')!.samples.map((x) => x.labels.position))).toEqual(new Set(['0', '1', '2']));
+    // Cached = local hits + external KV, as the sources break it down.
+    const bySource = ours.get('vllm:prompt_tokens_by_source_total')!.samples.filter((x) => x.labels.source !== 'local_compute').reduce((a, x) => a + x.value, 0);
+    expect(total('vllm:prompt_tokens_cached_total')).toBe(bySource);
+    const plain = families(await textOf('vllm-v1', { dpRanks: 2 }));
+    for (const n of plain.keys()) expect(/spec_decode|nixl|kv_offload|estimated_|corrupted|lora/.test(n), n).toBe(false);
+  });
+
+  it('SGLang with spec decoding, P/D, a hybrid model, MFU and LoRA: families in the catalog; forward time always', async () => {
+    const text = await textOf('sglang', { features: ['spec_decode', 'pd_disaggregation', 'hybrid_model', 'mfu', 'lora'] });
+    expectInCatalog(text, 'sglang', /^sglang:/);
+    const ours = families(text);
+    for (const name of ['sglang:spec_verify_calls_total', 'sglang:kv_transfer_latency_ms', 'sglang:num_transfer_failed_reqs_total', 'sglang:num_prefill_bootstrap_queue_reqs', 'sglang:swa_token_usage', 'sglang:mamba_usage', 'sglang:estimated_flops_per_gpu_total', 'sglang:lora_pool_utilization'])
+      expect(ours.has(name), name).toBe(true);
+    expect(ours.get('sglang:kv_transfer_latency_ms')!.type).toBe('histogram');
+    const gen = ours.get('sglang:generation_tokens_total')!.samples[0]!.value;
+    expect(gen / ours.get('sglang:spec_verify_calls_total')!.samples[0]!.value).toBeCloseTo(2.5, 1);
+    const plain = families(await textOf('sglang'));
+    expect(plain.has('sglang:forward_execution_seconds_total')).toBe(true);
+    for (const n of plain.keys()) expect(/spec_|kv_transfer|bootstrap|swa_|mamba|estimated_|lora/.test(n), n).toBe(false);
+  });
+});
+
 describe('emulators: detection, determinism, bad states, HTTP states', () => {
   it('detection recognises each emulator as the family it emulates', async () => {
     const expected: Record<EmulatorKind, FamilyId> = { 'vllm-v0': 'vllm-v0', 'vllm-v1-legacy': 'vllm-v1-legacy', 'vllm-v1': 'vllm-v1', sglang: 'sglang', dcgm: 'dcgm', 'nvidia-smi': 'nvidia-smi' };

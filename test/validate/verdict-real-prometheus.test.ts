@@ -38,6 +38,34 @@ interface Case {
   notApplicable: Record<string, RegExp>;
 }
 
+/** Optional-feature panels (issue 11): not applicable on these older servers, each saying why. */
+const V1_ONLY = (metric: string) => new RegExp(`${metric} is exposed only by vLLM V1 engine`);
+const VLLM_FEATURE_PANELS = {
+  'LLM serving instance / Prompt tokens from cache': /vllm:gpu_prefix_cache_hits_total was renamed vllm:prefix_cache_hits_total/,
+  'LLM serving instance / Speculative decoding acceptance': /appears only when enabled: speculative decoding is off \(vLLM --speculative-config/,
+  'LLM serving instance / P/D KV transfer failures': V1_ONLY('vllm:nixl_num_failed_transfers_total'),
+  'LLM serving instance / P/D KV transfer time and queues': V1_ONLY('vllm:nixl_xfer_time_seconds_count'),
+  'LLM serving instance / KV offload traffic': V1_ONLY('vllm:kv_offload_total_bytes_total'),
+  'LLM serving instance / Estimated compute per GPU': V1_ONLY('vllm:estimated_flops_per_gpu_total'),
+  'LLM serving instance / Estimated memory traffic per GPU': V1_ONLY('vllm:estimated_read_bytes_per_gpu_total'),
+  'LLM serving instance / Corrupted and scheduler-aborted requests': V1_ONLY('vllm:corrupted_requests_total'),
+  'LLM serving instance / LoRA adapters': /appears only when enabled: LoRA is off \(vLLM --enable-lora/,
+  'LLM serving instance / Forward-pass busy share': /sglang:forward_execution_seconds_total comes from sglang; the selected target srv is not sglang/,
+};
+const SGLANG_ONLY_NEWER = (metric: string) => new RegExp(`${metric} is exposed only by SGLang \\(current \`sglang:\` names\\) \\(SGLang >= 0\\.4\\.5\\)`);
+const SGLANG_FEATURE_PANELS = {
+  'LLM serving instance / Prompt tokens from cache': /sglang:cached_tokens_total: absent from the docs sample/,
+  'LLM serving instance / Speculative decoding acceptance': SGLANG_ONLY_NEWER('sglang:spec_verify_calls_total'),
+  'LLM serving instance / P/D KV transfer failures': /appears only when enabled: prefill\/decode disaggregation is not used/,
+  'LLM serving instance / P/D KV transfer time and queues': /appears only when enabled: prefill\/decode disaggregation is not used/,
+  'LLM serving instance / KV offload traffic': /vllm:kv_offload_total_bytes_total comes from vllm; the selected target srv is not vllm/,
+  'LLM serving instance / Estimated compute per GPU': /appears only when enabled: MFU metrics are off \(--enable-mfu-metrics\)/,
+  'LLM serving instance / Estimated memory traffic per GPU': /appears only when enabled: MFU metrics are off \(--enable-mfu-metrics\)/,
+  'LLM serving instance / Corrupted and scheduler-aborted requests': SGLANG_ONLY_NEWER('sglang:scheduler_aborts_total'),
+  'LLM serving instance / LoRA adapters': /appears only when enabled: LoRA is off/,
+  'LLM serving instance / Forward-pass busy share': /sglang:forward_execution_seconds_total is the newer name of sglang:gpu_execution_seconds_total \(2026\); this server is older/,
+};
+
 const CASES: Record<string, Case> = {
   'vLLM V0 (DataDog capture)': {
     engine: 'vllm',
@@ -49,6 +77,7 @@ const CASES: Record<string, Case> = {
       'LLM serving instance / Prefix-cache hit ratio': /vllm:gpu_prefix_cache_hit_rate came in vLLM 0\.5\.5; this server reports vLLM 0\.4\.3: vLLM >= 0\.5\.5 brings it/,
       'LLM serving overview / Prefix-cache hit ratio': /vllm:gpu_prefix_cache_hit_rate came in vLLM 0\.5\.5/,
       'LLM serving overview / Tokens per engine step': /vllm:iteration_tokens_total_count came in vLLM 0\.6\.1; this server reports vLLM 0\.4\.3: vLLM >= 0\.6\.1 brings it/,
+      ...VLLM_FEATURE_PANELS,
       ...GPU_PANELS,
     },
   },
@@ -61,6 +90,7 @@ const CASES: Record<string, Case> = {
       'LLM serving instance / Preemptions/s': /sglang:num_retracted_requests_total is exposed only by SGLang .*\(SGLang >= 0\.4\.5\)/,
       'LLM serving overview / Preemptions/s': /sglang:num_retracted_requests_total is exposed only by SGLang .*\(SGLang >= 0\.4\.5\)/,
       'LLM serving overview / Tokens per engine step': /sglang:cuda_graph_passes_total is exposed only by SGLang .*\(SGLang >= 0\.4\.5\)/,
+      ...SGLANG_FEATURE_PANELS,
       ...GPU_PANELS,
     },
   },
