@@ -34,6 +34,11 @@ export function prometheus3Float(n: number): string {
  * them.
  */
 export function leIn(bounds: readonly number[]): string {
+  return boundIn('le', bounds);
+}
+
+/** The same for any label holding a bound: a histogram's `le`, a summary's `quantile`. */
+export function boundIn(label: 'le' | 'quantile', bounds: readonly number[]): string {
   const forms = [...new Set(bounds.flatMap((b) => [pythonFloat(b), String(b), prometheus3Float(b)]))];
-  return `le=~"${forms.map((f) => f.replace(/[.+]/g, (c) => `\\\\${c}`)).join('|')}"`;
+  return `${label}=~"${forms.map((f) => f.replace(/[.+]/g, (c) => `\\\\${c}`)).join('|')}"`;
 }

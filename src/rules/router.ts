@@ -4,7 +4,7 @@
  * llm:; this is what the clients see: errors by status, latency through the gateway, workers the
  * gateway has given up on.
  */
-import { by, firstOf } from './promql.js';
+import { boundIn, by, firstOf } from './promql.js';
 import { ROUTER_LABELS, ROUTER_MODEL_LABELS, ROUTER_WORKER_LABELS, S } from './series.js';
 import type { AlertBuilder, AlertDoc } from './alert-doc.js';
 import type { RecordingRule, RuleGroup } from './types.js';
@@ -23,8 +23,8 @@ const asModelName = (m: string): string => `label_replace(${m}, "model_name", "$
  * Client-side latency quantiles: histograms on gateways that set TTFT/TPOT buckets, else the
  * summary quantiles older ones render (metrics-exporter-prometheus, no buckets set).
  */
-const quantile = (raw: string, q: '0.5' | '0.99'): string =>
-  firstOf([`histogram_quantile(${q}, sum by ${by([...ROUTER_MODEL_LABELS, 'le'])} (${asModelName(`rate(${raw}_bucket[5m])`)}))`, `max by ${JM} (${asModelName(`${raw}{quantile="${q}"}`)})`], ROUTER_MODEL_LABELS);
+const quantile = (raw: string, q: 0.5 | 0.99): string =>
+  firstOf([`histogram_quantile(${q}, sum by ${by([...ROUTER_MODEL_LABELS, 'le'])} (${asModelName(`rate(${raw}_bucket[5m])`)}))`, `max by ${JM} (${asModelName(`${raw}{${boundIn('quantile', [q])}}`)})`], ROUTER_MODEL_LABELS);
 
 export function routerRuleGroup(): RuleGroup {
   // -1 marks a worker the gateway removed: not a worker any more.
@@ -34,10 +34,10 @@ export function routerRuleGroup(): RuleGroup {
     { record: S.routerRequestErrors, expr: `sum by ${by([...ROUTER_MODEL_LABELS, 'error_type'])} (${asModelName('rate(smg_router_request_errors_total[5m])')})` },
     { record: S.routerResponses, expr: `sum by ${by([...ROUTER_LABELS, 'code_class'])} (label_replace(rate(smg_http_responses_total[5m]), "code_class", "\${1}xx", "status_code", "([1-5])[0-9][0-9]"))` },
     { record: S.routerServerErrorRatio, expr: `(sum by ${J} (${S.routerResponses}{code_class="5xx"}) or on ${J} sum by ${J} (${S.routerResponses}) * 0) / (sum by ${J} (${S.routerResponses}) > 0)` },
-    { record: S.routerTtftP50, expr: quantile('smg_router_ttft_seconds', '0.5') },
-    { record: S.routerTtftP99, expr: quantile('smg_router_ttft_seconds', '0.99') },
-    { record: S.routerTpotP50, expr: quantile('smg_router_tpot_seconds', '0.5') },
-    { record: S.routerTpotP99, expr: quantile('smg_router_tpot_seconds', '0.99') },
+    { record: S.routerTtftP50, expr: quantile('smg_router_ttft_seconds', 0.5) },
+    { record: S.routerTtftP99, expr: quantile('smg_router_ttft_seconds', 0.99) },
+    { record: S.routerTpotP50, expr: quantile('smg_router_tpot_seconds', 0.5) },
+    { record: S.routerTpotP99, expr: quantile('smg_router_tpot_seconds', 0.99) },
     { record: S.routerWorkerHealthy, expr: `max by ${JW} (${health})` },
     { record: S.routerWorkers, expr: `count by ${J} (${S.routerWorkerHealthy})` },
     { record: S.routerWorkersHealthy, expr: `count by ${J} (${S.routerWorkerHealthy} == 1) or on ${J} ${S.routerWorkers} * 0` },
