@@ -315,6 +315,24 @@ export const MODEL_REQUESTS = 'model:requests:rate5m';
 export const modelRequestCount = (w: SloCountWindow): string => `model:requests:count${w}`;
 
 const ALL_VLLM = ['vllm-v0', 'vllm-v1-old', 'vllm-v1-new'] as const;
+
+/** The throttle fields each exporter reports, read by both the per-cause and the per-reason series. */
+const NVSMI_THROTTLE_SOURCES = [
+  'nvidia_smi_clocks_event_reasons_counters_sw_power_cap_seconds',
+  'nvidia_smi_clocks_event_reasons_counters_hw_thermal_slowdown_seconds',
+  'nvidia_smi_clocks_event_reasons_counters_sw_thermal_slowdown_seconds',
+  'nvidia_smi_clocks_event_reasons_sw_power_cap',
+  'nvidia_smi_clocks_event_reasons_hw_thermal_slowdown',
+  'nvidia_smi_clocks_event_reasons_sw_thermal_slowdown',
+  'nvidia_smi_clocks_event_reasons_counters_hw_power_brake_slowdown_seconds',
+  'nvidia_smi_clocks_event_reasons_hw_power_brake_slowdown',
+] as const;
+const AMD_THROTTLE_SOURCES = [
+  'gpu_violation_ppt_residency_percentage',
+  'gpu_violation_socket_thermal_residency_percentage',
+  'gpu_violation_hbm_thermal_residency_percentage',
+  'gpu_violation_vr_thermal_residency_percentage',
+] as const;
 const same = (names: readonly string[], families: readonly SourceFamily[]): Partial<Record<SourceFamily, readonly string[]>> =>
   Object.fromEntries(families.map((f) => [f, names]));
 
@@ -980,22 +998,8 @@ export const SERIES: readonly SeriesDef[] = [
     help: 'Fraction of the last 5 minutes the clocks were held down, by reason: power (the power limit) or thermal (temperature).',
     sources: {
       dcgm: ['DCGM_FI_DEV_POWER_VIOLATION', 'DCGM_FI_DEV_THERMAL_VIOLATION'],
-      'nvidia-smi': [
-        'nvidia_smi_clocks_event_reasons_counters_sw_power_cap_seconds',
-        'nvidia_smi_clocks_event_reasons_counters_hw_thermal_slowdown_seconds',
-        'nvidia_smi_clocks_event_reasons_counters_sw_thermal_slowdown_seconds',
-        'nvidia_smi_clocks_event_reasons_sw_power_cap',
-        'nvidia_smi_clocks_event_reasons_hw_thermal_slowdown',
-        'nvidia_smi_clocks_event_reasons_sw_thermal_slowdown',
-        'nvidia_smi_clocks_event_reasons_counters_hw_power_brake_slowdown_seconds',
-        'nvidia_smi_clocks_event_reasons_hw_power_brake_slowdown',
-      ],
-      amd: [
-        'gpu_violation_ppt_residency_percentage',
-        'gpu_violation_socket_thermal_residency_percentage',
-        'gpu_violation_hbm_thermal_residency_percentage',
-        'gpu_violation_vr_thermal_residency_percentage',
-      ],
+      'nvidia-smi': NVSMI_THROTTLE_SOURCES,
+      amd: AMD_THROTTLE_SOURCES,
     },
     optional: 'DCGM: the violation fields of the counters CSV this stack mounts; nvidia-smi exporter: drivers that report clocks_event_reasons (older ones clocks_throttle_reasons); AMD: MI3xx on bare metal',
   },
@@ -1006,22 +1010,8 @@ export const SERIES: readonly SeriesDef[] = [
     labels: [...GPU_LABELS, 'cause'],
     help: "Fraction of the last 5 minutes each of the exporter's own throttle causes held the clocks down (nvidia-smi: sw_power_cap, hw_power_brake_slowdown, hw_thermal_slowdown, sw_thermal_slowdown; AMD: ppt, socket_thermal, hbm_thermal, vr_thermal); gpu:throttled:ratio_rate5m is the largest per reason.",
     sources: {
-      'nvidia-smi': [
-        'nvidia_smi_clocks_event_reasons_counters_sw_power_cap_seconds',
-        'nvidia_smi_clocks_event_reasons_counters_hw_thermal_slowdown_seconds',
-        'nvidia_smi_clocks_event_reasons_counters_sw_thermal_slowdown_seconds',
-        'nvidia_smi_clocks_event_reasons_sw_power_cap',
-        'nvidia_smi_clocks_event_reasons_hw_thermal_slowdown',
-        'nvidia_smi_clocks_event_reasons_sw_thermal_slowdown',
-        'nvidia_smi_clocks_event_reasons_counters_hw_power_brake_slowdown_seconds',
-        'nvidia_smi_clocks_event_reasons_hw_power_brake_slowdown',
-      ],
-      amd: [
-        'gpu_violation_ppt_residency_percentage',
-        'gpu_violation_socket_thermal_residency_percentage',
-        'gpu_violation_hbm_thermal_residency_percentage',
-        'gpu_violation_vr_thermal_residency_percentage',
-      ],
+      'nvidia-smi': NVSMI_THROTTLE_SOURCES,
+      amd: AMD_THROTTLE_SOURCES,
     },
     optional: 'nvidia-smi exporter and AMD only (DCGM reports power and thermal violations directly); nvidia-smi: drivers that report clocks_event_reasons (older ones clocks_throttle_reasons); AMD: MI3xx on bare metal',
   },
