@@ -96,7 +96,8 @@ describe.skipIf(skip !== undefined)('e2e faults (real Docker, compose v1)', () =
       expect(v.out.find((l) => l.includes(name))).toContain('ok (image cvm-local/prometheus:test)');
     }
     expect(v.out.find((l) => l.includes('amtool check-config'))).toContain('ok (image cvm-local/alertmanager:test)');
-  });
+    // Every promtool test file of a DCGM stack in a container, one after another: well over a minute on two cores.
+  }, 300_000);
 
   it('up refuses a port that is already taken, and says which', async () => {
     const port = await freePort();

@@ -108,12 +108,15 @@ for (const tc of TOOLCHAINS) describe(`engines behind a gateway, Ray Serve or NI
     }
     prom = await startPrometheus({ binary, configFile: stack.configFile });
     cleanup.push(prom.stop);
-    // Rates need two scrapes and a rule evaluation after them.
-    await waitFor('rates of every target', async () => {
-      const r = await prom.client.query('count by (instance) (llm:e2e_seconds_count:rate5m > 0)');
-      return r.series.length === targets.size ? true : undefined;
-    }, 120_000, 1_000);
-  }, 180_000);
+    // Rates need two scrapes and a rule evaluation after them; the SLO group evaluates once a
+    // minute, so a target whose rates came after its last run has no SLO series yet: wait for both.
+    for (const series of ['llm:e2e_seconds_count:rate5m', 'llm:e2e_seconds_slo_bad:rate5m']) {
+      await waitFor(`${series} of every target`, async () => {
+        const r = await prom.client.query(`count by (instance) (${series})`);
+        return r.series.length === targets.size ? true : undefined;
+      }, 150_000, 1_000);
+    }
+  }, 330_000);
 
   afterAll(async () => {
     for (const f of cleanup.reverse()) await f();
