@@ -91,6 +91,7 @@ export function routerAlertTests(runbookPage?: string): TestGroup[] {
     scenario('gateway: healthy, all quiet', [...responses(5, 0, n), health(w1.worker, constant(1, n)), health(w2.worker, constant(1, n)), input('up', GW, constant(1, n))], [
       quiet('LLMGatewayDown', at),
       quiet('LLMGatewayServerErrors', at),
+      quiet('LLMGatewayKVTransferFailing', at),
     ]),
     scenario('gateway: down pages after 2 minutes', [input('up', GW, constant(0, n))], [quiet('LLMGatewayDown', 1), fires(ruleOf(docs, 'LLMGatewayDown'), 3, GW, 0)]),
     scenario('gateway: one worker unhealthy warns, its circuit open warns after 5 minutes', [input('up', GW, constant(1, n)), health(w1.worker, constant(1, n)), health(w2.worker, constant(0, n)), input('smg_worker_cb_state', w2, constant(1, n))], [
