@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gpuAlerts, llmAlerts, platformAlerts } from '../../src/rules/alerts.js';
+import { stackAlerts } from '../../src/rules/alerts.js';
 import { DEFAULT_RUNBOOK_URL, DEFAULT_SLO } from '../../src/config/defaults.js';
 import type { GpuKind } from '../../src/config/types.js';
 import { MATRIX, renderToDir } from '../support/stacks.js';
@@ -56,7 +56,7 @@ describe.each(SPECS)('rules of generated stack "%s"', (name) => {
     }
     expect([...loaded].sort()).toEqual([...fired].sort());
     expect([...loaded].sort()).toEqual([...silenced].sort());
-    const expected = new Set([...llmAlerts(DEFAULT_SLO), ...platformAlerts(), ...(gpu === 'none' ? [] : gpuAlerts(gpu))].map((d) => d.rule.alert));
+    const expected = new Set(stackAlerts(DEFAULT_SLO, gpu).flatMap((g) => g.docs).map((d) => d.rule.alert));
     expect([...loaded].sort()).toEqual([...expected].sort());
   });
 
