@@ -3,10 +3,11 @@
  * the import form (`__inputs`, for someone else's Grafana), plus the list of panel queries the
  * panel probe and the benchmarks evaluate.
  */
-import type { GpuKind } from '../config/types.js';
+import type { GpuKind, Slo } from '../config/types.js';
+import { DEFAULT_SLO } from '../config/defaults.js';
 import { gatewayDashboard } from './gateway.js';
 import { gpuDashboard, hostDashboard } from './machines.js';
-import { DATASOURCE, GRAFANA_VERSION, type Dashboard, type Panel, type RowPanel } from './model.js';
+import { DATASOURCE, GRAFANA_VERSION, type Dashboard, type Panel, type RowPanel, flatPanels } from './model.js';
 import { instanceDashboard, overviewDashboard } from './serving.js';
 
 export type { Dashboard } from './model.js';
@@ -16,11 +17,11 @@ export { INSTANCE_UID, OVERVIEW_UID } from './serving.js';
 /** File name (in grafana/dashboards/) -> dashboard; the overview is Grafana's home dashboard. */
 export const OVERVIEW_FILE = 'llm-serving-overview.json';
 
-/** `gateway`: the stack has a router target (the canonical copies include its dashboard). */
-export function renderDashboards(gpu: GpuKind = 'dcgm', gateway = true): Map<string, Dashboard> {
+/** `gateway`: the stack has a router target (the canonical copies include its dashboard); `slo`: the objectives drawn. */
+export function renderDashboards(gpu: GpuKind = 'dcgm', gateway = true, slo: Slo = DEFAULT_SLO): Map<string, Dashboard> {
   const out = new Map<string, Dashboard>([
-    [OVERVIEW_FILE, overviewDashboard()],
-    ['llm-serving-instance.json', instanceDashboard()],
+    [OVERVIEW_FILE, overviewDashboard(slo)],
+    ['llm-serving-instance.json', instanceDashboard(slo)],
   ]);
   // Without a GPU exporter every GPU panel would be empty.
   if (gpu !== 'none') out.set('gpus.json', gpuDashboard());
@@ -39,7 +40,9 @@ const INPUT = 'DS_PROMETHEUS';
 export function importVariant(d: Dashboard): Record<string, unknown> {
   const ref = { type: 'prometheus', uid: '${datasource}' };
   const swap = <T extends { datasource?: unknown }>(x: T): T => (x.datasource && (x.datasource as { uid?: string }).uid === DATASOURCE.uid ? { ...x, datasource: ref } : x);
-  const panels = d.panels.map((p) => (p.type === 'row' ? p : { ...swap(p), targets: p.targets.map((t) => swap(t)) }));
+  const swapPanel = (p: Panel): Panel => ({ ...swap(p), targets: p.targets.map((t) => swap(t)) });
+  const panels = d.panels.map((p) => (p.type === 'row' ? { ...p, panels: p.panels.map(swapPanel) } : swapPanel(p)));
+  const annotations = { list: d.annotations.list.map((a) => swap(a)) };
   const list = d.templating.list.map((v) =>
     v.type === 'datasource' ? { ...v, hide: 0, current: { selected: true, text: `\${${INPUT}}`, value: `\${${INPUT}}` } } : swap(v),
   );
@@ -48,11 +51,12 @@ export function importVariant(d: Dashboard): Record<string, unknown> {
     __requires: [
       { type: 'grafana', id: 'grafana', name: 'Grafana', version: GRAFANA_VERSION },
       { type: 'datasource', id: 'prometheus', name: 'Prometheus', version: '1.0.0' },
-      ...[...new Set(d.panels.filter((p) => p.type !== 'row').map((p) => p.type))].sort().map((t) => ({ type: 'panel', id: t, name: t, version: '' })),
+      ...[...new Set(flatPanels(d.panels).filter((p) => p.type !== 'row').map((p) => p.type))].sort().map((t) => ({ type: 'panel', id: t, name: t, version: '' })),
     ],
     ...d,
     description: `${d.description} Needs the create-vllm-monitor recording rules (prometheus/rules/*.yml) loaded in that Prometheus.`,
     panels,
+    annotations,
     templating: { list },
   };
 }
@@ -71,7 +75,7 @@ export interface PanelQueryInfo {
 export function panelQueries(d: Dashboard): PanelQueryInfo[] {
   const out: PanelQueryInfo[] = [];
   let row: string | undefined;
-  for (const p of d.panels as (Panel | RowPanel)[]) {
+  for (const p of flatPanels(d.panels)) {
     if (p.type === 'row') {
       row = p.title;
       continue;

@@ -39,7 +39,7 @@ export function render(spec: StackSpec, secrets: Secrets): FileMap {
 
   add('grafana/provisioning/datasources/datasources.yml', toYaml(renderDatasources(spec), HEADER));
   add('grafana/provisioning/dashboards/dashboards.yml', toYaml(renderDashboardProvider(), HEADER));
-  for (const [path, content] of dashboardFiles(spec.gpu, spec.routers.length > 0)) add(path, content);
+  for (const [path, content] of dashboardFiles(spec.gpu, spec.routers.length > 0, spec.slo)) add(path, content);
 
   if (spec.gpu === 'dcgm') add('gpu/dcgm-counters.csv', renderDcgmCounters());
   for (const host of remoteHosts(spec)) {

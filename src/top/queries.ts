@@ -2,10 +2,15 @@
  * What `top` asks Prometheus: instant queries of the normalised series (src/rules/series.ts) the
  * overview dashboard reads, all evaluated at one instant so a frame is one consistent picture.
  */
-import { S, modelQuantile, modelSloBadRatio } from '../rules/series.js';
+import { type HistogramName, S, histogramBucket, modelSloBadRatio } from '../rules/series.js';
 
 /** Per model: the model: series carry (engine, model_name, job); a model is one engine's. */
 const BY_MODEL = 'by (engine, model_name)';
+
+/** The overview's P99 stats: each model's instances' buckets summed at this instant. */
+function p99(h: HistogramName): string {
+  return `max ${BY_MODEL} (histogram_quantile(0.99, sum by (engine, model_name, job, le) (${histogramBucket(h)})))`;
+}
 
 export const TOP_QUERIES = {
   /** Every target Prometheus scrapes: 1 up, 0 down. */
@@ -15,9 +20,9 @@ export const TOP_QUERIES = {
   /** The overview's QPS stat: finished requests per second, all finish reasons. */
   requestsPerSecond: `sum ${BY_MODEL} (${S.requestsFinished})`,
   outputTokensPerSecond: `sum ${BY_MODEL} (${S.generationTokens})`,
-  ttftP99Seconds: `max ${BY_MODEL} (${modelQuantile('ttft_seconds', 'p99')})`,
-  itlP99Seconds: `max ${BY_MODEL} (${modelQuantile('itl_seconds', 'p99')})`,
-  e2eP99Seconds: `max ${BY_MODEL} (${modelQuantile('e2e_seconds', 'p99')})`,
+  ttftP99Seconds: p99('ttft_seconds'),
+  itlP99Seconds: p99('itl_seconds'),
+  e2eP99Seconds: p99('e2e_seconds'),
   /** The availability SLI: server errors / requests over 5m. */
   errorRatio: `max ${BY_MODEL} (${modelSloBadRatio('availability', '5m')})`,
   kvUsageMax: `max ${BY_MODEL} (${S.kvCacheUsage})`,

@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CANONICAL_DIRS, canonicalFiles } from '../../src/dashboards/canonical.js';
-import { type Dashboard, OVERVIEW_FILE, importVariant, panelQueries, renderDashboards } from '../../src/dashboards/index.js';
+import { type Dashboard, INSTANCE_UID, OVERVIEW_FILE, importVariant, panelQueries, renderDashboards } from '../../src/dashboards/index.js';
+import { flatPanels } from '../../src/dashboards/model.js';
 import { seriesUsage } from '../../src/dashboards/usage.js';
 import { PROMETHEUS_DATASOURCE_UID } from '../../src/render/grafana.js';
 import { renderRuleFiles } from '../../src/rules/index.js';
-import { S, SERIES, modelQuantile, seriesIn } from '../../src/rules/series.js';
+import { S, SERIES, histogramBucket, seriesIn } from '../../src/rules/series.js';
 import { isAlert } from '../../src/rules/types.js';
 import { DEFAULT_SLO } from '../../src/config/defaults.js';
 import { REPO_ROOT } from '../support/env.js';
@@ -24,7 +25,9 @@ import { PROMETHEUS_RELEASES, itEachRelease } from '../support/versions.js';
 const dashboards = [...renderDashboards('dcgm').values()];
 const overview = renderDashboards('dcgm').get(OVERVIEW_FILE)!;
 type AnyPanel = Dashboard['panels'][number];
-const panels = (d: Dashboard) => d.panels.filter((p): p is Exclude<AnyPanel, { type: 'row' }> => p.type !== 'row');
+type Panel = Exclude<AnyPanel, { type: 'row' }>;
+/** Every panel, those inside collapsed rows included. */
+const panels = (d: Dashboard) => flatPanels(d.panels).filter((p): p is Panel => p.type !== 'row');
 
 /** Recording-rule outputs of the largest rule set (both engines, every GPU exporter). */
 function recordedSeries(): Set<string> {
@@ -39,7 +42,9 @@ function recordedSeries(): Set<string> {
 
 describe('dashboard model', () => {
   it('lays panels on the 24-column grid without overlap', () => {
-    for (const d of dashboards) {
+    // Top-level panels, and each collapsed row's panels as they lie when it opens.
+    const groups = dashboards.flatMap((d) => [{ uid: d.uid, panels: d.panels }, ...d.panels.flatMap((r) => (r.type === 'row' && r.collapsed ? [{ uid: `${d.uid} ${r.title}`, panels: r.panels }] : []))]);
+    for (const d of groups) {
       const boxes = d.panels.map((p) => ({ title: p.title, ...p.gridPos }));
       for (const b of boxes) expect(b.x >= 0 && b.w > 0 && b.x + b.w <= 24 && b.h > 0, `${d.uid} ${b.title}`).toBe(true);
       const overlaps = boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h).map((b) => `${a.title} / ${b.title}`));
@@ -56,7 +61,7 @@ describe('dashboard model', () => {
       expect(d.schemaVersion).toBe(41);
       expect(d.uid).toMatch(/^[a-z0-9-]{1,40}$/);
       for (const p of panels(d)) {
-        expect(['timeseries', 'stat', 'bargauge']).toContain(p.type);
+        expect(['timeseries', 'stat', 'bargauge', 'table', 'heatmap']).toContain(p.type);
         expect(p.datasource.uid).toBe(PROMETHEUS_DATASOURCE_UID);
         for (const t of p.targets) expect(t.datasource.uid).toBe(PROMETHEUS_DATASOURCE_UID);
         expect(p.fieldConfig.defaults.unit, `${d.uid} "${p.title}" has a unit`).toBeTruthy();
@@ -86,7 +91,9 @@ describe('dashboard model', () => {
   it('has the variables datasource/job/engine/model_name/instance scoped to our series', () => {
     for (const d of dashboards.filter((x) => x.uid.startsWith('cvm-llm'))) {
       const vars = d.templating.list;
-      expect(vars.map((v) => v.name)).toEqual(['datasource', 'job', 'engine', 'model_name', 'instance']);
+      // The instance dashboard adds its host, hidden, for the links to the GPU and host dashboards.
+      expect(vars.map((v) => v.name)).toEqual(['datasource', 'job', 'engine', 'model_name', 'instance', ...(d.uid === INSTANCE_UID ? ['host'] : [])]);
+      if (d.uid === INSTANCE_UID) expect(vars.at(-1)!.hide).toBe(2);
       for (const v of vars.filter((x) => x.type === 'query')) expect(typeof v.query === 'string' ? v.query : v.query.query).toMatch(new RegExp(`^label_values\\(${S.requestsRunning}`));
     }
   });
@@ -97,7 +104,9 @@ describe('dashboard model', () => {
     for (const d of dashboards) {
       for (const q of panelQueries(d)) {
         const names = seriesIn(q.expr);
-        expect(names.length, `${d.uid} "${q.title}" ${q.refId} reads a normalised series`).toBeGreaterThan(0);
+        // The stack's own health reads Prometheus' own series: up (targets) and ALERTS.
+        const prometheusOwn = /^(sum|count) by \(job\) \(up( == 0)?\)$|ALERTS\{alertstate="firing"/.test(q.expr);
+        expect(names.length > 0 || prometheusOwn, `${d.uid} "${q.title}" ${q.refId} reads a normalised series`).toBe(true);
         // No raw engine or exporter metric may appear: they are what changes between versions.
         expect(q.expr).not.toMatch(/\b(vllm|sglang)[:_][a-z]|DCGM_|nvidia_smi_|node_[a-z]+_/);
         for (const n of names) {
@@ -111,21 +120,21 @@ describe('dashboard model', () => {
   });
 
   it("covers seed 001's four rows and seed 002's nine panels in the overview", () => {
-    const rows = overview.panels.filter((p) => p.type === 'row').map((p) => p.title);
-    expect(rows).toEqual(['Overview', 'Throughput', 'Memory', 'Latency distributions']);
     const q = panelQueries(overview);
     const uses = (series: string, extra?: RegExp) => q.some((x) => x.expr.includes(series) && (!extra || extra.test(x.expr)));
+    // Percentiles over the selected instances' buckets, per model.
+    const quantile = (h: string, v: number) => new RegExp(`^histogram_quantile\\(${v}, sum by \\(engine, model_name, job, le\\) \\(${histogramBucket(h as 'ttft_seconds')}\\{`);
     // 001: QPS, TTFT and TPOT P50/P90/P99, GPU util; tokens/s, requests/s, running/waiting; KV, GPU memory, preemptions; P50..P99.9.
     expect(uses(S.requestsFinished)).toBe(true);
-    for (const q of ['p50', 'p90', 'p99', 'p999'] as const) {
-      for (const h of ['ttft_seconds', 'itl_seconds', 'e2e_seconds'] as const) expect(uses(modelQuantile(h, q)), `${h} ${q}`).toBe(true);
+    for (const v of [0.5, 0.9, 0.99, 0.999]) {
+      for (const h of ['ttft_seconds', 'itl_seconds', 'e2e_seconds']) expect(q.some((x) => quantile(h, v).test(x.expr)), `${h} ${v}`).toBe(true);
     }
     for (const s of [S.gpuUtilization, S.promptTokens, S.generationTokens, S.requestsRunning, S.requestsWaiting, S.kvCacheUsage, S.gpuMemoryUsed, S.preemptions]) {
       expect(uses(s), s).toBe(true);
     }
     // 002: finish reasons, TTFT P95, prefix-cache hit rate, process memory, iteration tokens.
     expect(uses(S.requestsFinished, /finished_reason/)).toBe(true);
-    expect(uses(modelQuantile('ttft_seconds', 'p95'))).toBe(true);
+    expect(q.some((x) => quantile('ttft_seconds', 0.95).test(x.expr))).toBe(true);
     for (const s of [S.prefixCacheHitRatio, S.processMemory, S.iterationTokensMean]) expect(uses(s), s).toBe(true);
   });
 
@@ -140,7 +149,9 @@ describe('dashboard model', () => {
   it('lists every panel query with its row for the probe', () => {
     const q = panelQueries(overview);
     expect(q.length).toBe(panels(overview).reduce((n, p) => n + p.targets.length, 0));
-    expect(q.find((x) => x.title === 'KV-cache usage')?.row).toBe('Memory');
+    expect(q.find((x) => x.title === 'KV-cache usage and preemptions')?.row).toBe('Why is it slow?');
+    // Panels inside a collapsed row are listed too, with their row.
+    expect(q.find((x) => x.title === 'LoRA adapters')?.row).toMatch(/^LoRA adapters/);
   });
 
   it('has an import form whose datasource comes from __inputs', () => {

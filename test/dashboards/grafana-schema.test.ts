@@ -2,7 +2,7 @@
  * Every generated dashboard, in both forms (provisioned and import), type-checks against Grafana's
  * own schema: `@grafana/schema` at the version of the Grafana image the stack pins, its Dashboard
  * type with each panel's options and custom field config narrowed to that panel plugin's generated
- * types (timeseries, stat, bargauge), enums read as the strings JSON holds. The TypeScript compiler
+ * types (timeseries, stat, bargauge, table, heatmap), enums read as the strings JSON holds. The TypeScript compiler
  * checks object literals for missing and unknown properties, so a legend without `calcs` or a typo
  * in an option fails here. Nothing is written: the sources are virtual files beside the repository.
  */
@@ -20,10 +20,12 @@ const panelCfg = (plugin: string, name: string) => `@grafana/schema/dist/esm/raw
 
 /** The checked type: Grafana's Dashboard, panels narrowed by `type`, import form's __inputs/__requires. */
 const PRELUDE = `
-import type { Dashboard, FieldConfig, FieldConfigSource, Panel, RowPanel } from '@grafana/schema';
+import type { AnnotationQuery, Dashboard, FieldConfig, FieldConfigSource, Panel, RowPanel } from '@grafana/schema';
 import type * as TimeSeries from '${panelCfg('timeseries', 'TimeSeries')}';
 import type * as Stat from '${panelCfg('stat', 'Stat')}';
 import type * as BarGauge from '${panelCfg('bargauge', 'BarGauge')}';
+import type * as Table from '${panelCfg('table', 'Table')}';
+import type * as Heatmap from '${panelCfg('heatmap', 'Heatmap')}';
 
 /** JSON spells an enum member as its string value. */
 type Json<T> = T extends string ? \`\${T}\` : T extends readonly (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
@@ -37,8 +39,15 @@ type AnyPanel =
   | Typed<'timeseries', TimeSeries.Options, TimeSeries.FieldConfig>
   | Typed<'stat', Stat.Options, never>
   | Typed<'bargauge', BarGauge.Options, never>
+  | Typed<'table', Table.Options, never>
+  | Typed<'heatmap', Heatmap.Options, never>
   | (Omit<Json<RowPanel>, 'panels'> & { panels: AnyPanel[] });
-type Checked = Omit<Json<Dashboard>, 'panels'> & { panels: AnyPanel[] };
+/**
+ * A Prometheus annotation: Grafana's AnnotationQuery plus the fields the Prometheus datasource's
+ * annotation support reads (the schema's target type is the built-in annotations' only).
+ */
+type PrometheusAnnotation = Omit<Json<AnnotationQuery>, 'target'> & { expr: string; step: string; titleFormat: string; textFormat: string; tagKeys: string; useValueForTime: boolean };
+type Checked = Omit<Json<Dashboard>, 'panels' | 'annotations'> & { panels: AnyPanel[]; annotations: { list: (Json<AnnotationQuery> | PrometheusAnnotation)[] } };
 type Imported = Checked & {
   __inputs: { name: string; label: string; description: string; type: 'datasource'; pluginId: string; pluginName: string }[];
   __requires: { type: 'grafana' | 'datasource' | 'panel'; id: string; name: string; version: string }[];

@@ -90,7 +90,7 @@ describe('frameFromResults', () => {
       const names = expr.match(/[a-zA-Z_:][a-zA-Z0-9_:]*(?=\s*[{)]|$)/g) ?? [];
       for (const n of names.filter((x) => x.includes(':'))) expect(n, q).toMatch(/^(llm|model|gpu):/);
     }
-    expect(TOP_QUERIES.ttftP99Seconds).toBe('max by (engine, model_name) (model:ttft_seconds:p99_5m)');
+    expect(TOP_QUERIES.ttftP99Seconds).toBe('max by (engine, model_name) (histogram_quantile(0.99, sum by (engine, model_name, job, le) (llm:ttft_seconds_bucket:rate5m)))');
     expect(TOP_QUERIES.errorRatio).toBe('max by (engine, model_name) (model:availability_slo_bad:ratio_rate5m)');
   });
 });
