@@ -103,6 +103,8 @@ const toHost: DataLink = { title: 'Host ${__field.labels.host}', url: `/d/${HOST
 
 /** Alerts of this stack as regions (firing to resolved) on every graph, and engine restarts. */
 const ALERT_ANNOTATION = annotation('Alerts', 'red', 'ALERTS{alertstate="firing", alertname!="Watchdog"}', '{{alertname}} ({{severity}})', '{{instance}} {{model_name}} {{host}}', 'severity');
+/** An engine restart marks the 5 minutes it fell in (its start time changed, or its counters went back). */
+const RESTART_ANNOTATION = annotation('Engine restarts', 'orange', `${S.engineRestarts}{${SEL}} > 0`, 'restart: {{instance}}', '{{engine}} {{model_name}} on {{host}}', 'instance');
 
 function healthRow(slo: Slo): RowSpec {
   const budget = errorBudget('availability', slo);
@@ -473,7 +475,7 @@ export function overviewDashboard(slo: Slo = DEFAULT_SLO): Dashboard {
     ['overview'],
     servingVariables(true),
     layout(rows, true),
-    [ALERT_ANNOTATION],
+    [ALERT_ANNOTATION, RESTART_ANNOTATION],
   );
 }
 
@@ -620,7 +622,7 @@ export function instanceDashboard(slo: Slo = DEFAULT_SLO): Dashboard {
       panels: [
         panel({
           title: 'Running and waiting',
-          description: 'Requests in the batch and in the queue.',
+          description: 'Requests in the batch and in the queue; deferred ones wait on purpose (P/D KV transfer, LoRA budget), asleep means vLLM sleep mode. Waiting with none running is a stalled engine: check its log and LLMAdmissionStalled.',
           unit: 'short',
           queries: [
             { expr: `${S.requestsRunning}{${SEL}}`, legend: 'running {{model_name}}' },
@@ -633,7 +635,7 @@ export function instanceDashboard(slo: Slo = DEFAULT_SLO): Dashboard {
         }),
         panel({
           title: 'KV-cache usage',
-          description: 'Fullest rank, 0-1. Hybrid models on SGLang also show each pool (full attention, sliding-window, Mamba state): the overall figure is the fullest pool.',
+          description: 'Fullest rank, 0-1. Hybrid models on SGLang also show each pool (full attention, sliding-window, Mamba state): the overall figure is the fullest pool. Pinned near 1 with preemptions: fewer concurrent sequences or shorter contexts, or more GPUs.',
           unit: 'percentunit',
           min: 0,
           max: 1,
@@ -644,7 +646,7 @@ export function instanceDashboard(slo: Slo = DEFAULT_SLO): Dashboard {
         }),
         panel({
           title: 'Tokens/s',
-          description: 'Prompt and generated tokens per second.',
+          description: 'Prompt and generated tokens per second, and prompt tokens served from the prefix cache. Generated tokens falling at steady traffic: decode slowed, see inter-token latency.',
           unit: 'short',
           queries: [
             { expr: `${S.promptTokens}{${SEL}}`, legend: 'prompt {{model_name}}' },
@@ -680,7 +682,7 @@ export function instanceDashboard(slo: Slo = DEFAULT_SLO): Dashboard {
         }),
         panel({
           title: 'Queue time',
-          description: 'Time waiting before scheduling, 5m percentiles.',
+          description: 'Time waiting before scheduling, 5m percentiles. Rising: the instance is full (KV cache or max-num-seqs); add replicas or route traffic away.',
           unit: 's',
           queries: inst('queue_seconds', ['p50', 'p90', 'p99']),
           noValue: NOT_ENABLED('early vLLM V0 and older SGLang report no queue-time histogram'),
@@ -688,7 +690,7 @@ export function instanceDashboard(slo: Slo = DEFAULT_SLO): Dashboard {
         panel({
           title: 'Prefill and decode time',
           description:
-            'Per-request prefill and decode phases: the mean for every engine (SGLang has no phase histograms: prefill = TTFT - queue time, decode = E2E - TTFT), P50/P99 where vLLM reports the histograms.',
+            'Per-request prefill and decode phases: the mean for every engine (SGLang has no phase histograms: prefill = TTFT - queue time, decode = E2E - TTFT), P50/P99 where vLLM reports the histograms. Prefill grows: longer prompts or fewer prefix-cache hits; decode grows: longer answers or a bigger batch.',
           unit: 's',
           queries: [
             { expr: `${S.prefillSecondsMean}{${SEL}}`, legend: 'prefill mean {{model_name}}' },
@@ -701,7 +703,7 @@ export function instanceDashboard(slo: Slo = DEFAULT_SLO): Dashboard {
         panel({
           title: 'Time per output token',
           description:
-            'Time per output token after the first. Mean for every engine: (E2E - TTFT) over output tokens less one per request. Per-request P50/P90/P99 where vLLM >= 0.11 reports them.',
+            'Time per output token after the first. Mean for every engine: (E2E - TTFT) over output tokens less one per request. Per-request P50/P90/P99 where vLLM >= 0.11 reports them. Rising at constant load: a slower GPU (throttling on the GPU dashboard) or a larger batch.',
           unit: 's',
           queries: [{ expr: `${S.tpotMean}{${SEL}}`, legend: 'mean {{model_name}}' }, ...inst('tpot_seconds', ['p50', 'p90', 'p99']).map((q) => ({ ...q, legend: `per-request ${q.legend}` }))],
           noValue: NOT_ENABLED('no request finished in the last 5m'),
@@ -713,7 +715,7 @@ export function instanceDashboard(slo: Slo = DEFAULT_SLO): Dashboard {
       panels: [
         panel({
           title: 'Server errors and client aborts',
-          description: 'Fraction of requests the server failed (HTTP 5xx, finished_reason=error; vLLM only) and fraction of finished requests the client aborted.',
+          description: 'Fraction of requests the server failed (HTTP 5xx, finished_reason=error; vLLM only) and fraction of finished requests the client aborted. Errors: read the server log around the first one. Aborts rising with TTFT: clients time out waiting, the latency is the cause.',
           unit: 'percentunit',
           min: 0,
           queries: [
@@ -722,10 +724,10 @@ export function instanceDashboard(slo: Slo = DEFAULT_SLO): Dashboard {
           ],
           noValue: NOT_ENABLED('no finished requests in the last 5m'),
         }),
-        panel({ title: 'Preemptions/s', description: 'Preempted (SGLang: retracted) requests per second.', unit: 'ops', queries: [{ expr: `${S.preemptions}{${SEL}}`, legend: '{{model_name}}' }] }),
+        panel({ title: 'Preemptions/s', description: 'Preempted (SGLang: retracted) requests per second: the KV cache could not hold the batch and requests recompute. Sustained: lower max-num-seqs or the context length, or add GPUs (LLMPreemptionsSustained).', unit: 'ops', queries: [{ expr: `${S.preemptions}{${SEL}}`, legend: '{{model_name}}' }] }),
         panel({
           title: 'SLO misses (5m)',
-          description: 'Share of requests (ITL: token intervals) of this instance slower than the objective, over 5 minutes; the objective is the bucket bound shown in the legend. The burn-rate alerts add up every instance of the model.',
+          description: 'Share of requests (ITL: token intervals) of this instance slower than the objective, over 5 minutes; the objective is the bucket bound shown in the legend. The burn-rate alerts add up every instance of the model; one instance far above the others is a problem of that instance (its GPUs, its host).',
           unit: 'percentunit',
           min: 0,
           queries: (['ttft_seconds', 'itl_seconds', 'e2e_seconds'] as const).map((h) => ({
@@ -735,7 +737,7 @@ export function instanceDashboard(slo: Slo = DEFAULT_SLO): Dashboard {
         }),
         panel({
           title: 'Prefix-cache hit ratio',
-          description: 'Prompt tokens served from the prefix cache / prompt tokens looked up (vLLM V0: its hit-rate gauge). Hit tokens per second are on the Tokens/s panel.',
+          description: 'Prompt tokens served from the prefix cache / prompt tokens looked up (vLLM V0: its hit-rate gauge). Hit tokens per second are on the Tokens/s panel. Falling: prompts changed or the cache is evicted (KV usage near 1).',
           unit: 'percentunit',
           min: 0,
           max: 1,
@@ -744,7 +746,7 @@ export function instanceDashboard(slo: Slo = DEFAULT_SLO): Dashboard {
         }),
         panel({
           title: 'GPU utilisation on this machine',
-          description: 'Fraction of time a kernel ran, per GPU of the instance\'s host.',
+          description: 'Fraction of time a kernel ran, per GPU of the instance\'s host (click a series for its GPUs and host). Low with requests waiting: the engine is CPU-bound or the batch small; one GPU low among busy ones: a stuck rank.',
           unit: 'percentunit',
           min: 0,
           max: 1,
@@ -754,7 +756,7 @@ export function instanceDashboard(slo: Slo = DEFAULT_SLO): Dashboard {
         }),
         panel({
           title: 'GPU memory on this machine',
-          description: 'GPU memory used per GPU of the instance\'s host.',
+          description: 'GPU memory used per GPU of the instance\'s host. Flat near full is the KV-cache reservation; growth after start is another process on the GPU (nvidia-smi shows which).',
           unit: 'bytes',
           queries: [{ expr: `${S.gpuMemoryUsed} ${ON_SERVING_HOSTS}`, legend: 'GPU {{gpu}}' }],
           noValue: NOT_ENABLED('no GPU exporter on this host'),
@@ -772,6 +774,6 @@ export function instanceDashboard(slo: Slo = DEFAULT_SLO): Dashboard {
     // The instance's host, hidden: the header links carry it to the GPU and host dashboards.
     [...servingVariables(false), queryVariable('host', 'Host', S.requestsRunning, 'instance=~"$instance"', { hidden: true })],
     layout(rows, true),
-    [ALERT_ANNOTATION],
+    [ALERT_ANNOTATION, RESTART_ANNOTATION],
   );
 }

@@ -12,6 +12,9 @@ export function seriesUsage(): Map<string, string[]> {
     usage.set(series, list);
   };
   for (const [, d] of renderDashboards('dcgm')) for (const q of panelQueries(d)) for (const s of seriesIn(q.expr)) note(s, `dashboard ${d.uid}: ${q.title}`);
+  for (const [, d] of renderDashboards('dcgm')) {
+    for (const a of d.annotations.list) if (typeof a.expr === 'string') for (const s of seriesIn(a.expr)) note(s, `dashboard ${d.uid}: annotation ${String(a.name)}`);
+  }
   for (const a of [...llmAlerts(DEFAULT_SLO), ...gpuAlerts('dcgm'), ...gpuAlerts('nvidia-smi'), ...platformAlerts()]) {
     for (const s of seriesIn(a.rule.expr)) note(s, `alert ${a.rule.alert}`);
   }

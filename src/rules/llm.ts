@@ -159,6 +159,11 @@ function vllmRules(): RecordingRule[] {
     rec(S.tpotMean, 'vllm', [tpotFromLatencies('vllm')]),
     // process_* carry no model_name; keep those of targets that expose vLLM metrics.
     rec(S.processMemory, 'vllm', [`sum by (job, instance, host) (process_resident_memory_bytes and on (job, instance) vllm:num_requests_running)`], ['job', 'instance', 'host']),
+    // A restart: the process start time changed; without process metrics (DP > 1), a counter went back.
+    rec(S.engineRestarts, 'vllm', [
+      `group by ${LB} (vllm:num_requests_running) * on (job, instance) group_left () max by (job, instance) (changes(process_start_time_seconds[${W}]))`,
+      `max by ${LB} (resets(vllm:prompt_tokens_total[${W}]))`,
+    ]),
     ...vllmNewestRules(),
   ];
 }
@@ -249,6 +254,8 @@ function sglangRules(): RecordingRule[] {
     rec(S.requestsWaitingCapacity, 'sglang', [of(S.requestsWaiting, 'sglang')]),
     rec(S.kvCacheUsage, 'sglang', [s.gauge('sglang:kv_cache_usage_perc', 'max'), s.gauge('sglang:token_usage', 'max')]),
     rec(S.promptTokens, 'sglang', [s.counterRate('sglang:prompt_tokens_total')]),
+    // SGLang has no process metrics: a restart shows as its counters going back to 0.
+    rec(S.engineRestarts, 'sglang', [`max by ${LB} (resets(sglang:prompt_tokens_total[${W}]))`]),
     rec(S.generationTokens, 'sglang', [s.counterRate('sglang:generation_tokens_total')]),
     // SGLang counts finished requests without a reason. Older SGLang has no num_requests_total,
     // but observes every finished request's E2E latency: its count is the same rate.

@@ -675,8 +675,39 @@ function sglangNewestGroup(): TestGroup {
   };
 }
 
+/** A start time that changes at step 12 (6.4 min: inside the 5m window read at 10m) and one that does not. */
+const RESTARTED_AT = 12;
+const restartedStart = `100x${RESTARTED_AT - 1} 200x${N - RESTARTED_AT}`;
+/** A counter that goes back to 0 at the same step. */
+const resetCounter = `0+8x${RESTARTED_AT - 1} 0+8x${N - RESTARTED_AT}`;
+
+function restartGroup(engine: Engine): TestGroup {
+  const out = (l: Labels): Labels => ({ ...l, engine });
+  const [restarted, steady, counted] = ['restarted', 'steady', 'no-process'].map((i) => targetLabels(engine, i)) as [Labels, Labels, Labels];
+  const process = ({ model_name: _m, ...l }: Labels): Labels => l;
+  const inputs: InputSeries[] =
+    engine === 'vllm'
+      ? [
+          ...[restarted, steady, counted].map((l) => input('vllm:num_requests_running', { ...l, dp_rank: '0' }, constant(1, N))),
+          input('process_start_time_seconds', process(restarted), restartedStart),
+          input('process_start_time_seconds', process(steady), constant(100, N)),
+          // DP > 1: no process metrics; the counter tells. A counter reset where the start time is known does not count twice.
+          input('vllm:prompt_tokens_total', { ...counted, dp_rank: '0' }, resetCounter),
+          input('vllm:prompt_tokens_total', { ...restarted, dp_rank: '0' }, resetCounter),
+          input('vllm:prompt_tokens_total', { ...steady, dp_rank: '0' }, perSecond(1)),
+        ]
+      : [input('sglang:prompt_tokens_total', restarted, resetCounter), input('sglang:prompt_tokens_total', steady, perSecond(1))];
+  const expected: [Labels, number][] = engine === 'vllm' ? [[out(restarted), 1], [out(steady), 0], [out(counted), 1]] : [[out(restarted), 1], [out(steady), 0]];
+  return {
+    name: `${engine}: a restart counts once, from the start time where there is one, else from a counter going back`,
+    interval: STEP,
+    input_series: inputs,
+    promql_expr_test: [expect(S.engineRestarts, expected)],
+  };
+}
+
 export function engineNormaliseTests(engine: Engine): TestGroup[] {
-  return engine === 'vllm' ? [vllmGroup(), vllmNewestGroup()] : [sglangGroup(), sglangOlderGroup(), sglangNewestGroup()];
+  return engine === 'vllm' ? [vllmGroup(), vllmNewestGroup(), restartGroup('vllm')] : [sglangGroup(), sglangOlderGroup(), sglangNewestGroup(), restartGroup('sglang')];
 }
 
 export function gpuNormaliseTests(kind: Exclude<GpuKind, 'none'>): TestGroup[] {

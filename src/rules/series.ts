@@ -209,6 +209,7 @@ export const S = {
   decodeSecondsMean: 'llm:request_decode_seconds:mean5m',
   tpotMean: 'llm:time_per_output_token_seconds:mean5m',
   processMemory: 'llm:process_resident_memory:bytes',
+  engineRestarts: 'llm:engine_restarts:count5m',
   promptTokensCached: 'llm:prompt_tokens_cached:rate5m',
   promptTokensCachedRatio: 'llm:prompt_tokens_cached:ratio_rate5m',
   promptTokensBySource: 'llm:prompt_tokens_by_source:rate5m',
@@ -753,6 +754,14 @@ export const SERIES: readonly SeriesDef[] = [
       sglang: ['sglang:e2e_request_latency_seconds', 'sglang:time_to_first_token_seconds', 'sglang:generation_tokens_total'],
     },
     optional: 'absent while no request finishes',
+  },
+  {
+    name: S.engineRestarts,
+    level: 'llm',
+    unit: 'events',
+    labels: LLM_LABELS,
+    help: 'Engine restarts in the last 5m: the vLLM process start time changed, or (no process metrics: vLLM with DP > 1, SGLang) the prompt-token counter went back to 0. A restart before any prompt is invisible to the counter.',
+    sources: { ...same(['process_start_time_seconds', 'vllm:prompt_tokens_total'], ALL_VLLM), sglang: ['sglang:prompt_tokens_total'] },
   },
   {
     name: S.processMemory,

@@ -133,9 +133,11 @@ describe('serving dashboards everywhere', () => {
     for (const d of renderDashboards('dcgm').values()) expect(d.links, d.uid).toEqual([expect.objectContaining({ type: 'dashboards', keepTime: true, includeVars: true, tags: ['create-vllm-monitor'] })]);
   });
 
-  it('show the stack’s alerts, firing to resolved, on their graphs', () => {
+  it('show the stack’s alerts, firing to resolved, and engine restarts on their graphs', () => {
     for (const d of [overview, instance]) {
       expect(d.annotations.list).toContainEqual(expect.objectContaining({ name: 'Alerts', expr: 'ALERTS{alertstate="firing", alertname!="Watchdog"}', enable: true, titleFormat: '{{alertname}} ({{severity}})' }));
+      // Restarts, from the normalised series (start time changed, or counters back to 0), for the selection.
+      expect(d.annotations.list).toContainEqual(expect.objectContaining({ name: 'Engine restarts', expr: 'llm:engine_restarts:count5m{job=~"$job", engine=~"$engine", model_name=~"$model_name", instance=~"$instance"} > 0' }));
     }
   });
 
