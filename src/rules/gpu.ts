@@ -287,7 +287,6 @@ export function hostRuleGroup(watchPaths: readonly WatchPath[] = DEFAULT_WATCH_P
       { record: S.hostFilesystemAvailIn4h, expr: `max by ${FS} (predict_linear(node_filesystem_avail_bytes{${disk}}[6h], 4 * 3600) and ${writable})` },
       { record: S.hostFilesystemAvailIn24h, expr: `max by ${FS} (predict_linear(node_filesystem_avail_bytes{${disk}}[6h], 24 * 3600) and ${writable})` },
       { record: S.hostFilesystemAvail, expr: `max by ${FS} (node_filesystem_avail_bytes{${disk}} and ${writable})` },
-      { record: S.hostFilesystemSize, expr: `max by ${FS} (node_filesystem_size_bytes{${disk}} and ${writable})` },
       { record: S.hostFilesystemUsedRatio, expr: `1 - ${S.hostFilesystemAvailRatio}` },
       { record: S.hostDiskRead, expr: `sum by ${D} (rate(node_disk_read_bytes_total{${blockdev}}[5m]))` },
       { record: S.hostDiskWritten, expr: `sum by ${D} (rate(node_disk_written_bytes_total{${blockdev}}[5m]))` },

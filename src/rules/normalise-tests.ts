@@ -506,7 +506,6 @@ function hostGroup(): TestGroup {
       expect(S.hostFilesystemAvailIn4h, [[rootFs, 250]]),
       expect(S.hostFilesystemAvailIn24h, [[rootFs, 250]]),
       expect(S.hostFilesystemAvail, [[rootFs, 250]]),
-      expect(S.hostFilesystemSize, [[rootFs, 1000]]),
       expect(S.hostFilesystemUsedRatio, [[rootFs, 0.75]]),
       expect(S.hostDiskRead, [[dm, 256], [sda, 1024]]),
       expect(S.hostDiskWritten, [[sda, 512]]),

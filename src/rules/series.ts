@@ -80,7 +80,7 @@ export interface SeriesDef {
 }
 
 /** Why the disk I/O series can be absent while node-exporter is up. */
-const DISK_OPTIONAL =
+export const DISK_OPTIONAL =
   'node-exporter reads /proc/diskstats: a sandboxed container runtime (gVisor, some CI runners) shows it empty, --no-collector.diskstats turns it off, and disks with other names than sd, vd, xvd, hd, nvme, mmcblk, dasd, rbd, dm- or md are left out';
 
 /** Rates and latency quantiles use one 5-minute window (works for scrape intervals up to 1m). */
@@ -280,7 +280,6 @@ export const S = {
   hostFilesystemAvailIn4h: 'host:filesystem_avail_bytes:predict_linear4h',
   hostFilesystemAvailIn24h: 'host:filesystem_avail_bytes:predict_linear24h',
   hostFilesystemAvail: 'host:filesystem_avail:bytes',
-  hostFilesystemSize: 'host:filesystem_size:bytes',
   hostFilesystemUsedRatio: 'host:filesystem_used:ratio',
   hostDiskRead: 'host:disk_read_bytes:rate5m',
   hostDiskWritten: 'host:disk_written_bytes:rate5m',
@@ -1118,16 +1117,8 @@ export const SERIES: readonly SeriesDef[] = [
     level: 'host',
     unit: 'bytes',
     labels: FILESYSTEM_LABELS,
-    help: 'Free bytes a non-root user can use, per writable filesystem (the filesystems of host:filesystem_avail:ratio).',
+    help: 'Free bytes a non-root user can use, per writable filesystem (the filesystems of host:filesystem_avail:ratio): the headroom the predictions start from.',
     sources: { node: ['node_filesystem_avail_bytes', 'node_filesystem_readonly'] },
-  },
-  {
-    name: S.hostFilesystemSize,
-    level: 'host',
-    unit: 'bytes',
-    labels: FILESYSTEM_LABELS,
-    help: 'Size in bytes, per writable filesystem (the filesystems of host:filesystem_avail:ratio).',
-    sources: { node: ['node_filesystem_size_bytes', 'node_filesystem_readonly'] },
   },
   {
     name: S.hostFilesystemUsedRatio,
