@@ -137,6 +137,7 @@ export interface PanelSpec {
   h?: number;
   min?: number;
   max?: number;
+  decimals?: number;
   noValue?: string;
   thresholds?: { color: string; value: number | null }[];
   stack?: boolean;
@@ -154,6 +155,7 @@ function fieldConfig(p: PanelSpec): FieldConfig {
       unit: p.unit,
       ...(p.min !== undefined ? { min: p.min } : {}),
       ...(p.max !== undefined ? { max: p.max } : {}),
+      ...(p.decimals !== undefined ? { decimals: p.decimals } : {}),
       ...(p.noValue ? { noValue: p.noValue } : {}),
       color: { mode: p.thresholds ? 'thresholds' : 'palette-classic' },
       ...(p.thresholds ? { thresholds: { mode: 'absolute', steps: p.thresholds } } : {}),
