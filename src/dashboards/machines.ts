@@ -173,7 +173,7 @@ export function hostDashboard(): Dashboard {
         { title: 'CPU utilisation', description: 'Busy fraction over all cores. If it stays near 1, the engine\'s API server, tokenizer and scheduler starve and latency rises: find the busy processes (top) and move other work off the machine.', unit: 'percentunit', min: 0, max: 1, w: 12, queries: [{ expr: `${S.hostCpu}{${sel}}`, legend: '{{instance}}' }] },
         {
           title: 'Memory used / total',
-          description: 'Memory in use (total - available) and physical memory. If used approaches total, the kernel OOM killer may end the engine: see Memory used (fraction).',
+          description: 'Memory in use (total - available) and physical memory. If used approaches total, the kernel OOM killer may end the engine: find what grows (top, sorted by RES) and shrink the engine\'s CPU memory use or stop other processes.',
           unit: 'bytes',
           w: 12,
           queries: [
