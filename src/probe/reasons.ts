@@ -7,6 +7,7 @@ import { type MissingReason as CatalogReason, ENGINE_FAMILIES, explainMissing as
 import type { FamilyId, Producer } from '../engines/types.js';
 import { SMG_METRICS } from '../engines/smg.js';
 import { ROUTER_JOB } from '../rules/router.js';
+import { DISK_OPTIONAL } from '../rules/series.js';
 import type { TargetInfo } from './prom-client.js';
 
 export type MissingReasonKind =
@@ -152,6 +153,9 @@ export function explainMissing(metric: string, ctx: ReasonContext): MissingReaso
   if (processReason) return processReason;
   // Engine metrics switched off altogether: every panel of that engine is empty, a fault.
   const metricsOff = (detail: string) => reason('flag-not-enabled', detail, 'fault');
+  // node-exporter up without block-device statistics: a sandbox hides them, nothing to fix here.
+  if (!p && metric.startsWith('node_disk_') && ctx.targets.some((t) => (t.labels.job ?? t.scrapePool) === 'node' && t.health === 'up'))
+    return reason('exporter-lacks-field', `node-exporter is up but reports no ${metric}: ${DISK_OPTIONAL}`, 'not-applicable');
   if (!p) return reason('not-exposed', `no scraped target exposes ${metric}`);
   // First what the scrape itself says: nothing configured, target down, metrics switched off.
   const jobTargets = ctx.targets.filter((t) => p.jobs.test(t.labels.job ?? t.scrapePool));

@@ -106,7 +106,11 @@ export const GPU_SERVICE_NAME: Record<Exclude<GpuKind, 'none'>, string> = {
   amd: 'amd-exporter',
 };
 
-/** node-exporter on Linux: host network and PID namespace, so CPU, memory and network are the host's. */
+/**
+ * node-exporter on Linux: host network and PID namespace, so CPU, memory and network are the host's;
+ * / mounted at /host (--path.rootfs) gives the host's filesystems, and /proc/diskstats, which no
+ * namespace filters, the host's block devices (disk I/O).
+ */
 export function nodeExporterService(spec: StackSpec, linux: boolean): Service {
   const base: Service = { image: spec.images['node-exporter'], restart: 'unless-stopped', logging: LOGGING };
   if (!linux) {

@@ -10,7 +10,7 @@ import type { GpuKind, WatchPath } from '../config/types.js';
 import { DEFAULT_WATCH_PATHS, mountCandidates } from '../config/watch-paths.js';
 import { GPU_JOB } from '../render/prometheus.js';
 import { by, firstOf } from './promql.js';
-import { FILESYSTEM_LABELS, GPU_LABELS, GPU_TARGET_LABELS, S } from './series.js';
+import { DISK_LABELS, FILESYSTEM_LABELS, GPU_LABELS, GPU_TARGET_LABELS, S } from './series.js';
 import type { RecordingRule, RuleGroup } from './types.js';
 
 const G = GPU_LABELS;
@@ -256,7 +256,7 @@ function watchedPathRule(w: WatchPath): RecordingRule {
   return { record: S.hostPathFilesystemAvailRatio, expr: `label_replace(label_replace(${chain}, "path", "${w.path}", "", ""), "holds", "${w.name}", "", "")` };
 }
 
-/** node-exporter: CPU, memory, network and disks of each machine. */
+/** node-exporter: CPU, memory, network, filesystems and disk I/O of each machine. */
 export function hostRuleGroup(watchPaths: readonly WatchPath[] = DEFAULT_WATCH_PATHS): RuleGroup {
   const H = by(['instance', 'job', 'host']);
   // Virtual interfaces (loopback, containers, bridges) would double count traffic.
@@ -265,6 +265,9 @@ export function hostRuleGroup(watchPaths: readonly WatchPath[] = DEFAULT_WATCH_P
   const FS = by(FILESYSTEM_LABELS);
   const disk = 'fstype!~"tmpfs|ramfs|devtmpfs|overlay|squashfs|nsfs|autofs|fuse.lxcfs"';
   const writable = `node_filesystem_readonly{${disk}} == 0`;
+  // Block devices that store data (after node-mixin's disk list): no loop, ram, zram, optical or nbd.
+  const D = by(DISK_LABELS);
+  const blockdev = 'device=~"(/dev/)?(sd|vd|xvd|hd|nvme|mmcblk|dasd|rbd|dm-|md).+"';
   return {
     name: 'host-normalise',
     rules: [
@@ -283,6 +286,12 @@ export function hostRuleGroup(watchPaths: readonly WatchPath[] = DEFAULT_WATCH_P
       },
       { record: S.hostFilesystemAvailIn4h, expr: `max by ${FS} (predict_linear(node_filesystem_avail_bytes{${disk}}[6h], 4 * 3600) and ${writable})` },
       { record: S.hostFilesystemAvailIn24h, expr: `max by ${FS} (predict_linear(node_filesystem_avail_bytes{${disk}}[6h], 24 * 3600) and ${writable})` },
+      { record: S.hostFilesystemAvail, expr: `max by ${FS} (node_filesystem_avail_bytes{${disk}} and ${writable})` },
+      { record: S.hostFilesystemUsedRatio, expr: `1 - ${S.hostFilesystemAvailRatio}` },
+      { record: S.hostDiskRead, expr: `sum by ${D} (rate(node_disk_read_bytes_total{${blockdev}}[5m]))` },
+      { record: S.hostDiskWritten, expr: `sum by ${D} (rate(node_disk_written_bytes_total{${blockdev}}[5m]))` },
+      // io_time advances with wall time while any request is in flight; timer skew can push it past 1.
+      { record: S.hostDiskBusy, expr: `clamp_max(sum by ${D} (rate(node_disk_io_time_seconds_total{${blockdev}}[5m])), 1)` },
       { record: S.hostOomKills, expr: `max by ${H} (increase(node_vmstat_oom_kill[5m]))` },
       { record: S.hostClockOffset, expr: `max by ${H} (node_timex_offset_seconds)` },
     ],

@@ -463,8 +463,11 @@ function hostGroup(): TestGroup {
   const n = { job: 'node', instance: 'box', host: 'box' };
   const rootFs = { ...n, device: '/dev/sda1', mountpoint: '/', fstype: 'ext4' };
   const runFs = { ...n, device: 'tmpfs', mountpoint: '/run', fstype: 'tmpfs' };
+  const sda = { ...n, device: 'sda' };
+  const nvme = { ...n, device: 'nvme0n1' };
+  const dm = { ...n, device: 'dm-0' };
   return {
-    name: 'node-exporter: CPU, memory, network, filesystems, OOM kills and clock normalise to host: series',
+    name: 'node-exporter: CPU, memory, network, filesystems, disk I/O, OOM kills and clock normalise to host: series',
     interval: STEP,
     input_series: [
       input('node_cpu_seconds_total', { ...n, cpu: '0', mode: 'idle' }, perSecond(0.5)),
@@ -480,6 +483,16 @@ function hostGroup(): TestGroup {
       input('node_filesystem_size_bytes', runFs, constant(1000, N)),
       input('node_filesystem_avail_bytes', runFs, constant(1, N)),
       input('node_filesystem_readonly', runFs, constant(0, N)),
+      input('node_disk_read_bytes_total', sda, perSecond(1024)),
+      input('node_disk_written_bytes_total', sda, perSecond(512)),
+      input('node_disk_io_time_seconds_total', sda, perSecond(0.25)),
+      // Timer skew: io_time may advance faster than wall time; busy share stays at most 1.
+      input('node_disk_io_time_seconds_total', nvme, perSecond(1.5)),
+      input('node_disk_read_bytes_total', dm, perSecond(256)),
+      // Loop and RAM devices are not disks.
+      input('node_disk_read_bytes_total', { ...n, device: 'loop0' }, perSecond(100)),
+      input('node_disk_io_time_seconds_total', { ...n, device: 'loop0' }, perSecond(0.5)),
+      input('node_disk_written_bytes_total', { ...n, device: 'zram0' }, perSecond(100)),
       input('node_vmstat_oom_kill', n, constant(2, N)),
       input('node_timex_offset_seconds', n, constant(-0.5, N)),
     ],
@@ -492,6 +505,11 @@ function hostGroup(): TestGroup {
       expect(S.hostFilesystemAvailRatio, [[rootFs, 0.25]]),
       expect(S.hostFilesystemAvailIn4h, [[rootFs, 250]]),
       expect(S.hostFilesystemAvailIn24h, [[rootFs, 250]]),
+      expect(S.hostFilesystemAvail, [[rootFs, 250]]),
+      expect(S.hostFilesystemUsedRatio, [[rootFs, 0.75]]),
+      expect(S.hostDiskRead, [[dm, 256], [sda, 1024]]),
+      expect(S.hostDiskWritten, [[sda, 512]]),
+      expect(S.hostDiskBusy, [[nvme, 1], [sda, 0.25]]),
       expect(S.hostOomKills, [[n, 0]]),
       expect(S.hostClockOffset, [[n, -0.5]]),
     ],

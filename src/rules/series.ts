@@ -46,6 +46,8 @@ export const ROUTER_MODEL_LABELS = [...ROUTER_LABELS, 'model_name'] as const;
 export const ROUTER_WORKER_LABELS = [...ROUTER_LABELS, 'worker'] as const;
 /** Filesystem series: one per mounted device of a machine. */
 export const FILESYSTEM_LABELS = [...HOST_LABELS, 'device', 'mountpoint', 'fstype'] as const;
+/** Block-device series: one per disk of a machine (node-exporter's diskstats `device`). */
+export const DISK_LABELS = [...HOST_LABELS, 'device'] as const;
 /** The filesystem holding a watched path: `path` and what it `holds` (--watch-path). */
 export const WATCHED_PATH_LABELS = [...FILESYSTEM_LABELS, 'path', 'holds'] as const;
 
@@ -76,6 +78,10 @@ export interface SeriesDef {
    */
   optional?: string;
 }
+
+/** Why the disk I/O series can be absent while node-exporter is up. */
+export const DISK_OPTIONAL =
+  'node-exporter reads /proc/diskstats: a sandboxed container runtime (gVisor, some CI runners) shows it empty, --no-collector.diskstats turns it off, and disks with other names than sd, vd, xvd, hd, nvme, mmcblk, dasd, rbd, dm- or md are left out';
 
 /** Rates and latency quantiles use one 5-minute window (works for scrape intervals up to 1m). */
 export const RATE_WINDOW = '5m';
@@ -274,6 +280,11 @@ export const S = {
   hostFilesystemAvailNamedRatio: 'host:filesystem_avail_named:ratio',
   hostFilesystemAvailIn4h: 'host:filesystem_avail_bytes:predict_linear4h',
   hostFilesystemAvailIn24h: 'host:filesystem_avail_bytes:predict_linear24h',
+  hostFilesystemAvail: 'host:filesystem_avail:bytes',
+  hostFilesystemUsedRatio: 'host:filesystem_used:ratio',
+  hostDiskRead: 'host:disk_read_bytes:rate5m',
+  hostDiskWritten: 'host:disk_written_bytes:rate5m',
+  hostDiskBusy: 'host:disk_io_busy:ratio',
   hostOomKills: 'host:oom_kills:increase5m',
   hostClockOffset: 'host:clock_offset:seconds',
 
@@ -1109,6 +1120,49 @@ export const SERIES: readonly SeriesDef[] = [
     labels: FILESYSTEM_LABELS,
     help: 'Free bytes 24 hours from now at the rate of the last 6 hours (below 0: full by then).',
     sources: { node: ['node_filesystem_avail_bytes', 'node_filesystem_readonly'] },
+  },
+  {
+    name: S.hostFilesystemAvail,
+    level: 'host',
+    unit: 'bytes',
+    labels: FILESYSTEM_LABELS,
+    help: 'Free bytes a non-root user can use, per writable filesystem (the filesystems of host:filesystem_avail:ratio): the headroom the predictions start from.',
+    sources: { node: ['node_filesystem_avail_bytes', 'node_filesystem_readonly'] },
+  },
+  {
+    name: S.hostFilesystemUsedRatio,
+    level: 'host',
+    unit: 'ratio',
+    labels: FILESYSTEM_LABELS,
+    help: '1 - host:filesystem_avail:ratio: the share of each writable filesystem a non-root user can no longer write (root-reserved blocks count as used).',
+    sources: { node: ['node_filesystem_avail_bytes', 'node_filesystem_size_bytes', 'node_filesystem_readonly'] },
+  },
+  {
+    name: S.hostDiskRead,
+    level: 'host',
+    unit: 'bytes_per_second',
+    labels: DISK_LABELS,
+    help: 'Bytes read per second per block device: whole disks and device-mapper/md volumes (sd, vd, xvd, hd, nvme, mmcblk, dasd, rbd, dm-, md); loop, ram, zram, optical and network block devices left out.',
+    sources: { node: ['node_disk_read_bytes_total'] },
+    optional: DISK_OPTIONAL,
+  },
+  {
+    name: S.hostDiskWritten,
+    level: 'host',
+    unit: 'bytes_per_second',
+    labels: DISK_LABELS,
+    help: 'Bytes written per second per block device (the devices of host:disk_read_bytes:rate5m).',
+    sources: { node: ['node_disk_written_bytes_total'] },
+    optional: DISK_OPTIONAL,
+  },
+  {
+    name: S.hostDiskBusy,
+    level: 'host',
+    unit: 'ratio',
+    labels: DISK_LABELS,
+    help: 'Share of the last 5 minutes each block device had I/O in flight (iostat %util, 0-1; capped at 1). Near 1 on a single spinning disk is saturation; NVMe and RAID serve requests in parallel and can take more at 1.',
+    sources: { node: ['node_disk_io_time_seconds_total'] },
+    optional: DISK_OPTIONAL,
   },
   { name: S.hostOomKills, level: 'host', unit: 'events', labels: HOST_LABELS, help: 'Processes the kernel OOM killer killed in the last 5m.', sources: { node: ['node_vmstat_oom_kill'] } },
   {

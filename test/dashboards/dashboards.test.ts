@@ -17,6 +17,7 @@ import { PROMETHEUS_DATASOURCE_UID } from '../../src/render/grafana.js';
 import { renderRuleFiles } from '../../src/rules/index.js';
 import { S, SERIES, histogramBucket, seriesIn } from '../../src/rules/series.js';
 import { isAlert } from '../../src/rules/types.js';
+import { ALERT_THRESHOLDS } from '../../src/rules/alerts.js';
 import { DEFAULT_SLO } from '../../src/config/defaults.js';
 import { REPO_ROOT } from '../support/env.js';
 import { renderToDir, MATRIX } from '../support/stacks.js';
@@ -144,6 +145,34 @@ describe('dashboard model', () => {
       const p = panels(gpu).find((x) => x.title === title)!;
       expect(p.fieldConfig.defaults.noValue).toMatch(/nvidia-smi/);
     }
+  });
+
+  it('says on every GPU and host panel what it means and what to do when it looks bad', () => {
+    for (const uid of ['cvm-gpu', 'cvm-host']) {
+      for (const p of panels(dashboards.find((d) => d.uid === uid)!)) {
+        // A condition to act on ("If it ...:"), followed by the action.
+        expect(p.description, `${uid} / ${p.title}`).toMatch(/\bif [^:]+: \S/i);
+      }
+    }
+  });
+
+  it('shows disk space, headroom and I/O per mount and device on the host dashboard, scaled 0-1 where a share', () => {
+    const host = dashboards.find((d) => d.uid === 'cvm-host')!;
+    const byTitle = (t: string) => panels(host).find((p) => p.title === t)!;
+    const used = byTitle('Disk space used per mount');
+    expect(used.targets[0]!.expr).toBe(`${S.hostFilesystemUsedRatio}{instance=~"$instance"}`);
+    expect(used.fieldConfig.defaults).toMatchObject({ unit: 'percentunit', min: 0, max: 1, decimals: 1 });
+    expect(used.fieldConfig.defaults.thresholds!.steps).toEqual([
+      { color: 'green', value: null },
+      { color: 'orange', value: 1 - ALERT_THRESHOLDS.fsFillingFreeCritical },
+      { color: 'red', value: 1 - ALERT_THRESHOLDS.fsAlmostFullFree },
+    ]);
+    expect(used.description).toMatch(/If a mount nears full/);
+    const headroom = byTitle('Filesystem headroom: free now, predicted in 4h and 24h');
+    expect(headroom.targets.map((t) => seriesIn(t.expr)[0])).toEqual([S.hostFilesystemAvail, S.hostFilesystemAvailIn4h, S.hostFilesystemAvailIn24h]);
+    expect(byTitle('Disk I/O throughput').targets.map((t) => seriesIn(t.expr)[0])).toEqual([S.hostDiskRead, S.hostDiskWritten]);
+    expect(byTitle('Disk busy share').fieldConfig.defaults).toMatchObject({ unit: 'percentunit', min: 0, max: 1 });
+    for (const p of panels(host)) for (const t of p.targets) expect(t.expr, p.title).toContain('instance=~"$instance"');
   });
 
   it('lists every panel query with its row for the probe', () => {

@@ -90,6 +90,14 @@ describe("why a gateway metric is missing", () => {
     expect(explainMissing('smg_worker_health', { present: new Set(), targets: [target('router', 'gw', 'down', 'connection refused')] })).toMatchObject({ kind: 'target-down', verdict: 'fault' });
     expect(explainMissing('smg_worker_health', { present: new Set(), targets: [target('vllm', 'a', 'up')] })).toMatchObject({ kind: 'no-target', verdict: 'not-applicable' });
   });
+  it('node-exporter up without block-device statistics (a sandbox hides /proc/diskstats): not applicable; no node target: a fault', () => {
+    const up = explainMissing('node_disk_io_time_seconds_total', { present: new Set(['node_cpu_seconds_total']), targets: [target('node', 'box:9100', 'up')] });
+    expect(up).toMatchObject({ kind: 'exporter-lacks-field', verdict: 'not-applicable' });
+    expect(up.detail).toMatch(/diskstats/);
+    expect(explainMissing('node_disk_io_time_seconds_total', { present: new Set(), targets: [target('node', 'box:9100', 'down')] }).verdict).toBe('fault');
+    expect(explainMissing('node_cpu_seconds_total', { present: new Set(), targets: [target('node', 'box:9100', 'up')] }).verdict).toBe('fault');
+  });
+
   it('a name the gateway catalog does not know, with the gateway up: a fault', () => {
     expect(explainMissing('smg_no_such_metric', { present, targets: up }).verdict).toBe('fault');
   });
