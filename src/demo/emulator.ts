@@ -130,7 +130,8 @@ export interface EmulatorOptions {
   /**
    * Optional engine features switched on, as the real flags would (vLLM V1 ≥ 0.11 and SGLang):
    * spec_decode, kv_connector (vLLM NIXL), kv_offload (vLLM), mfu, lora, fault_tolerance (vLLM
-   * corrupted requests), pd_disaggregation (SGLang), hybrid_model (SGLang SWA/Mamba pools).
+   * corrupted requests), pd_disaggregation (SGLang), hybrid_model (SGLang SWA/Mamba pools),
+   * tokens_histogram (SGLang --collect-tokens-histogram: prompt and generation token histograms).
    */
   features?: readonly OptionalGroup[];
 }

@@ -5,9 +5,8 @@
  * model_name only. Gauges without a multiprocess mode get a volatile `pid` label. Histograms are
  * written `_sum` first, as prometheus_client's multiprocess collector does.
  */
-import { SGLANG_E2E_BUCKETS, SGLANG_ITL_BUCKETS, SGLANG_KV_TRANSFER_BUCKETS, SGLANG_QUEUE_BUCKETS, SGLANG_TTFT_BUCKETS } from '../engines/sglang.js';
+import { SGLANG_E2E_BUCKETS, SGLANG_ITL_BUCKETS, SGLANG_KV_TRANSFER_BUCKETS, SGLANG_QUEUE_BUCKETS, SGLANG_TOKENS_BUCKETS, SGLANG_TTFT_BUCKETS } from '../engines/sglang.js';
 import type { OptionalGroup } from '../engines/types.js';
-import { buckets125 } from '../engines/vllm.js';
 import { Histogram } from './histogram.js';
 import { EngineSim, type FinishedRequest, type SimListener } from './simulation.js';
 import { ExpositionWriter, type Labels } from './writer.js';
@@ -20,7 +19,10 @@ export interface SglangEmulatorOptions {
   tpSize: number;
   arrivalRate?: number;
   maxModelLen?: number;
-  /** Optional features switched on: spec_decode, pd_disaggregation, hybrid_model, mfu, lora. */
+  /**
+   * Optional features switched on: spec_decode, pd_disaggregation, hybrid_model, mfu, lora, and
+   * tokens_histogram (--collect-tokens-histogram: the per-request prompt and generation token histograms).
+   */
   features?: readonly OptionalGroup[];
 }
 
@@ -35,16 +37,13 @@ class Hists implements SimListener {
   itl = new Histogram(SGLANG_ITL_BUCKETS);
   e2e = new Histogram(SGLANG_E2E_BUCKETS);
   queue = new Histogram(SGLANG_QUEUE_BUCKETS);
-  prompt: Histogram;
-  generation: Histogram;
+  /** Token lengths per request: registered only with --collect-tokens-histogram (up to @44cedc2b). */
+  prompt = new Histogram(SGLANG_TOKENS_BUCKETS);
+  generation = new Histogram(SGLANG_TOKENS_BUCKETS);
   aborted = 0;
   retracted = 0;
   /** Forward passes by sglang:cuda_graph_passes_total mode. */
   passes = { decode_cuda_graph: 0, prefill_none: 0 };
-  constructor(maxModelLen: number) {
-    this.prompt = new Histogram(buckets125(maxModelLen));
-    this.generation = new Histogram(buckets125(maxModelLen));
-  }
   admitted(q: number): void {
     this.queue.observe(q);
   }
@@ -79,7 +78,7 @@ export class SglangEmulator {
   constructor(readonly o: SglangEmulatorOptions) {
     const n = Math.max(1, o.dpRanks);
     this.ranks = Array.from({ length: n }, (_, i) => {
-      const h = new Hists(o.maxModelLen ?? 4096);
+      const h = new Hists();
       return { h, sim: new EngineSim({ seed: o.seed * 1000 + 500 + i, arrivalRate: (o.arrivalRate ?? 3) / n, maxModelLen: o.maxModelLen ?? 4096 }, h) };
     });
     this.pidBase = 20000 + ((o.seed * 7919) % 30000);
@@ -163,8 +162,10 @@ export class SglangEmulator {
     hist('sglang:time_to_first_token_seconds', 'Histogram of time to first token in seconds.', 'ttft');
     hist('sglang:inter_token_latency_seconds', 'Histogram of token-to-token latency in seconds.', 'itl');
     hist('sglang:e2e_request_latency_seconds', 'Histogram of End-to-end request latency in seconds', 'e2e');
-    hist('sglang:prompt_tokens_histogram', 'Histogram of prompt token length.', 'prompt');
-    hist('sglang:generation_tokens_histogram', 'Histogram of generation token length.', 'generation');
+    if (this.on('tokens_histogram')) {
+      hist('sglang:prompt_tokens_histogram', 'Histogram of prompt token length.', 'prompt');
+      hist('sglang:generation_tokens_histogram', 'Histogram of generation token length.', 'generation');
+    }
     if (this.on('spec_decode')) counter('sglang:spec_verify_calls_total', 'Number of speculative decoding verification calls.', Math.floor(total((r) => r.sim.totals.generationTokens) / SPEC_TOKENS_PER_VERIFY));
     return w.text();
   }

@@ -103,6 +103,7 @@ export const OPTIONAL_GROUP_HINTS: Record<OptionalGroup, string> = {
   fault_tolerance: 'fault tolerance metrics are off (vLLM --enable-fault-tolerance / VLLM_COMPUTE_NANS_IN_LOGITS)',
   pd_disaggregation: 'prefill/decode disaggregation is not used',
   grammar: 'no structured-output (grammar) requests',
+  tokens_histogram: 'SGLang token-length histograms are off (start the server with --collect-tokens-histogram; SGLang after @44cedc2b always has them)',
   profiling: 'GPU profiling fields are unavailable (DCGM: datacenter GPU, SYS_ADMIN and a counters CSV that lists them; AMD: profiler enabled in config.json)',
   nvml_backend: 'the nvidia-smi exporter runs its nvidia-smi backend (use the -nvml image for XID and energy)',
   mig: 'MIG is not enabled',

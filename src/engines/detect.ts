@@ -75,7 +75,7 @@ export interface DetectionReport {
   stats: { families: number; samples: number; parseIssues: number };
 }
 
-const OPTIONAL_GROUPS_REPORTED: OptionalGroup[] = ['spec_decode', 'lora', 'kv_connector', 'kv_offload', 'hybrid_model', 'prefix_cache', 'multimodal', 'kv_cache_metrics', 'mfu', 'fault_tolerance', 'pd_disaggregation', 'profiling', 'nvml_backend', 'mig'];
+const OPTIONAL_GROUPS_REPORTED: OptionalGroup[] = ['spec_decode', 'lora', 'kv_connector', 'kv_offload', 'hybrid_model', 'prefix_cache', 'multimodal', 'kv_cache_metrics', 'mfu', 'fault_tolerance', 'pd_disaggregation', 'tokens_histogram', 'profiling', 'nvml_backend', 'mig'];
 
 function emptyReport(format: Exposition['format'] = 'prometheus-text'): DetectionReport {
   return {

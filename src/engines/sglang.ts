@@ -28,6 +28,15 @@ export const SGLANG_OLD_TTFT_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.
 export const SGLANG_OLD_E2E_BUCKETS = [0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0] as const;
 export const SGLANG_OLD_TPOT_BUCKETS = [0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5] as const;
 
+/**
+ * Default buckets of sglang:prompt_tokens_histogram and sglang:generation_tokens_histogram at
+ * @44cedc2b (TokenizerMetricsCollector, default_bucket_prompt_tokens for both; --prompt-tokens-buckets
+ * and --generation-tokens-buckets override them).
+ */
+export const SGLANG_TOKENS_BUCKETS = [100, 300, 500, 700, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 12000, 15000, 20000, 22000, 25000, 30000, 35000, 40000, 66000, 99000, 132000, 300000, 600000, 900000, 1100000] as const;
+const TOKENS_HISTOGRAM_NOTE =
+  'only with --collect-tokens-histogram up to @44cedc2b (server_args.py: "Collect prompt/generation tokens histogram."); the newest collector always registers them, with 35 default bounds 100 … 1100000 (12500, 17500 … added)';
+
 /** Labels of SchedulerMetricsCollector series (dp_rank with DP attention, priority with priority scheduling). */
 export const SGLANG_SCHEDULER_LABELS = ['model_name', 'engine_type', 'tp_rank', 'pp_rank', 'moe_ep_rank'];
 export const SGLANG_SCHEDULER_OPTIONAL_LABELS = ['dp_rank', 'priority'];
@@ -140,8 +149,8 @@ export const SGLANG: EngineFamily = {
     tok('sglang:time_to_first_token_seconds', 'histogram', 'seconds', { help: 'Histogram of time to first token in seconds.', buckets: SGLANG_TTFT_BUCKETS }),
     tok('sglang:inter_token_latency_seconds', 'histogram', 'seconds', { buckets: SGLANG_ITL_BUCKETS, note: '_sum += interval but buckets and _count += new tokens: _count counts tokens' }),
     tok('sglang:e2e_request_latency_seconds', 'histogram', 'seconds', { help: 'Histogram of End-to-end request latency in seconds', buckets: SGLANG_E2E_BUCKETS }),
-    tok('sglang:prompt_tokens_histogram', 'histogram', 'tokens', { note: 'opt-in via --collect-tokens-histogram up to @44cedc2b' }),
-    tok('sglang:generation_tokens_histogram', 'histogram', 'tokens', { note: 'opt-in via --collect-tokens-histogram up to @44cedc2b' }),
+    tok('sglang:prompt_tokens_histogram', 'histogram', 'tokens', { help: 'Histogram of prompt token length.', optional: 'tokens_histogram', buckets: SGLANG_TOKENS_BUCKETS, note: TOKENS_HISTOGRAM_NOTE }),
+    tok('sglang:generation_tokens_histogram', 'histogram', 'tokens', { help: 'Histogram of generation token length.', optional: 'tokens_histogram', buckets: SGLANG_TOKENS_BUCKETS, note: `${TOKENS_HISTOGRAM_NOTE}; the generation histogram defaults to the prompt list too` }),
     {
       name: 'sglang:func_latency_seconds',
       type: 'histogram',
@@ -170,6 +179,16 @@ const NEWEST_ONLY = [
   'sglang:kv_transfer_total_mb',
 ];
 
+/**
+ * The older collector's token histograms: shorter default lists (a stored copy of metrics/collector.py,
+ * commit unattributed, has prompt 100 … 40000 and generation 100 … 10000), unverified per release.
+ */
+const OLD_TOKENS_HISTOGRAMS = ['sglang:prompt_tokens_histogram', 'sglang:generation_tokens_histogram'];
+function oldTokensHistogram(m: MetricDef): MetricDef {
+  const { buckets: _unverified, ...rest } = m;
+  return { ...rest, note: 'only with --collect-tokens-histogram; default bounds shorter than @44cedc2b (prompt up to 40000, generation up to 10000 in a stored copy of the older collector: unverified per release)' };
+}
+
 /** Older SGLang (≈0.4.x, early 2025): time_per_output_token name, engine_type but no rank labels. */
 export const SGLANG_LEGACY: EngineFamily = {
   id: 'sglang-legacy',
@@ -185,7 +204,8 @@ export const SGLANG_LEGACY: EngineFamily = {
     ...SGLANG.metrics
       .filter((m) => !['sglang:inter_token_latency_seconds', 'sglang:kv_cache_usage_perc', 'sglang:num_paused_reqs', 'sglang:num_retracted_requests_total', 'sglang:realtime_tokens_total', 'sglang:cuda_graph_passes_total', ...NEWEST_ONLY].includes(m.name))
       .map((m) => ({ ...m, labels: m.labels.filter((l) => !['tp_rank', 'pp_rank', 'moe_ep_rank'].includes(l)), optionalLabels: ['engine_type'], source: OLD_COLLECTOR }))
-      .map((m) => (m.name in OLD_LATENCY_BUCKETS ? { ...m, buckets: OLD_LATENCY_BUCKETS[m.name] } : m)),
+      .map((m) => (m.name in OLD_LATENCY_BUCKETS ? { ...m, buckets: OLD_LATENCY_BUCKETS[m.name] } : m))
+      .map((m) => (OLD_TOKENS_HISTOGRAMS.includes(m.name) ? oldTokensHistogram(m) : m)),
     { name: 'sglang:time_per_output_token_seconds', type: 'histogram', unit: 'seconds', labels: ['model_name'], help: 'Histogram of time per output token in seconds.', buckets: SGLANG_OLD_TPOT_BUCKETS, source: DOCS, note: 'renamed sglang:inter_token_latency_seconds (PR #3988 added, #4914 removed the old name)' },
   ],
 };

@@ -52,6 +52,7 @@ export type OptionalGroup =
   | 'fault_tolerance'
   | 'pd_disaggregation'
   | 'grammar'
+  | 'tokens_histogram' // SGLang's per-request token-length histograms (--collect-tokens-histogram up to @44cedc2b)
   | 'profiling' // DCGM DCP / AMD profiler fields
   | 'nvml_backend'
   | 'mig';

@@ -6,7 +6,7 @@
 import type { Engine, GpuKind, WatchPath } from '../config/types.js';
 import { mountCandidates } from '../config/watch-paths.js';
 import { GPU_JOB } from '../render/prometheus.js';
-import { S, histogramCount } from './series.js';
+import { S, histogramBucket, histogramCount, histogramQuantile, histogramSum } from './series.js';
 import { type InputSeries, type Labels, type PromqlExprTest, type TestGroup, constant, counter, input, lateConstant, sel } from './promtool-tests.js';
 import { rawGpu } from './raw-gpu.js';
 import { targetLabels } from './raw-fixtures.js';
@@ -724,8 +724,49 @@ function restartGroup(engine: Engine): TestGroup {
   };
 }
 
+/**
+ * Token lengths per request (vLLM request_prompt_tokens / request_generation_tokens, SGLang
+ * prompt_tokens_histogram / generation_tokens_histogram): bucket rates summed over vLLM's DP engines
+ * with `le` kept, count and sum, and the median. Bounds in Python's spelling, as both print them.
+ */
+function tokenLengthGroup(engine: Engine): TestGroup {
+  const raw = engine === 'vllm' ? { prompt: 'vllm:request_prompt_tokens', generation: 'vllm:request_generation_tokens' } : { prompt: 'sglang:prompt_tokens_histogram', generation: 'sglang:generation_tokens_histogram' };
+  // vLLM: two DP engines of one target; SGLang's tokenizer reports once per target (no ranks).
+  const base = targetLabels(engine, `${engine}-len`);
+  const ranks: Labels[] = engine === 'vllm' ? [{ ...base, dp_rank: '0' }, { ...base, dp_rank: '1' }] : [base];
+  const out = (extra: Labels = {}): Labels => ({ ...base, engine, ...extra });
+  const n = ranks.length;
+  // Per rank and second: 1 request up to 50 tokens, 1 more up to 500, none beyond; prompts 300 tokens in all, outputs 100.
+  const hist = (name: string, low: string, high: string, sum: number) =>
+    ranks.flatMap((l) => [
+      input(`${name}_bucket`, { ...l, le: low }, perSecond(1)),
+      input(`${name}_bucket`, { ...l, le: high }, perSecond(2)),
+      input(`${name}_bucket`, { ...l, le: '+Inf' }, perSecond(2)),
+      input(`${name}_count`, l, perSecond(2)),
+      input(`${name}_sum`, l, perSecond(sum)),
+    ]);
+  const [low, high] = engine === 'vllm' ? ['50.0', '500.0'] : ['100.0', '500.0'];
+  return {
+    name: `${engine}: prompt and generation tokens per request normalise to bucket, count and sum rates (le kept) and quantiles`,
+    interval: STEP,
+    input_series: [...hist(raw.prompt, low, high, 300), ...hist(raw.generation, low, high, 100)],
+    promql_expr_test: [
+      expect(histogramBucket('request_prompt_tokens'), [[out({ le: low }), n], [out({ le: high }), 2 * n], [out({ le: '+Inf' }), 2 * n]]),
+      expect(histogramCount('request_prompt_tokens'), [[out(), 2 * n]]),
+      expect(histogramSum('request_prompt_tokens'), [[out(), 300 * n]]),
+      // Half the requests in the lowest bucket: the median is its bound.
+      expect(histogramQuantile('request_prompt_tokens', 'p50'), [[out(), Number(low)]]),
+      expect(histogramBucket('request_generation_tokens'), [[out({ le: low }), n], [out({ le: high }), 2 * n], [out({ le: '+Inf' }), 2 * n]]),
+      expect(histogramCount('request_generation_tokens'), [[out(), 2 * n]]),
+      expect(histogramSum('request_generation_tokens'), [[out(), 100 * n]]),
+      expect(histogramQuantile('request_generation_tokens', 'p50'), [[out(), Number(low)]]),
+    ],
+  };
+}
+
 export function engineNormaliseTests(engine: Engine): TestGroup[] {
-  return engine === 'vllm' ? [vllmGroup(), vllmNewestGroup(), restartGroup('vllm')] : [sglangGroup(), sglangOlderGroup(), sglangNewestGroup(), restartGroup('sglang')];
+  const shared = [tokenLengthGroup(engine), restartGroup(engine)];
+  return engine === 'vllm' ? [vllmGroup(), vllmNewestGroup(), ...shared] : [sglangGroup(), sglangOlderGroup(), sglangNewestGroup(), ...shared];
 }
 
 export function gpuNormaliseTests(kind: Exclude<GpuKind, 'none'>): TestGroup[] {

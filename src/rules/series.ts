@@ -86,7 +86,10 @@ export const DISK_OPTIONAL =
 /** Rates and latency quantiles use one 5-minute window (works for scrape intervals up to 1m). */
 export const RATE_WINDOW = '5m';
 
-/** Latency histograms we normalise, with the raw names per engine family. */
+/**
+ * Histograms we normalise (latencies, and the token lengths of requests), with the raw names per
+ * engine family. Each gets bucket, count and sum rates and its quantiles (llm.ts).
+ */
 export const HISTOGRAMS = {
   ttft_seconds: {
     help: 'time to first token',
@@ -160,6 +163,30 @@ export const HISTOGRAMS = {
       'vllm-v0': ['vllm:request_decode_time_seconds'],
       'vllm-v1-old': ['vllm:request_decode_time_seconds'],
       'vllm-v1-new': ['vllm:request_decode_time_seconds'],
+    },
+  },
+  request_prompt_tokens: {
+    help: 'prompt tokens per finished request (cached tokens included)',
+    unit: 'tokens',
+    quantiles: ['p50', 'p90', 'p99'],
+    optional: 'SGLang up to @44cedc2b only with --collect-tokens-histogram (newer SGLang always); every vLLM version has it',
+    sources: {
+      'vllm-v0': ['vllm:request_prompt_tokens'],
+      'vllm-v1-old': ['vllm:request_prompt_tokens'],
+      'vllm-v1-new': ['vllm:request_prompt_tokens'],
+      sglang: ['sglang:prompt_tokens_histogram'],
+    },
+  },
+  request_generation_tokens: {
+    help: 'generated tokens per finished request',
+    unit: 'tokens',
+    quantiles: ['p50', 'p90', 'p99'],
+    optional: 'SGLang up to @44cedc2b only with --collect-tokens-histogram (newer SGLang always); every vLLM version has it',
+    sources: {
+      'vllm-v0': ['vllm:request_generation_tokens'],
+      'vllm-v1-old': ['vllm:request_generation_tokens'],
+      'vllm-v1-new': ['vllm:request_generation_tokens'],
+      sglang: ['sglang:generation_tokens_histogram'],
     },
   },
 } as const satisfies Record<

@@ -254,7 +254,27 @@ describe('emulators: optional features behind their flags', () => {
     expect(gen / ours.get('sglang:spec_verify_calls_total')!.samples[0]!.value).toBeCloseTo(2.5, 1);
     const plain = families(await textOf('sglang'));
     expect(plain.has('sglang:forward_execution_seconds_total')).toBe(true);
-    for (const n of plain.keys()) expect(/spec_|kv_transfer|bootstrap|swa_|mamba|estimated_|lora/.test(n), n).toBe(false);
+    for (const n of plain.keys()) expect(/spec_|kv_transfer|bootstrap|swa_|mamba|estimated_|lora|tokens_histogram/.test(n), n).toBe(false);
+  });
+
+  it('SGLang with --collect-tokens-histogram: prompt and generation token histograms, model_name only, the catalog buckets, one observation per request', async () => {
+    const ours = families(await textOf('sglang', { features: ['tokens_histogram'], dpRanks: 2 }, 300));
+    const datadog = families(readFixture('datadog__sglang_metrics_71a3042b.txt'));
+    for (const name of ['sglang:prompt_tokens_histogram', 'sglang:generation_tokens_histogram']) {
+      const o = ours.get(name)!;
+      expect(o?.type, name).toBe('histogram');
+      expect(labelKeysOf(o), name).toEqual(labelKeysOf(datadog.get(name)!));
+      const bounds = familyById('sglang').metrics.find((m) => m.name === name)!.buckets!;
+      expect(les(o).map((le) => (le === '+Inf' ? Infinity : Number(le))), name).toEqual([...bounds, Infinity]);
+      expect(o.samples[0]!.name, name).toBe(`${name}_sum`);
+      const count = o.samples.find((s) => s.name === `${name}_count`)!.value;
+      expect(count, name).toBe(ours.get('sglang:num_requests_total')!.samples[0]!.value);
+      expect(count, name).toBeGreaterThan(0);
+    }
+    // Finished requests only; the emulated counter also counts prompts still running.
+    const promptSum = ours.get('sglang:prompt_tokens_histogram')!.samples.find((s) => s.name.endsWith('_sum'))!.value;
+    expect(promptSum).toBeGreaterThan(0);
+    expect(promptSum).toBeLessThanOrEqual(ours.get('sglang:prompt_tokens_total')!.samples[0]!.value);
   });
 });
 

@@ -50,6 +50,15 @@ describe('why a raw metric is missing', () => {
     expect(r.kind).toBe('flag-not-enabled');
   });
 
+  it('names --collect-tokens-histogram for the SGLang token-length histograms, not applicable', () => {
+    const present = new Set(['sglang:num_running_reqs', 'sglang:token_usage', 'sglang:prompt_tokens_total', 'sglang:time_to_first_token_seconds_bucket', 'sglang:inter_token_latency_seconds_bucket', 'sglang:queue_time_seconds_bucket']);
+    for (const metric of ['sglang:prompt_tokens_histogram_bucket', 'sglang:generation_tokens_histogram_bucket']) {
+      const r = explainMissing(metric, { present, targets: [target('sglang', 's', 'up')] });
+      expect(r, metric).toMatchObject({ kind: 'flag-not-enabled', verdict: 'not-applicable' });
+      expect(r.detail, metric).toMatch(/--collect-tokens-histogram/);
+    }
+  });
+
   it('says the exporter lacks the field for DCGM profiling metrics', () => {
     const r = explainMissing('DCGM_FI_PROF_DRAM_ACTIVE', { present: new Set(['DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_FB_USED']), targets: [target('gpu-dcgm', 'g', 'up')] });
     expect(r.kind).toBe('exporter-lacks-field');
