@@ -312,16 +312,16 @@ function slowRow(slo: Slo): RowSpec {
         's',
       ),
       heatmap(
-        'e2e_seconds',
-        'End-to-end latency, distribution',
-        `Requests per second in each end-to-end latency bucket. Long tails here with a tight TTFT band: long answers or a slow decode; the objective is ${slo.e2eP99Seconds} s.`,
-        's',
+        'request_prompt_tokens',
+        'Prompt length, distribution',
+        'Requests per second by prompt length in tokens (older SGLang only with --collect-tokens-histogram). Longer prompts mean more prefill per request: TTFT rises with them, and a new band of long prompts explains a TTFT band above the rest.',
+        'short',
       ),
       heatmap(
-        'itl_seconds',
-        'Inter-token latency, distribution',
-        `Token intervals per second in each bucket (SGLang weights by tokens). Spread upwards when prefills of new requests stall decodes (chunked prefill evens it); the objective is ${slo.itlP99Seconds} s.`,
-        's',
+        'request_generation_tokens',
+        'Generation length, distribution',
+        'Requests per second by generated tokens. Longer answers keep requests in the batch longer: E2E latency and KV usage rise with them while TTFT does not; many at the max_tokens bound means clients cap the answers.',
+        'short',
       ),
       {
         title: 'Tokens per engine step (batch size)',
@@ -414,6 +414,18 @@ export function overviewDashboard(slo: Slo = DEFAULT_SLO): Dashboard {
           queries: selectedQuantiles('e2e_seconds', ['p50', 'p90', 'p99', 'p999']),
           links: [toModel],
         },
+        heatmap(
+          'e2e_seconds',
+          'End-to-end latency, distribution',
+          `Requests per second in each end-to-end latency bucket. Long tails here with a tight TTFT band: long answers or a slow decode; the objective is ${slo.e2eP99Seconds} s.`,
+          's',
+        ),
+        heatmap(
+          'itl_seconds',
+          'Inter-token latency, distribution',
+          `Token intervals per second in each bucket (SGLang weights by tokens). Spread upwards when prefills of new requests stall decodes (chunked prefill evens it); the objective is ${slo.itlP99Seconds} s.`,
+          's',
+        ),
       ],
     },
     {

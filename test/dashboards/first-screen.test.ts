@@ -40,6 +40,8 @@ describe('overview first screen', () => {
       'Running vs waiting requests',
       'KV-cache usage and preemptions',
       'Time to first token, distribution',
+      'Prompt length, distribution',
+      'Generation length, distribution',
     ])
       expect(titles, t).toContain(t);
     const rows = overview.panels.filter((p) => p.type === 'row').map((p) => p.title);
@@ -89,7 +91,7 @@ describe('overview first screen', () => {
 
   it('draws heatmaps from the engines’ buckets, not recomputed ones', () => {
     const heatmaps = all(overview).filter((p) => p.type === 'heatmap');
-    expect(heatmaps.length).toBeGreaterThanOrEqual(3);
+    expect(heatmaps.length).toBeGreaterThanOrEqual(5);
     for (const p of heatmaps) {
       expect(p.options).toMatchObject({ calculate: false });
       expect(p.targets[0]).toMatchObject({ format: 'heatmap', legendFormat: '{{le}}' });
