@@ -7,7 +7,7 @@ import type { GpuKind, Slo } from '../config/types.js';
 import { DEFAULT_SLO } from '../config/defaults.js';
 import { gatewayDashboard } from './gateway.js';
 import { gpuDashboard, hostDashboard } from './machines.js';
-import { DATASOURCE, GRAFANA_VERSION, type Dashboard, type Panel, type RowPanel, flatPanels } from './model.js';
+import { DATASOURCE, GRAFANA_VERSION, type Dashboard, type Panel, flatPanels } from './model.js';
 import { instanceDashboard, overviewDashboard } from './serving.js';
 
 export type { Dashboard } from './model.js';
