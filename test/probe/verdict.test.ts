@@ -5,13 +5,22 @@ import type { PanelReport } from '../../src/probe/index.js';
 import type { TargetInfo } from '../../src/probe/prom-client.js';
 import { type MissingReason, explainMissing } from '../../src/probe/reasons.js';
 import { needsOf } from '../../src/probe/rule-graph.js';
-import { panelVerdict } from '../../src/probe/verdict.js';
+import { NOTHING_FIRING, panelVerdict } from '../../src/probe/verdict.js';
 import { engineRuleGroups } from '../../src/rules/llm.js';
 import { S } from '../../src/rules/series.js';
 
 const reason = (verdict: MissingReason['verdict'], metric = 'm', detail = `${metric} is absent`): MissingReason => ({ metric, kind: verdict === 'fault' ? 'not-exposed' : 'version-predates', detail, verdict });
 
 describe('panel verdict', () => {
+  it('takes an empty or zero alert list for nothing firing, not for missing data', () => {
+    const list = { status: 'missing-series' as const, queries: [{ expr: 'ALERTS{alertstate="firing", severity="critical"} * 3 or ALERTS{alertstate="firing"}' }] };
+    expect(panelVerdict(list)).toEqual({ verdict: 'not-applicable', note: NOTHING_FIRING });
+    expect(panelVerdict({ status: 'waiting-for-traffic', queries: [{ expr: 'count(ALERTS{alertstate="firing"}) or vector(0)' }] })).toEqual({ verdict: 'not-applicable', note: NOTHING_FIRING });
+    // A query that errs stays a fault; one reading anything besides ALERTS keeps its own verdict.
+    expect(panelVerdict({ status: 'query-error', queries: [{ expr: 'ALERTS{', error: 'parse error' }] })?.verdict).toBe('fault');
+    expect(panelVerdict({ status: 'waiting-for-traffic', queries: [{ expr: 'ALERTS' }, { expr: 'up' }] })).toEqual({ verdict: 'waiting-for-traffic' });
+  });
+
   it('has none for a panel with data', () => {
     expect(panelVerdict({ status: 'data' })).toBeUndefined();
   });
