@@ -55,7 +55,8 @@ const VLLM_FEATURE_PANELS = onBoth({
   'Estimated memory traffic per GPU': V1_ONLY('vllm:estimated_read_bytes_per_gpu_total'),
   'Corrupted and scheduler-aborted requests': V1_ONLY('vllm:corrupted_requests_total'),
   'LoRA adapters': /appears only when enabled: LoRA is off \(vLLM --enable-lora/,
-  'Forward-pass busy share': /sglang:forward_execution_seconds_total comes from sglang; the selected target srv is not sglang/,
+  // The instance dashboard names its one selected target; the overview selects them all.
+  'Forward-pass busy share': /sglang:forward_execution_seconds_total(?: comes from sglang; the selected target srv is not sglang|: no sglang target is configured in this Prometheus)/,
 });
 const SGLANG_ONLY_NEWER = (metric: string) => new RegExp(`${metric} is exposed only by SGLang \\(current \`sglang:\` names\\) \\(SGLang >= 0\\.4\\.5\\)`);
 const SGLANG_FEATURE_PANELS = onBoth({
@@ -63,7 +64,7 @@ const SGLANG_FEATURE_PANELS = onBoth({
   'Speculative decoding acceptance': SGLANG_ONLY_NEWER('sglang:spec_verify_calls_total'),
   'P/D KV transfer failures': /appears only when enabled: prefill\/decode disaggregation is not used/,
   'P/D KV transfer time and queues': /appears only when enabled: prefill\/decode disaggregation is not used/,
-  'KV offload traffic': /vllm:kv_offload_total_bytes_total comes from vllm; the selected target srv is not vllm/,
+  'KV offload traffic': /vllm:kv_offload_total_bytes_total(?: comes from vllm; the selected target srv is not vllm|: no vllm target is configured in this Prometheus)/,
   'Estimated compute per GPU': /appears only when enabled: MFU metrics are off \(--enable-mfu-metrics\)/,
   'Estimated memory traffic per GPU': /appears only when enabled: MFU metrics are off \(--enable-mfu-metrics\)/,
   'Corrupted and scheduler-aborted requests': SGLANG_ONLY_NEWER('sglang:scheduler_aborts_total'),
