@@ -134,6 +134,8 @@ for (const tc of TOOLCHAINS) describe(`validate's verdict on replayed real captu
     cleanup.push(local.stop);
     // The SLO group evaluates once a minute: validate once it has recorded from traffic.
     await waitFor('SLO series from the replayed traffic', async () => ((await local.prom.client.query('llm:e2e_seconds_slo_bad:rate5m{instance="srv"}')).series.length ? true : undefined), 180_000, 2_000);
+    // Watchdog fires a minute after the rules load: until then the alert panels are (rightly) empty, after it they show it.
+    await waitFor('Watchdog firing', async () => ((await local.prom.client.query('ALERTS{alertname="Watchdog", alertstate="firing"}')).series.length ? true : undefined), 180_000, 2_000);
     const io = captureIo();
     const code = await main(['validate', stack.dir, '--live', '--prometheus-url', local.prom.url, '--alertmanager-url', local.am.url, '--wait', '60', '--json'], io);
     return { code, report: JSON.parse(io.stdout.join('\n')) as ValidateReport };
@@ -144,7 +146,7 @@ for (const tc of TOOLCHAINS) describe(`validate's verdict on replayed real captu
     cleanup.push(node.stop);
     const results = await Promise.all(Object.values(CASES).map((c) => runCase(c, node.address)));
     Object.keys(CASES).forEach((name, i) => runs.set(name, results[i]!));
-  }, 300_000);
+  }, 420_000);
 
   afterAll(async () => {
     for (const f of cleanup.reverse()) await f();
