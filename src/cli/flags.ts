@@ -17,6 +17,7 @@ export const COMMANDS: CommandDef[] = [
   { name: 'validate', args: '[dir]', help: 'Check the stack: configs (promtool, amtool, compose), targets, rules, Alertmanager, Grafana, every panel', load: () => import('../commands/validate.js') },
   { name: 'demo', args: '[dir]', help: 'Emulated vLLM/SGLang servers and GPU exporter + a stack for them, started and validated (no GPU needed)', load: () => import('../commands/demo.js') },
   { name: 'top', args: '[dir]', help: 'Live terminal view of the overview: targets, firing alerts, per model QPS, tokens/s, p99 vs objective, errors, KV, GPU', load: () => import('../commands/top.js') },
+  { name: 'import', args: '[dir] --grafana-url URL', help: 'Upload the stack\'s dashboards to an existing Grafana (folder, datasource; --raw without our rules)', load: () => import('../commands/import.js') },
   { name: 'detect', args: '<url-or-file>', help: 'Which engine or GPU exporter serves a /metrics, its version family, models, ranks and problems', load: () => import('../commands/detect.js') },
   { name: 'report', args: '[--since 1h]', help: 'Performance and SLO report per model and instance from a running Prometheus', load: () => import('../commands/report.js') },
   { name: 'emulate', args: '--kind KIND', help: 'Serve an emulated vLLM, SGLang or GPU exporter /metrics (demos, trying a stack without GPUs)', load: () => import('../commands/emulate.js') },

@@ -38,14 +38,7 @@ const INPUT = 'DS_PROMETHEUS';
  * load prometheus/rules/*.yml into that Prometheus first.
  */
 export function importVariant(d: Dashboard): Record<string, unknown> {
-  const ref = { type: 'prometheus', uid: '${datasource}' };
-  const swap = <T extends { datasource?: unknown }>(x: T): T => (x.datasource && (x.datasource as { uid?: string }).uid === DATASOURCE.uid ? { ...x, datasource: ref } : x);
-  const swapPanel = (p: Panel): Panel => ({ ...swap(p), targets: p.targets.map((t) => swap(t)) });
-  const panels = d.panels.map((p) => (p.type === 'row' ? { ...p, panels: p.panels.map(swapPanel) } : swapPanel(p)));
-  const annotations = { list: d.annotations.list.map((a) => swap(a)) };
-  const list = d.templating.list.map((v) =>
-    v.type === 'datasource' ? { ...v, hide: 0, current: { selected: true, text: `\${${INPUT}}`, value: `\${${INPUT}}` } } : swap(v),
-  );
+  const { panels, annotations, templating } = withDatasource(d, { type: 'prometheus', uid: '${datasource}' }, { text: `\${${INPUT}}`, value: `\${${INPUT}}` });
   return {
     __inputs: [{ name: INPUT, label: 'Prometheus', description: 'The Prometheus that loads the create-vllm-monitor recording rules', type: 'datasource', pluginId: 'prometheus', pluginName: 'Prometheus' }],
     __requires: [
@@ -57,8 +50,25 @@ export function importVariant(d: Dashboard): Record<string, unknown> {
     description: `${d.description} Needs the create-vllm-monitor recording rules (prometheus/rules/*.yml) loaded in that Prometheus.`,
     panels,
     annotations,
-    templating: { list },
+    templating,
   };
+}
+
+/**
+ * Every reference to our provisioned datasource swapped for `ref`, and the datasource picker set
+ * to `current` and shown: what an import into someone else's Grafana needs.
+ */
+function withDatasource(d: Dashboard, ref: { type: string; uid: string }, current: { text: string; value: string }): Dashboard {
+  const swap = <T extends { datasource?: unknown }>(x: T): T => (x.datasource && (x.datasource as { uid?: string }).uid === DATASOURCE.uid ? { ...x, datasource: ref } : x);
+  const swapPanel = (p: Panel): Panel => ({ ...swap(p), targets: p.targets.map((t) => swap(t)) });
+  const panels = d.panels.map((p) => (p.type === 'row' ? { ...p, panels: p.panels.map(swapPanel) } : swapPanel(p)));
+  const list = d.templating.list.map((v) => (v.type === 'datasource' ? { ...v, hide: 0 as const, current: { selected: true, ...current } } : swap(v)));
+  return { ...d, panels, annotations: { list: d.annotations.list.map((a) => swap(a)) }, templating: { list } };
+}
+
+/** The dashboard pointed at one datasource of another Grafana (the `import` command). */
+export function pointedAt(d: Dashboard, datasource: { uid: string; name: string }): Dashboard {
+  return withDatasource(d, { type: 'prometheus', uid: datasource.uid }, { text: datasource.name, value: datasource.uid });
 }
 
 export interface PanelQueryInfo {

@@ -123,7 +123,8 @@ export interface Variable {
   name: string;
   label: string;
   type: 'datasource' | 'query';
-  query: string | { query: string; refId: string; qryType: 1 };
+  /** qryType 1: label_values(…); 3: query_result(…), whose values `regex` extracts. */
+  query: string | { query: string; refId: string; qryType: 1 | 3 };
   datasource?: DatasourceRef;
   refresh?: 1 | 2;
   multi: boolean;
