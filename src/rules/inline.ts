@@ -83,6 +83,14 @@ class Inliner {
     private readonly step: string,
   ) {}
 
+  /** Offsets taken off a recorded selector's OffsetExpr, for the selector to apply. */
+  private readonly offsets: { text: string; from: number; offset: string }[] = [];
+
+  private offsetFor(node: SyntaxNode, text: string): string | undefined {
+    const i = this.offsets.findIndex((o) => o.text === text && o.from === node.from);
+    return i < 0 ? undefined : this.offsets.splice(i, 1)[0]!.offset;
+  }
+
   inline(expr: string, pushed: Matcher[], depth: number): string {
     if (depth > 20) throw new InlineError('recording rules nest deeper than 20 levels (a cycle?)');
     const tree = parser.parse(parseable(expr));
@@ -93,18 +101,31 @@ class Inliner {
   private rewrite(node: SyntaxNode, text: string, pushed: Matcher[], depth: number): string {
     if (node.type.isError) throw new InlineError(`does not parse at ${node.from}: ${JSON.stringify(text.slice(Math.max(0, node.from - 20), node.from + 20))}`);
     switch (node.name) {
-      case 'VectorSelector':
-        return this.selector(node, text, pushed, depth);
+      case 'VectorSelector': {
+        const inlined = this.selector(node, text, pushed, depth);
+        const offset = this.offsetFor(node, text);
+        // `rec offset 5m` is the rules' value 5 minutes ago: the last subquery step by then.
+        return offset ? `last_over_time(${inlined}[${this.step}:${this.step}] ${offset})` : inlined;
+      }
       case 'MatrixSelector': {
         const [vector, range] = [node.getChild('VectorSelector')!, node.getChild('DurationExpr')!];
         const defs = this.defs.get(nameOf(vector, text) ?? '');
         if (!defs) break;
-        return `${this.selector(vector, text, pushed, depth)}[${text.slice(range.from, range.to)}:${defs[0]!.interval ?? this.step}]`;
+        const window = text.slice(range.from, range.to);
+        return `${this.selector(vector, text, pushed, depth)}[${window}:${subqueryStep(window, defs[0]!.interval ?? this.step)}]`;
       }
-      case 'OffsetExpr':
+      case 'OffsetExpr': {
+        // The grammar hangs `a / b offset 5m` on the whole binary expression; Prometheus, on `b`.
+        const inner = node.firstChild!;
+        const target = rightmostOperand(inner);
+        if (target.name !== 'VectorSelector' || !this.defs.has(nameOf(target, text) ?? '')) break;
+        const offset = text.slice(inner.to, node.to).trim();
+        this.offsets.push({ text, from: target.from, offset });
+        return this.rewrite(inner, text, pushed, depth);
+      }
       case 'StepInvariantExpr': {
         const inner = node.firstChild;
-        if (inner?.name === 'VectorSelector' && this.defs.has(nameOf(inner, text) ?? '')) throw new InlineError(`${text.slice(node.from, node.to)}: a recorded series under offset/@ cannot be inlined`);
+        if (inner?.name === 'VectorSelector' && this.defs.has(nameOf(inner, text) ?? '')) throw new InlineError(`${text.slice(node.from, node.to)}: a recorded series under @ cannot be inlined`);
         break;
       }
       case 'AggregateExpr':
@@ -116,16 +137,32 @@ class Inliner {
         const clause = text.slice(node.from, node.to);
         return /group_(left|right)\s*$/.test(clause) ? `${clause} ()` : clause;
       }
-      case 'FunctionCall': {
-        const fn = text.slice(node.firstChild!.from, node.firstChild!.to);
-        if (fn !== 'label_replace' && fn !== 'label_join') break;
-        const destination = node.getChild('FunctionCallBody')?.getChild('StringLiteral');
-        const made = destination ? unquote(text.slice(destination.from, destination.to)) : '';
-        if (pushed.some((m) => m.label === made)) throw new InlineError(`${fn} writes ${made}, which a matcher filters on`);
-        break;
-      }
+      case 'FunctionCall':
+        return this.functionCall(node, text, pushed, depth);
     }
     return this.splice(node, text, () => pushed, depth);
+  }
+
+  /**
+   * label_replace writes a label, so a matcher on it cannot pass unchanged: through a rename
+   * (`"$1"` from `"(.*)"`) it filters the source label instead; on a constant (`""` from `""`) it is
+   * decided like a rule's own label. Any other rewrite of a filtered label is refused.
+   */
+  private functionCall(node: SyntaxNode, text: string, pushed: Matcher[], depth: number): string {
+    const fn = text.slice(node.firstChild!.from, node.firstChild!.to);
+    const strings = node.getChild('FunctionCallBody')?.getChildren('StringLiteral').map((l) => unquote(text.slice(l.from, l.to))) ?? [];
+    const onWritten = pushed.filter((m) => (fn === 'label_replace' || fn === 'label_join') && m.label === strings[0]);
+    if (onWritten.length === 0) return this.splice(node, text, () => pushed, depth);
+    const rest = pushed.filter((m) => !onWritten.includes(m));
+    const [, replacement, source, regex] = strings as [string, string, string, string];
+    if (fn === 'label_replace' && replacement === '$1' && regex === '(.*)') return this.splice(node, text, () => [...rest, ...onWritten.map((m) => ({ ...m, label: source }))], depth);
+    if (fn === 'label_replace' && source === '' && regex === '' && !replacement.includes('$')) {
+      if (!onWritten.filter((m) => !m.literal.includes('$')).every((m) => matches(m, replacement))) return '(vector(1) < 0)';
+      let out = this.splice(node, text, () => rest, depth);
+      for (const m of onWritten.filter((x) => x.literal.includes('$'))) out = queryTimeFilter(out, m, replacement);
+      return out;
+    }
+    throw new InlineError(`${fn} writes ${strings[0]}, which a matcher filters on`);
   }
 
   /** `node`'s text with each child rewritten under the matchers `under(child)` gives. */
@@ -151,13 +188,14 @@ class Inliner {
     // Where the result's labels come from: the left side, except for group_right and `or` (both).
     const many = clause?.getChild('GroupRight') ? operands[1] : operands[0];
     const forOperand = (child: SyntaxNode): Matcher[] => {
-      if (op === 'Or') {
-        if (matched(pushed).length !== pushed.length) throw new InlineError(`${text.slice(node.from, node.to).slice(0, 80)}: 'or on' without the filtered labels cannot be filtered before`);
-        return pushed;
-      }
-      return child === many ? pushed : matched(pushed);
+      // `a or on (…) b` keeps b's groups that a lacks. Filtering first is the same wherever a group
+      // has the filtered label's values on both sides or on one: true of our `or`s, which join an
+      // engine's old and new name for one signal (the same buckets, one of them exposed).
+      if (op === 'Or') return pushed;
+      return child.from === many?.from ? pushed : matched(pushed);
     };
-    return this.splice(node, text, (child) => (operands.includes(child) ? forOperand(child) : []), depth);
+    // Nodes are made anew on each walk: operands are told apart by position.
+    return this.splice(node, text, (child) => (operands.some((o) => o.from === child.from && o.to === child.to) ? forOperand(child) : []), depth);
   }
 
   /** A selector: a raw one gains the pushed matchers, a recorded one becomes its rules' expressions. */
@@ -188,6 +226,34 @@ class Inliner {
     for (const m of onAdded.filter((x) => x.literal.includes('$'))) out = queryTimeFilter(out, m, def.labels[m.label]!);
     return [out];
   }
+}
+
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+
+function seconds(duration: string): number | undefined {
+  const parts = [...duration.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== duration) return undefined;
+  return parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_SECONDS[p[2]!]!, 0);
+}
+
+/**
+ * A subquery's resolution: the rules' interval, but at most 8,640 steps (5 minutes over 30 days),
+ * so a month-long window stays one query Prometheus answers. The long windows we draw are ratios of
+ * sums of 5-minute rates, which a 5-minute step still covers end to end.
+ */
+function subqueryStep(window: string, interval: string): string {
+  const range = seconds(window);
+  const step = seconds(interval);
+  if (range === undefined || step === undefined) return interval;
+  const floor = Math.ceil(range / 8640);
+  return floor > step ? `${floor}s` : interval;
+}
+
+/** The selector an `offset` after `node` belongs to: the last operand down a chain of binary expressions. */
+function rightmostOperand(node: SyntaxNode): SyntaxNode {
+  let n = node;
+  while (n.name === 'BinaryExpr') n = kids(n).filter((k) => !NOT_OPERANDS.has(k.name)).at(-1)!;
+  return n;
 }
 
 /** The matchers of an aggregation's operand that survive it: those on labels of its `by`, or not in its `without`. */
