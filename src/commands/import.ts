@@ -21,7 +21,7 @@ const HELP = `Usage: create-vllm-monitor import [dir] --grafana-url URL [credent
 Uploads every dashboard of the stack in dir (default .) to an existing Grafana: into a folder (created
 if missing), every panel pointed at one Prometheus datasource, replacing earlier imports (stable uids).
 
-  --grafana-url URL        Grafana's root URL (e.g. https://grafana.example.com)
+  --grafana-url URL        Grafana's root URL (e.g. https://grafana.example.com; or env GRAFANA_URL)
   --grafana-token TOKEN    A service account token (Editor role); better: env GRAFANA_TOKEN, which no
                            other user can read in the process list
   --grafana-user USER      Basic auth instead of a token, with --grafana-password (or env GRAFANA_PASSWORD)
