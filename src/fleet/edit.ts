@@ -118,7 +118,7 @@ function write(stack: StackTargets, input: ConfigInput, spec: StackSpec, deps: E
   const changed = [...new Set([...before.keys(), ...after.keys()])].filter((p) => !same(before, after, p));
   const needsRestart = changed.find((p) => !LIVE_FILES.some((re) => re.test(p)));
   if (needsRestart) {
-    throw usageError(doing, `would change ${needsRestart}, which the running stack reads only when it restarts`, `regenerate instead (create-vllm-monitor ${stack.dir} --target ... with every target), then restart: create-vllm-monitor up ${stack.dir}`);
+    throw usageError(doing, `would also change ${needsRestart}; while the stack runs only target lists, agents and the README change`, `regenerate instead (create-vllm-monitor ${stack.dir} --target ... with every target), then restart: create-vllm-monitor up ${stack.dir}`);
   }
   const toWrite = changed.filter((p) => after.has(p));
   for (const path of toWrite) {

@@ -98,6 +98,8 @@ describe('targets', () => {
   it('refuses a change the running stack would need a restart for, and says to regenerate', async () => {
     // Without a target on this machine the local GPU exporter leaves the Compose file.
     const dir = await generate('l:vllm=http://localhost:8000', 'r:vllm=http://10.0.0.5:8000', '--gpu', 'dcgm');
-    await expectRefused(dir, ['remove', 'l', dir], /would change docker-compose\.yml.*regenerate instead/);
+    await expectRefused(dir, ['remove', 'l', dir], /would also change docker-compose\.yml.*regenerate instead/);
+    // The first gateway brings its dashboard.
+    await expectRefused(dir, ['add', 'gw:router=http://10.0.0.8:29000', dir], /would also change grafana\/dashboards\/gateway\.json.*regenerate instead/);
   });
 });
