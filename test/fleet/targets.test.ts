@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/demo/index.js';
 import { runCli } from '../support/cli.js';
 
 async function generate(...targets: string[]): Promise<string> {
@@ -66,6 +67,17 @@ describe('targets', () => {
     for (const p of Object.keys(before).filter((x) => x !== '.create-vllm-monitor.json')) expect(removed[p], p).toBe(before[p]);
     // A regeneration from the manifest gives the same stack: the manifest's input is the truth.
     expect(JSON.parse(readFileSync(join(dir, '.create-vllm-monitor.json'), 'utf8')).input.targets).toEqual([{ name: 'a', engine: 'vllm', url: 'http://10.0.0.5:8000' }]);
+  });
+
+  it('keeps the engine `auto` found, so the stack can be edited once that server is down', async () => {
+    const emu = await startEmulator({ kind: 'sglang', host: '127.0.0.2', port: 0, seed: 1 });
+    const dir = await generate(`s:auto=${emu.url}`);
+    await emu.stop();
+    const list = await runCli(['targets', 'list', dir, '--json']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout)).toMatchObject([{ name: 's', engine: 'sglang' }]);
+    const add = await runCli(['targets', 'add', 'v:vllm=http://10.0.0.5:8000', dir]);
+    expect(add.code, add.stderr).toBe(0);
   });
 
   it('refuses bad input with one line, exit code 2, nothing written', async () => {

@@ -66,6 +66,9 @@ describe('targets add/remove on a running real Prometheus, without a restart', (
     const add = await cli(['targets', 'add', `emu:auto=${emulator.url}`, dir]);
     expect(add.code, add.stderr).toBe(0);
     expect(add.stdout).toContain('Added emu (vllm');
+    // `auto` was asked once: the manifest keeps the engine found, so later edits need not reach the server.
+    const manifest = JSON.parse(readFileSync(join(dir, '.create-vllm-monitor.json'), 'utf8')) as { input: { targets: { name: string; engine: string }[] } };
+    expect(manifest.input.targets.find((t) => t.name === 'emu')?.engine).toBe('vllm');
     const added = Date.now();
     const up = await waitFor('the added target to be up', async () => ((await emuTarget())?.health === 'up' ? Date.now() - added : undefined), 30_000, 100);
     expect(up, `up after ${up} ms`).toBeLessThanOrEqual(LIVE_WITHIN_MS);
