@@ -20,8 +20,8 @@ export const HELP = `Usage:
 Changes the servers the stack in dir (default .) scrapes, without a restart: the file_sd lists
 prometheus/targets/*.json (Prometheus re-reads them within seconds), agents/<host>/ for a new
 remote host, the stack's README and its manifest. prometheus.yml is never touched. A change that
-would need more (a first remote target where the GPU exporter runs here, a token) is refused with
-the regeneration to run instead. A file you edited is not overwritten: the command stops instead.
+would alter any other file (a target with a token, the first gateway, removing the last server on
+this machine where the GPU exporter runs here) is refused with the regeneration to run instead. A file you edited is not overwritten: the command stops instead.
 Exit codes: 0 done, 1 failure, 2 bad input (nothing is written).`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
