@@ -62,7 +62,8 @@ describe(`doctor on real servers and real ${RELEASE.name}`, () => {
     const emu: Emulator = await startEmulator({ kind: 'vllm-v1', host: '127.0.0.2', port: 0, seed: 3 });
     const loop: Emulator = await startEmulator({ kind: 'vllm-v1', host: '127.0.0.1', port: 0, seed: 4 });
     const open: Emulator = await startEmulator({ kind: 'vllm-v1', host: '0.0.0.0', port: 0, seed: 5 });
-    stops.push(() => emu.stop(), () => loop.stop(), () => open.stop());
+    const sgOk: Emulator = await startEmulator({ kind: 'sglang', host: '127.0.0.2', port: 0, seed: 6 });
+    stops.push(() => emu.stop(), () => loop.stop(), () => open.stop(), () => sgOk.stop());
     const manySeries = ['# TYPE process_open_fds gauge', ...Array.from({ length: 20_001 }, (_, i) => `process_open_fds{fd="${i}"} 1`)].join('\n') + '\n';
     const quiet = await serve((_req, res) => {
       res.setHeader('Date', new Date(Date.now() + 120_000).toUTCString());
@@ -83,7 +84,7 @@ describe(`doctor on real servers and real ${RELEASE.name}`, () => {
     stops.push(() => quiet.server.close(), () => sglang.server.close(), () => slow.server.close());
 
     dir = join(work, 'stack');
-    const targets = [`emu:vllm=${emu.url}`, `loop:vllm=http://localhost:${loop.port}`, `open:vllm=http://localhost:${open.port}`, `quiet:vllm=${quiet.url}`, `sg:sglang=${sglang.url}`, `slow:vllm=${slow.url}`];
+    const targets = [`emu:vllm=${emu.url}`, `loop:vllm=http://localhost:${loop.port}`, `open:vllm=http://localhost:${open.port}`, `quiet:vllm=${quiet.url}`, `sg:sglang=${sglang.url}`, `sgok:sglang=${sgOk.url}`, `slow:vllm=${slow.url}`];
     const gen = await cli([dir, '--yes', '--gpu', 'none', '--no-grafana', '--scrape-interval', `${SCRAPE_INTERVAL_S}s`, ...targets.flatMap((t) => ['--target', t])]);
     expect(gen.code, gen.stderr).toBe(0);
     prom = await startPrometheus({ binary: RELEASE.path('prometheus')!, configFile: join(dir, 'prometheus/prometheus.yml') });
@@ -115,6 +116,7 @@ describe(`doctor on real servers and real ${RELEASE.name}`, () => {
     expect(byCheck(findings, 'clock emu')).toMatchObject({ status: 'ok' });
     expect(byCheck(findings, 'metrics quiet')).toMatchObject({ status: 'warn', fix: expect.stringContaining('--disable-log-stats') });
     expect(byCheck(findings, 'clock quiet')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/1[12]\d s ahead/) });
+    expect(byCheck(findings, 'metrics sgok')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^SGLang.*metric families/) });
     expect(byCheck(findings, 'metrics sg')).toMatchObject({ status: 'warn', fix: expect.stringContaining('--enable-metrics') });
     if (hasOtherAddress) {
       expect(byCheck(findings, 'binding loop')).toMatchObject({ status: 'fail', fix: expect.stringContaining('--host 0.0.0.0') });
