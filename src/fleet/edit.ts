@@ -9,9 +9,9 @@ import { join, resolve } from 'node:path';
 import { buildSpec, type BuildContext } from '../config/build.js';
 import type { ConfigInput, TargetInput } from '../config/input.js';
 import type { RouterTarget, Secrets, StackSpec, Target } from '../config/types.js';
-import { CliError, CliErrors, usageError } from '../errors.js';
+import { CliError, CliErrors, envError, usageError } from '../errors.js';
 import { render, type FileMap } from '../render/index.js';
-import { writeFileAtomic } from '../write/atomic.js';
+import { writeFilesAtomic } from '../write/atomic.js';
 import { type Manifest, MANIFEST_FILE, readManifest, sha256 } from '../write/manifest.js';
 
 /** What a running stack picks up without a restart: file_sd lists, and files no container reads. */
@@ -138,14 +138,17 @@ function write(stack: StackTargets, input: ConfigInput, spec: StackSpec, deps: E
     }
   }
   const files = { ...stack.manifest.files };
-  for (const path of toWrite) {
-    const file = after.get(path)!;
-    writeFileAtomic(join(stack.dir, path), file.content, file.mode);
-    files[path] = sha256(file.content);
-  }
-  // Last: until it is written, the manifest still describes the stack as it was.
+  for (const path of toWrite) files[path] = sha256(after.get(path)!.content);
   const manifest: Manifest = { ...stack.manifest, input, files };
-  writeFileAtomic(join(stack.dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  // The manifest last: until it lands, it still describes the stack as it was.
+  try {
+    writeFilesAtomic([
+      ...toWrite.map((path) => ({ path: join(stack.dir, path), ...after.get(path)! })),
+      { path: join(stack.dir, MANIFEST_FILE), content: `${JSON.stringify(manifest, null, 2)}\n` },
+    ]);
+  } catch (err) {
+    throw envError('dir', `writing ${stack.dir} failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); nothing was changed`, 'check free space and permissions, then run again');
+  }
   return { written: toWrite, unused: changed.filter((p) => !after.has(p)) };
 }
 

@@ -2,7 +2,7 @@
  * `targets add|remove|list` on generated stacks (the CLI in-process): what is written, and that bad
  * input is one line, exit code 2, with the stack directory byte for byte as it was.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -105,6 +105,19 @@ describe('targets', () => {
     const path = join(dir, 'prometheus/targets/vllm.json');
     writeFileSync(path, readFileSync(path, 'utf8').replace('"a"', '"a-renamed"'));
     await expectRefused(dir, ['add', 'b:vllm=http://10.0.0.6:8000', dir], /prometheus\/targets\/vllm\.json: you edited it/);
+  });
+
+  it('changes nothing when one of the files cannot be written', async () => {
+    const dir = await generate('a:vllm=http://10.0.0.5:8000');
+    // A file where the new host's agent directory must go: staging fails after the target list was staged.
+    mkdirSync(join(dir, 'agents'), { recursive: true });
+    writeFileSync(join(dir, 'agents/10.0.0.6'), 'in the way');
+    const before = snapshot(dir);
+    const r = await runCli(['targets', 'add', 'b:sglang=http://10.0.0.6:30000', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/nothing was changed — check free space and permissions/);
+    expect(snapshot(dir)).toEqual(before);
   });
 
   it('refuses a change the running stack would need a restart for, and says to regenerate', async () => {
