@@ -23,8 +23,8 @@ const LAYERS = [
   },
   {
     name: 'workflows',
-    what: 'what a command does: run a stack, validate it, report, analyze, emulate, watch, write files',
-    paths: ['src/stack/', 'src/validate/', 'src/report/', 'src/analyze/', 'src/demo/', 'src/top/', 'src/write/', 'src/grafana-client/'],
+    what: 'what a command does: run a stack, validate it, report, analyze, emulate, watch, write files, edit its targets, check its health',
+    paths: ['src/stack/', 'src/validate/', 'src/report/', 'src/analyze/', 'src/demo/', 'src/top/', 'src/write/', 'src/grafana-client/', 'src/fleet/', 'src/doctor/'],
   },
   {
     name: 'generation',

@@ -11,6 +11,7 @@ import { type ConfigInput, parseConfig } from '../config/input.js';
 import type { Ports, StackSpec } from '../config/types.js';
 import { readManifest } from '../write/manifest.js';
 import { applyPlan, describePlan, planWrite, type WritePlan } from '../write/write.js';
+import { pinEngines } from '../fleet/edit.js';
 import { nextFreePort, portIsFree } from '../stack/ports.js';
 import { buildContext, thisPlatform } from './environment.js';
 import { CREATE_FLAGS, type FlagValues } from './create-flags.js';
@@ -132,7 +133,8 @@ export async function create(argv: string[], io: Io): Promise<number> {
     env: secrets,
   });
   const dryRun = values['dry-run'] === true;
-  const storedInput = withoutSecrets(input);
+  // `auto` engines are stored as found, so later commands need not reach every server again.
+  const storedInput = pinEngines(withoutSecrets(input), spec);
   let plan: WritePlan;
   try {
     plan = planWrite(dir, files, { overwrite: values.overwrite === true, force: values.force === true, version: VERSION, input: storedInput });

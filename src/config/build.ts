@@ -154,7 +154,7 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
     runbookUrl: input.runbookUrl ?? DEFAULT_RUNBOOK_URL,
   };
   if (spec.targets.length === 0) {
-    warnings.push('targets: none given; the stack will scrape only itself — add servers later by editing prometheus/targets/*.json');
+    warnings.push('targets: none given; the stack will scrape only itself — add servers later with create-vllm-monitor targets add NAME:ENGINE=URL DIR');
   }
   return { spec, secrets, warnings };
 }

@@ -65,6 +65,9 @@ export interface TargetInfo {
   scrapeUrl: string;
   health: 'up' | 'down' | 'unknown';
   lastError: string;
+  /** As configured, e.g. "15s" / "10s" (Prometheus 2.31+). */
+  scrapeInterval?: string;
+  scrapeTimeout?: string;
 }
 
 export class PrometheusClient {
