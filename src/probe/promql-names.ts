@@ -17,18 +17,18 @@ export interface SelectedName {
  * the same length (`1m` and spaces), which the grammar takes wherever a number or a range may stand,
  * so every offset still points into the text as written.
  */
-function withoutVariables(expr: string): string {
+export function withoutVariables(expr: string): string {
   return expr.replace(/\$\{[^}]*\}|\$\w+|\[\[\w+\]\]/g, (v) => (v.startsWith('[[') ? `[1m${' '.repeat(v.length - 4)}]` : `1m${' '.repeat(v.length - 2)}`));
 }
 
-const children = (node: SyntaxNode): SyntaxNode[] => {
+export const children = (node: SyntaxNode): SyntaxNode[] => {
   const out: SyntaxNode[] = [];
   for (let c = node.firstChild; c; c = c.nextSibling) out.push(c);
   return out;
 };
 
 /** A PromQL string literal's value: "…" and '…' with Go escapes, `…` raw. */
-function stringValue(literal: string): string | undefined {
+export function stringValue(literal: string): string | undefined {
   if (literal.startsWith('`')) return literal.slice(1, -1);
   try {
     return JSON.parse(literal.startsWith("'") ? `"${literal.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"` : literal) as string;

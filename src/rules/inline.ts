@@ -11,6 +11,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
+import { children as kids, stringValue, withoutVariables as parseable } from '../probe/promql-names.js';
 import { isAlert, type RuleFile } from './types.js';
 
 /** One rule recording a series: several rules may record one name (one per engine). */
@@ -46,27 +47,10 @@ export function recordingDefinitions(files: Iterable<RuleFile>): RecordingDefini
   return defs;
 }
 
-/**
- * Grafana's variables (`$x`, `${x}`, `[[x]]`) become durations of the same length, so the text
- * parses and every offset still points into the query as written (which is what we copy out).
- */
-function parseable(expr: string): string {
-  return expr.replace(/\$\{[^}]*\}|\$\w+|\[\[\w+\]\]/g, (v) => (v.startsWith('[[') ? `[1m${' '.repeat(v.length - 4)}]` : `1m${' '.repeat(v.length - 2)}`));
-}
-
-const kids = (node: SyntaxNode): SyntaxNode[] => {
-  const out: SyntaxNode[] = [];
-  for (let c = node.firstChild; c; c = c.nextSibling) out.push(c);
-  return out;
-};
-
 const BINARY_OPERATORS = new Set(['Pow', 'Mul', 'Div', 'Mod', 'Add', 'Sub', 'EqlSingle', 'Eql', 'Gte', 'Gtr', 'Lte', 'Lss', 'Neq', 'And', 'Or', 'Unless', 'Atan2']);
 const NOT_OPERANDS = new Set([...BINARY_OPERATORS, 'MatchingModifierClause', 'BoolModifier']);
 
-/** The literal a Go/PromQL string literal stands for (our rules and panels write "…" only). */
-function unquote(literal: string): string {
-  return literal.startsWith('`') ? literal.slice(1, -1) : (JSON.parse(literal.startsWith("'") ? `"${literal.slice(1, -1).replace(/"/g, '\\"')}"` : literal) as string);
-}
+const unquote = (literal: string): string => stringValue(literal) ?? '';
 
 /**
  * `expr` with every recorded series it selects replaced by its rules' expressions, recursively.

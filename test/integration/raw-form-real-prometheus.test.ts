@@ -41,15 +41,17 @@ function byLabels(series: SeriesResult[]): Map<string, number> {
 
 const close = (a: number, b: number) => (Number.isNaN(a) && Number.isNaN(b)) || a === b || Math.abs(a - b) <= 1e-9 + TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
 
-for (const release of PROMETHEUS_RELEASES.slice(-1)) describe(`raw-query form equals the recorded form on real ${release.name}`, () => {
-  const binary = release.path('prometheus');
-  if (!binary || !NODE_EXPORTER) {
-    it.skip(`needs ${!binary ? release.missing('prometheus') : 'prometheus-node-exporter'}`, () => {});
+const RUNNABLE = PROMETHEUS_RELEASES.filter((r) => r.path('prometheus'));
+
+describe('raw-query form equals the recorded form on real Prometheus', () => {
+  for (const r of PROMETHEUS_RELEASES.filter((x) => !x.path('prometheus'))) it.skip(`${r.name}: needs ${r.missing('prometheus')}`, () => {});
+  if (!NODE_EXPORTER || RUNNABLE.length === 0) {
+    it.skip(`needs ${!NODE_EXPORTER ? 'prometheus-node-exporter' : 'a Prometheus binary'}`, () => {});
     return;
   }
   const emulators: Emulator[] = [];
-  let stack: TestStack;
-  let prom: RunningPrometheus;
+  // One stack and Prometheus per release, all scraping the same emulators at once.
+  const running = new Map<string, { stack: TestStack; prom: RunningPrometheus }>();
   let node: Awaited<ReturnType<typeof startNodeExporter>>;
 
   beforeAll(async () => {
@@ -59,35 +61,45 @@ for (const release of PROMETHEUS_RELEASES.slice(-1)) describe(`raw-query form eq
     const gpu = await startEmulator({ kind: 'dcgm', gpus: 2, seed: 7, follow: [vllm, sglang], realTime: false });
     emulators.push(vllm, sglang, gpu);
     const clock = setInterval(() => emulators.forEach((e) => e.advance(1)), 1000);
-    node = await startNodeExporter(NODE_EXPORTER!);
-    stack = await renderTestStack({ targets: [{ name: 'vllm', engine: 'vllm', url: vllm.url }, { name: 'sglang', engine: 'sglang', url: sglang.url }], gpu: 'dcgm', scrapeInterval: '1s' }, 'rawform');
-    const host = stack.spec.localHost;
-    pointTargets(stack, 'vllm', { vllm: `127.0.0.1:${vllm.port}` });
-    pointTargets(stack, 'sglang', { sglang: `127.0.0.1:${sglang.port}` });
-    pointTargets(stack, 'gpu', { [host]: `127.0.0.1:${gpu.port}` });
-    pointTargets(stack, 'node', { [host]: node.address });
-    prom = await startPrometheus({ binary: binary!, configFile: stack.configFile });
-    const config = parse(readFileSync(stack.configFile, 'utf8')) as { scrape_configs: { job_name: string; static_configs?: { targets: string[] }[] }[] };
-    for (const job of config.scrape_configs.filter((j) => j.job_name === 'prometheus')) job.static_configs![0]!.targets = [prom.url.replace('http://', '')];
-    writeFileSync(stack.configFile, stringify(config));
-    await fetch(`${prom.url}/-/reload`, { method: 'POST' });
-    // A minute of traffic: every 5m rate has many samples, and the 1m SLO group has run.
-    await waitFor('a minute of recorded SLO series', async () => ((await prom.client.query('count_over_time(llm:ttft_seconds_slo_good:rate5m[5m])')).series.some((s) => Number(s.value?.[1]) >= 2) ? true : undefined), 180_000, 2000);
-    await new Promise((r) => setTimeout(r, 20_000));
-    // Frozen: gauges stop moving, so a rule's sample (written up to 1s before the instant) and the
-    // raw form at the instant read the same scrape; rates then drift by well under a percent.
-    clearInterval(clock);
+    try {
+      node = await startNodeExporter(NODE_EXPORTER!);
+      for (const release of RUNNABLE) {
+        const stack = await renderTestStack({ targets: [{ name: 'vllm', engine: 'vllm', url: vllm.url }, { name: 'sglang', engine: 'sglang', url: sglang.url }], gpu: 'dcgm', scrapeInterval: '1s' }, 'rawform');
+        const host = stack.spec.localHost;
+        pointTargets(stack, 'vllm', { vllm: `127.0.0.1:${vllm.port}` });
+        pointTargets(stack, 'sglang', { sglang: `127.0.0.1:${sglang.port}` });
+        pointTargets(stack, 'gpu', { [host]: `127.0.0.1:${gpu.port}` });
+        pointTargets(stack, 'node', { [host]: node.address });
+        const prom = await startPrometheus({ binary: release.path('prometheus')!, configFile: stack.configFile });
+        const config = parse(readFileSync(stack.configFile, 'utf8')) as { scrape_configs: { job_name: string; static_configs?: { targets: string[] }[] }[] };
+        for (const job of config.scrape_configs.filter((j) => j.job_name === 'prometheus')) job.static_configs![0]!.targets = [prom.url.replace('http://', '')];
+        writeFileSync(stack.configFile, stringify(config));
+        await fetch(`${prom.url}/-/reload`, { method: 'POST' });
+        running.set(release.name, { stack, prom });
+      }
+      // A minute of traffic: every 5m rate has many samples, and the 1m SLO group has run.
+      for (const { prom } of running.values())
+        await waitFor('a minute of recorded SLO series', async () => ((await prom.client.query('count_over_time(llm:ttft_seconds_slo_good:rate5m[5m])')).series.some((x) => Number(x.value?.[1]) >= 2) ? true : undefined), 180_000, 2000);
+      await new Promise((r) => setTimeout(r, 20_000));
+    } finally {
+      // Frozen: gauges stop moving, so a rule's sample (written up to 1s before the instant) and the
+      // raw form at the instant read the same scrape; rates then drift by well under a percent.
+      clearInterval(clock);
+    }
     await new Promise((r) => setTimeout(r, 5_000));
-  }, 240_000);
+  }, 300_000);
 
   afterAll(async () => {
-    await prom?.stop();
+    for (const { stack, prom } of running.values()) {
+      await prom.stop();
+      rmSync(stack.dir, { recursive: true, force: true });
+    }
     for (const e of emulators) await e.stop();
     await node?.stop();
-    if (stack) rmSync(stack.dir, { recursive: true, force: true });
   });
 
-  it('every panel query returns the same series and values in both forms', async () => {
+  for (const release of RUNNABLE) it(`every panel query returns the same series and values in both forms (${release.name})`, async () => {
+    const { stack, prom } = running.get(release.name)!;
     const defs = stackDefinitions(readStackArtefacts(stack.dir), ['vllm', 'sglang']);
     const all = (d: Dashboard): Record<string, VariableValue> => Object.fromEntries(d.templating.list.map((v) => [v.name, { values: [], multi: v.multi, all: v.allValue ? { allValue: v.allValue } : {} }]));
     const at = Math.floor(Date.now() / 1000) - 2;
