@@ -18,6 +18,7 @@ import { configFromFlags, mergeInputs } from './from-flags.js';
 import { receiversOf } from './receiver-flags.js';
 import type { Io } from './io.js';
 import { VERSION } from './version.js';
+import { webPassword } from './web-password.js';
 
 export interface CreateResult {
   dir: string;
@@ -129,6 +130,7 @@ export async function create(argv: string[], io: Io): Promise<number> {
 
   const files = render(spec, {
     grafanaAdminPassword: existingSecrets.GRAFANA_ADMIN_PASSWORD ?? generatePassword(),
+    ...(spec.expose ? { web: webPassword(dir, existingSecrets, generatePassword) } : {}),
     env: secrets,
   });
   const dryRun = values['dry-run'] === true;
