@@ -20,7 +20,7 @@ export function renderEnv(spec: StackSpec, secrets: Secrets): string {
     '# to change it later: docker compose exec grafana grafana cli admin reset-admin-password NEW',
     `${GRAFANA_PASSWORD_ENV}=${envValue(secrets.grafanaAdminPassword)}`,
   ];
-  if (secrets.web) {
+  if (spec.expose && secrets.web) {
     lines.push('', '# Prometheus and Alertmanager basic-auth password (user "monitor"; --expose). Their web.yml holds its bcrypt hash.');
     lines.push(`${WEB_PASSWORD_ENV}=${envValue(secrets.web.password)}`);
   }
