@@ -43,7 +43,7 @@ export const CREATE_FLAGS: FlagDef[] = [
   { name: 'grafana-port', type: 'string', arg: 'N', help: 'Host port for Grafana (default 3000)' },
   { name: 'prometheus-port', type: 'string', arg: 'N', help: 'Host port for Prometheus (default 9090)' },
   { name: 'alertmanager-port', type: 'string', arg: 'N', help: 'Host port for Alertmanager (default 9093)' },
-  { name: 'expose', type: 'boolean', help: 'Publish ports on all interfaces (default: 127.0.0.1 only)' },
+  { name: 'expose', type: 'boolean', help: 'Publish ports on all interfaces (default: 127.0.0.1 only); Prometheus and Alertmanager then require basic auth (user monitor, password generated into .env)' },
   { name: 'no-grafana', type: 'boolean', help: 'Leave Grafana out of the stack (dashboards are still written, for import into your Grafana)' },
   { name: 'image', type: 'string', multiple: true, arg: 'NAME=REF', help: 'Use another image, e.g. prometheus=mirror.local/prom/prometheus:v3.5.0. Repeat for more' },
   { name: 'platform', type: 'string', arg: 'P', help: 'Where the stack runs: linux | windows | macos (default: this machine)' },

@@ -8,7 +8,8 @@ import { checkObjectives } from '../rules/slo.js';
 import { render } from '../render/index.js';
 import { buildSpec, PROJECT_DEFAULT_DIR } from '../config/build.js';
 import { type ConfigInput, parseConfig } from '../config/input.js';
-import type { Ports, StackSpec } from '../config/types.js';
+import { type Ports, type StackSpec, WEB_PASSWORD_ENV } from '../config/types.js';
+import { WEB_USER } from '../render/secrets.js';
 import { readManifest } from '../write/manifest.js';
 import { applyPlan, describePlan, planWrite, type WritePlan } from '../write/write.js';
 import { pinEngines } from '../fleet/edit.js';
@@ -19,6 +20,7 @@ import { configFromFlags, mergeInputs } from './from-flags.js';
 import { receiversOf } from './receiver-flags.js';
 import type { Io } from './io.js';
 import { VERSION } from './version.js';
+import { webPassword } from './web-password.js';
 
 export interface CreateResult {
   dir: string;
@@ -130,6 +132,7 @@ export async function create(argv: string[], io: Io): Promise<number> {
 
   const files = render(spec, {
     grafanaAdminPassword: existingSecrets.GRAFANA_ADMIN_PASSWORD ?? generatePassword(),
+    ...(spec.expose ? { web: webPassword(dir, existingSecrets, generatePassword) } : {}),
     env: secrets,
   });
   const dryRun = values['dry-run'] === true;
@@ -217,7 +220,7 @@ function printSummary(r: CreateResult, io: Io): void {
   io.out(r.spec.platform === 'windows' ? '  .\\start-monitoring.ps1   (or double-click start-monitoring.bat)' : '  ./start-monitoring.sh');
   if (r.spec.grafana) io.out(`  Grafana ${u.grafana}   user admin, password: GRAFANA_ADMIN_PASSWORD in ${join(r.dir, '.env')}`);
   else io.out('  Grafana is left out (--no-grafana): import grafana/dashboards/*.json into your Grafana.');
-  io.out(`  Prometheus ${u.prometheus}   Alertmanager ${u.alertmanager}`);
+  io.out(`  Prometheus ${u.prometheus}   Alertmanager ${u.alertmanager}${r.spec.expose ? `   user ${WEB_USER}, password: ${WEB_PASSWORD_ENV} in ${join(r.dir, '.env')}` : ''}`);
   const links = r.spec.urls;
   if (links.alertmanager !== u.alertmanager || links.prometheus !== u.prometheus || (links.grafana && links.grafana !== u.grafana)) {
     io.out(`  Links in alerts: ${[links.grafana && `Grafana ${links.grafana}`, `Prometheus ${links.prometheus}`, `Alertmanager ${links.alertmanager}`].filter(Boolean).join('   ')}`);

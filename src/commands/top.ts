@@ -12,6 +12,7 @@ import { PrometheusClient, PrometheusError } from '../probe/prom-client.js';
 import { DEFAULT_SLO } from '../config/defaults.js';
 import { httpUrl, parseCommandArgs, seconds } from '../stack/args.js';
 import { COMPOSE_FILE, loadStackDir, stackUrls } from '../stack/stack-dir.js';
+import { stackAccess } from '../stack/access.js';
 import type { FrameContext, TopFrame } from '../top/frame.js';
 import { processScreen, runLive } from '../top/live.js';
 import { collectFrame } from '../top/collect.js';
@@ -87,7 +88,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     objectives: { ...DEFAULT_SLO, ...(manifest?.input.slo ?? {}), source: manifest ? 'stack' : 'default' },
   });
   const fix = stack && !flagUrl ? `start the stack: create-vllm-monitor up ${dir}` : 'check the URL, or start the stack: create-vllm-monitor up DIR';
-  const client = new PrometheusClient(url, 10_000);
+  // The stack's credentials (--expose) go only to its own Prometheus, not to a --prometheus-url.
+  const own = stack ? stackAccess(stack).prometheus : undefined;
+  const client = new PrometheusClient(url, 10_000, own && own.url === url ? own.headers : {});
   const collect = async (time = Date.now() / 1000): Promise<TopFrame> => {
     try {
       return await collectFrame(client, ctx(Math.round(time * 1000) / 1000));

@@ -5,6 +5,8 @@ import { parseCommandArgs, progressPrinter, seconds } from '../stack/args.js';
 import { findCompose } from '../stack/compose-cli.js';
 import { dockerClient } from '../stack/docker.js';
 import { loadStackDir, stackUrls, type StackDir } from '../stack/stack-dir.js';
+import { WEB_PASSWORD_ENV } from '../config/types.js';
+import { WEB_USER } from '../render/secrets.js';
 import { type UpResult, upStack } from '../stack/up.js';
 
 export const HELP = `Usage: create-vllm-monitor up [dir] [--no-gpu] [--timeout SECONDS] [--json]
@@ -31,8 +33,10 @@ export function printUpResult(r: UpResult, stack: StackDir, io: Io): void {
   const u = stackUrls(stack);
   io.out(`Stack ${stack.project} is up: ${r.services.length} services healthy (${((r.timings.composeUpMs + r.timings.healthyMs) / 1000).toFixed(1)}s).`);
   if (u.grafana) io.out(`  Grafana      ${u.grafana}  (user admin, password: GRAFANA_ADMIN_PASSWORD in .env)`);
-  if (u.prometheus) io.out(`  Prometheus   ${u.prometheus}`);
-  if (u.alertmanager) io.out(`  Alertmanager ${u.alertmanager}`);
+  // Names where the password is, never the password.
+  const auth = (service: string) => (stack.services[service]?.webConfig ? `  (user ${WEB_USER}, password: ${WEB_PASSWORD_ENV} in .env)` : '');
+  if (u.prometheus) io.out(`  Prometheus   ${u.prometheus}${auth('prometheus')}`);
+  if (u.alertmanager) io.out(`  Alertmanager ${u.alertmanager}${auth('alertmanager')}`);
 }
 
 export function upJson(r: UpResult, stack: StackDir): Record<string, unknown> {

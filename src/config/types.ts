@@ -163,9 +163,15 @@ export interface WatchPath {
  */
 export interface Secrets {
   grafanaAdminPassword: string;
+  /** With --expose: the Prometheus/Alertmanager basic-auth password and its bcrypt hash (for their web config). */
+  web?: { password: string; bcryptHash: string };
   /** Receiver and target secrets, keyed by their .env variable name. */
   env: Record<string, string>;
 }
+
+/** The .env variables of the Grafana admin password and of the Prometheus/Alertmanager web password (--expose). */
+export const GRAFANA_PASSWORD_ENV = 'GRAFANA_ADMIN_PASSWORD';
+export const WEB_PASSWORD_ENV = 'MONITOR_WEB_PASSWORD';
 
 /** The .env variable the heartbeat URL is stored in. */
 export const HEARTBEAT_SECRET_ENV = 'HEARTBEAT_URL';

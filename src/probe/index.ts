@@ -20,6 +20,8 @@ export type { PanelVerdict } from './verdict.js';
 
 export interface ProbeOptions {
   prometheusUrl: string;
+  /** Authentication headers for Prometheus (a stack generated with --expose). */
+  prometheusHeaders?: Record<string, string>;
   dashboards: Record<string, unknown>[];
   /** Recording rules to walk; by default those Prometheus has loaded (/api/v1/rules). */
   rules?: RecordingRule[];
@@ -105,7 +107,7 @@ function shownVariables(vars: Record<string, VariableValue>): Record<string, str
 const TRAFFIC_COUNTERS = ['vllm:request_success_total', 'vllm:generation_tokens_total', 'sglang:num_requests_total', 'sglang:generation_tokens_total', 'smg_router_requests_total', 'smg_http_responses_total'];
 
 export async function probeDashboards(opts: ProbeOptions): Promise<ProbeReport> {
-  const client = new PrometheusClient(opts.prometheusUrl);
+  const client = new PrometheusClient(opts.prometheusUrl, undefined, opts.prometheusHeaders);
   const time = opts.time ?? Math.floor(Date.now() / 1000);
   const rangeSeconds = opts.rangeSeconds ?? 300;
   const scrapeIntervalSeconds = opts.scrapeIntervalSeconds ?? 15;

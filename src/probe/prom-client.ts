@@ -76,6 +76,8 @@ export class PrometheusClient {
   constructor(
     baseUrl: string,
     private readonly timeoutMs = 30_000,
+    /** Authentication (basic auth of a stack started with --expose). */
+    private readonly headers: Record<string, string> = {},
   ) {
     this.base = baseUrl.replace(/\/+$/, '');
   }
@@ -84,10 +86,10 @@ export class PrometheusClient {
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(params ?? {})) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
     const url = method === 'GET' && params ? `${this.base}${path}?${body}` : `${this.base}${path}`;
-    const init: RequestInit = { method, signal: AbortSignal.timeout(this.timeoutMs) };
+    const init: RequestInit = { method, headers: this.headers, signal: AbortSignal.timeout(this.timeoutMs) };
     if (method === 'POST') {
       init.body = body;
-      init.headers = { 'content-type': 'application/x-www-form-urlencoded' };
+      init.headers = { ...this.headers, 'content-type': 'application/x-www-form-urlencoded' };
     }
     const res = await fetch(url, init);
     const text = await res.text();
@@ -151,7 +153,7 @@ export class PrometheusClient {
 
   async ready(): Promise<boolean> {
     try {
-      const res = await fetch(`${this.base}/-/ready`, { signal: AbortSignal.timeout(2000) });
+      const res = await fetch(`${this.base}/-/ready`, { headers: this.headers, signal: AbortSignal.timeout(2000) });
       return res.ok;
     } catch {
       return false;

@@ -2,7 +2,8 @@
 import { EXPORTER_PORTS } from '../config/defaults.js';
 import { urlPath } from '../config/url.js';
 import type { GpuKind, StackSpec } from '../config/types.js';
-import { receiverSecretFiles, type SecretFile, targetSecretFiles } from './secrets.js';
+import { allSecretFiles, SECRETS_DIR, type SecretFile, serviceSecretFiles, WEB_USER, grafanaPasswordFile, webPasswordFile } from './secrets.js';
+import { WEB_CONFIG_FILE } from './web-config.js';
 import { OVERVIEW_FILE } from '../dashboards/index.js';
 import { DASHBOARDS_CONTAINER_DIR } from './grafana.js';
 
@@ -27,22 +28,29 @@ function publish(spec: StackSpec, hostPort: number, containerPort: number): stri
 }
 
 /**
- * Secrets reach containers as environment variables interpolated from .env, and are written to
- * files on a tmpfs at start, because Prometheus and Alertmanager read secrets only from files
- * (`*_file`) and a bind-mounted 0600 file would be unreadable to their `nobody` user.
- * `$$` is Compose's escape for a literal `$`.
+ * Secrets are Compose `secrets:` (bind mounts of secrets/<name> at /run/secrets/<name>, in
+ * docker-compose v1 and Compose v2 alike), never environment variables.
  */
-function withSecrets(service: Service, binary: string, files: SecretFile[]): Service {
-  if (files.length === 0) return service;
-  const writes = files.map((f) => `printf '%s' "$$${f.env}" > ${f.path}`).join(' && ');
-  const environment: Record<string, string> = {};
-  for (const f of files) environment[f.env] = `\${${f.env}:?is missing from .env}`;
+function withSecrets(service: Service, files: SecretFile[]): Service {
+  return files.length === 0 ? service : { ...service, secrets: files.map((f) => f.name) };
+}
+
+/**
+ * With --expose every request needs the web password, the healthcheck's too: it reads the
+ * password from its secret file inside the container, so the compose file never holds it.
+ */
+function readyHealthcheck(spec: StackSpec, port: number, startPeriod?: string): Service {
+  const url = `127.0.0.1:${port}/-/ready`;
+  if (!spec.expose) return wgetHealthcheck(`http://${url}`, startPeriod);
   return {
-    ...service,
-    entrypoint: ['/bin/sh', '-c', `umask 077 && ${writes} && exec ${binary} "$$@"`, binary],
-    environment,
-    tmpfs: ['/run/secrets'],
+    ...wgetHealthcheck('', startPeriod),
+    test: ['CMD-SHELL', `wget -q -O /dev/null "http://${WEB_USER}:$$(cat ${webPasswordFile().path})@${url}"`],
   };
+}
+
+/** Basic auth on every endpoint, /-/quit and /-/reload included (exporter-toolkit's web config). */
+function webConfigFlag(spec: StackSpec, configDir: string): string[] {
+  return spec.expose ? [`--web.config.file=${configDir}/${WEB_CONFIG_FILE}`] : [];
 }
 
 const GPU_RESERVATION = { resources: { reservations: { devices: [{ driver: 'nvidia', count: 'all', capabilities: ['gpu'] }] } } };
@@ -150,6 +158,7 @@ function externalUrlFlags(url: string): string[] {
 export function renderCompose(spec: StackSpec): Record<string, unknown> {
   const linux = spec.platform === 'linux';
   const services: Record<string, Service> = {};
+  const secrets = serviceSecretFiles(spec);
 
   services.prometheus = withSecrets(
     {
@@ -163,17 +172,17 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
         ...(spec.retentionSize ? [`--storage.tsdb.retention.size=${spec.retentionSize}`] : []),
         // POST /-/reload after editing rules; target files are picked up without it.
         '--web.enable-lifecycle',
+        ...webConfigFlag(spec, '/etc/prometheus'),
         ...externalUrlFlags(spec.urls.prometheus),
       ],
       volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus_data:/prometheus'],
       ports: [publish(spec, spec.ports.prometheus, 9090)],
       extra_hosts: HOST_GATEWAY,
-      healthcheck: wgetHealthcheck('http://127.0.0.1:9090/-/ready'),
+      healthcheck: readyHealthcheck(spec, 9090),
       depends_on: { alertmanager: { condition: 'service_healthy' } },
       logging: LOGGING,
     },
-    '/bin/prometheus',
-    targetSecretFiles(spec),
+    secrets.prometheus,
   );
 
   services.alertmanager = withSecrets(
@@ -183,6 +192,7 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
       command: [
         '--config.file=/etc/alertmanager/alertmanager.yml',
         '--storage.path=/alertmanager',
+        ...webConfigFlag(spec, '/etc/alertmanager'),
         ...externalUrlFlags(spec.urls.alertmanager),
         // The heartbeat is a webhook too: per-receiver counters keep its pings apart from the
         // people's webhook (validate --fire-test-alert). Alertmanager 0.27+, and the heartbeat needs 0.28.
@@ -191,14 +201,13 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
       volumes: ['./alertmanager:/etc/alertmanager:ro', 'alertmanager_data:/alertmanager'],
       ports: [publish(spec, spec.ports.alertmanager, 9093)],
       extra_hosts: HOST_GATEWAY,
-      healthcheck: wgetHealthcheck('http://127.0.0.1:9093/-/ready', '10s'),
+      healthcheck: readyHealthcheck(spec, 9093, '10s'),
       logging: LOGGING,
     },
-    '/bin/alertmanager',
-    receiverSecretFiles(spec),
+    secrets.alertmanager,
   );
 
-  if (spec.grafana) services.grafana = {
+  if (spec.grafana) services.grafana = withSecrets({
     image: spec.images.grafana,
     restart: 'unless-stopped',
     environment: {
@@ -206,7 +215,7 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
       ...(spec.urls.grafana ? { GF_SERVER_ROOT_URL: spec.urls.grafana } : {}),
       GF_SECURITY_ADMIN_USER: 'admin',
       // Applies when Grafana first creates its database; see the stack README to change it later.
-      GF_SECURITY_ADMIN_PASSWORD: '${GRAFANA_ADMIN_PASSWORD:?is missing from .env}',
+      GF_SECURITY_ADMIN_PASSWORD__FILE: grafanaPasswordFile().path,
       GF_USERS_ALLOW_SIGN_UP: 'false',
       GF_AUTH_ANONYMOUS_ENABLED: 'false',
       GF_ANALYTICS_REPORTING_ENABLED: 'false',
@@ -224,7 +233,7 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
     healthcheck: wgetHealthcheck('http://127.0.0.1:3000/api/health', '30s'),
     depends_on: { prometheus: { condition: 'service_healthy' } },
     logging: LOGGING,
-  };
+  }, secrets.grafana);
 
   services['node-exporter'] = nodeExporterService(spec, linux);
 
@@ -233,8 +242,10 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
     services[GPU_SERVICE_NAME[gpu]] = gpuExporterService(spec, gpu, spec.localHost, false)!;
   }
 
+  const secretFiles = allSecretFiles(spec);
   return {
     services,
+    ...(secretFiles.length > 0 ? { secrets: Object.fromEntries(secretFiles.map((f) => [f.name, { file: `./${SECRETS_DIR}/${f.name}` }])) } : {}),
     volumes: { prometheus_data: {}, alertmanager_data: {}, ...(spec.grafana ? { grafana_data: {} } : {}) },
   };
 }

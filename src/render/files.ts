@@ -4,6 +4,8 @@ import { stringify } from 'yaml';
 export interface GeneratedFile {
   content: string;
   mode?: number;
+  /** Mode of the folder holding it (0o700 for secrets/: its files must be world-readable for the containers' users). */
+  dirMode?: number;
 }
 
 /** Relative POSIX path -> file. Insertion order is the order files are listed to the user. */

@@ -1,5 +1,6 @@
 /** Grafana provisioning: the Prometheus and Alertmanager datasources (fixed uids) and the dashboard provider. */
 import type { StackSpec } from '../config/types.js';
+import { WEB_USER, webPasswordFile } from './secrets.js';
 
 /** Dashboards reference this uid; provisioning pins it so they work without the import flow. */
 export const PROMETHEUS_DATASOURCE_UID = 'vllm-monitor-prometheus';
@@ -7,6 +8,8 @@ export const ALERTMANAGER_DATASOURCE_UID = 'vllm-monitor-alertmanager';
 export const DASHBOARDS_CONTAINER_DIR = '/etc/grafana/dashboards';
 
 export function renderDatasources(spec: StackSpec): Record<string, unknown> {
+  // With --expose Grafana logs in to both; Grafana reads the password from its secret file.
+  const auth = spec.expose ? { basicAuth: true, basicAuthUser: WEB_USER, secureJsonData: { basicAuthPassword: `$__file{${webPasswordFile().path}}` } } : {};
   return {
     apiVersion: 1,
     datasources: [
@@ -17,6 +20,7 @@ export function renderDatasources(spec: StackSpec): Record<string, unknown> {
         access: 'proxy',
         orgId: 1,
         url: 'http://prometheus:9090',
+        ...auth,
         isDefault: true,
         editable: false,
         jsonData: {
@@ -34,6 +38,7 @@ export function renderDatasources(spec: StackSpec): Record<string, unknown> {
         access: 'proxy',
         orgId: 1,
         url: 'http://alertmanager:9093',
+        ...auth,
         editable: false,
         jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
       },

@@ -4,7 +4,7 @@ import { nativeNameRelabelling } from '../engines/transports.js';
 import { ENGINES, type Engine, type GpuKind, type RouterTarget, type StackSpec } from '../config/types.js';
 import { ROUTER_JOB } from '../rules/router.js';
 import { GPU_SERVICE_NAME, hasLocalTargetsOrNone, localGpuContainer } from './compose.js';
-import { targetSecretFiles } from './secrets.js';
+import { targetSecretFiles, WEB_USER, webPasswordFile } from './secrets.js';
 
 export interface TargetGroup {
   targets: string[];
@@ -105,14 +105,16 @@ function engineJobs(spec: StackSpec, engine: Engine): Record<string, unknown>[] 
  * `validate` names the fix for a target, or a proxy in front of it, that sends none.
  */
 export function renderPrometheusConfig(spec: StackSpec, ruleFiles: string[]): Record<string, unknown> {
+  // With --expose, Prometheus and Alertmanager answer only with the web password, to Prometheus too.
+  const auth = spec.expose ? { basic_auth: { username: WEB_USER, password_file: webPasswordFile().path } } : {};
   const scrapeConfigs: Record<string, unknown>[] = [];
   for (const engine of ENGINES) scrapeConfigs.push(...engineJobs(spec, engine));
   // Always there, like the engines' jobs, so a gateway added to its list later is scraped.
   scrapeConfigs.push({ job_name: ROUTER_JOB, ...fileSd(ROUTER_JOB) });
   if (spec.gpu !== 'none') scrapeConfigs.push({ job_name: GPU_JOB[spec.gpu], ...fileSd('gpu') });
   scrapeConfigs.push({ job_name: 'node', ...fileSd('node') });
-  scrapeConfigs.push({ job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'], labels: { host: spec.localHost } }] });
-  scrapeConfigs.push({ job_name: 'alertmanager', static_configs: [{ targets: ['alertmanager:9093'], labels: { host: spec.localHost } }] });
+  scrapeConfigs.push({ job_name: 'prometheus', ...auth, static_configs: [{ targets: ['localhost:9090'], labels: { host: spec.localHost } }] });
+  scrapeConfigs.push({ job_name: 'alertmanager', ...auth, static_configs: [{ targets: ['alertmanager:9093'], labels: { host: spec.localHost } }] });
   if (spec.grafana) scrapeConfigs.push({ job_name: 'grafana', static_configs: [{ targets: ['grafana:3000'], labels: { host: spec.localHost } }] });
 
   return {
@@ -122,7 +124,7 @@ export function renderPrometheusConfig(spec: StackSpec, ruleFiles: string[]): Re
       external_labels: { monitor: spec.project },
     },
     rule_files: ruleFiles,
-    alerting: { alertmanagers: [{ static_configs: [{ targets: ['alertmanager:9093'] }] }] },
+    alerting: { alertmanagers: [{ ...auth, static_configs: [{ targets: ['alertmanager:9093'] }] }] },
     scrape_configs: scrapeConfigs,
   };
 }

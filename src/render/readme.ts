@@ -6,7 +6,8 @@ import { DEFAULT_RETENTION_SIZE, DEFAULT_RUNBOOK_URL, EXPORTER_PORTS } from '../
 import { effectiveObjectives, LATENCY_SLO } from '../rules/slo.js';
 import { SLO_HISTOGRAMS } from '../rules/series.js';
 import { HEARTBEAT_RECEIVER } from './alertmanager.js';
-import type { StackSpec } from '../config/types.js';
+import { type StackSpec, WEB_PASSWORD_ENV } from '../config/types.js';
+import { WEB_USER } from './secrets.js';
 import { GPU_SERVICE_NAME, localGpuContainer } from './compose.js';
 import { remoteHosts } from './prometheus.js';
 
@@ -23,7 +24,9 @@ function code(s: string): string {
 
 export function renderStackReadme(spec: StackSpec, files: string[]): string {
   const p = spec.ports;
-  const bind = spec.expose ? 'all interfaces (you chose --expose: put a firewall in front)' : '127.0.0.1 only (pass --expose when generating to publish them on the network)';
+  const bind = spec.expose
+    ? `all interfaces (you chose --expose). Prometheus and Alertmanager ask for user ${code(WEB_USER)} and the password ${code(WEB_PASSWORD_ENV)} in ${code('.env')} (their ${code('web.yml')} holds its bcrypt hash), the lifecycle endpoints (${code('/-/reload')}, ${code('/-/quit')}) too; Grafana asks for its admin password. Still put a firewall in front, and TLS (a reverse proxy) if the network is not yours`
+    : '127.0.0.1 only (pass --expose when generating to publish them on the network, behind basic auth)';
   const lines: string[] = [
     `# ${spec.project}: monitoring for vLLM / SGLang`,
     '',
@@ -42,8 +45,8 @@ export function renderStackReadme(spec: StackSpec, files: string[]): string {
     '| Service | URL |',
     '|---|---|',
     `| Grafana | http://localhost:${p.grafana} (user ${code('admin')}, password: ${code('GRAFANA_ADMIN_PASSWORD')} in ${code('.env')}) |`,
-    `| Prometheus | http://localhost:${p.prometheus} |`,
-    `| Alertmanager | http://localhost:${p.alertmanager} |`,
+    `| Prometheus | http://localhost:${p.prometheus}${spec.expose ? ` (user ${code(WEB_USER)}, password: ${code(WEB_PASSWORD_ENV)} in ${code('.env')})` : ''} |`,
+    `| Alertmanager | http://localhost:${p.alertmanager}${spec.expose ? ` (user ${code(WEB_USER)}, password: ${code(WEB_PASSWORD_ENV)} in ${code('.env')})` : ''} |`,
     '',
     `Ports are bound to ${bind}.`,
     '',
@@ -120,8 +123,9 @@ export function renderStackReadme(spec: StackSpec, files: string[]): string {
     '',
     '- Add or remove a server while the stack runs: `npx create-vllm-monitor targets add NAME:vllm=http://HOST:8000 .` (`sglang=`, `auto=`), `targets remove NAME .`, `targets list .`: it rewrites the `prometheus/targets/*.json` lists, which Prometheus picks up without a restart (a list you edited by hand is not overwritten: the command stops instead), or run create-vllm-monitor again here with the new `--target` list.',
     '- Check what needs action (Docker, image support, disk, engine flags, clocks, slow scrapes, series): `npx create-vllm-monitor doctor .`.',
-    `- After editing rules or prometheus.yml: \`curl -X POST http://localhost:${p.prometheus}/-/reload\`.`,
+    `- After editing rules or prometheus.yml: \`curl -X POST ${spec.expose ? `-u ${WEB_USER} ` : ''}http://localhost:${p.prometheus}/-/reload\`${spec.expose ? ' (curl asks for the password)' : ''}.`,
     '- Regenerating the stack keeps the files you edited (it compares them with `.create-vllm-monitor.json`) and the secrets in `.env`.',
+    `- Secrets: their values live in ${code('.env')}; ${code('secrets/')} holds a copy of each that Compose mounts into the containers that read it (at ${code('/run/secrets/NAME')}; never as environment variables). After editing ${code('.env')}, run ${code('npx create-vllm-monitor up')} (it rewrites ${code('secrets/')}) or regenerate. Keep both out of git (${code('.gitignore')} lists them).`,
     '- Change the Grafana password later: `docker compose exec grafana grafana cli admin reset-admin-password NEW` (the value in `.env` is used only on first start).',
     '',
     '## Files',

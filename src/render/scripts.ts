@@ -2,14 +2,18 @@
  * Start/stop scripts. They contain no user strings (only validated port numbers), so no escaping
  * is needed; Windows scripts are emitted with CRLF line ends.
  */
-import type { StackSpec } from '../config/types.js';
+import { type StackSpec, WEB_PASSWORD_ENV } from '../config/types.js';
+import { SECRETS_DIR, WEB_USER } from './secrets.js';
 import { crlf } from './files.js';
+
+/** With --expose Prometheus and Alertmanager ask for the web password (constants only: no escaping needed). */
+const auth = (spec: StackSpec): string => (spec.expose ? `  (user ${WEB_USER}, password: ${WEB_PASSWORD_ENV} in .env)` : '');
 
 function urls(spec: StackSpec): string[] {
   return [
     `Grafana:      http://localhost:${spec.ports.grafana}  (user admin, password: GRAFANA_ADMIN_PASSWORD in .env)`,
-    `Prometheus:   http://localhost:${spec.ports.prometheus}`,
-    `Alertmanager: http://localhost:${spec.ports.alertmanager}`,
+    `Prometheus:   http://localhost:${spec.ports.prometheus}${auth(spec)}`,
+    `Alertmanager: http://localhost:${spec.ports.alertmanager}${auth(spec)}`,
   ];
 }
 
@@ -29,6 +33,10 @@ if ! docker info >/dev/null 2>&1; then
 fi
 if [ ! -f .env ]; then
   echo ".env is missing: it holds the Grafana password. Run create-vllm-monitor again in this folder to recreate it." >&2
+  exit 1
+fi
+if [ ! -d ${SECRETS_DIR} ]; then
+  echo "${SECRETS_DIR}/ is missing: it holds the secrets of .env for the containers. Run create-vllm-monitor up (or create-vllm-monitor again) in this folder to recreate it." >&2
   exit 1
 fi
 
@@ -76,6 +84,10 @@ if ($LASTEXITCODE -ne 0) {
 }
 if (-not (Test-Path -Path '.env')) {
   Write-Host '.env is missing: it holds the Grafana password. Run create-vllm-monitor again in this folder to recreate it.' -ForegroundColor Red
+  exit 1
+}
+if (-not (Test-Path -Path '${SECRETS_DIR}')) {
+  Write-Host '${SECRETS_DIR}/ is missing: it holds the secrets of .env for the containers. Run create-vllm-monitor up (or create-vllm-monitor again) in this folder to recreate it.' -ForegroundColor Red
   exit 1
 }
 

@@ -26,14 +26,20 @@ export interface ServiceInfo {
   rslaveMounts: string[];
   /** Services this one waits for (depends_on, short or long syntax). */
   dependsOn: string[];
+  /** Started with --web.config.file (basic auth on every endpoint). */
+  webConfig: boolean;
   /** Ports the service listens on directly on the host (network_mode: host), e.g. node-exporter's 9100. */
   hostNetworkPorts: number[];
 }
 
 /** With network_mode: host a service binds host ports itself: its --web.listen-address, or 9100 for node-exporter. */
+function commandArgs(svc: Record<string, unknown>): string[] {
+  return Array.isArray(svc.command) ? svc.command.map(String) : typeof svc.command === 'string' ? svc.command.split(/\s+/) : [];
+}
+
 function hostNetworkPorts(name: string, svc: Record<string, unknown>): number[] {
   if (svc.network_mode !== 'host') return [];
-  const command = Array.isArray(svc.command) ? svc.command.map(String) : typeof svc.command === 'string' ? svc.command.split(/\s+/) : [];
+  const command = commandArgs(svc);
   const listen = command.map((a) => /^--web\.listen-address=.*:(\d+)$/.exec(a)?.[1]).find(Boolean);
   if (listen) return [Number(listen)];
   return name === 'node-exporter' || /node[-_]exporter/.test(String(svc.image ?? '')) ? [9100] : [];
@@ -47,6 +53,8 @@ export interface StackDir {
   services: Record<string, ServiceInfo>;
   /** .env variables (secrets; never printed). */
   env: Record<string, string>;
+  /** Compose's top-level `secrets:` with a `file:`: name -> path relative to the stack. */
+  secretFiles: Record<string, string>;
 }
 
 export const COMPOSE_FILE = 'docker-compose.yml';
@@ -89,7 +97,7 @@ export function loadStackDir(dir: string): StackDir {
   if (!existsSync(composeFile)) {
     throw envError(dir, `has no ${COMPOSE_FILE}`, 'pass the directory create-vllm-monitor generated (or generate one: npx create-vllm-monitor DIR)');
   }
-  let doc: { services?: Record<string, Record<string, unknown>> };
+  let doc: { services?: Record<string, Record<string, unknown>>; secrets?: Record<string, { file?: unknown }> };
   try {
     doc = parseYaml(readFileSync(composeFile, 'utf8')) as typeof doc;
   } catch (err) {
@@ -107,11 +115,14 @@ export function loadStackDir(dir: string): StackDir {
       needsNvidia: devices.some((d) => d.driver === 'nvidia' || d.capabilities?.includes('gpu')),
       needsAmd: ((svc.devices as string[] | undefined) ?? []).some((d) => String(d).startsWith('/dev/kfd')),
       hostNetworkPorts: hostNetworkPorts(name, svc),
+      webConfig: commandArgs(svc).some((a) => a.startsWith('--web.config.file')),
       dependsOn: Array.isArray(svc.depends_on) ? svc.depends_on.map(String) : Object.keys((svc.depends_on as object | undefined) ?? {}),
       rslaveMounts: volumes.filter((v): v is string => typeof v === 'string' && /:[^:]*rslave/.test(v)).map((v) => v.split(':')[0]!),
     };
   }
-  return { dir: resolve(dir), project: composeProjectName(dir), composeFile, services, env: readEnv(join(dir, '.env')) };
+  const secretFiles: Record<string, string> = {};
+  for (const [name, def] of Object.entries(doc?.secrets ?? {})) if (typeof def?.file === 'string') secretFiles[name] = def.file;
+  return { dir: resolve(dir), project: composeProjectName(dir), composeFile, services, env: readEnv(join(dir, '.env')), secretFiles };
 }
 
 /** Where a service's container port is reachable from this machine, e.g. http://127.0.0.1:9090. */

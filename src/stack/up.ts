@@ -4,6 +4,7 @@
  */
 import type Docker from 'dockerode';
 import { type ComposeCli, runCompose } from './compose-cli.js';
+import { syncSecretFiles } from './secret-files.js';
 import { likelyServiceFix } from './diagnose.js';
 import { explainFailedStart, type HealthResult, waitHealthy } from './health.js';
 import { type PreflightCheck, preflight } from './preflight.js';
@@ -53,6 +54,8 @@ export async function upStack(docker: Docker, compose: ComposeCli, stack: StackD
   for (const c of checks.filter((x) => !x.ok)) problems.push(`${c.detail}${c.fix ? ` — ${c.fix}` : ''}`);
   if (problems.length) return { ok: false, preflight: checks, services, skipped, problems, timings: { preflightMs: t1 - t0, composeUpMs: 0, healthyMs: 0 } };
 
+  const rewritten = syncSecretFiles(stack);
+  if (rewritten.length) opts.onProgress?.(`secrets/ updated from .env: ${rewritten.join(', ')}`);
   opts.onProgress?.(`starting ${services.length} services with ${compose.command}${compose.prefix.length ? ` ${compose.prefix.join(' ')}` : ''} ${compose.version} ...`);
   const args = ['up', '-d', '--remove-orphans'];
   if (compose.major === 2) args.push('--wait', '--wait-timeout', String(Math.ceil(timeoutMs / 1000)));

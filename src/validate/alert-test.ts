@@ -98,12 +98,12 @@ export interface TestAlertResult {
   labels: Record<string, string>;
 }
 
-async function amMetrics(amUrl: string): Promise<string> {
-  const res = await fetch(`${amUrl}/metrics`, { signal: AbortSignal.timeout(5000) });
+async function amMetrics(amUrl: string, headers: Record<string, string>): Promise<string> {
+  const res = await fetch(`${amUrl}/metrics`, { headers, signal: AbortSignal.timeout(5000) });
   return res.text();
 }
 
-export async function fireTestAlert(amUrl: string, config: AmConfig, opts: { timeoutMs?: number; onProgress?: (l: string) => void } = {}): Promise<TestAlertResult> {
+export async function fireTestAlert(amUrl: string, config: AmConfig, opts: { timeoutMs?: number; onProgress?: (l: string) => void; headers?: Record<string, string> } = {}): Promise<TestAlertResult> {
   const base = { alertname: 'CreateVllmMonitorTestAlert', job: 'create-vllm-monitor', instance: `validate-${randomBytes(4).toString('hex')}` };
   // A warning, unless only critical alerts reach a receiver (e.g. --receiver pagerduty:critical alone).
   const severity = ['warning', 'critical'].find((s) => receiverIntegrations(config, routeFor(config, { ...base, severity: s }).receiver).length > 0) ?? 'warning';
@@ -124,13 +124,13 @@ export async function fireTestAlert(amUrl: string, config: AmConfig, opts: { tim
       failed: counterValue(text, 'alertmanager_notification_requests_failed_total', match),
     };
   };
-  const before = await amMetrics(amUrl);
+  const before = await amMetrics(amUrl, opts.headers ?? {});
   const start = Object.fromEntries(integrations.map((i) => [i, counts(before, i)]));
 
   const now = new Date();
   const res = await fetch(`${amUrl}/api/v2/alerts`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...opts.headers, 'content-type': 'application/json' },
     body: JSON.stringify([
       {
         labels,
@@ -148,7 +148,7 @@ export async function fireTestAlert(amUrl: string, config: AmConfig, opts: { tim
   const deadline = Date.now() + (opts.timeoutMs ?? (waitS + 45) * 1000);
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 1000));
-    const text = await amMetrics(amUrl).catch(() => '');
+    const text = await amMetrics(amUrl, opts.headers ?? {}).catch(() => '');
     for (const i of integrations) {
       const c = counts(text, i);
       const failed = c.failed - start[i]!.failed;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ComposeCli } from '../stack/compose-cli.js';
 import { COMPOSE_FILE, loadStackDir, type StackDir, stackUrls } from '../stack/stack-dir.js';
+import { stackAccess } from '../stack/access.js';
 import type { AmConfig } from './alert-test.js';
 import { durationSeconds } from './alert-test.js';
 import { liveChecks } from './live.js';
@@ -47,6 +48,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateReport> {
   if (opts.staticOnly) return { ok: reportOk(checks), checks };
 
   const urls = stack ? stackUrls(stack) : {};
+  const access = stack ? stackAccess(stack) : {};
   const grafanaInStack = stack ? Boolean(stack.services.grafana) : false;
   const grafanaUrl = opts.grafanaUrl ?? (grafanaInStack ? urls.grafana : undefined);
   if (stack && !grafanaInStack && !opts.grafanaUrl) {
@@ -55,7 +57,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateReport> {
   const dashboards = stack ? readDashboards(stack.dir).dashboards.map((d) => d.json) : [];
   const prometheusYml = stack ? readYaml<{ global?: { scrape_interval?: string } }>(join(stack.dir, 'prometheus', 'prometheus.yml')) : undefined;
   const scrape = prometheusYml?.global?.scrape_interval;
-  const password = stack?.env.GRAFANA_ADMIN_PASSWORD ?? opts.env.GRAFANA_ADMIN_PASSWORD;
+  const password = access.grafana?.credentials?.password ?? opts.env.GRAFANA_ADMIN_PASSWORD;
   const datasourceUid = stack ? provisionedDatasourceUids(stack.dir)[0] : undefined;
   const alertmanagerConfig = stack ? readYaml<AmConfig>(join(stack.dir, 'alertmanager', 'alertmanager.yml')) : undefined;
 
@@ -64,6 +66,9 @@ export async function validate(opts: ValidateOptions): Promise<ValidateReport> {
   const live = await liveChecks({
     ...(prometheusUrl ? { prometheusUrl } : {}),
     ...(alertmanagerUrl ? { alertmanagerUrl } : {}),
+    // The stack's credentials go only to the stack's own URLs, never to a --prometheus-url given instead.
+    ...(access.prometheus && prometheusUrl === access.prometheus.url ? { prometheusHeaders: access.prometheus.headers } : {}),
+    ...(access.alertmanager && alertmanagerUrl === access.alertmanager.url ? { alertmanagerHeaders: access.alertmanager.headers } : {}),
     ...(grafanaUrl ? { grafanaUrl } : {}),
     ...(password ? { grafanaCredentials: { user: opts.env.GRAFANA_ADMIN_USER ?? 'admin', password } } : {}),
     dashboards,

@@ -13,6 +13,9 @@ import type { Check } from './types.js';
 export interface LiveOptions {
   prometheusUrl?: string;
   alertmanagerUrl?: string;
+  /** Authentication headers (basic auth of a stack generated with --expose). */
+  prometheusHeaders?: Record<string, string>;
+  alertmanagerHeaders?: Record<string, string>;
   grafanaUrl?: string;
   grafanaCredentials?: { user: string; password: string };
   /** Dashboards whose panels the probe runs, and which Grafana must have. */
@@ -41,16 +44,16 @@ export interface PromTarget {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+async function getJson<T>(url: string, headers: Record<string, string>): Promise<T> {
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
   const body = (await res.json()) as { status?: string; data?: T; error?: string };
   if (!res.ok || body.status !== 'success') throw new Error(body.error ?? `HTTP ${res.status}`);
   return body.data as T;
 }
 
-async function ready(url: string): Promise<boolean> {
+async function ready(url: string, headers: Record<string, string>): Promise<boolean> {
   try {
-    return (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(3000) })).ok;
+    return (await fetch(`${url}/-/ready`, { headers, signal: AbortSignal.timeout(3000) })).ok;
   } catch {
     return false;
   }
@@ -139,15 +142,17 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
   let versions: TargetVersion[] = [];
 
   const prom = opts.prometheusUrl;
+  const promHeaders = opts.prometheusHeaders ?? {};
+  const amHeaders = opts.alertmanagerHeaders ?? {};
   if (!prom) {
     checks.push({ group: 'live', name: 'prometheus ready', status: 'fail', detail: 'no Prometheus URL: the compose file publishes no port for prometheus', fix: 'pass --prometheus-url URL' });
   } else {
-    const isReady = await poll(deadline, () => ready(prom), (v) => v, () => `waiting for Prometheus at ${prom} to be ready`, progress);
+    const isReady = await poll(deadline, () => ready(prom, promHeaders), (v) => v, () => `waiting for Prometheus at ${prom} to be ready`, progress);
     checks.push(isReady ? { group: 'live', name: 'prometheus ready', status: 'pass', detail: prom } : { group: 'live', name: 'prometheus ready', status: 'fail', detail: `${prom}/-/ready does not answer 200`, fix: 'start the stack (create-vllm-monitor up) or pass --prometheus-url' });
     if (isReady) {
       const targets = await poll(
         deadline,
-        () => getJson<{ activeTargets: PromTarget[] }>(`${prom}/api/v1/targets?state=active`).then((d) => d.activeTargets).catch(() => [] as PromTarget[]),
+        () => getJson<{ activeTargets: PromTarget[] }>(`${prom}/api/v1/targets?state=active`, promHeaders).then((d) => d.activeTargets).catch(() => [] as PromTarget[]),
         // A target seen down must be scraped again after validate began: a service that was still
         // starting when it was last scraped is not a failure.
         (ts) => ts.length > 0 && ts.every((t) => t.health !== 'unknown' && !t.lastScrape.startsWith(NEVER) && (t.health === 'up' || Date.parse(t.lastScrape) > startedAt)),
@@ -160,7 +165,7 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
       type Group = { name: string; file: string; lastEvaluation?: string; rules: { name: string; type: string; health: string; lastError?: string }[] };
       const groups = await poll(
         deadline,
-        () => getJson<{ groups: Group[] }>(`${prom}/api/v1/rules`).then((d) => d.groups).catch(() => [] as Group[]),
+        () => getJson<{ groups: Group[] }>(`${prom}/api/v1/rules`, promHeaders).then((d) => d.groups).catch(() => [] as Group[]),
         (gs) => (gs.length > 0 || !opts.expectRules) && gs.every((g) => g.rules.every((r) => r.health !== 'unknown')),
         (gs) => `waiting for the first evaluation of ${gs.filter((g) => g.rules.some((r) => r.health === 'unknown')).length}/${gs.length} rule groups`,
         progress,
@@ -174,7 +179,7 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
       else checks.push({ group: 'live', name: 'rules loaded', status: 'pass', detail: `${groups.length} groups, ${rules.length - alerting} recording + ${alerting} alerting rules, all healthy` });
 
       type AmList = { activeAlertmanagers: { url: string }[]; droppedAlertmanagers: { url: string }[] };
-      const ams = await poll(deadline, () => getJson<AmList>(`${prom}/api/v1/alertmanagers`).catch(() => ({ activeAlertmanagers: [], droppedAlertmanagers: [] }) as AmList), (a) => a.activeAlertmanagers.length > 0, () => 'waiting for Prometheus to discover Alertmanager', progress);
+      const ams = await poll(deadline, () => getJson<AmList>(`${prom}/api/v1/alertmanagers`, promHeaders).catch(() => ({ activeAlertmanagers: [], droppedAlertmanagers: [] }) as AmList), (a) => a.activeAlertmanagers.length > 0, () => 'waiting for Prometheus to discover Alertmanager', progress);
       checks.push(
         ams.activeAlertmanagers.length
           ? { group: 'live', name: 'alertmanager discovered', status: 'pass', detail: `Prometheus sends alerts to ${ams.activeAlertmanagers.map((a) => a.url).join(', ')}` }
@@ -186,7 +191,7 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
   const am = opts.alertmanagerUrl;
   let amReady = false;
   if (am) {
-    amReady = await poll(deadline, () => ready(am), (v) => v, () => `waiting for Alertmanager at ${am}`, progress);
+    amReady = await poll(deadline, () => ready(am, amHeaders), (v) => v, () => `waiting for Alertmanager at ${am}`, progress);
     checks.push(amReady ? { group: 'live', name: 'alertmanager ready', status: 'pass', detail: am } : { group: 'live', name: 'alertmanager ready', status: 'fail', detail: `${am}/-/ready does not answer 200`, fix: 'start the stack, or pass --alertmanager-url' });
   }
 
@@ -197,6 +202,7 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
     try {
       probe = await probeDashboards({
         prometheusUrl: prom,
+        prometheusHeaders: promHeaders,
         dashboards: opts.dashboards,
         ...(opts.datasourceUid ? { datasourceUid: opts.datasourceUid } : {}),
         ...(opts.scrapeIntervalSeconds ? { scrapeIntervalSeconds: opts.scrapeIntervalSeconds } : {}),
@@ -211,7 +217,7 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
   if (opts.fireTestAlert) {
     if (!am || !amReady) checks.push({ group: 'live', name: 'test alert', status: 'fail', detail: 'Alertmanager is not reachable', fix: 'start the stack or pass --alertmanager-url' });
     else {
-      const r = await fireTestAlert(am, opts.alertmanagerConfig ?? {}, { onProgress: progress });
+      const r = await fireTestAlert(am, opts.alertmanagerConfig ?? {}, { onProgress: progress, headers: amHeaders });
       checks.push({ group: 'live', name: 'test alert', status: r.delivered ? 'pass' : 'fail', detail: r.detail, ...(r.fix ? { fix: r.fix } : {}) });
     }
   }

@@ -91,9 +91,15 @@ export function planWrite(dirArg: string, files: FileMap, opts: WriteOptions): W
   return { dir, exists, files: planned, manifest: makeManifest(opts.version, opts.input, files, kept) };
 }
 
-function writeStaged(root: string, path: string, content: string, mode: number | undefined): void {
+/** Creates the folder of a file; a private one (dirMode) is made so before anything is written into it. */
+function ensureDir(dir: string, dirMode: number | undefined): void {
+  mkdirSync(dir, { recursive: true, ...(dirMode !== undefined ? { mode: dirMode } : {}) });
+  if (dirMode !== undefined) chmodSync(dir, dirMode); // it may have existed, or the umask narrowed it
+}
+
+function writeStaged(root: string, path: string, content: string, mode: number | undefined, dirMode?: number): void {
   const full = join(root, path);
-  mkdirSync(dirname(full), { recursive: true });
+  ensureDir(dirname(full), dirMode);
   writeFileSync(full, content, { mode: mode ?? 0o644 });
   if (mode !== undefined) chmodSync(full, mode); // the umask may have narrowed it
 }
@@ -113,7 +119,7 @@ export function applyPlan(plan: WritePlan, files: FileMap): void {
   try {
     for (const f of toWrite) {
       const file = files.get(f.path)!;
-      writeStaged(staging, f.path, file.content, file.mode);
+      writeStaged(staging, f.path, file.content, file.mode, file.dirMode);
     }
     writeStaged(staging, MANIFEST_FILE, `${JSON.stringify(plan.manifest, null, 2)}\n`, 0o644);
 
@@ -125,7 +131,7 @@ export function applyPlan(plan: WritePlan, files: FileMap): void {
     }
     for (const f of [...toWrite.map((x) => x.path), MANIFEST_FILE]) {
       const dest = join(plan.dir, f);
-      mkdirSync(dirname(dest), { recursive: true });
+      ensureDir(dirname(dest), files.get(f)?.dirMode);
       renameSync(join(staging, f), dest);
     }
   } catch (err) {

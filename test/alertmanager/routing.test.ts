@@ -118,18 +118,21 @@ describe.each(Object.entries(COMBINATIONS))('receivers "%s"', (name, input) => {
     expect(deliveredTo(config, { alertname: 'Watchdog', severity: 'critical' })).toEqual(['null']);
   });
 
-  it('keep receiver secrets in .env only, with a variable of their own', async () => {
+  it('keep receiver secrets in .env (and its copy for the containers, secrets/) only, with a variable of their own', async () => {
     const { spec, secrets } = await specFor(input);
     const files = render(spec, secrets);
     const values = Object.values(secrets.env);
     expect(new Set(Object.keys(secrets.env)).size).toBe(spec.receivers.filter((r) => r.secretEnv).length);
     for (const [path, f] of files) {
-      if (path === '.env') continue;
+      if (path === '.env' || path.startsWith('secrets/')) continue;
       for (const v of values) expect(f.content, `${path} holds a secret`).not.toContain(v);
     }
     const env = files.get('.env')!;
     expect(env.mode).toBe(0o600);
-    for (const [k, v] of Object.entries(secrets.env)) expect(env.content).toContain(`${k}=${v}`);
+    for (const [k, v] of Object.entries(secrets.env)) {
+      expect(env.content).toContain(`${k}=${v}`);
+      expect(files.get(`secrets/${k.toLowerCase()}`)?.content).toBe(v);
+    }
   });
 });
 

@@ -95,8 +95,9 @@ export interface RunningAlertmanager {
   stop: () => Promise<void>;
 }
 
-export async function startAlertmanager(binary: string, configFile: string, extraArgs: string[] = []): Promise<RunningAlertmanager> {
-  const port = await freePort();
+/** `headers` authenticate the readiness check (a --web.config.file with basic auth); `port`, if the caller must know it first. */
+export async function startAlertmanager(binary: string, configFile: string, extraArgs: string[] = [], opts: { headers?: Record<string, string>; port?: number } = {}): Promise<RunningAlertmanager> {
+  const port = opts.port ?? (await freePort());
   const storage = mkdtempSync(join(tmpdir(), 'cvm-am-data-'));
   let log = '';
   const child: ChildProcess = spawn(binary, [`--config.file=${configFile}`, `--storage.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -113,7 +114,7 @@ export async function startAlertmanager(binary: string, configFile: string, extr
   try {
     await waitFor('Alertmanager ready', async () => {
       if (child.exitCode !== null) throw new Error(`Alertmanager exited ${child.exitCode}: ${log}`);
-      return (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok ? true : undefined;
+      return (await fetch(`${url}/-/ready`, { headers: opts.headers ?? {} }).catch(() => undefined))?.ok ? true : undefined;
     }, 30_000, 200);
   } catch (err) {
     await stop();

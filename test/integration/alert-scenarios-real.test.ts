@@ -239,8 +239,8 @@ describe(`alert scenarios on real ${PROMETHEUS?.name ?? 'Prometheus'} and ${ALER
         gpu: 'dcgm',
         scrapeInterval: '1s',
         receivers: [{ kind: 'webhook', webhook: { url: `${hook.url}/hook` } }],
+        // Links only: --expose would put this Prometheus and Alertmanager behind basic auth (expose-auth-real tests that).
         publicUrl: PUBLIC,
-        expose: true,
         runbookUrl: RUNBOOK,
         watchPaths: [MODEL_CACHE],
       },

@@ -85,7 +85,7 @@ describe('escaping of user strings', () => {
     expect(groups[0]!.labels).toMatchObject(input.targets![0]!.labels!);
   });
 
-  it('secrets with shell and Compose metacharacters are quoted in .env and never reach other files', async () => {
+  it('secrets with shell and Compose metacharacters are quoted in .env, kept as they are in secrets/, and reach no other file', async () => {
     const password = 'p@ss $HOME `id` #x';
     const { spec, secrets } = await specFor(
       { targets: [{ engine: 'vllm', url: 'http://10.0.0.5:8000' }], receiver: { kind: 'email', email: { to: 'a@b.org', from: 'c@d.org', smarthost: 'smtp.d.org:587', username: 'u', password: 'x' } } },
@@ -94,6 +94,8 @@ describe('escaping of user strings', () => {
     const files = render(spec, { ...secrets, env: { SMTP_PASSWORD: password } });
     const env = files.get('.env')!.content;
     expect(env).toContain(`SMTP_PASSWORD='${password}'`);
-    for (const [path, file] of files) if (path !== '.env') expect(file.content, path).not.toContain(password);
+    // secrets/ holds the value itself (no quoting: the container reads the file as it is).
+    expect(files.get('secrets/smtp_password')!.content).toBe(password);
+    for (const [path, file] of files) if (path !== '.env' && !path.startsWith('secrets/')) expect(file.content, path).not.toContain(password);
   });
 });

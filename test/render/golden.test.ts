@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { render } from '../../src/render/index.js';
 import { MATRIX, specFor } from '../support/stacks.js';
 
-const GOLDEN_SPECS = ['single-vllm', 'mixed-fleet', 'windows', 'receiver-slack', 'heartbeat', 'bearer-token'] as const;
+const GOLDEN_SPECS = ['single-vllm', 'mixed-fleet', 'windows', 'receiver-slack', 'heartbeat', 'bearer-token', 'exposed'] as const;
 const OWN_CANONICAL_TEST = /^(prometheus\/rules|prometheus\/tests|grafana\/dashboards|grafana\/import)\//;
 
 describe.each(GOLDEN_SPECS)('golden stack "%s"', (name) => {

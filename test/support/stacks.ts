@@ -7,7 +7,12 @@ import { type BuildContext, buildSpec } from '../../src/config/build.js';
 import type { ConfigInput } from '../../src/config/input.js';
 import type { Secrets, StackSpec } from '../../src/config/types.js';
 
-export const TEST_SECRETS: Secrets = { grafanaAdminPassword: 'test-password-0123456789abc', env: {} };
+/** Fixed secrets (the web password's hash precomputed with bcryptjs) keep render's output byte-stable. */
+export const TEST_SECRETS: Secrets = {
+  grafanaAdminPassword: 'test-password-0123456789abc',
+  web: { password: 'test-web-password-0123456789', bcryptHash: '$2b$10$qVTOROJrVCBx2cdRBPHuc.VPqyj1KnWrnPsjHKaw4iiNoz4YCVYK6' },
+  env: {},
+};
 
 export function testContext(overrides: Partial<BuildContext> = {}): BuildContext {
   return {

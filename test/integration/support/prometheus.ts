@@ -39,10 +39,14 @@ export interface StartOptions {
   storage?: string;
   extraArgs?: string[];
   readyTimeoutMs?: number;
+  /** Listen here (a config that scrapes Prometheus itself must know it); a free port otherwise. */
+  port?: number;
+  /** Sent with every request of `client` (basic auth of a --web.config.file). */
+  headers?: Record<string, string>;
 }
 
 export async function startPrometheus(opts: StartOptions): Promise<RunningPrometheus> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const ownStorage = opts.storage === undefined;
   const storage = opts.storage ?? mkdtempSync(join(tmpdir(), 'cvm-tsdb-'));
   const args = [
@@ -60,7 +64,7 @@ export async function startPrometheus(opts: StartOptions): Promise<RunningPromet
   child.once('exit', () => (exited = true));
 
   const url = `http://127.0.0.1:${port}`;
-  const client = new PrometheusClient(url);
+  const client = new PrometheusClient(url, undefined, opts.headers);
   const stop = async () => {
     if (!exited && child.pid) {
       process.kill(child.pid, 'SIGTERM');

@@ -1,0 +1,149 @@
+/**
+ * --expose: real Prometheus and Alertmanager (every release of the matrix) started with the
+ * generated web.yml and the generated prometheus.yml pieces that talk to them (self-scrape,
+ * Alertmanager's scrape, alerting). Without the password the API and the lifecycle endpoints answer
+ * 401; with it they work, Prometheus scrapes both with the password from its file, and its alerts
+ * reach Alertmanager.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePassword } from '../../src/cli/create.js';
+import { webPassword } from '../../src/cli/web-password.js';
+import { render } from '../../src/render/index.js';
+import { WEB_USER, webPasswordFile } from '../../src/render/secrets.js';
+import { basicAuthHeaders } from '../../src/stack/access.js';
+import { startAlertmanager, type RunningAlertmanager } from '../alertmanager/support.js';
+import { specFor } from '../support/stacks.js';
+import { TOOLCHAINS } from '../support/versions.js';
+import { freePort, type RunningPrometheus, startPrometheus, waitFor } from './support/prometheus.js';
+
+interface ScrapeJob {
+  job_name: string;
+  basic_auth?: { username: string; password_file: string };
+  static_configs: { targets: string[] }[];
+}
+interface PromConfig {
+  scrape_configs: ScrapeJob[];
+  alerting: { alertmanagers: { basic_auth?: { username: string; password_file: string }; static_configs: { targets: string[] }[] }[] };
+}
+
+for (const tc of TOOLCHAINS) describe(`--expose: basic auth on Prometheus and Alertmanager, ${tc.name}`, () => {
+  const promBin = tc.prometheus.path('prometheus');
+  const amBin = tc.alertmanager.path('prometheus-alertmanager');
+  const promtool = tc.prometheus.path('promtool');
+  if (!promBin || !amBin || !promtool) {
+    it.skip(`needs ${!promBin ? tc.prometheus.missing('prometheus') : !promtool ? tc.prometheus.missing('promtool') : tc.alertmanager.missing('prometheus-alertmanager')}`, () => {});
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'cvm-expose-'));
+  let prom: RunningPrometheus;
+  let am: RunningAlertmanager;
+  let password: string;
+  let auth: Record<string, string>;
+  const wrong = basicAuthHeaders({ user: WEB_USER, password: 'not-the-password' });
+
+  beforeAll(async () => {
+    const { spec, secrets } = await specFor({ targets: [], gpu: 'none', expose: true });
+    // The password and hash as create makes them (CSPRNG, bcryptjs), not the fixed test ones.
+    const web = webPassword(dir, {}, generatePassword);
+    password = web.password;
+    auth = basicAuthHeaders({ user: WEB_USER, password });
+    const files = render(spec, { ...secrets, web });
+    for (const path of ['prometheus/web.yml', `secrets/${webPasswordFile().name}`]) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), files.get(path)!.content);
+    }
+    expect(files.get('prometheus/web.yml')!.content).not.toContain(password);
+    expect(files.get('alertmanager/web.yml')!.content).toBe(files.get('prometheus/web.yml')!.content);
+
+    const [promPort, amPort] = [await freePort(), await freePort()];
+    // The generated jobs and alerting block, with the container's addresses and secret path moved to this machine.
+    const generated = parse(files.get('prometheus/prometheus.yml')!.content) as PromConfig;
+    const local = (o: unknown) =>
+      JSON.parse(
+        JSON.stringify(o)
+          .replaceAll(webPasswordFile().path, join(dir, 'secrets', webPasswordFile().name))
+          .replaceAll('localhost:9090', `127.0.0.1:${promPort}`)
+          .replaceAll('alertmanager:9093', `127.0.0.1:${amPort}`),
+      );
+    const config = {
+      global: { scrape_interval: '1s', evaluation_interval: '1s' },
+      rule_files: ['always.yml'],
+      alerting: local(generated.alerting),
+      scrape_configs: generated.scrape_configs.filter((j) => j.job_name === 'prometheus' || j.job_name === 'alertmanager').map(local),
+    };
+    writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
+    writeFileSync(join(dir, 'always.yml'), stringify({ groups: [{ name: 'always', rules: [{ alert: 'ExposeAuthProbe', expr: 'vector(1)', labels: { severity: 'info' } }] }] }));
+    writeFileSync(join(dir, 'alertmanager.yml'), stringify({ route: { receiver: 'nobody' }, receivers: [{ name: 'nobody' }] }));
+
+    am = await startAlertmanager(amBin, join(dir, 'alertmanager.yml'), [`--web.config.file=${join(dir, 'prometheus', 'web.yml')}`], { headers: auth, port: amPort });
+    prom = await startPrometheus({ binary: promBin, configFile: join(dir, 'prometheus.yml'), port: promPort, headers: auth, extraArgs: [
+        `--web.config.file=${join(dir, 'prometheus', 'web.yml')}`,
+        // An alert sent before Alertmanager was discovered is resent only after this delay (1m by default).
+        '--rules.alert.resend-delay=1s',
+      ],
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await prom?.stop();
+    await am?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('promtool accepts the generated web.yml', () => {
+    const r = spawnSync(promtool, ['check', 'web-config', join(dir, 'prometheus', 'web.yml')], { encoding: 'utf8' });
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+  });
+
+  it('refuses the API and the lifecycle endpoints without the password, or with a wrong one (401)', async () => {
+    for (const headers of [{}, wrong]) {
+      expect((await fetch(`${prom.url}/api/v1/query?query=up`, { headers })).status).toBe(401);
+      expect((await fetch(`${prom.url}/-/reload`, { method: 'POST', headers })).status).toBe(401);
+      expect((await fetch(`${prom.url}/-/quit`, { method: 'POST', headers })).status).toBe(401);
+      expect((await fetch(`${am.url}/api/v2/status`, { headers })).status).toBe(401);
+      expect((await fetch(`${am.url}/-/reload`, { method: 'POST', headers })).status).toBe(401);
+    }
+    // Still running after the refused /-/quit.
+    expect(await prom.client.ready()).toBe(true);
+  });
+
+  it('answers with it: the API, and /-/reload on both', async () => {
+    expect((await prom.client.query('vector(1)')).series).toHaveLength(1);
+    expect((await fetch(`${prom.url}/-/reload`, { method: 'POST', headers: auth })).status).toBe(200);
+    expect((await fetch(`${am.url}/api/v2/status`, { headers: auth })).status).toBe(200);
+    expect((await fetch(`${am.url}/-/reload`, { method: 'POST', headers: auth })).status).toBe(200);
+  });
+
+  it('scrapes itself and Alertmanager with the password from its file (targets up)', async () => {
+    const health = await waitFor('both targets up', async () => {
+      const t = await prom.client.targets();
+      const byJob = Object.fromEntries(t.map((x) => [x.labels.job, x.health]));
+      return byJob.prometheus === 'up' && byJob.alertmanager === 'up' ? byJob : undefined;
+    }, 30_000);
+    expect(health).toEqual({ prometheus: 'up', alertmanager: 'up' });
+  });
+
+  it('sends its alerts to Alertmanager with the password', async () => {
+    const alerts = await waitFor('the probe alert in Alertmanager', async () => {
+      const res = await fetch(`${am.url}/api/v2/alerts`, { headers: auth });
+      const list = (await res.json()) as { labels: Record<string, string> }[];
+      return list.some((a) => a.labels.alertname === 'ExposeAuthProbe') ? list : undefined;
+    }, 30_000).catch(async (err: Error) => {
+      const ams = await fetch(`${prom.url}/api/v1/alertmanagers`, { headers: auth }).then((r) => r.text());
+      const rules = await fetch(`${prom.url}/api/v1/rules`, { headers: auth }).then((r) => r.text());
+      const sent = await prom.client.query('{__name__=~"prometheus_notifications_.*"}');
+      throw new Error(`${err.message}\nalertmanagers: ${ams}\nrules: ${rules.slice(0, 300)}\n${JSON.stringify(sent.series.map((x) => [x.metric.__name__, x.value?.[1]]))}\nAM: ${am.log().slice(-1500)}`);
+    });
+    expect(alerts.map((a) => a.labels.alertname)).toContain('ExposeAuthProbe');
+  });
+
+  it('/-/quit with the password stops Prometheus', async () => {
+    expect((await fetch(`${prom.url}/-/quit`, { method: 'POST', headers: auth })).status).toBe(200);
+    await waitFor('Prometheus gone', async () => ((await prom.client.ready()) ? undefined : true), 20_000);
+  });
+});
