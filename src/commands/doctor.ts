@@ -5,14 +5,15 @@
  */
 import type { Io } from '../cli/io.js';
 import { buildContext } from '../cli/environment.js';
-import { generatePassword, projectName, readEnvFile } from '../cli/create.js';
+import { projectName } from '../cli/create.js';
+import { stackSecrets } from '../cli/stack-secrets.js';
 import { EXIT_FAILURE, EXIT_OK } from '../errors.js';
 import { needsAction, runDoctor, type Finding } from '../doctor/index.js';
 import { loadStackTargets } from '../fleet/edit.js';
 import { httpUrl, parseCommandArgs } from '../stack/args.js';
 import { dockerClient } from '../stack/docker.js';
+import { stackAccess } from '../stack/access.js';
 import { loadStackDir, stackUrls } from '../stack/stack-dir.js';
-import { join } from 'node:path';
 
 export const HELP = `Usage: create-vllm-monitor doctor [dir] [--json] [--prometheus-url URL]
 
@@ -39,8 +40,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
   const flagUrl = httpUrl('prometheus-url', values['prometheus-url']);
   const dir = positionals[0] ?? '.';
-  const env = readEnvFile(join(dir, '.env'));
-  const { spec } = await loadStackTargets(dir, { project: projectName(dir), ctx: buildContext(io.env, env), secrets: { grafanaAdminPassword: env.GRAFANA_ADMIN_PASSWORD ?? generatePassword() } });
+  const { env, secrets } = stackSecrets(dir);
+  const { spec } = await loadStackTargets(dir, { project: projectName(dir), ctx: buildContext(io.env, env), secrets });
   const stack = loadStackDir(dir);
   const findings = await runDoctor({
     stack,
@@ -48,6 +49,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     docker: dockerClient(),
     env: io.env,
     prometheusUrl: flagUrl ?? stackUrls(stack).prometheus,
+    // The stack's credentials go to the stack's own Prometheus only.
+    prometheusHeaders: flagUrl ? {} : (stackAccess(stack).prometheus?.headers ?? {}),
     prometheusFix: flagUrl ? 'check --prometheus-url' : `start the stack: create-vllm-monitor up ${dir} (or pass --prometheus-url)`,
   });
   if (values.json) io.out(JSON.stringify(findings, null, 2));

@@ -12,7 +12,9 @@ import { envError, EXIT_OK, usageError } from '../errors.js';
 import { type GrafanaCredentials, GrafanaClient, GrafanaError } from '../grafana-client/index.js';
 import { ImportError, importDashboards, missingRecordedSeries, readStackArtefacts, stackDefinitions } from '../grafana-client/import.js';
 import { PrometheusClient } from '../probe/prom-client.js';
+import { stackAccess } from '../stack/access.js';
 import { httpUrl, parseCommandArgs } from '../stack/args.js';
+import { COMPOSE_FILE, loadStackDir } from '../stack/stack-dir.js';
 
 const DEFAULT_FOLDER = 'LLM serving';
 
@@ -75,7 +77,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (prometheusUrl) {
     let check;
     try {
-      check = await missingRecordedSeries(new PrometheusClient(prometheusUrl, 10_000), artefacts);
+      check = await missingRecordedSeries(new PrometheusClient(prometheusUrl, 10_000, stackPrometheusHeaders(dir, prometheusUrl)), artefacts);
     } catch (err) {
       const code = (err as { cause?: { code?: string } }).cause?.code;
       throw envError('--prometheus-url', `cannot read the rules of ${prometheusUrl} (${code ?? (err as Error).message})`, 'check the URL (the root of Prometheus 2.x or 3.x)');
@@ -140,6 +142,13 @@ function importProblem(err: unknown, url: string, byToken: boolean) {
     default:
       return envError('--grafana-url', err.message, 'see Grafana\'s log for the cause');
   }
+}
+
+/** The stack's own credentials (--expose), for the stack's own Prometheus only. */
+function stackPrometheusHeaders(dir: string, url: string): Record<string, string> {
+  if (!existsSync(join(dir, COMPOSE_FILE))) return {};
+  const own = stackAccess(loadStackDir(dir)).prometheus;
+  return own && own.url === url ? own.headers : {};
 }
 
 /** Engines whose target lists are not empty: the raw form carries only their rules. */

@@ -3,11 +3,11 @@
  * scrapes while it runs. Only the file_sd lists (which Prometheus re-reads by itself), the remote
  * hosts' agents, the stack's README and its manifest are written; never prometheus.yml.
  */
-import { join } from 'node:path';
 import type { Io } from '../cli/io.js';
 import { buildContext } from '../cli/environment.js';
 import { parseTargetFlag } from '../cli/from-flags.js';
-import { generatePassword, projectName, readEnvFile } from '../cli/create.js';
+import { projectName } from '../cli/create.js';
+import { stackSecrets } from '../cli/stack-secrets.js';
 import { CliError, EXIT_OK, usageError } from '../errors.js';
 import { addTarget, type EditDeps, listTargets, loadStackTargets, removeTarget } from '../fleet/edit.js';
 import { parseCommandArgs } from '../stack/args.js';
@@ -40,9 +40,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (values.json && action !== 'list') throw usageError('--json', `is for targets list only`, 'leave it out');
   const dir = rest[needs] ?? '.';
 
-  const env = readEnvFile(join(dir, '.env'));
-  // render needs a password; .env is never rewritten here, so one that is absent stays absent.
-  const deps: EditDeps = { project: projectName(dir), ctx: buildContext(io.env, env), secrets: { grafanaAdminPassword: env.GRAFANA_ADMIN_PASSWORD ?? generatePassword() } };
+  // render needs every secret the stack's files hold; .env and secrets/ are never rewritten here.
+  const { env, secrets } = stackSecrets(dir);
+  const deps: EditDeps = { project: projectName(dir), ctx: buildContext(io.env, env), secrets };
   const stack = await loadStackTargets(dir, deps);
 
   if (action === 'list') {

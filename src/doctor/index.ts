@@ -17,6 +17,8 @@ export interface DoctorInput {
   docker: Docker;
   env: NodeJS.ProcessEnv;
   prometheusUrl: string | undefined;
+  /** Authentication for the stack's own Prometheus (--expose). */
+  prometheusHeaders?: Record<string, string>;
   /** What to do when Prometheus does not answer. */
   prometheusFix: string;
   now?: () => number;
@@ -28,7 +30,7 @@ export async function runDoctor(d: DoctorInput): Promise<Finding[]> {
     dockerChecks(d.docker, d.env),
     diskCheck(d.docker, `${d.stack.project}_prometheus_data`, { time: d.spec.retention, ...(d.spec.retentionSize ? { size: d.spec.retentionSize } : {}) }),
     engineChecks(d.spec.targets, d.stack.env, now),
-    scrapeChecks(d.prometheusUrl, d.prometheusFix),
+    scrapeChecks(d.prometheusUrl, d.prometheusFix, d.prometheusHeaders),
   ]);
   return [...docker, ...imageChecks(d.stack, new Date(now())), disk, ...engines, ...scrapes];
 }

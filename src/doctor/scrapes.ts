@@ -16,8 +16,8 @@ function seconds(d: string | undefined): number | undefined {
   return m ? Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms']! : undefined;
 }
 
-export async function scrapeChecks(url: string | undefined, fix: string): Promise<Finding[]> {
-  const client = url ? new PrometheusClient(url, 5000) : undefined;
+export async function scrapeChecks(url: string | undefined, fix: string, headers: Record<string, string> = {}): Promise<Finding[]> {
+  const client = url ? new PrometheusClient(url, 5000, headers) : undefined;
   if (!client || !(await client.ready())) {
     return [warn('prometheus', `Prometheus not reachable${url ? ` at ${url}` : ''}: scrape duration and series checks skipped`, fix)];
   }

@@ -29,8 +29,8 @@ export interface StackTargets {
 export interface EditDeps {
   project: string;
   ctx: BuildContext;
-  /** The Grafana password from the stack's .env: render needs it, nothing here writes it. */
-  secrets: Pick<Secrets, 'grafanaAdminPassword'>;
+  /** The secrets of the stack's .env: render needs them, nothing here writes them. */
+  secrets: Secrets;
 }
 
 export interface EditResult {
@@ -112,7 +112,7 @@ export async function removeTarget(stack: StackTargets, name: string, deps: Edit
 }
 
 function renderWith(spec: StackSpec, deps: EditDeps): FileMap {
-  return render(spec, { grafanaAdminPassword: deps.secrets.grafanaAdminPassword, env: {} });
+  return render(spec, deps.secrets);
 }
 
 function same(a: FileMap, b: FileMap, path: string): boolean {
