@@ -5,10 +5,14 @@ import type { Component, Ports, Slo } from './types.js';
  * (dcgm-exporter 4.9 renamed and rescaled its fields), and `latest` would silently break rules.
  */
 export const DEFAULT_IMAGES: Record<Component, string> = {
-  prometheus: 'prom/prometheus:v3.5.0',
-  alertmanager: 'prom/alertmanager:v0.28.1',
-  grafana: 'grafana/grafana:12.0.2',
-  'node-exporter': 'prom/node-exporter:v1.9.1',
+  // The long-term-support line (fixes until July 2027); the tests run 2.42, 2.53 and 3.5, and the
+  // generated files use nothing newer than 2.42 understands.
+  prometheus: 'prom/prometheus:v3.13.2',
+  // Newer than any Alertmanager the tests run (0.25, 0.28, 0.33); the config stays within 0.25's.
+  alertmanager: 'prom/alertmanager:v0.34.1',
+  // Dashboards are type-checked against @grafana/schema of this version (package.json).
+  grafana: 'grafana/grafana:13.2.3',
+  'node-exporter': 'prom/node-exporter:v1.12.1',
   // Ubuntu variant: it has bash for the healthcheck; distroless has no shell at all.
   'dcgm-exporter': 'nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-ubuntu22.04',
   'nvidia-smi-exporter': 'utkuozdemir/nvidia_gpu_exporter:1.14.0',

@@ -28,6 +28,8 @@ export const SUPPORT_POLICIES: Partial<Record<Component, SupportPolicy>> = {
       { version: '2.45', until: '2024-07-31' },
       { version: '2.53', until: '2025-07-31' },
       { version: '3.5', until: '2026-07-31' },
+      // Announced as supported until July 2027 (e.g. gitlab-org/omnibus-gitlab MR 9746, bumping to 3.13.2).
+      { version: '3.13', until: '2027-07-31' },
     ],
     otherwise: 'a non-LTS release is fixed only until the next minor release (about 6 weeks)',
     source: 'https://prometheus.io/docs/introduction/release-cycle/',

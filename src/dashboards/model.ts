@@ -1,11 +1,11 @@
 /**
- * The subset of Grafana's dashboard JSON model (schemaVersion 41, Grafana 12) our dashboards use,
+ * The subset of Grafana's dashboard JSON model (schemaVersion 41, which Grafana 12 and 13 load) our dashboards use,
  * typed precisely, and the small builders that lay panels out on the 24-column grid.
  */
 import { PROMETHEUS_DATASOURCE_UID } from '../render/grafana.js';
 import { DEFAULT_IMAGES } from '../config/defaults.js';
 
-/** Grafana 12.0's dashboard schema version. */
+/** The dashboard schema version our JSON is written to: Grafana 12.0's; Grafana 13 (42) migrates it on load. */
 export const SCHEMA_VERSION = 41;
 /** The Grafana the dashboards are written for: the stack's image, whose schema they are checked against. */
 export const GRAFANA_VERSION = DEFAULT_IMAGES.grafana.slice(DEFAULT_IMAGES.grafana.lastIndexOf(':') + 1);
@@ -246,7 +246,7 @@ function fieldConfig(p: PanelSpec): FieldConfig {
 }
 
 /**
- * Each plugin's options as complete as Grafana 12.0's panelcfg schema requires (stat, bargauge,
+ * Each plugin's options as complete as the pinned Grafana's panelcfg schema requires (stat, bargauge,
  * table, heatmap and timeseries Options; test/dashboards/grafana-schema.test.ts checks them),
  * Grafana's own defaults where we have no opinion. Legends show each series' last and highest value.
  */
@@ -271,7 +271,7 @@ function options(type: PanelType): Record<string, unknown> {
       maxVizHeight: 300,
     };
   }
-  if (type === 'table') return { showHeader: true, cellHeight: 'sm', frameIndex: 0, showTypeIcons: false, footer: { show: false, reducer: ['sum'], countRows: false, fields: [] } };
+  if (type === 'table') return { showHeader: true, cellHeight: 'sm', frameIndex: 0, showTypeIcons: false };
   if (type === 'heatmap') {
     // The engines' buckets as they are (calculate: false); cells coloured by requests per second.
     return {

@@ -103,17 +103,21 @@ describe('the heartbeat URL is a secret', () => {
   const stack = (f: string) => join(work, 'stack', f);
   const gen = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli([join(work, 'stack'), '--yes', '--target', 'vllm=http://10.0.0.5:8000', '--gpu', 'none', '--receiver', 'webhook', '--webhook-url', 'http://10.0.0.9:5001/', ...args], { env });
 
-  it('--heartbeat-url: in .env (0600) only, written to a tmpfs file in the container, never in the output, compose file, manifest or config', async () => {
+  it('--heartbeat-url: in .env (0600) and its copy under secrets/ (0700) only, a Compose secret of Alertmanager alone, never in the output, compose file, manifest or config', async () => {
     const r = await gen(['--heartbeat-url', PING, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(stack('.env'), 'utf8')).toContain(`HEARTBEAT_URL=${PING}`);
     expect(statSync(stack('.env')).mode & 0o777).toBe(0o600);
     for (const f of ['docker-compose.yml', '.create-vllm-monitor.json', 'alertmanager/alertmanager.yml', 'README.md']) expect(readFileSync(stack(f), 'utf8'), f).not.toContain('hc-ping.com');
     expect(`${r.stdout}${r.stderr}`).not.toContain('hc-ping.com');
-    const am = parse(readFileSync(stack('docker-compose.yml'), 'utf8')).services.alertmanager;
-    expect(am.environment.HEARTBEAT_URL).toBe('${HEARTBEAT_URL:?is missing from .env}');
-    expect(am.entrypoint[2]).toContain(`printf '%s' "$$HEARTBEAT_URL" > /run/secrets/heartbeat_url`);
-    expect(am.tmpfs).toEqual(['/run/secrets']);
+    const compose = parse(readFileSync(stack('docker-compose.yml'), 'utf8'));
+    expect(compose.secrets.heartbeat_url).toEqual({ file: './secrets/heartbeat_url' });
+    expect(compose.services.alertmanager.secrets).toContain('heartbeat_url');
+    expect(compose.services.alertmanager.environment ?? {}).not.toHaveProperty('HEARTBEAT_URL');
+    for (const [name, svc] of Object.entries(compose.services as Record<string, { secrets?: string[] }>)) if (name !== 'alertmanager') expect(svc.secrets ?? [], name).not.toContain('heartbeat_url');
+    expect(readFileSync(stack('secrets/heartbeat_url'), 'utf8')).toBe(PING);
+    expect(statSync(stack('secrets')).mode & 0o777).toBe(0o700);
+    expect(parse(readFileSync(stack('alertmanager/alertmanager.yml'), 'utf8')).receivers.some((r: { webhook_configs?: { url_file?: string }[] }) => r.webhook_configs?.some((w) => w.url_file === '/run/secrets/heartbeat_url'))).toBe(true);
     expect(JSON.parse(readFileSync(stack('.create-vllm-monitor.json'), 'utf8')).input.heartbeat).toEqual({});
   });
 

@@ -16,7 +16,7 @@ import { DEFAULT_IMAGES } from '../../src/config/defaults.js';
 import { REPO_ROOT } from '../support/env.js';
 
 const SCHEMA_PACKAGE = join(REPO_ROOT, 'node_modules/@grafana/schema/package.json');
-const panelCfg = (plugin: string, name: string) => `@grafana/schema/dist/esm/raw/composable/${plugin}/panelcfg/x/${name}PanelCfg_types.gen.js`;
+const panelCfg = (plugin: string, name: string) => `@grafana/schema/dist/esm/raw/composable/${plugin}/panelcfg/x/${name}PanelCfg_types.gen`;
 
 /** The checked type: Grafana's Dashboard, panels narrowed by `type`, import form's __inputs/__requires. */
 const PRELUDE = `
