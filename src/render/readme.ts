@@ -128,6 +128,8 @@ export function renderStackReadme(spec: StackSpec, files: string[]): string {
     `- Secrets: their values live in ${code('.env')}; ${code('secrets/')} holds a copy of each that Compose mounts into the containers that read it (at ${code('/run/secrets/NAME')}; never as environment variables). After editing ${code('.env')}, run ${code('npx create-vllm-monitor up')} (it rewrites ${code('secrets/')}) or regenerate. Keep both out of git (${code('.gitignore')} lists them).`,
     '- Change the Grafana password later: `docker compose exec grafana grafana cli admin reset-admin-password NEW` (the value in `.env` is used only on first start).',
     '',
+    ...upgradeLines(spec),
+    '',
     '## Files',
     '',
     ...files.map((f) => `- ${code(f)}`),
@@ -135,6 +137,33 @@ export function renderStackReadme(spec: StackSpec, files: string[]): string {
   );
   return lines.join('\n');
 }
+
+/** The images this stack runs and how to move them on, one service at a time, without losing data. */
+function upgradeLines(spec: StackSpec): string[] {
+  const services = Object.entries(spec.images).filter(([name]) => name in IMAGE_SERVICE && (IMAGE_SERVICE[name]!.gpu === undefined || IMAGE_SERVICE[name]!.gpu === spec.gpu));
+  return [
+    '## Upgrading the images',
+    '',
+    'Every image is pinned to a version (exporters rename metrics between releases, and `latest` would silently break rules). This stack runs:',
+    '',
+    ...services.map(([name, ref]) => `- ${IMAGE_SERVICE[name]!.label}: ${code(ref)}`),
+    '',
+    `- See which pins have left their upstream support window: ${code('npx create-vllm-monitor doctor .')}.`,
+    `- Move to another version by regenerating with ${code('--image NAME=REF')} (e.g. a mirror: ${code('--image prometheus=registry.local/prom/prometheus:v3.13.2')}): your edits and secrets are kept. Then ${code('docker compose pull')} and ${code('npx create-vllm-monitor up .')}, which recreates only the services whose image changed, and ${code('npx create-vllm-monitor validate .')}.`,
+    '- Data survives: Prometheus reads the TSDB of older 2.x/3.x releases (back up the `prometheus_data` volume before a major version), Alertmanager keeps silences and notification state in its volume, Grafana migrates its database on start (back up the `grafana_data` volume first: it cannot be downgraded).',
+    `- After upgrading Prometheus, its own promtool should still pass the rules' unit tests: ${code('promtool test rules prometheus/tests/*.yml')} (validate runs them).`,
+  ];
+}
+
+const IMAGE_SERVICE: Record<string, { label: string; gpu?: StackSpec['gpu'] }> = {
+  prometheus: { label: 'Prometheus' },
+  alertmanager: { label: 'Alertmanager' },
+  grafana: { label: 'Grafana' },
+  'node-exporter': { label: 'node exporter' },
+  'dcgm-exporter': { label: 'DCGM exporter', gpu: 'dcgm' },
+  'nvidia-smi-exporter': { label: 'nvidia_gpu_exporter', gpu: 'nvidia-smi' },
+  'amd-exporter': { label: 'AMD device-metrics-exporter', gpu: 'amd' },
+};
 
 /** Who gets which severity, where the secrets are, what a message holds. */
 function receiverLines(spec: StackSpec): string[] {
