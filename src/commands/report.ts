@@ -3,24 +3,28 @@
  * attainment, queue/KV peaks, GPU use and capacity hints over a window, from the normalised series
  * our recording rules produce in Prometheus.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Io } from '../cli/io.js';
 import { envError, EXIT_OK, usageError } from '../errors.js';
-import { PrometheusError } from '../probe/prom-client.js';
+import { PrometheusClient, PrometheusError } from '../probe/prom-client.js';
+import { stackAccess } from '../stack/access.js';
+import { COMPOSE_FILE, loadStackDir } from '../stack/stack-dir.js';
 import { collectReport } from '../report/collect.js';
 import { parseDuration } from '../report/duration.js';
 import { formatReportHtml, formatReportMarkdown, formatReportText } from '../report/format.js';
 import { DEFAULT_SLO } from '../config/defaults.js';
 
-const HELP = `Usage: create-vllm-monitor report [--prometheus-url URL] [--since 1h] [--format text|json|html|md]
+const HELP = `Usage: create-vllm-monitor report [--prometheus-url URL | --dir DIR] [--since 1h] [--format text|json|html|md]
 
 Reads the normalised series (llm:*, gpu:*) our recording rules produce and reports, per model and
 serving target: request rate, token throughput, TTFT/ITL/TPOT/E2E p50/p90/p95/p99, failed and aborted
 share, waiting/running queue and KV-cache peaks, preemptions, prefix-cache hit rate, SLO attainment,
 capacity hints; and per GPU: utilisation, SM and DRAM activity, memory, power, temperature.
 
-  --prometheus-url URL   Prometheus to query (default http://127.0.0.1:9090)
+  --prometheus-url URL   Prometheus to query (default: the stack in --dir, else http://127.0.0.1:9090)
+  --dir DIR              The stack whose Prometheus to query, with its credentials (default .)
   --since DUR            Window ending now: 30m, 1h, 6h, 1d (default 1h)
   --format F             text (default), json, md, or html
   --out FILE             Write the report to FILE instead of standard output
@@ -36,7 +40,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       args: argv,
       strict: true,
       options: {
-        'prometheus-url': { type: 'string' }, since: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' },
+        'prometheus-url': { type: 'string' }, dir: { type: 'string' }, since: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' },
         'slo-ttft-p99': { type: 'string' }, 'slo-itl-p99': { type: 'string' }, 'slo-e2e-p99': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -47,7 +51,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.out(HELP);
     return EXIT_OK;
   }
-  const url = values['prometheus-url'] ?? io.env.PROMETHEUS_URL ?? 'http://127.0.0.1:9090';
+  // Without a URL: the stack in --dir (default: this directory) if there is one, with its credentials (--expose).
+  const dir = values.dir ?? '.';
+  const stack = values['prometheus-url'] === undefined && io.env.PROMETHEUS_URL === undefined && existsSync(join(dir, COMPOSE_FILE)) ? stackAccess(loadStackDir(dir)).prometheus : undefined;
+  const url = values['prometheus-url'] ?? io.env.PROMETHEUS_URL ?? stack?.url ?? 'http://127.0.0.1:9090';
   if (!/^https?:\/\/[^\s/]+/.test(url)) throw usageError('--prometheus-url', `"${url}" is not an http(s) URL`, 'e.g. --prometheus-url http://127.0.0.1:9090');
   const since = values.since ?? '1h';
   const sinceSeconds = parseDuration(since);
@@ -70,7 +77,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
   let report;
   try {
-    report = await collectReport({ prometheusUrl: url, since, sinceSeconds, slo });
+    report = await collectReport({ prometheusUrl: url, since, sinceSeconds, slo }, new PrometheusClient(url, 30_000, stack?.headers ?? {}));
   } catch (err) {
     if (err instanceof PrometheusError) throw envError(url, `Prometheus refused a query (${err.message})`, 'check that it is Prometheus 2.x or 3.x and the URL points at its root');
     const cause = (err as { cause?: { code?: string } }).cause?.code;

@@ -6,7 +6,7 @@
  * reach Alertmanager.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -17,6 +17,7 @@ import { render } from '../../src/render/index.js';
 import { WEB_USER, webPasswordFile } from '../../src/render/secrets.js';
 import { basicAuthHeaders } from '../../src/stack/access.js';
 import { startAlertmanager, type RunningAlertmanager } from '../alertmanager/support.js';
+import { runCli } from '../support/cli.js';
 import { specFor } from '../support/stacks.js';
 import { TOOLCHAINS } from '../support/versions.js';
 import { freePort, type RunningPrometheus, startPrometheus, waitFor } from './support/prometheus.js';
@@ -141,6 +142,27 @@ for (const tc of TOOLCHAINS) describe(`--expose: basic auth on Prometheus and Al
     });
     expect(alerts.map((a) => a.labels.alertname)).toContain('ExposeAuthProbe');
   });
+
+  it('report, import and doctor reach the stack\'s own Prometheus with the password from its .env', async () => {
+    // The stack as generated, its published port the one this Prometheus listens on.
+    const port = Number(new URL(prom.url).port);
+    const stackDir = join(dir, 'stack');
+    const made = await runCli([stackDir, '--yes', '--target', 'a:vllm=http://10.0.0.5:8000', '--gpu', 'none', '--expose', '--prometheus-port', String(port)], { env: {} });
+    expect(made.code, made.stderr).toBe(0);
+    // Its .env holds the password this Prometheus was started with.
+    const envFile = join(stackDir, '.env');
+    writeFileSync(envFile, readFileSync(envFile, 'utf8').replace(/^MONITOR_WEB_PASSWORD=.*$/m, `MONITOR_WEB_PASSWORD=${password}`));
+    const report = await runCli(['report', '--dir', stackDir, '--format', 'json', '--since', '5m'], { env: {} });
+    expect(report.code, report.stderr).toBe(0);
+    expect(JSON.parse(report.stdout).prometheus_url).toBe(`http://127.0.0.1:${port}`);
+    // import reads this Prometheus' rules (it has none of ours) instead of failing on 401.
+    const imported = await runCli(['import', stackDir, '--grafana-url', 'http://127.0.0.1:1', '--prometheus-url', `http://127.0.0.1:${port}`], { env: { GRAFANA_TOKEN: 'unused' } });
+    expect(imported.stderr).toMatch(/has no rule for \d+ of the \d+ recorded series/);
+    const doctor = await runCli(['doctor', stackDir, '--json'], { env: {} });
+    const prometheus = (JSON.parse(doctor.stdout) as { check: string; status: string; detail: string }[]).find((f) => f.check === 'prometheus');
+    expect(prometheus, doctor.stdout).toMatchObject({ status: 'ok' });
+    for (const out of [report, imported, doctor]) expect(`${out.stdout}${out.stderr}`).not.toContain(password);
+  }, 60_000);
 
   it('/-/quit with the password stops Prometheus', async () => {
     expect((await fetch(`${prom.url}/-/quit`, { method: 'POST', headers: auth })).status).toBe(200);
