@@ -77,8 +77,13 @@ if (-not (Get-Command docker -ErrorAction SilentlyContinue)) {
   Write-Host 'Docker is not installed. Install Docker Desktop: https://docs.docker.com/desktop/setup/install/windows-install/' -ForegroundColor Red
   exit 1
 }
+# Windows PowerShell 5.1 turns a native command's redirected stderr into a terminating error under
+# 'Stop': docker runs under 'Continue' and is judged by its exit code alone.
+$ErrorActionPreference = 'Continue'
 docker info *> $null
-if ($LASTEXITCODE -ne 0) {
+$dockerRunning = $LASTEXITCODE -eq 0
+$ErrorActionPreference = 'Stop'
+if (-not $dockerRunning) {
   Write-Host 'Docker Desktop is not running. Start it, wait until it reports "Engine running", then run this script again.' -ForegroundColor Red
   exit 1
 }
@@ -91,10 +96,14 @@ if (-not (Test-Path -Path '${SECRETS_DIR}')) {
   exit 1
 }
 
+# Compose prints its progress on stderr, which 5.1 also wraps as errors when the host redirects it.
+$ErrorActionPreference = 'Continue'
 docker compose up -d --wait
-if ($LASTEXITCODE -ne 0) {
+$composeExit = $LASTEXITCODE
+$ErrorActionPreference = 'Stop'
+if ($composeExit -ne 0) {
   Write-Host 'The stack did not become healthy. See: docker compose ps; docker compose logs' -ForegroundColor Red
-  exit $LASTEXITCODE
+  exit $composeExit
 }
 
 Write-Host 'Monitoring stack is up.'
@@ -106,6 +115,8 @@ export function renderStopPs1(): string {
   return crlf(`# Stops the monitoring stack. Data stays in the Docker volumes; pass -v to remove it too.
 $ErrorActionPreference = 'Stop'
 Set-Location -Path $PSScriptRoot
+# Compose prints its progress on stderr: under 'Stop' Windows PowerShell 5.1 may make that a terminating error.
+$ErrorActionPreference = 'Continue'
 docker compose down @args
 exit $LASTEXITCODE
 `);
