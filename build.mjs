@@ -33,6 +33,8 @@ await build({
   define: { __CVM_VERSION__: JSON.stringify(pkg.version) },
   // Some bundled CommonJS code calls require(); give ESM output a real one.
   banner: { js: "import { createRequire as __cvmCreateRequire } from 'node:module'; const require = __cvmCreateRequire(import.meta.url);" },
+  // templates/*.hbs are bundled as their text: render reads no file.
+  loader: { '.hbs': 'text' },
   plugins: [stubs],
   logLevel: 'warning',
 });

@@ -55,6 +55,12 @@ export const CREATE_FLAGS: FlagDef[] = [
   { name: 'slo-e2e-p99', type: 'string', arg: 'SECONDS', help: 'p99 end-to-end latency objective (default 60)' },
   { name: 'slo-availability', type: 'string', arg: 'PERCENT', help: 'requests served without a server error (default 99.9)' },
   { name: 'runbook-url', type: 'string', arg: 'URL', help: "Page the alerts' runbook links point into, e.g. where you host the stack's RUNBOOKS.md" },
+  {
+    name: 'templates',
+    type: 'string',
+    arg: 'DIR',
+    help: 'Handlebars templates that replace the built-in ones by file name: README.md.hbs, RUNBOOKS.md.hbs, {start,stop}-monitoring.{sh,ps1,bat}.hbs (see templates/ in the package)',
+  },
   { name: 'overwrite', type: 'boolean', help: 'Write into a non-empty directory not made by this tool' },
   { name: 'force', type: 'boolean', help: 'Replace files you edited since the last generation' },
   { name: 'start', type: 'boolean', help: 'Then start the stack (Docker Compose, health-gated) and validate it; exit code says if it passed' },

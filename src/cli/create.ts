@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { CliErrors, usageError } from '../errors.js';
 import { checkObjectives } from '../rules/slo.js';
 import { render } from '../render/index.js';
+import { TemplateError } from '../render/templates.js';
+import { loadTemplates } from './templates-dir.js';
 import { buildSpec, PROJECT_DEFAULT_DIR } from '../config/build.js';
 import { type ConfigInput, parseConfig } from '../config/input.js';
 import { type Ports, type StackSpec, WEB_PASSWORD_ENV } from '../config/types.js';
@@ -97,6 +99,8 @@ export async function create(argv: string[], io: Io): Promise<number> {
   }
   dir ??= PROJECT_DEFAULT_DIR;
 
+  // Read before anything else: a bad template stops the run before the wizard or any write.
+  const templates = typeof values.templates === 'string' ? loadTemplates(values.templates) : undefined;
   let fileInput: ConfigInput = {};
   if (typeof values.config === 'string') {
     let text: string;
@@ -130,11 +134,15 @@ export async function create(argv: string[], io: Io): Promise<number> {
   warnings.push(...objectives.warnings);
   if (!interactive && spec.platform === thisPlatform()) warnings.push(...(await portWarnings(spec.ports, spec.expose)));
 
-  const files = render(spec, {
-    grafanaAdminPassword: existingSecrets.GRAFANA_ADMIN_PASSWORD ?? generatePassword(),
-    ...(spec.expose ? { web: webPassword(dir, existingSecrets, generatePassword) } : {}),
-    env: secrets,
-  });
+  const files = renderWith(
+    spec,
+    {
+      grafanaAdminPassword: existingSecrets.GRAFANA_ADMIN_PASSWORD ?? generatePassword(),
+      ...(spec.expose ? { web: webPassword(dir, existingSecrets, generatePassword) } : {}),
+      env: secrets,
+    },
+    templates,
+  );
   const dryRun = values['dry-run'] === true;
   // `auto` engines are stored as found, so later commands need not reach every server again.
   const storedInput = pinEngines(withoutSecrets(input), spec);
@@ -167,6 +175,16 @@ export async function create(argv: string[], io: Io): Promise<number> {
     return (await start.startAndValidate(dir, io, {})).code;
   }
   return 0;
+}
+
+/** render(), a --templates file that names a field no view has reported as bad input. */
+function renderWith(spec: StackSpec, secrets: Parameters<typeof render>[1], templates: Parameters<typeof render>[2]) {
+  try {
+    return render(spec, secrets, templates);
+  } catch (err) {
+    if (err instanceof TemplateError && templates) throw usageError('--templates', err.message, 'use only the fields the built-in template uses');
+    throw err;
+  }
 }
 
 /** What goes into the manifest: the input minus anything secret (secrets live in .env). */

@@ -40,5 +40,19 @@ describe('the packed package', () => {
     execFileSync(bin, [dir, '--yes', '--gpu', 'none', '--target', 'vllm=http://10.0.0.5:8000'], { encoding: 'utf8', stdio: 'pipe' });
     expect(readFileSync(join(dir, 'prometheus/targets/vllm.json'), 'utf8')).toContain('10.0.0.5:8000');
     expect(existsSync(join(dir, 'docker-compose.yml'))).toBe(true);
+    // The prose and scripts come from the templates bundled into dist/, not from files at run time.
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/^# stack: monitoring for vLLM \/ SGLang\n/);
+    expect(readFileSync(join(dir, 'start-monitoring.ps1'), 'utf8')).toContain("$ErrorActionPreference = 'Continue'\r\ndocker info *> $null\r\n");
+  });
+
+  it('ships templates/ as the starting point for --templates DIR', () => {
+    const templates = join(work, 'app/node_modules/create-vllm-monitor/templates');
+    expect(readdirSync(templates)).toContain('README.md.hbs');
+    const own = join(work, 'own-templates');
+    execFileSync('mkdir', ['-p', own]);
+    writeFileSync(join(own, 'README.md.hbs'), readFileSync(join(templates, 'README.md.hbs'), 'utf8').replace('## Start and stop', '## Start and stop (ACME)'));
+    const dir = join(work, 'custom');
+    execFileSync(bin, [dir, '--yes', '--gpu', 'none', '--target', 'vllm=http://10.0.0.5:8000', '--templates', own], { encoding: 'utf8', stdio: 'pipe' });
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('\n## Start and stop (ACME)\n');
   });
 });
