@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { CliErrors, usageError } from '../errors.js';
 import { checkObjectives } from '../rules/slo.js';
 import { render } from '../render/index.js';
-import { TemplateError } from '../render/templates.js';
+import { TemplateError, type TemplateSources } from '../render/templates.js';
 import { loadTemplates } from './templates-dir.js';
 import { buildSpec, PROJECT_DEFAULT_DIR } from '../config/build.js';
 import { type ConfigInput, parseConfig } from '../config/input.js';
@@ -100,7 +100,7 @@ export async function create(argv: string[], io: Io): Promise<number> {
   dir ??= PROJECT_DEFAULT_DIR;
 
   // Read before anything else: a bad template stops the run before the wizard or any write.
-  const templates = typeof values.templates === 'string' ? loadTemplates(values.templates) : undefined;
+  const templates = typeof values.templates === 'string' ? { dir: values.templates, sources: loadTemplates(values.templates) } : undefined;
   let fileInput: ConfigInput = {};
   if (typeof values.config === 'string') {
     let text: string;
@@ -178,11 +178,13 @@ export async function create(argv: string[], io: Io): Promise<number> {
 }
 
 /** render(), a --templates file that names a field no view has reported as bad input. */
-function renderWith(spec: StackSpec, secrets: Parameters<typeof render>[1], templates: Parameters<typeof render>[2]) {
+function renderWith(spec: StackSpec, secrets: Parameters<typeof render>[1], templates: { dir: string; sources: TemplateSources } | undefined) {
   try {
-    return render(spec, secrets, templates);
+    return render(spec, secrets, templates?.sources);
   } catch (err) {
-    if (err instanceof TemplateError && templates) throw usageError('--templates', err.message, 'use only the fields the built-in template uses');
+    if (err instanceof TemplateError && templates) {
+      throw usageError('--templates', `${join(templates.dir, err.message)}`, 'use only the fields the built-in template of that name uses');
+    }
     throw err;
   }
 }

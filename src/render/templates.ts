@@ -58,7 +58,12 @@ export class TemplateError extends Error {
   }
 }
 
-const firstLine = (e: unknown): string => (e as Error).message.split('\n')[0]!;
+/** Handlebars' reason on one line: a parse error's first line and its 'Expecting ...' line, no object dumps. */
+function reason(e: unknown): string {
+  const lines = (e as Error).message.split('\n').filter((l) => l.trim() !== '');
+  const text = lines.length > 1 && /^Expecting /.test(lines.at(-1)!) ? `${lines[0]} ${lines.at(-1)}` : lines[0]!;
+  return text.replace(/ in \[object Object\]/g, '');
+}
 const OPTIONS = { noEscape: true, strict: true } as const;
 
 /** Compiles one template; a syntax error throws a TemplateError naming the file. */
@@ -69,13 +74,13 @@ export function compileTemplate(name: string, source: string): CompiledTemplate 
     handlebars.precompile(source, OPTIONS);
     template = handlebars.compile(source, OPTIONS);
   } catch (e) {
-    throw new TemplateError(name, `does not compile (${firstLine(e)})`);
+    throw new TemplateError(name, `does not compile (${reason(e)})`);
   }
   return (view) => {
     try {
       return template(view);
     } catch (e) {
-      throw new TemplateError(name, `cannot be rendered (${firstLine(e)})`);
+      throw new TemplateError(name, `cannot be rendered (${reason(e)})`);
     }
   };
 }
