@@ -1,7 +1,7 @@
 /** The default command: collect input (flags, config file, prompts), build the spec, render, write. */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliErrors, usageError } from '../errors.js';
 import { checkObjectives } from '../rules/slo.js';
@@ -99,8 +99,6 @@ export async function create(argv: string[], io: Io): Promise<number> {
   }
   dir ??= PROJECT_DEFAULT_DIR;
 
-  // Read before anything else: a bad template stops the run before the wizard or any write.
-  const templates = typeof values.templates === 'string' ? { dir: values.templates, sources: loadTemplates(values.templates) } : undefined;
   let fileInput: ConfigInput = {};
   if (typeof values.config === 'string') {
     let text: string;
@@ -110,6 +108,7 @@ export async function create(argv: string[], io: Io): Promise<number> {
       throw usageError('--config', `cannot read ${values.config} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'check the path');
     }
     fileInput = parseConfig(text, values.config);
+    if (fileInput.templates !== undefined) fileInput.templates = resolve(dirname(values.config), fileInput.templates);
   }
   const previous = readManifest(dir);
   // Receiver settings flags alone complete the file's receivers, or those of the last generation.
@@ -117,6 +116,9 @@ export async function create(argv: string[], io: Io): Promise<number> {
   // Re-running in a generated stack with no new targets regenerates from what it was made of.
   const base = previous && !values.config && !flagInput.targets ? previous.input : {};
   let input = mergeInputs(mergeInputs(base, fileInput), flagInput);
+
+  // Read before the wizard: a bad template stops the run before any question or write.
+  const templates = input.templates ? { dir: input.templates, sources: loadTemplates(input.templates) } : undefined;
 
   if (interactive) {
     const { runWizard } = await import('./wizard.js');

@@ -1,4 +1,5 @@
 /** Turns parsed flags into a ConfigInput and merges it over a config file's (flags win). */
+import { resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import type { ConfigInput, ReceiverInput, TargetInput } from '../config/input.js';
 import { COMPONENTS, GPU_KINDS, PLATFORMS, type Component } from '../config/types.js';
@@ -128,6 +129,9 @@ export function configFromFlags(f: FlagValues, fileReceivers?: ReceiverInput[]):
     if (!/^https?:\/\/[^\s#]+$/.test(runbookUrl)) throw usageError('--runbook-url', `${JSON.stringify(runbookUrl)} is not an http(s) URL without #fragment`, 'write it like https://wiki.example.com/llm-runbooks (alerts add #<alert name>)');
     out.runbookUrl = runbookUrl;
   }
+  // Stored absolute in the manifest, so that regenerating and `targets` find the folder from anywhere.
+  const templates = str(f.templates);
+  if (templates !== undefined) out.templates = resolve(templates);
   // Checked with the rest of the spec (buildPublicUrls), which names the flag in its errors.
   const publicUrl = str(f['public-url']);
   if (publicUrl !== undefined) out.publicUrl = publicUrl;

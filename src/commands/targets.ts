@@ -8,6 +8,7 @@ import { buildContext } from '../cli/environment.js';
 import { parseTargetFlag } from '../cli/from-flags.js';
 import { projectName } from '../cli/create.js';
 import { stackSecrets } from '../cli/stack-secrets.js';
+import { loadTemplates } from '../cli/templates-dir.js';
 import { CliError, EXIT_OK, usageError } from '../errors.js';
 import { addTarget, type EditDeps, listTargets, loadStackTargets, removeTarget } from '../fleet/edit.js';
 import { parseCommandArgs } from '../stack/args.js';
@@ -44,6 +45,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const { env, secrets } = stackSecrets(dir);
   const deps: EditDeps = { project: projectName(dir), ctx: buildContext(io.env, env), secrets };
   const stack = await loadStackTargets(dir, deps);
+  // README.md is rewritten here: with the templates the stack was generated with.
+  if (stack.input.templates) deps.templates = loadTemplates(stack.input.templates);
 
   if (action === 'list') {
     const targets = listTargets(stack).map((t) => ({ name: t.name, engine: t.engine, url: t.url, scrapes: `${t.scheme}://${t.address}${t.metricsPath}`, host: t.host }));

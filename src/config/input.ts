@@ -51,6 +51,8 @@ export interface ConfigInput {
   watchPaths?: { name: string; path: string }[];
   slo?: { ttftP99Seconds?: number; itlP99Seconds?: number; e2eP99Seconds?: number; availabilityPercent?: number };
   runbookUrl?: string;
+  /** Folder of Handlebars templates replacing the built-in ones by file name (README.md.hbs, ...); absolute once stored. */
+  templates?: string;
   /** How other machines reach this one (scheme and host); each component at its published port. */
   publicUrl?: string;
   /** Per component, e.g. behind a reverse proxy; wins over publicUrl. */

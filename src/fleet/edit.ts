@@ -11,6 +11,7 @@ import type { ConfigInput, TargetInput } from '../config/input.js';
 import type { RouterTarget, Secrets, StackSpec, Target } from '../config/types.js';
 import { CliError, CliErrors, envError, usageError } from '../errors.js';
 import { render, type FileMap } from '../render/index.js';
+import type { TemplateSources } from '../render/templates.js';
 import { writeFilesAtomic } from '../write/atomic.js';
 import { type Manifest, MANIFEST_FILE, readManifest, sha256 } from '../write/manifest.js';
 
@@ -31,6 +32,8 @@ export interface EditDeps {
   ctx: BuildContext;
   /** The secrets of the stack's .env: render needs them, nothing here writes them. */
   secrets: Secrets;
+  /** The stack's --templates (its manifest's input.templates), read by the caller; absent: the built-in ones. */
+  templates?: TemplateSources;
 }
 
 export interface EditResult {
@@ -112,7 +115,7 @@ export async function removeTarget(stack: StackTargets, name: string, deps: Edit
 }
 
 function renderWith(spec: StackSpec, deps: EditDeps): FileMap {
-  return render(spec, deps.secrets);
+  return render(spec, deps.secrets, deps.templates);
 }
 
 function same(a: FileMap, b: FileMap, path: string): boolean {

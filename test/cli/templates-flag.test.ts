@@ -71,6 +71,26 @@ describe('--templates DIR', () => {
     expect(tree(same.out)).toEqual(tree(plain.out));
   });
 
+  it('is kept in the manifest: regenerating and `targets add` lay README.md out with it again', async () => {
+    const dir = templatesDir({ 'README.md.hbs': `# ACME {{md project}}\n{{#each targets}}\n- {{code name}}\n{{/each}}\n` });
+    const custom = await generate('custom', ['--templates', dir]);
+    expect(custom.code).toBe(0);
+    expect((await runCli([custom.out, '--yes'])).code).toBe(0);
+    expect(readFileSync(join(custom.out, 'README.md'), 'utf8')).toBe('# ACME stack\n- `gpu-a`\n');
+    const added = await runCli(['targets', 'add', 'gpu-b:vllm=http://10.0.0.6:8000', custom.out]);
+    expect([added.stderr, added.code]).toEqual(['', 0]);
+    expect(readFileSync(join(custom.out, 'README.md'), 'utf8')).toBe('# ACME stack\n- `gpu-a`\n- `gpu-b`\n');
+  });
+
+  it('comes from a config file too, relative to the file', async () => {
+    mkdirSync(join(work, 'conf', 'tpl'), { recursive: true });
+    writeFileSync(join(work, 'conf', 'tpl', 'README.md.hbs'), '# from the config file\n');
+    writeFileSync(join(work, 'conf', 'monitor.yaml'), 'templates: tpl\n');
+    const r = await generate('c', ['--config', join(work, 'conf', 'monitor.yaml')]);
+    expect([r.stderr, r.code]).toEqual(['', 0]);
+    expect(readFileSync(join(r.out, 'README.md'), 'utf8')).toBe('# from the config file\n');
+  });
+
   it('the templates/ folder holds exactly the built-in templates, byte for byte', () => {
     expect(readdirSync(join(REPO_ROOT, 'templates')).sort()).toEqual([...TEMPLATE_NAMES].sort());
     for (const name of TEMPLATE_NAMES) expect(readFileSync(join(REPO_ROOT, 'templates', name), 'utf8')).toBe(BUILT_IN_TEMPLATES[name]);
