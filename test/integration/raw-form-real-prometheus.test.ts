@@ -28,6 +28,8 @@ import { type TestStack, pointTargets, renderTestStack, startNodeExporter } from
 
 const NODE_EXPORTER = requireTool('prometheus-node-exporter', 'apt-get install -y prometheus-node-exporter');
 const TOLERANCE = 0.05;
+/** The resolution of the raw form's 30-day subqueries (src/rules/inline.ts: at most 8,640 steps). */
+const SLO_SUBQUERY_STEP = 300;
 const WINDOW = { rangeSeconds: 3600, stepSeconds: 15, scrapeIntervalSeconds: 1 };
 
 function byLabels(series: SeriesResult[]): Map<string, number> {
@@ -61,6 +63,7 @@ describe('raw-query form equals the recorded form on real Prometheus', () => {
     const gpu = await startEmulator({ kind: 'dcgm', gpus: 2, seed: 7, follow: [vllm, sglang], realTime: false });
     emulators.push(vllm, sglang, gpu);
     const clock = setInterval(() => emulators.forEach((e) => e.advance(1)), 1000);
+    const dataFrom = Date.now() / 1000;
     try {
       node = await startNodeExporter(NODE_EXPORTER!);
       for (const release of RUNNABLE) {
@@ -81,13 +84,17 @@ describe('raw-query form equals the recorded form on real Prometheus', () => {
       for (const { prom } of running.values())
         await waitFor('a minute of recorded SLO series', async () => ((await prom.client.query('count_over_time(llm:ttft_seconds_slo_good:rate5m[5m])')).series.some((x) => Number(x.value?.[1]) >= 2) ? true : undefined), 180_000, 2000);
       await new Promise((r) => setTimeout(r, 20_000));
+      // The raw form reads the 30-day SLO window as a subquery at 300s steps (30d / 8,640), aligned to
+      // multiples of 300s: until one step falls after the first samples, it has nothing to sum.
+      const firstStep = Math.ceil((dataFrom + 15) / SLO_SUBQUERY_STEP) * SLO_SUBQUERY_STEP;
+      while (Date.now() / 1000 < firstStep + 5) await new Promise((r) => setTimeout(r, 1000));
     } finally {
       // Frozen: gauges stop moving, so a rule's sample (written up to 1s before the instant) and the
       // raw form at the instant read the same scrape; rates then drift by well under a percent.
       clearInterval(clock);
     }
     await new Promise((r) => setTimeout(r, 5_000));
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     for (const { stack, prom } of running.values()) {
