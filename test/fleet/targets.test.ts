@@ -42,26 +42,27 @@ async function expectRefused(dir: string, argv: string[], mentions: RegExp): Pro
   expect(snapshot(dir)).toEqual(before);
 }
 
+/** `targets add b:sglang=…`: must succeed and change exactly the target lists, the new host's agent, README and manifest. */
+async function addSglangTarget(dir: string) {
+  const before = snapshot(dir);
+  const add = await runCli(['targets', 'add', 'b:sglang=http://10.0.0.6:30000', dir]);
+  expect(add.code, add.stderr).toBe(0);
+  const after = snapshot(dir);
+  const changed = Object.keys(after).filter((p) => after[p] !== before[p]).sort();
+  expect(changed).toEqual(['.create-vllm-monitor.json', 'README.md', 'agents/10.0.0.6/docker-compose.yml', 'prometheus/targets/node.json', 'prometheus/targets/sglang.json']);
+  return { add, before };
+}
+
 describe('targets', () => {
   it('on an exposed stack with a receiver secret: the secrets, .env and web.yml stay byte for byte as they were', async () => {
     const dir = await generate('a:vllm=http://10.0.0.5:8000', '--expose', '--receiver=slack', '--slack-webhook-url=https://hooks.slack.com/services/T0/B0/secret-value-123');
-    const before = snapshot(dir);
-    const add = await runCli(['targets', 'add', 'b:sglang=http://10.0.0.6:30000', dir]);
-    expect(add.code, add.stderr).toBe(0);
-    const after = snapshot(dir);
-    const changed = Object.keys(after).filter((p) => after[p] !== before[p]).sort();
-    expect(changed).toEqual(['.create-vllm-monitor.json', 'README.md', 'agents/10.0.0.6/docker-compose.yml', 'prometheus/targets/node.json', 'prometheus/targets/sglang.json']);
+    const { add } = await addSglangTarget(dir);
     expect(`${add.stdout}${add.stderr}`).not.toContain('secret-value-123');
   });
 
   it('add writes the engine list, the new host agent, README and manifest; never prometheus.yml; remove undoes it', async () => {
     const dir = await generate('a:vllm=http://10.0.0.5:8000');
-    const before = snapshot(dir);
-    const add = await runCli(['targets', 'add', 'b:sglang=http://10.0.0.6:30000', dir]);
-    expect(add.code, add.stderr).toBe(0);
-    const after = snapshot(dir);
-    const changed = Object.keys(after).filter((p) => after[p] !== before[p]).sort();
-    expect(changed).toEqual(['.create-vllm-monitor.json', 'README.md', 'agents/10.0.0.6/docker-compose.yml', 'prometheus/targets/node.json', 'prometheus/targets/sglang.json']);
+    const { add, before } = await addSglangTarget(dir);
     expect(JSON.parse(readFileSync(join(dir, 'prometheus/targets/sglang.json'), 'utf8'))).toEqual([{ targets: ['10.0.0.6:30000'], labels: { instance: 'b', host: '10.0.0.6' } }]);
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('`b` | sglang');
     // The new host's node exporter (its agent) is scraped too.
