@@ -9,7 +9,6 @@
  * Each must come out as its own finding with its fix; the exit code is 1; without Prometheus the
  * scrape checks say they were skipped. A directory that is no stack is bad usage (2, one line).
  */
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -17,7 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/demo/index.js';
 import type { Finding } from '../../src/doctor/index.js';
-import { BUILT_CLI } from '../support/cli.js';
+import { runBuiltAsync as cli } from '../support/cli.js';
 import { freePort } from '../support/ports.js';
 import { PROMETHEUS_RELEASES } from '../support/versions.js';
 import { type RunningPrometheus, startPrometheus, waitFor } from './support/prometheus.js';
@@ -25,17 +24,6 @@ import { type RunningPrometheus, startPrometheus, waitFor } from './support/prom
 const RELEASE = PROMETHEUS_RELEASES.at(-1)!;
 const SCRAPE_INTERVAL_S = 2; // the scrape timeout follows it (Prometheus caps the 10s default at the interval)
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUILT_CLI, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 /** A plain HTTP server on 127.0.0.2 answering every request with `handle`. */
 async function serve(handle: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {

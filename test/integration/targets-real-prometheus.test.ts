@@ -7,35 +7,16 @@
  * is not "this machine" to the generator, so its address is scraped as given, not rewritten to
  * host.docker.internal (which Prometheus outside Docker could not resolve).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/demo/index.js';
 import type { TargetInfo } from '../../src/probe/prom-client.js';
-import { BUILT_CLI } from '../support/cli.js';
+import { runBuiltAsync as cli } from '../support/cli.js';
 import { itEachRelease, PROMETHEUS_RELEASES } from '../support/versions.js';
 import { startPrometheus, waitFor } from './support/prometheus.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The built CLI as a child, without blocking this process (it serves the emulator `auto` reads). */
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUILT_CLI, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 const SCRAPE_INTERVAL_S = 1;
 /** One scrape interval, plus Prometheus noticing the renamed file (fsnotify) and its scrape loop starting. */
