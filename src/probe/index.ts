@@ -108,7 +108,8 @@ const TRAFFIC_COUNTERS = ['vllm:request_success_total', 'vllm:generation_tokens_
 
 export async function probeDashboards(opts: ProbeOptions): Promise<ProbeReport> {
   const client = new PrometheusClient(opts.prometheusUrl, undefined, opts.prometheusHeaders);
-  const time = opts.time ?? Math.floor(Date.now() / 1000);
+  // Now to the millisecond: a second floored off can miss what the latest rule evaluation wrote.
+  const time = opts.time ?? Date.now() / 1000;
   const rangeSeconds = opts.rangeSeconds ?? 300;
   const scrapeIntervalSeconds = opts.scrapeIntervalSeconds ?? 15;
   const stepSeconds = opts.stepSeconds ?? Math.max(scrapeIntervalSeconds, Math.ceil(rangeSeconds / 200));
