@@ -13,8 +13,10 @@ export const DEFAULT_IMAGES: Record<Component, string> = {
   // Dashboards are type-checked against @grafana/schema of this version (package.json).
   grafana: 'grafana/grafana:13.2.3',
   'node-exporter': 'prom/node-exporter:v1.12.1',
-  // Ubuntu variant: it has bash for the healthcheck; distroless has no shell at all.
-  'dcgm-exporter': 'nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-ubuntu22.04',
+  // Distroless: from 4.5.3-4.8.2 NVIDIA publishes no ubuntu22.04 tag (NVIDIA/dcgm-exporter#703); the
+  // image still carries bash (docker/Dockerfile, runtime-distroless), which the healthcheck uses.
+  // 4.9 is newer, but its renamed fields are not verified against a capture (src/engines/gpu.ts).
+  'dcgm-exporter': 'nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless',
   'nvidia-smi-exporter': 'utkuozdemir/nvidia_gpu_exporter:1.14.0',
   'amd-exporter': 'rocm/device-metrics-exporter:v1.5.1',
 };

@@ -1,15 +1,15 @@
 /** docker-compose.yml for the stack, and for the agents on remote GPU hosts. */
 import { EXPORTER_PORTS } from '../config/defaults.js';
-import { urlPath } from '../config/url.js';
+import { DOCKER_HOST_ALIAS, urlPath } from '../config/url.js';
 import type { GpuKind, StackSpec } from '../config/types.js';
-import { allSecretFiles, SECRETS_DIR, type SecretFile, serviceSecretFiles, WEB_USER, grafanaPasswordFile, webPasswordFile } from './secrets.js';
-import { WEB_CONFIG_FILE } from './web-config.js';
+import { allSecretFiles, SECRETS_DIR, type SecretFile, serviceSecretFiles, grafanaPasswordFile } from './secrets.js';
+import { HEALTHCHECK_CLIENT_FILE, WEB_CONFIG_FILE } from './web-config.js';
 import { OVERVIEW_FILE } from '../dashboards/index.js';
 import { DASHBOARDS_CONTAINER_DIR } from './grafana.js';
 
 type Service = Record<string, unknown>;
 
-const HOST_GATEWAY = ['host.docker.internal:host-gateway'];
+const HOST_GATEWAY = [`${DOCKER_HOST_ALIAS}:host-gateway`];
 const LOGGING = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
 
 /** Official Prometheus-family images are busybox based: wget is there, curl is not. */
@@ -36,15 +36,19 @@ function withSecrets(service: Service, files: SecretFile[]): Service {
 }
 
 /**
- * With --expose every request needs the web password, the healthcheck's too: it reads the
- * password from its secret file inside the container, so the compose file never holds it.
+ * With --expose every request needs the web password, the healthcheck's too. promtool and amtool
+ * (in the official images) read it from its secret file through an http_config, so it is never on
+ * a command line (the host's `ps` shows containers' processes) nor in the compose file.
  */
-function readyHealthcheck(spec: StackSpec, port: number, startPeriod?: string): Service {
-  const url = `127.0.0.1:${port}/-/ready`;
-  if (!spec.expose) return wgetHealthcheck(`http://${url}`, startPeriod);
+function readyHealthcheck(spec: StackSpec, service: 'prometheus' | 'alertmanager', startPeriod?: string): Service {
+  const port = service === 'prometheus' ? 9090 : 9093;
+  const url = `http://127.0.0.1:${port}`;
+  if (!spec.expose) return wgetHealthcheck(`${url}/-/ready`, startPeriod);
+  const client = `--http.config.file=/etc/${service}/${HEALTHCHECK_CLIENT_FILE}`;
   return {
     ...wgetHealthcheck('', startPeriod),
-    test: ['CMD-SHELL', `wget -q -O /dev/null "http://${WEB_USER}:$$(cat ${webPasswordFile().path})@${url}"`],
+    // promtool check ready: Prometheus 2.44+. amtool has no readiness command: its status call answers once the API serves.
+    test: service === 'prometheus' ? ['CMD', 'promtool', 'check', 'ready', `--url=${url}`, client] : ['CMD', 'amtool', `--alertmanager.url=${url}`, client, 'cluster', 'show'],
   };
 }
 
@@ -118,20 +122,28 @@ export const GPU_SERVICE_NAME: Record<Exclude<GpuKind, 'none'>, string> = {
  * node-exporter on Linux: host network and PID namespace, so CPU, memory and network are the host's;
  * / mounted at /host (--path.rootfs) gives the host's filesystems, and /proc/diskstats, which no
  * namespace filters, the host's block devices (disk I/O).
+ *
+ * `listen` says who scrapes it. In the stack only Prometheus does, through host.docker.internal:
+ * the same host-gateway entry in this container's /etc/hosts makes node-exporter bind that one
+ * address (the Docker bridge's), not every interface. On a remote agent the monitoring host
+ * scrapes it over the network, so it listens on all of them.
  */
-export function nodeExporterService(spec: StackSpec, linux: boolean): Service {
+export function nodeExporterService(spec: StackSpec, linux: boolean, listen: 'docker-host' | 'network'): Service {
   const base: Service = { image: spec.images['node-exporter'], restart: 'unless-stopped', logging: LOGGING };
   if (!linux) {
     // Docker Desktop: the container sees the Docker VM, not Windows/macOS (see the stack README).
+    // It publishes no port: Prometheus reaches it by name on the stack's own network.
     return { ...base, healthcheck: wgetHealthcheck(`http://127.0.0.1:${EXPORTER_PORTS.node}/metrics`, '10s') };
   }
+  const address = listen === 'docker-host' ? `${DOCKER_HOST_ALIAS}:${EXPORTER_PORTS.node}` : `:${EXPORTER_PORTS.node}`;
   return {
     ...base,
-    command: ['--path.rootfs=/host'],
+    command: ['--path.rootfs=/host', `--web.listen-address=${address}`],
     network_mode: 'host',
     pid: 'host',
+    ...(listen === 'docker-host' ? { extra_hosts: HOST_GATEWAY } : {}),
     volumes: ['/:/host:ro,rslave'],
-    healthcheck: wgetHealthcheck(`http://127.0.0.1:${EXPORTER_PORTS.node}/metrics`, '10s'),
+    healthcheck: wgetHealthcheck(`http://${listen === 'docker-host' ? DOCKER_HOST_ALIAS : '127.0.0.1'}:${EXPORTER_PORTS.node}/metrics`, '10s'),
   };
 }
 
@@ -178,7 +190,7 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
       volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus_data:/prometheus'],
       ports: [publish(spec, spec.ports.prometheus, 9090)],
       extra_hosts: HOST_GATEWAY,
-      healthcheck: readyHealthcheck(spec, 9090),
+      healthcheck: readyHealthcheck(spec, 'prometheus'),
       depends_on: { alertmanager: { condition: 'service_healthy' } },
       logging: LOGGING,
     },
@@ -201,7 +213,7 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
       volumes: ['./alertmanager:/etc/alertmanager:ro', 'alertmanager_data:/alertmanager'],
       ports: [publish(spec, spec.ports.alertmanager, 9093)],
       extra_hosts: HOST_GATEWAY,
-      healthcheck: readyHealthcheck(spec, 9093, '10s'),
+      healthcheck: readyHealthcheck(spec, 'alertmanager', '10s'),
       logging: LOGGING,
     },
     secrets.alertmanager,
@@ -235,7 +247,7 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
     logging: LOGGING,
   }, secrets.grafana);
 
-  services['node-exporter'] = nodeExporterService(spec, linux);
+  services['node-exporter'] = nodeExporterService(spec, linux, 'docker-host');
 
   if (localGpuContainer(spec)) {
     const gpu = spec.gpu as Exclude<GpuKind, 'none'>;
@@ -254,7 +266,7 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
 export function renderAgentCompose(spec: StackSpec, host: string): Record<string, unknown> {
   const services: Record<string, Service> = {
     // On the agent, node-exporter uses the host network and is reached at <host>:9100.
-    'node-exporter': nodeExporterService(spec, true),
+    'node-exporter': nodeExporterService(spec, true, 'network'),
   };
   if (spec.gpu !== 'none') {
     services[GPU_SERVICE_NAME[spec.gpu]] = gpuExporterService(spec, spec.gpu, host, true)!;

@@ -14,7 +14,7 @@ import { dashboardFiles, ruleFiles } from '../dashboards/canonical.js';
 import { renderRunbooks } from '../rules/runbooks.js';
 import { renderStackReadme } from './readme.js';
 import { allSecretFiles, SECRETS_DIR } from './secrets.js';
-import { renderWebConfig, WEB_CONFIG_FILE } from './web-config.js';
+import { HEALTHCHECK_CLIENT_FILE, renderHealthcheckClient, renderWebConfig, WEB_CONFIG_FILE } from './web-config.js';
 import { GRAFANA_PASSWORD_ENV, WEB_PASSWORD_ENV } from '../config/types.js';
 import { renderScripts } from './scripts.js';
 import { BUILT_IN_TEMPLATES, type TemplateSources } from './templates.js';
@@ -51,6 +51,9 @@ export function render(spec: StackSpec, secrets: Secrets, templates: TemplateSou
     const web = toYaml(renderWebConfig(secrets.web), HEADER);
     add(`prometheus/${WEB_CONFIG_FILE}`, web);
     add(`alertmanager/${WEB_CONFIG_FILE}`, web);
+    const client = toYaml(renderHealthcheckClient(), HEADER);
+    add(`prometheus/${HEALTHCHECK_CLIENT_FILE}`, client);
+    add(`alertmanager/${HEALTHCHECK_CLIENT_FILE}`, client);
   }
   add('prometheus/prometheus.yml', toYaml(renderPrometheusConfig(spec, ['rules/*.yml']), HEADER));
   for (const [name, groups] of renderTargetFiles(spec)) add(`prometheus/targets/${name}.json`, toJson(groups));

@@ -32,6 +32,7 @@ function readmeView(spec: StackSpec, files: string[]) {
   return {
     project: spec.project,
     windows: spec.platform === 'windows',
+    linux: spec.platform === 'linux',
     ports: spec.ports,
     webAuth,
     bind,

@@ -6,7 +6,7 @@
  * secrets/), the host sees 401 without it, and `docker inspect` of every container shows no secret
  * value in Env, Cmd, Entrypoint or healthcheck.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -14,10 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackDir } from '../../src/stack/stack-dir.js';
 import { stackAccess } from '../../src/stack/access.js';
 import { PrometheusClient } from '../../src/probe/prom-client.js';
-import { acquireStackLock, buildLocalImages, cli, dockerSkipReason, portFlags, waitUntil } from './support.js';
-import { NEWER_TOOLS_DIR } from '../support/env.js';
+import { acquireStackLock, buildLocalImages, cli, dockerSkipReason, portFlags, SID_IMAGE_FLAGS, waitUntil } from './support.js';
+import { IN_CI, NEWER_TOOLS_DIR } from '../support/env.js';
+import { SID_TOOLS_DIR } from '../support/versions.js';
 
-const skip = await dockerSkipReason();
+const SID_BIN = join(SID_TOOLS_DIR, 'usr/bin');
+const sidMissing = ['prometheus', 'prometheus-alertmanager'].map((b) => join(SID_BIN, b)).filter((p) => !existsSync(p));
+if (sidMissing.length && IN_CI) throw new Error(`CI=true but ${sidMissing.join(', ')} missing: run bash .ci/newer-tools.sh ${SID_TOOLS_DIR} sid`);
+const skip = (await dockerSkipReason()) ?? (sidMissing.length ? `needs ${sidMissing.join(', ')} (bash .ci/newer-tools.sh ${SID_TOOLS_DIR} sid)` : undefined);
 const TOKEN = 'e2e-bearer-token-0123456789abcdef';
 const SLACK = 'https://hooks.slack.com/services/TE2E/BE2E/e2esecret0123';
 const COMPOSE: Record<string, Record<string, string>> = {
@@ -34,12 +38,13 @@ for (const [composeName, composeEnv] of Object.entries(COMPOSE)) describe.skipIf
 
   beforeAll(async () => {
     release = await acquireStackLock();
-    buildLocalImages();
+    // Debian unstable's Prometheus 3.5: the --expose healthcheck runs promtool check ready (2.44+).
+    buildLocalImages({ binDir: SID_BIN, tag: 'sid' });
     const tokenFile = join(root, 'token.txt');
     writeFileSync(tokenFile, TOKEN);
     writeFileSync(join(root, 'config.yml'), JSON.stringify({ targets: [{ name: 'secured', engine: 'vllm', url: 'http://10.255.255.1:8000', bearerTokenFile: tokenFile }] }));
     const gen = await cli([dir, '--yes', '--config', join(root, 'config.yml'), '--gpu', 'none', '--no-grafana', '--expose', '--receiver', 'slack', '--slack-webhook-url', SLACK, '--scrape-interval', '2s',
-      '--image', 'prometheus=cvm-local/prometheus:test', '--image', 'alertmanager=cvm-local/alertmanager:test', '--image', 'node-exporter=cvm-local/node-exporter:test', ...(await portFlags())], composeEnv);
+      ...SID_IMAGE_FLAGS, ...(await portFlags())], composeEnv);
     expect(gen.code, gen.text).toBe(0);
     const env = readFileSync(join(dir, '.env'), 'utf8');
     secrets = [TOKEN, SLACK, /MONITOR_WEB_PASSWORD=(.+)/.exec(env)![1]!, /GRAFANA_ADMIN_PASSWORD=(.+)/.exec(env)![1]!];
@@ -62,6 +67,8 @@ for (const [composeName, composeEnv] of Object.entries(COMPOSE)) describe.skipIf
       const info = await docker.getContainer(c.Id).inspect();
       const visible = JSON.stringify({ env: info.Config.Env, cmd: info.Config.Cmd, entrypoint: info.Config.Entrypoint, health: info.Config.Healthcheck, labels: info.Config.Labels });
       for (const s of secrets) expect(visible, c.Labels['com.docker.compose.service']).not.toContain(s);
+      // No shell in the healthcheck: a password read into a command line would show in the host's ps.
+      expect(info.Config.Healthcheck?.Test?.[0], c.Labels['com.docker.compose.service']).toBe('CMD');
       expect(info.State.Health?.Status ?? 'none', c.Labels['com.docker.compose.service']).not.toBe('unhealthy');
     }
   });

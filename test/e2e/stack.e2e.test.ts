@@ -5,7 +5,8 @@
  * LLMTargetDown reaches the webhook; Prometheus restarts -> its data is still there.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,27 @@ import type { ValidateReport } from '../../src/validate/types.js';
 import { acquireStackLock, bridgeGateway, buildLocalImages, dockerSkipReason, portFlags, promQuery, waitUntil, WebhookReceiver } from './support.js';
 
 const skip = await dockerSkipReason();
+
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 2_000 }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+    socket.on('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/** This machine's own IPv4 addresses other than loopback and Docker's bridges. */
+function lanAddresses(): string[] {
+  return Object.entries(networkInterfaces())
+    .filter(([name]) => !/^(lo|docker\d*|br-|veth)/.test(name))
+    .flatMap(([, addrs]) => (addrs ?? []).filter((a) => a.family === 'IPv4' && !a.internal).map((a) => a.address));
+}
 
 describe.skipIf(skip !== undefined)('e2e: demo fleet + generated stack (real Docker, compose v1, local images)', () => {
   const root = mkdtempSync(join(tmpdir(), 'cvm-e2e-stack-'));
@@ -92,6 +114,14 @@ describe.skipIf(skip !== undefined)('e2e: demo fleet + generated stack (real Doc
     expect(report!.checks.find((c) => c.name === 'test alert')).toMatchObject({ status: 'pass' });
     const received = await hook.waitFor((l) => l.alertname === 'CreateVllmMonitorTestAlert', 5_000);
     expect(received.severity).toBe('warning');
+  });
+
+  it('node-exporter listens only where Prometheus reaches it: the Docker bridge address, not loopback or the LAN', async () => {
+    // Prometheus scrapes it (the node target is up, above) through host.docker.internal.
+    const gateway = await bridgeGateway();
+    expect(await accepts(gateway, 9100)).toBe(true);
+    expect(await accepts('127.0.0.1', 9100)).toBe(false);
+    for (const address of lanAddresses()) expect(await accepts(address, 9100), address).toBe(false);
   });
 
   it('an engine that stops: LLMTargetDown fires and reaches the webhook receiver', async () => {

@@ -15,6 +15,7 @@ import { generatePassword } from '../../src/cli/create.js';
 import { webPassword } from '../../src/cli/web-password.js';
 import { render } from '../../src/render/index.js';
 import { WEB_USER, webPasswordFile } from '../../src/render/secrets.js';
+import { HEALTHCHECK_CLIENT_FILE } from '../../src/render/web-config.js';
 import { basicAuthHeaders } from '../../src/stack/access.js';
 import { startAlertmanager, type RunningAlertmanager } from '../alertmanager/support.js';
 import { runCli } from '../support/cli.js';
@@ -36,6 +37,7 @@ for (const tc of TOOLCHAINS) describe(`--expose: basic auth on Prometheus and Al
   const promBin = tc.prometheus.path('prometheus');
   const amBin = tc.alertmanager.path('prometheus-alertmanager');
   const promtool = tc.prometheus.path('promtool');
+  const amtool = tc.alertmanager.path('amtool');
   if (!promBin || !amBin || !promtool) {
     it.skip(`needs ${!promBin ? tc.prometheus.missing('prometheus') : !promtool ? tc.prometheus.missing('promtool') : tc.alertmanager.missing('prometheus-alertmanager')}`, () => {});
     return;
@@ -44,6 +46,8 @@ for (const tc of TOOLCHAINS) describe(`--expose: basic auth on Prometheus and Al
   let prom: RunningPrometheus;
   let am: RunningAlertmanager;
   let password: string;
+  let compose: { services: Record<string, { healthcheck: { test: string[] } }> };
+  let clientConfig: string;
   let auth: Record<string, string>;
   const wrong = basicAuthHeaders({ user: WEB_USER, password: 'not-the-password' });
 
@@ -60,6 +64,9 @@ for (const tc of TOOLCHAINS) describe(`--expose: basic auth on Prometheus and Al
     }
     expect(files.get('prometheus/web.yml')!.content).not.toContain(password);
     expect(files.get('alertmanager/web.yml')!.content).toBe(files.get('prometheus/web.yml')!.content);
+    compose = parse(files.get('docker-compose.yml')!.content) as typeof compose;
+    clientConfig = files.get(`prometheus/${HEALTHCHECK_CLIENT_FILE}`)!.content;
+    expect(files.get(`alertmanager/${HEALTHCHECK_CLIENT_FILE}`)!.content).toBe(clientConfig);
 
     const [promPort, amPort] = [await freePort(), await freePort()];
     // The generated jobs and alerting block, with the container's addresses and secret path moved to this machine.
@@ -99,6 +106,35 @@ for (const tc of TOOLCHAINS) describe(`--expose: basic auth on Prometheus and Al
   it('promtool accepts the generated web.yml', () => {
     const r = spawnSync(promtool, ['check', 'web-config', join(dir, 'prometheus', 'web.yml')], { encoding: 'utf8' });
     expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+  });
+
+  /** A service's compose healthcheck run here: the container's address and file paths moved to this machine. */
+  function runHealthcheck(service: 'prometheus' | 'alertmanager', url: string, passwordFile: string): { status: number | null; text: string } {
+    const [kind, tool, ...args] = compose.services[service]!.healthcheck.test;
+    expect(kind, 'run without a shell: nothing is expanded on a command line').toBe('CMD');
+    expect(args.join(' ')).not.toContain(password);
+    const client = join(dir, `${service}-${HEALTHCHECK_CLIENT_FILE}`);
+    writeFileSync(client, clientConfig.replace(webPasswordFile().path, passwordFile));
+    const local = args.map((a) => a.replace(/http:\/\/127\.0\.0\.1:909[03]/, url).replace(`/etc/${service}/${HEALTHCHECK_CLIENT_FILE}`, client));
+    const bin = tool === 'promtool' ? promtool! : amtool!;
+    const r = spawnSync(bin, local, { encoding: 'utf8' });
+    return { status: r.status, text: `${tool} ${local.join(' ')}: ${r.stdout}${r.stderr}` };
+  }
+
+  it('the compose healthchecks authenticate with the password from its file, and fail with a wrong one', () => {
+    const right = join(dir, 'secrets', webPasswordFile().name);
+    const bad = join(dir, 'wrong-password');
+    writeFileSync(bad, 'not-the-password');
+    // promtool check ready came in Prometheus 2.44 (the stack ships 3.x); Debian 12's 2.42 predates it.
+    const promtoolReady = spawnSync(promtool, ['check', 'ready', '--help']).status === 0;
+    const checks = [...(promtoolReady ? [['prometheus', prom.url] as const] : []), ...(amtool ? [['alertmanager', am.url] as const] : [])];
+    expect(checks.length, `promtool ${promtool} has check ready: ${promtoolReady}; amtool: ${amtool}`).toBeGreaterThan(0);
+    for (const [service, url] of checks) {
+      const ok = runHealthcheck(service, url, right);
+      expect(ok.status, ok.text).toBe(0);
+      const refused = runHealthcheck(service, url, bad);
+      expect(refused.status, refused.text).not.toBe(0);
+    }
   });
 
   it('refuses the API and the lifecycle endpoints without the password, or with a wrong one (401)', async () => {

@@ -100,7 +100,12 @@ describe('secrets as Compose secrets', () => {
     expect(parse(files.get('prometheus/web.yml')!.content)).toEqual({ basic_auth_users: { monitor: secrets.web!.bcryptHash } });
     expect(compose.services.prometheus!.command).toContain('--web.config.file=/etc/prometheus/web.yml');
     expect(compose.services.alertmanager!.command).toContain('--web.config.file=/etc/alertmanager/web.yml');
-    expect(compose.services.prometheus!.healthcheck!.test.join(' ')).toContain('$$(cat /run/secrets/monitor_web_password)');
+    // promtool / amtool take the password from its file through an http_config: no shell, no password in argv.
+    expect(compose.services.prometheus!.healthcheck!.test).toEqual(['CMD', 'promtool', 'check', 'ready', '--url=http://127.0.0.1:9090', '--http.config.file=/etc/prometheus/healthcheck-client.yml']);
+    expect(compose.services.alertmanager!.healthcheck!.test).toEqual(['CMD', 'amtool', '--alertmanager.url=http://127.0.0.1:9093', '--http.config.file=/etc/alertmanager/healthcheck-client.yml', 'cluster', 'show']);
+    for (const service of ['prometheus', 'alertmanager']) {
+      expect(parse(files.get(`${service}/healthcheck-client.yml`)!.content)).toEqual({ basic_auth: { username: 'monitor', password_file: '/run/secrets/monitor_web_password' } });
+    }
     const ds = parse(files.get('grafana/provisioning/datasources/datasources.yml')!.content) as { datasources: Record<string, unknown>[] };
     for (const d of ds.datasources) expect(d).toMatchObject({ basicAuth: true, basicAuthUser: 'monitor', secureJsonData: { basicAuthPassword: '$__file{/run/secrets/monitor_web_password}' } });
   });
