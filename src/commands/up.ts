@@ -96,23 +96,35 @@ export async function startAndValidate(
   opts: { json?: boolean; noGpu?: boolean; timeoutMs?: number; fireTestAlert?: boolean; strictPanels?: boolean; waitMs?: number },
 ): Promise<StartAndValidateResult> {
   const quiet: Io = { ...io, out: () => {} };
-  const { result, stack } = await startStack(dir, io, { ...(opts.noGpu ? { noGpu: true } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
-  printUpResult(result, stack, opts.json ? quiet : io);
-  const timings = { ...result.timings, validateMs: 0 };
-  if (!result.ok) return { code: EXIT_FAILURE, json: { up: upJson(result, stack) }, timings };
   const { validate } = await import('../validate/index.js');
   const { findCompose } = await import('../stack/compose-cli.js');
   const { formatTable, summaryLine } = await import('../validate/report.js');
+  const { reportOk } = await import('../validate/types.js');
+  const compose = await findCompose(io.env);
+  // The static checks need no running stack: they run while it starts.
+  const staticRun = validate({ dir, compose, env: io.env, staticOnly: true });
+  // Handled now, awaited later: a rejection while the stack starts must not count as unhandled.
+  staticRun.catch(() => undefined);
+  const { result, stack } = await startStack(dir, io, { ...(opts.noGpu ? { noGpu: true } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+  printUpResult(result, stack, opts.json ? quiet : io);
+  const timings = { ...result.timings, validateMs: 0 };
+  if (!result.ok) {
+    await staticRun.catch(() => undefined);
+    return { code: EXIT_FAILURE, json: { up: upJson(result, stack) }, timings };
+  }
   const t0 = Date.now();
-  const report = await validate({
+  const live = await validate({
     dir,
-    compose: await findCompose(io.env),
+    compose,
     env: io.env,
+    liveOnly: true,
     fireTestAlert: opts.fireTestAlert ?? false,
     strictPanels: opts.strictPanels ?? false,
     waitMs: opts.waitMs ?? 120_000,
     onProgress: progressPrinter(io.err.bind(io)),
   });
+  const checks = [...(await staticRun).checks, ...live.checks];
+  const report = { ...live, ok: reportOk(checks), checks };
   timings.validateMs = Date.now() - t0;
   if (!opts.json) {
     for (const line of formatTable(report.checks)) io.out(line);

@@ -7,6 +7,7 @@ import { GrafanaClient } from '../grafana-client/index.js';
 import { fetchServerVersion } from '../engines/fetch-metrics.js';
 import { type PanelReport, type PanelVerdict, probeDashboards, type ProbeReport, type TargetVersion } from '../probe/index.js';
 import { type AmConfig, fireTestAlert } from './alert-test.js';
+import { dashboardMetricNames, evaluated, evaluateNow, readByDashboards, type RuleGroup } from './rule-health.js';
 import { diagnoseScrape } from './scrape-diagnosis.js';
 import type { Check } from './types.js';
 
@@ -162,21 +163,27 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
       checks.push(...(targets.length ? targetChecks(targets) : [{ group: 'live', name: 'targets', status: 'fail', detail: 'Prometheus has no targets', fix: 'add servers to prometheus/targets/*.json' } satisfies Check]));
       versions = await targetVersions(targets);
 
-      type Group = { name: string; file: string; lastEvaluation?: string; rules: { name: string; type: string; health: string; lastError?: string }[] };
-      const groups = await poll(
+      // Wait for the groups the dashboards read (the probe needs their series); evaluate the rest now
+      // if Prometheus has not yet (rule-health.ts): a 5m group need not cost five minutes.
+      const names = dashboardMetricNames(opts.dashboards);
+      const loaded = await poll(
         deadline,
-        () => getJson<{ groups: Group[] }>(`${prom}/api/v1/rules`, promHeaders).then((d) => d.groups).catch(() => [] as Group[]),
-        (gs) => (gs.length > 0 || !opts.expectRules) && gs.every((g) => g.rules.every((r) => r.health !== 'unknown')),
-        (gs) => `waiting for the first evaluation of ${gs.filter((g) => g.rules.some((r) => r.health === 'unknown')).length}/${gs.length} rule groups`,
+        () => getJson<{ groups: RuleGroup[] }>(`${prom}/api/v1/rules`, promHeaders).then((d) => d.groups).catch(() => [] as RuleGroup[]),
+        (gs) => (gs.length > 0 || !opts.expectRules) && gs.every((g) => evaluated(g) || !readByDashboards(g, names)),
+        (gs) => `waiting for the first evaluation of ${gs.filter((g) => !evaluated(g) && readByDashboards(g, names)).length}/${gs.length} rule groups the dashboards read`,
         progress,
       );
+      const pending = loaded.filter((g) => !evaluated(g) && !readByDashboards(g, names));
+      const now = await evaluateNow(prom, promHeaders, pending);
+      const groups = loaded.map((g) => now.find((n) => n.name === g.name && n.file === g.file) ?? g);
+      const onDemand = pending.length ? ` (${pending.length} not yet evaluated by Prometheus, every ${[...new Set(pending.map((g) => `${g.interval ?? '?'}s`))].join('/')}: their ${pending.reduce((n, g) => n + g.rules.length, 0)} rules evaluated now)` : '';
       const rules = groups.flatMap((g) => g.rules.map((r) => ({ ...r, group: g.name })));
       const broken = rules.filter((r) => r.health === 'err');
       const alerting = rules.filter((r) => r.type === 'alerting').length;
       if (groups.length === 0 && !opts.expectRules) checks.push({ group: 'live', name: 'rules loaded', status: 'warn', detail: 'this stack has no rule files, so Prometheus evaluates no alerts', fix: 'regenerate the stack with this version of create-vllm-monitor' });
       else if (groups.length === 0) checks.push({ group: 'live', name: 'rules loaded', status: 'fail', detail: 'Prometheus has loaded no rule groups', fix: 'check rule_files in prometheus.yml and the files in prometheus/rules/, then POST /-/reload' });
       else if (broken.length) checks.push({ group: 'live', name: 'rules healthy', status: 'fail', detail: `${broken.length} rule(s) fail to evaluate, e.g. ${broken[0]!.name}: ${broken[0]!.lastError ?? ''}`, fix: 'fix the expression in prometheus/rules/ (promtool check rules), then POST /-/reload' });
-      else checks.push({ group: 'live', name: 'rules loaded', status: 'pass', detail: `${groups.length} groups, ${rules.length - alerting} recording + ${alerting} alerting rules, all healthy` });
+      else checks.push({ group: 'live', name: 'rules loaded', status: 'pass', detail: `${groups.length} groups, ${rules.length - alerting} recording + ${alerting} alerting rules, all healthy${onDemand}` });
 
       type AmList = { activeAlertmanagers: { url: string }[]; droppedAlertmanagers: { url: string }[] };
       const ams = await poll(deadline, () => getJson<AmList>(`${prom}/api/v1/alertmanagers`, promHeaders).catch(() => ({ activeAlertmanagers: [], droppedAlertmanagers: [] }) as AmList), (a) => a.activeAlertmanagers.length > 0, () => 'waiting for Prometheus to discover Alertmanager', progress);

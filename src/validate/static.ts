@@ -13,6 +13,7 @@ import { mapLimit } from '../probe/index.js';
 import { type QueryWindow, substitute, type VariableValue } from '../probe/grafana-vars.js';
 import { type ComposeCli, runCompose } from '../stack/compose-cli.js';
 import type { StackDir } from '../stack/stack-dir.js';
+import { openTestCache, type TestCache, testRunKey } from './test-cache.js';
 import { findTool, type Tool } from './tools.js';
 import type { Check } from './types.js';
 
@@ -57,24 +58,30 @@ export function testRulesFailures(out: string): string[] {
 
 /**
  * promtool test rules on every unit-test file; when some fail, each failing file with its failed
- * cases (promtool 3.x names no file in its output, so the files are then run one by one).
+ * cases (promtool 3.x names no file in its output, so the files are then run one by one). A file
+ * that passed with the same promtool, test and rules before is not run again (test-cache.ts).
  */
-async function testRulesCheck(tool: Tool | undefined, tests: string[]): Promise<Check> {
+async function testRulesCheck(tool: Tool | undefined, stackDir: string, tests: string[], cache: TestCache): Promise<Check> {
   const name = 'promtool test rules';
   const fix = 'an alert no longer behaves as its test expects: fix the rule or the test';
   if (!tool) return toolCheck(tool, name, [], fix);
+  const identity = await tool.identity();
+  const keys = tests.map((file) => testRunKey(identity, stackDir, file));
+  const todo = tests.map((file, i) => ({ file, key: keys[i]! })).filter((t) => !cache.passed(t.key));
   // One run per file, as many at once as there are CPUs: the slowest file bounds the wait (the
   // SLO tests), no run of them all has to fit the tool's timeout, and a failure names its file.
-  const runs = await mapLimit(tests, Math.max(1, availableParallelism()), (file) => tool.run(['test', 'rules', file]));
+  const runs = await mapLimit(todo, Math.max(1, availableParallelism()), (t) => tool.run(['test', 'rules', t.file]));
   const failed: string[] = [];
   runs.forEach((r, i) => {
-    if (r.code === 0) return;
+    if (r.code === 0) return cache.remember(todo[i]!.key);
     const out = `${r.stdout}\n${r.stderr}`;
     const cases = testRulesFailures(out);
     const what = cases.length ? `${cases.slice(0, 2).join('; ')}${cases.length > 2 ? ` (+${cases.length - 2} more)` : ''}` : toolError(out) || `exit ${r.code}`;
-    failed.push(`${tests[i]}: ${what}`.slice(0, 300));
+    failed.push(`${todo[i]!.file}: ${what}`.slice(0, 300));
   });
-  if (failed.length === 0) return { group: 'static', name, status: 'pass', detail: `ok (${tool.where})` };
+  const unchanged = tests.length - todo.length;
+  const reused = unchanged ? `; ${unchanged} of ${tests.length} files unchanged since they passed, not run again` : '';
+  if (failed.length === 0) return { group: 'static', name, status: 'pass', detail: `ok (${tool.where}${reused})` };
   const detail = `${failed.slice(0, 4).join(' | ')}${failed.length > 4 ? ` | +${failed.length - 4} more files` : ''}`;
   return { group: 'static', name, status: 'fail', detail, fix };
 }
@@ -220,37 +227,36 @@ async function promqlCheck(promtool: Tool | undefined, queries: { where: string;
 export interface StaticOptions {
   compose?: ComposeCli;
   env: NodeJS.ProcessEnv;
+  /** Passing promtool test runs to skip; by default the user's cache (test-cache.ts). */
+  testCache?: TestCache;
 }
 
 export async function staticChecks(stack: StackDir, opts: StaticOptions): Promise<Check[]> {
-  const checks: Check[] = [];
-  if (opts.compose) {
-    const r = await runCompose(opts.compose, stack, ['config', '-q'], { timeoutMs: 60_000 });
-    checks.push(
-      r.code === 0
-        ? { group: 'static', name: 'compose file', status: 'pass', detail: `valid for ${opts.compose.command}${opts.compose.prefix.length ? ' compose' : ''} ${opts.compose.version}` }
-        : { group: 'static', name: 'compose file', status: 'fail', detail: toolError(r.stderr) || `exit ${r.code}`, fix: 'fix docker-compose.yml (or .env), or regenerate with --force' },
-    );
-  } else {
-    checks.push({ group: 'static', name: 'compose file', status: 'skip', detail: 'Docker Compose is not installed' });
-  }
-
   const promtool = findTool('promtool', opts.env, stack.dir, stack.services.prometheus?.image);
   const amtool = findTool('amtool', opts.env, stack.dir, stack.services.alertmanager?.image);
   const promDir = join(stack.dir, 'prometheus');
-  checks.push(await toolCheck(promtool, 'promtool check config', ['check', 'config', 'prometheus/prometheus.yml'], 'fix prometheus/prometheus.yml at the line promtool names, or regenerate with --force'));
   const rules = ymlIn(join(promDir, 'rules')).map((f) => `prometheus/rules/${f}`);
-  checks.push(
-    rules.length
-      ? await toolCheck(promtool, 'promtool check rules', ['check', 'rules', ...rules], 'fix the rule file promtool names, or regenerate with --force')
-      : { group: 'static', name: 'promtool check rules', status: 'warn', detail: 'no rule files in prometheus/rules/', fix: 'regenerate the stack: alerts and recording rules are missing' },
-  );
   const tests = ymlIn(join(promDir, 'tests')).map((f) => `prometheus/tests/${f}`);
-  if (tests.length) checks.push(await testRulesCheck(promtool, tests));
-  checks.push(await toolCheck(amtool, 'amtool check-config', ['check-config', 'alertmanager/alertmanager.yml'], 'fix alertmanager/alertmanager.yml at the field amtool names, or regenerate with --force'));
-
   const { checks: dashChecks, queries } = dashboardChecks(stack.dir);
-  checks.push(...dashChecks);
-  checks.push(await promqlCheck(promtool, queries));
-  return checks;
+  // Independent of each other: all at once, reported in this order.
+  const checks = await Promise.all([
+    composeCheck(stack, opts.compose),
+    toolCheck(promtool, 'promtool check config', ['check', 'config', 'prometheus/prometheus.yml'], 'fix prometheus/prometheus.yml at the line promtool names, or regenerate with --force'),
+    rules.length
+      ? toolCheck(promtool, 'promtool check rules', ['check', 'rules', ...rules], 'fix the rule file promtool names, or regenerate with --force')
+      : ({ group: 'static', name: 'promtool check rules', status: 'warn', detail: 'no rule files in prometheus/rules/', fix: 'regenerate the stack: alerts and recording rules are missing' } satisfies Check),
+    ...(tests.length ? [testRulesCheck(promtool, stack.dir, tests, opts.testCache ?? openTestCache(opts.env))] : []),
+    toolCheck(amtool, 'amtool check-config', ['check-config', 'alertmanager/alertmanager.yml'], 'fix alertmanager/alertmanager.yml at the field amtool names, or regenerate with --force'),
+    promqlCheck(promtool, queries),
+  ]);
+  const promql = checks.pop()!;
+  return [...checks, ...dashChecks, promql];
+}
+
+async function composeCheck(stack: StackDir, compose: ComposeCli | undefined): Promise<Check> {
+  if (!compose) return { group: 'static', name: 'compose file', status: 'skip', detail: 'Docker Compose is not installed' };
+  const r = await runCompose(compose, stack, ['config', '-q'], { timeoutMs: 60_000 });
+  return r.code === 0
+    ? { group: 'static', name: 'compose file', status: 'pass', detail: `valid for ${compose.command}${compose.prefix.length ? ' compose' : ''} ${compose.version}` }
+    : { group: 'static', name: 'compose file', status: 'fail', detail: toolError(r.stderr) || `exit ${r.code}`, fix: 'fix docker-compose.yml (or .env), or regenerate with --force' };
 }

@@ -5,6 +5,7 @@
  * the stack directory mounted read-only, so the check matches the version that will run.
  */
 import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type RunResult, runCommand } from '../stack/compose-cli.js';
 
@@ -20,6 +21,8 @@ export interface Tool {
   where: string;
   /** Runs with the stack directory as working directory; string args are relative to it. */
   run(args: ToolArg[]): Promise<RunResult>;
+  /** Changes when the binary does (an upgrade, a rebuilt image): what cached results are keyed by. */
+  identity(): Promise<string>;
 }
 
 function onPath(cmd: string): string | undefined {
@@ -35,6 +38,10 @@ export function localTool(name: string, path: string, stackDir: string): Tool {
     name,
     where: path,
     run: (args) => runCommand(path, args.map((a) => (typeof a === 'string' ? a : a.host)), { cwd: stackDir, timeoutMs: 120_000 }),
+    identity: async () => {
+      const s = statSync(path);
+      return `${path} ${s.size} ${s.mtimeMs}`;
+    },
   };
 }
 
@@ -51,6 +58,10 @@ export function imageTool(name: string, image: string, binary: string, stackDir:
         return inside;
       });
       return runCommand('docker', ['run', '--rm', '--network', 'none', ...mounts, '-w', '/stack', '--entrypoint', binary, image, ...mapped], { timeoutMs: 180_000 });
+    },
+    identity: async () => {
+      const r = await runCommand('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { timeoutMs: 30_000 });
+      return `${image} ${r.code === 0 ? r.stdout.trim() : '(not inspected)'}`;
     },
   };
 }

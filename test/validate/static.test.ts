@@ -3,7 +3,7 @@
  * Prometheus/Alertmanager pair of test/support/versions.ts, 2.42/0.25, 2.53/0.28 and 3.5/0.33; and the
  * ones inside the stack's image through Docker), and the dashboard checks.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -33,7 +33,8 @@ for (const { name, prometheus, alertmanager } of TOOLCHAINS) describe(`static ch
     it.skip(`needs ${!promtool ? prometheus.missing('promtool') : alertmanager.missing('amtool')}`, () => {});
     return;
   }
-  const env = { ...process.env, CVM_PROMTOOL: promtool, CVM_AMTOOL: amtool };
+  // No cache of passing promtool tests: every run here runs them.
+  const env = { ...process.env, CVM_PROMTOOL: promtool, CVM_AMTOOL: amtool, CVM_CACHE_DIR: 'off' };
   const root = mkdtempSync(join(tmpdir(), 'cvm-static-'));
   const dir = join(root, 'stack');
   beforeAll(() => generate(dir, ['--gpu', 'dcgm', '--target', 'a:vllm=http://10.0.0.5:8000', '--target', 'b:sglang=http://10.0.0.6:30000']));
@@ -103,5 +104,78 @@ for (const { name, prometheus, alertmanager } of TOOLCHAINS) describe(`static ch
     expect(promql.status).toBe('fail');
     expect(promql.detail).toContain('panel 3 "Typo" B');
     expect(promql.detail).not.toContain('"Good"');
+  }, STATIC_TIMEOUT);
+});
+
+/** A promtool unit test of one hand-written rule: `my:double` at 2m is 2 (the test expects `value`). */
+const doubleTest = (value: number) =>
+  stringify({ rule_files: ['../rules/zz-mine.yml'], evaluation_interval: '1m', tests: [{ interval: '1m', input_series: [{ series: 'vllm:num_requests_running{instance="a"}', values: '1x5' }], promql_expr_test: [{ expr: 'my:double', eval_time: '2m', exp_samples: [{ labels: 'my:double{instance="a"}', value }] }] }] });
+const DOUBLE_RULE = 'groups:\n  - name: mine\n    rules:\n      - record: my:double\n        expr: vllm:num_requests_running * 2\n';
+
+describe('promtool test rules runs again only what changed since it passed (real promtool through a counting wrapper)', () => {
+  const tc = TOOLCHAINS.find((t) => t.prometheus.path('promtool') && t.alertmanager.path('amtool'));
+  if (!tc) {
+    it.skip(`needs ${TOOLCHAINS[0]!.prometheus.missing('promtool')}`, () => {});
+    return;
+  }
+  const root = mkdtempSync(join(tmpdir(), 'cvm-static-cache-'));
+  const dir = join(root, 'stack');
+  const calls = join(root, 'calls.log');
+  const wrapper = join(root, 'promtool');
+  const env = { ...process.env, CVM_PROMTOOL: wrapper, CVM_AMTOOL: tc.alertmanager.path('amtool')!, CVM_CACHE_DIR: join(root, 'cache') };
+  const testRuns = () => (existsSync(calls) ? readFileSync(calls, 'utf8').split('\n').filter((l) => l.startsWith('test rules ')).map((l) => l.replace(/^test rules /, '')).sort() : []);
+  const run = async (stackDir = dir) => {
+    rmSync(calls, { force: true });
+    const check = byName(await staticChecks(loadStackDir(stackDir), { env }), 'promtool test rules')!;
+    return { check, ran: testRuns() };
+  };
+
+  beforeAll(async () => {
+    writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${calls}'\nexec '${tc.prometheus.path('promtool')}' "$@"\n`, { mode: 0o755 });
+    await generate(dir, ['--gpu', 'none', '--target', 'vllm=http://10.0.0.5:8000']);
+    const tests = join(dir, 'prometheus/tests');
+    for (const f of readdirSync(tests)) rmSync(join(tests, f));
+    writeFileSync(join(dir, 'prometheus/rules/zz-mine.yml'), DOUBLE_RULE);
+    writeFileSync(join(tests, 'a.test.yml'), doubleTest(2));
+    writeFileSync(join(tests, 'b.test.yml'), doubleTest(2));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('first run: both files run and pass; second run: neither runs, and the check says so', async () => {
+    const first = await run();
+    expect(first.check.status).toBe('pass');
+    expect(first.ran).toEqual(['prometheus/tests/a.test.yml', 'prometheus/tests/b.test.yml']);
+    const second = await run();
+    expect(second.check).toMatchObject({ status: 'pass' });
+    expect(second.check.detail).toContain('2 of 2 files unchanged since they passed, not run again');
+    expect(second.ran).toEqual([]);
+    // The same files in another directory (the demo generates a fresh one each time): still known.
+    const copy = join(root, 'elsewhere', 'stack');
+    cpSync(dir, copy, { recursive: true });
+    expect((await run(copy)).ran).toEqual([]);
+  }, STATIC_TIMEOUT);
+
+  it('a changed rule file runs every test again; a failing test is never remembered', async () => {
+    writeFileSync(join(dir, 'prometheus/rules/zz-mine.yml'), DOUBLE_RULE.replace('* 2', '* 3'));
+    const changed = await run();
+    expect(changed.ran).toEqual(['prometheus/tests/a.test.yml', 'prometheus/tests/b.test.yml']);
+    expect(changed.check.status).toBe('fail');
+    writeFileSync(join(dir, 'prometheus/rules/zz-mine.yml'), DOUBLE_RULE);
+    writeFileSync(join(dir, 'prometheus/tests/b.test.yml'), doubleTest(5));
+    for (let i = 0; i < 2; i++) {
+      // a passed with these rules before: only b runs, and fails every time.
+      const r = await run();
+      expect(r.ran).toEqual(['prometheus/tests/b.test.yml']);
+      expect(r.check.status).toBe('fail');
+      expect(r.check.detail).toContain('prometheus/tests/b.test.yml: expr "my:double" at 2m: expected 5E+00, got 2E+00');
+    }
+  }, STATIC_TIMEOUT);
+
+  it('another promtool (its binary changed) runs them again', async () => {
+    writeFileSync(join(dir, 'prometheus/tests/b.test.yml'), doubleTest(2));
+    await run();
+    expect((await run()).ran).toEqual([]);
+    writeFileSync(wrapper, `${readFileSync(wrapper, 'utf8')}# upgraded\n`, { mode: 0o755 });
+    expect((await run()).ran).toEqual(['prometheus/tests/a.test.yml', 'prometheus/tests/b.test.yml']);
   }, STATIC_TIMEOUT);
 });
