@@ -10,6 +10,8 @@ export default mergeConfig(
       hookTimeout: 180_000,
       // Integration tests start real servers on loopback ports; keep parallelism modest on 2 cores.
       maxWorkers: 2,
+      // No test reads or writes the user's promtool cache, nor one another's (test/support/cli.ts).
+      env: { CVM_CACHE_DIR: 'off' },
     },
   }),
 );

@@ -5,6 +5,12 @@ import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 import { REPO_ROOT } from './env.js';
 
+/**
+ * Tests never share promtool's passed-test cache with each other or with the user's: a hit from an
+ * earlier test would change what a later one sees (and each test asserts what it ran).
+ */
+export const NO_CACHE = { CVM_CACHE_DIR: 'off' } as const;
+
 export interface CliRun {
   code: number;
   stdout: string;
@@ -15,7 +21,7 @@ export interface CliRun {
 export async function runCli(argv: string[], opts: { env?: NodeJS.ProcessEnv; isTTY?: boolean } = {}): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: opts.isTTY ?? false, env: opts.env ?? {} };
+  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: opts.isTTY ?? false, env: { ...NO_CACHE, ...opts.env } };
   const code = await main(argv, io);
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
@@ -25,7 +31,7 @@ export const BUILT_CLI = join(REPO_ROOT, 'dist/cli.js');
 export function runBuilt(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliRun {
   const r = spawnSync(process.execPath, [BUILT_CLI, ...argv], {
     cwd: opts.cwd,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...NO_CACHE, ...opts.env },
     input: opts.input ?? '',
     encoding: 'utf8',
     timeout: 60_000,
@@ -39,7 +45,7 @@ export function runBuilt(argv: string[], opts: { cwd?: string; env?: NodeJS.Proc
  */
 export function runBuiltAsync(argv: string[]): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUILT_CLI, ...argv], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BUILT_CLI, ...argv], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...NO_CACHE }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += String(d)));
