@@ -43,6 +43,12 @@ export interface ProbeOptions {
   concurrency?: number;
   /** Versions the engine targets report of themselves (validate asks them), to date their metrics. */
   versions?: readonly TargetVersion[];
+  /**
+   * Another form of a (substituted) query, where the recorded series it reads may not be written
+   * yet: sent instead (`before`), or as a second try when the query has no data (`ifEmpty`).
+   * validate passes raw forms, the recording rules inlined (src/validate/raw-form.ts).
+   */
+  rawForm?: { before: (expr: string) => string | undefined; ifEmpty: (expr: string) => string | undefined };
 }
 
 export interface QueryReport {
@@ -51,6 +57,8 @@ export interface QueryReport {
   status: PanelStatus;
   counts?: ValueCounts;
   error?: string;
+  /** The query sent instead of `expr`: its raw form, the recorded series not written yet. */
+  probedAs?: string;
 }
 
 export interface PanelReport {
@@ -131,20 +139,31 @@ export async function probeDashboards(opts: ProbeOptions): Promise<ProbeReport> 
     for (const panel of panels) work.push({ panel, exprs: panel.queries.map((q) => substitute(q.expr, window, vars)), scope });
   }
 
-  const flat = work.flatMap((w, wi) => w.exprs.map((expr, qi) => ({ wi, qi, expr, instant: instant || w.panel.queries[qi]!.instant })));
-  const outcomes = await mapLimit(flat, opts.concurrency ?? 8, async (q): Promise<QueryOutcome> => {
+  const flat = work.flatMap((w, wi) => w.exprs.map((expr, qi) => ({ wi, qi, expr, sent: opts.rawForm?.before(expr) ?? expr, instant: instant || w.panel.queries[qi]!.instant })));
+  const run = async (q: (typeof flat)[number]): Promise<QueryOutcome> => {
     try {
-      const result = q.instant ? await client.query(q.expr, time) : await client.queryRange(q.expr, time - rangeSeconds, time, stepSeconds);
+      const result = q.instant ? await client.query(q.sent, time) : await client.queryRange(q.sent, time - rangeSeconds, time, stepSeconds);
       return { ok: true, counts: countValues(result) };
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }
+  };
+  const outcomes = await mapLimit(flat, opts.concurrency ?? 8, run);
+  const retries = flat.flatMap((q, i) => {
+    const other = queryStatus(outcomes[i]!) !== 'data' ? opts.rawForm?.ifEmpty(q.expr) : undefined;
+    return other && other !== q.sent ? [{ i, q: { ...q, sent: other } }] : [];
+  });
+  const retried = await mapLimit(retries, opts.concurrency ?? 8, (r) => run(r.q));
+  // The raw form's answer counts where it has data; otherwise the query as written answers.
+  retries.forEach((r, k) => {
+    if (queryStatus(retried[k]!) === 'data') [flat[r.i], outcomes[r.i]] = [r.q, retried[k]!];
   });
 
   const panels: PanelReport[] = work.map((w, wi) => {
     const mine = flat.map((q, i) => ({ q, o: outcomes[i]! })).filter((x) => x.q.wi === wi);
     const queries: QueryReport[] = mine.map(({ q, o }) => {
       const r: QueryReport = { refId: w.panel.queries[q.qi]!.refId, expr: q.expr, status: queryStatus(o) };
+      if (q.sent !== q.expr) r.probedAs = q.sent;
       if (o.ok) r.counts = o.counts;
       else r.error = o.error;
       return r;

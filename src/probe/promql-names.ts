@@ -10,6 +10,8 @@ export interface SelectedName {
   name: string;
   /** The selector's other label matchers, as written (variables substituted or not). */
   matchers: string;
+  /** Its `label="value"` matchers. */
+  equals: Record<string, string>;
 }
 
 /**
@@ -37,6 +39,23 @@ export function stringValue(literal: string): string | undefined {
   }
 }
 
+const NAME = /^[A-Za-z_:][A-Za-z0-9_:]*$/;
+
+/**
+ * The names a regex of literal names matches: `a|b`, with groups of literals in a name
+ * (`DCGM_FI_DEV_(A|B)_WATTS`); undefined for any other regex.
+ */
+function literalAlternatives(regex: string): string[] | undefined {
+  const alternatives = regex.match(/(?:[^|()]|\([^()]*\))+/g) ?? [];
+  if (alternatives.join('|') !== regex) return undefined;
+  const names = alternatives.flatMap((alternative) => {
+    let out = [''];
+    for (const [, literal, group] of alternative.matchAll(/([^()]+)|\(([^()]*)\)/g)) out = out.flatMap((n) => (group !== undefined ? group.split('|').map((g) => n + g) : [n + literal]));
+    return out;
+  });
+  return names.every((n) => NAME.test(n)) ? names : undefined;
+}
+
 /** The names one matcher of `{...}` selects: `__name__="x"`, or a regex of literal names `__name__=~"a|b"`. */
 function namesOfMatcher(m: SyntaxNode, text: (n: SyntaxNode) => string): string[] {
   const [label, op, value] = children(m);
@@ -45,15 +64,12 @@ function namesOfMatcher(m: SyntaxNode, text: (n: SyntaxNode) => string): string[
   if (literal === undefined) return [];
   const kind = op.firstChild?.name;
   if (kind === 'EqlSingle') return [literal];
-  if (kind === 'EqlRegex') {
-    const alternatives = literal.split('|');
-    return alternatives.every((a) => /^[A-Za-z_:][A-Za-z0-9_:]*$/.test(a)) ? alternatives : [];
-  }
+  if (kind === 'EqlRegex') return literalAlternatives(literal) ?? [];
   return [];
 }
 
 /** The names a VectorSelector node selects, and its other matchers as written. */
-function selectorOf(selector: SyntaxNode, text: (n: SyntaxNode) => string): { names: string[]; matchers: string } {
+function selectorOf(selector: SyntaxNode, text: (n: SyntaxNode) => string): { names: string[]; matchers: string; equals: Record<string, string> } {
   const parts = children(selector);
   const matchers = parts.find((p) => p.name === 'LabelMatchers');
   const inBraces = matchers ? children(matchers) : [];
@@ -62,7 +78,13 @@ function selectorOf(selector: SyntaxNode, text: (n: SyntaxNode) => string): { na
   const rest = inBraces.filter((m) => m !== quoted).map(text).join(', ');
   const identifier = parts.find((p) => p.name === 'Identifier');
   const names = identifier ? [text(identifier)] : quoted ? [stringValue(text(quoted)) ?? ''] : inBraces.flatMap((m) => namesOfMatcher(m, text));
-  return { names, matchers: rest };
+  const equals: Record<string, string> = {};
+  for (const m of inBraces) {
+    const [label, op, value] = children(m);
+    const literal = value && stringValue(text(value));
+    if (m.name === 'UnquotedLabelMatcher' && label && text(label) !== '__name__' && op?.firstChild?.name === 'EqlSingle' && literal !== undefined) equals[text(label)] = literal;
+  }
+  return { names, matchers: rest, equals };
 }
 
 /** Every vector selector in `expr`, in order of appearance, with its label matchers. */
@@ -72,8 +94,8 @@ export function selectedSeries(expr: string): SelectedName[] {
   parser.parse(withoutVariables(expr)).iterate({
     enter: (ref) => {
       if (ref.name !== 'VectorSelector') return;
-      const { names, matchers } = selectorOf(ref.node, text);
-      for (const name of names) out.push({ name, matchers });
+      const { names, matchers, equals } = selectorOf(ref.node, text);
+      for (const name of names) out.push({ name, matchers, equals });
       return false;
     },
   });
@@ -83,14 +105,15 @@ export function selectedSeries(expr: string): SelectedName[] {
 /**
  * Whether an expression can produce series given which names can be fed: `or` needs one side,
  * `and` both, `unless` its left side; arithmetic, functions and aggregations need every input; a
- * selector of several names (a regex of literal names) one of them.
+ * selector of several names (a regex of literal names) one of them. `fed` gets the selector's
+ * `label="value"` matchers too.
  */
-export function exprFeedable(expr: string, fed: (name: string) => boolean): boolean {
+export function exprFeedable(expr: string, fed: (name: string, equals: Record<string, string>) => boolean): boolean {
   const text = (n: SyntaxNode) => expr.slice(n.from, n.to);
   const can = (node: SyntaxNode): boolean => {
     if (node.name === 'VectorSelector') {
-      const { names } = selectorOf(node, text);
-      return names.length === 0 || names.some(fed);
+      const { names, equals } = selectorOf(node, text);
+      return names.length === 0 || names.some((n) => fed(n, equals));
     }
     const parts = children(node);
     if (node.name === 'BinaryExpr') {

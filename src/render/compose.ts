@@ -13,7 +13,7 @@ const HOST_GATEWAY = [`${DOCKER_HOST_ALIAS}:host-gateway`];
 const LOGGING = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
 
 /**
- * Every 2 s, so health (and the service_healthy chain, and `up`) follows readiness within 2 s; 30
+ * Every 2 s, so health (what `up` waits for) follows readiness within 2 s; 30
  * misses (a minute) make a service unhealthy. Docker 25+ could probe faster only during start
  * (start_interval), but docker-compose v1 rejects that key and Docker 20.10 ignores it; a local
  * wget every 2 s costs nothing.
@@ -191,7 +191,9 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
       ports: [publish(spec, spec.ports.prometheus, 9090)],
       extra_hosts: HOST_GATEWAY,
       healthcheck: readyHealthcheck(spec, 'prometheus'),
-      depends_on: { alertmanager: { condition: 'service_healthy' } },
+      // Started, not healthy: Prometheus scrapes from its first second and retries sending alerts
+      // until Alertmanager answers, so waiting for Alertmanager's health only delays the first scrape.
+      depends_on: { alertmanager: { condition: 'service_started' } },
       logging: LOGGING,
     },
     secrets.prometheus,
@@ -243,7 +245,8 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
     ],
     ports: [publish(spec, spec.ports.grafana, 3000)],
     healthcheck: wgetHealthcheck('http://127.0.0.1:3000/api/health', '30s'),
-    depends_on: { prometheus: { condition: 'service_healthy' } },
+    // Grafana queries Prometheus only when a dashboard is viewed: no need to wait for its health.
+    depends_on: { prometheus: { condition: 'service_started' } },
     logging: LOGGING,
   }, secrets.grafana);
 

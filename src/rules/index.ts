@@ -15,6 +15,7 @@ import { sloTests } from './slo-tests.js';
 import { engineNormaliseTests, gpuNormaliseTests, hostNormaliseTests } from './normalise-tests.js';
 import { type AlertLinkUrls, linkAnnotations } from './alert-links.js';
 import { EVAL_STEP, type TestFile, type TestGroup, expandTemplate } from './promtool-tests.js';
+import { ruleFilesFed } from './test-scope.js';
 import { type RuleFile, type RuleGroup, isAlert } from './types.js';
 import { DEFAULT_WATCH_PATHS } from '../config/watch-paths.js';
 
@@ -68,9 +69,12 @@ export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
   const urls = spec.urls ?? LOCAL_URLS;
   rules.set('rules/alerts.yml', { groups: withLinks(alertGroups(spec.slo, spec.gpu, spec.runbookUrl), urls) });
 
-  // Each test file loads every rule file, as Prometheus does (rule_files: rules/*.yml).
-  const ruleFiles = [...rules.keys()].map((p) => `../${p}`);
-  const testFile = (tests: TestGroup[], evaluationInterval = EVAL_STEP): TestFile => ({ rule_files: ruleFiles, evaluation_interval: evaluationInterval, tests: expectLinks(tests, urls) });
+  // Each test file loads the alerts and the rule files its input series feed (test-scope.ts).
+  const testFile = (tests: TestGroup[], evaluationInterval = EVAL_STEP): TestFile => ({
+    rule_files: ruleFilesFed(tests, rules).map((p) => `../${p}`),
+    evaluation_interval: evaluationInterval,
+    tests: expectLinks(tests, urls),
+  });
   const tests = new Map<string, TestFile>();
   for (const e of engines) {
     tests.set(`tests/llm-${e}.test.yml`, testFile(engineNormaliseTests(e)));
@@ -81,7 +85,9 @@ export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
     tests.set(`tests/alerts-gpu-${spec.gpu}.test.yml`, testFile(gpuAlertTests(spec.gpu, spec.runbookUrl)));
   }
   tests.set('tests/router.test.yml', testFile([...routerNormaliseTests(), ...routerAlertTests(spec.runbookUrl)]));
-  tests.set('tests/slo.test.yml', testFile(sloTests(spec.slo, spec.runbookUrl), SLI_INTERVAL));
+  // One file per engine: each loads only its engine's rules, and the two run side by side.
+  const slo = sloTests(spec.slo, spec.runbookUrl);
+  for (const e of engines) tests.set(`tests/slo-${e}.test.yml`, testFile(slo.filter((t) => t.input_series.some((s) => s.series.startsWith(`${e}:`))), SLI_INTERVAL));
   tests.set('tests/host.test.yml', testFile(hostNormaliseTests(watchPaths)));
   tests.set('tests/alerts-platform.test.yml', testFile(platformAlertTests(watchPaths[0]!, spec.runbookUrl)));
   return { rules, tests };

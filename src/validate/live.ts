@@ -7,7 +7,8 @@ import { GrafanaClient } from '../grafana-client/index.js';
 import { fetchServerVersion } from '../engines/fetch-metrics.js';
 import { type PanelReport, type PanelVerdict, probeDashboards, type ProbeReport, type TargetVersion } from '../probe/index.js';
 import { type AmConfig, fireTestAlert } from './alert-test.js';
-import { dashboardMetricNames, evaluated, evaluateNow, readByDashboards, type RuleGroup } from './rule-health.js';
+import { pendingReader, type RawForm } from './raw-form.js';
+import { dashboardMetricNames, dashboardQueries, evaluated, evaluateNow, readByDashboards, type RuleGroup } from './rule-health.js';
 import { diagnoseScrape } from './scrape-diagnosis.js';
 import type { Check } from './types.js';
 
@@ -75,6 +76,13 @@ async function poll<T>(deadline: number, fetchOnce: () => Promise<T>, done: (v: 
 
 const NEVER = '0001-01-01T00:00:00Z';
 
+/** When Prometheus started (ms), if it says. */
+async function startTime(prom: string, headers: Record<string, string>): Promise<number | undefined> {
+  const info = await getJson<{ startTime?: string }>(`${prom}/api/v1/status/runtimeinfo`, headers).catch(() => ({}) as { startTime?: string });
+  const t = Date.parse(info.startTime ?? '');
+  return Number.isNaN(t) ? undefined : t;
+}
+
 /**
  * The versions the engine targets report (vLLM /version, SGLang /server_info), asked at the URL
  * Prometheus scrapes: where that does not resolve from here, or needs a token, the version is
@@ -118,6 +126,8 @@ export function panelChecks(report: ProbeReport, strict: boolean): Check[] {
     if (na) parts.push(`${na} not applicable`);
     if (waiting) parts.push(`${waiting} waiting for traffic`);
     if (faults) parts.push(`${faults} failing`);
+    const raw = panels.filter((p) => p.queries.some((q) => q.probedAs)).length;
+    if (raw) parts.push(`${raw} read in raw form (their rule groups not evaluated yet)`);
     checks.push({ group: 'live', name: `panels ${dashboard}`, status: waiting || faults ? 'warn' : 'pass', detail: parts.join(', ') });
     for (const p of panels.filter((x) => x.verdict)) checks.push(panelCheck(`panel ${dashboard} / ${p.title}`, p, strict));
   }
@@ -141,6 +151,7 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
   const progress = opts.onProgress;
   let probe: ProbeReport | undefined;
   let versions: TargetVersion[] = [];
+  let rawForm: RawForm | undefined;
 
   const prom = opts.prometheusUrl;
   const promHeaders = opts.prometheusHeaders ?? {};
@@ -163,17 +174,25 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
       checks.push(...(targets.length ? targetChecks(targets) : [{ group: 'live', name: 'targets', status: 'fail', detail: 'Prometheus has no targets', fix: 'add servers to prometheus/targets/*.json' } satisfies Check]));
       versions = await targetVersions(targets);
 
-      // Wait for the groups the dashboards read (the probe needs their series); evaluate the rest now
-      // if Prometheus has not yet (rule-health.ts): a 5m group need not cost five minutes.
+      // Rule groups Prometheus has not evaluated yet cost no wait (a 5m group need not cost five
+      // minutes): their rules are evaluated now (rule-health.ts), and the probe reads what they
+      // will record in its raw form (raw-form.ts). Only where a dashboard query over such a group
+      // has no raw form does validate wait for the group, as Prometheus runs it.
+      const queries = dashboardQueries(opts.dashboards);
       const names = dashboardMetricNames(opts.dashboards);
+      // Young: so recently started that a group may have run only before the first scrapes.
+      const started = await startTime(prom, promHeaders);
+      const young = (gs: RuleGroup[]) => started === undefined || Date.now() - started < (Math.max(0, ...gs.map((g) => g.interval ?? 0)) + 60) * 1000;
+      const waitsFor = (gs: RuleGroup[]) => (pendingReader(gs, queries, young(gs)) ? [] : gs.filter((g) => !evaluated(g) && readByDashboards(g, names)));
       const loaded = await poll(
         deadline,
         () => getJson<{ groups: RuleGroup[] }>(`${prom}/api/v1/rules`, promHeaders).then((d) => d.groups).catch(() => [] as RuleGroup[]),
-        (gs) => (gs.length > 0 || !opts.expectRules) && gs.every((g) => evaluated(g) || !readByDashboards(g, names)),
-        (gs) => `waiting for the first evaluation of ${gs.filter((g) => !evaluated(g) && readByDashboards(g, names)).length}/${gs.length} rule groups the dashboards read`,
+        (gs) => (gs.length > 0 || !opts.expectRules) && waitsFor(gs).length === 0,
+        (gs) => (gs.length ? `waiting for the first evaluation of ${waitsFor(gs).length}/${gs.length} rule groups the dashboards read` : 'waiting for Prometheus to load the rule files'),
         progress,
       );
-      const pending = loaded.filter((g) => !evaluated(g) && !readByDashboards(g, names));
+      rawForm = pendingReader(loaded, queries, young(loaded));
+      const pending = loaded.filter((g) => !evaluated(g));
       const now = await evaluateNow(prom, promHeaders, pending);
       const groups = loaded.map((g) => now.find((n) => n.name === g.name && n.file === g.file) ?? g);
       const onDemand = pending.length ? ` (${pending.length} not yet evaluated by Prometheus, every ${[...new Set(pending.map((g) => `${g.interval ?? '?'}s`))].join('/')}: their ${pending.reduce((n, g) => n + g.rules.length, 0)} rules evaluated now)` : '';
@@ -214,6 +233,7 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
         ...(opts.datasourceUid ? { datasourceUid: opts.datasourceUid } : {}),
         ...(opts.scrapeIntervalSeconds ? { scrapeIntervalSeconds: opts.scrapeIntervalSeconds } : {}),
         ...(versions.length ? { versions } : {}),
+        ...(rawForm ? { rawForm } : {}),
       });
       checks.push(...panelChecks(probe, opts.strictPanels ?? false));
     } catch (err) {

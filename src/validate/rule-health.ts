@@ -1,10 +1,10 @@
 /**
  * Rule health without waiting out long intervals. Prometheus evaluates a group first at an offset
- * within its interval: up to a minute for the SLO windows, five for the 3-day ones. validate waits
- * only for the groups whose series the dashboards read (the panel probe needs their output); a
- * group no panel reads that Prometheus has not evaluated yet has its rules evaluated now, through
- * the query API, with the checks Prometheus makes of a rule's output: the expression evaluates, and
- * no two series share a label set once the rule's labels are applied.
+ * within its interval: up to a minute for the SLO windows, five for the 3-day ones. validate does not
+ * wait for it: a group Prometheus has not evaluated yet has its rules evaluated now, through the
+ * query API, with the checks Prometheus makes of a rule's output: the expression evaluates, and no
+ * two series share a label set once the rule's labels are applied. (The panel probe reads what such
+ * groups will record in its raw form meanwhile: raw-form.ts.)
  */
 import { dashboardPanels, templateVariables } from '../probe/dashboard-panels.js';
 import { mapLimit } from '../probe/index.js';
@@ -29,19 +29,19 @@ export interface RuleGroup {
 
 export const evaluated = (g: RuleGroup): boolean => g.rules.every((r) => r.health !== 'unknown');
 
-/** Every metric name a dashboard's panels and query variables select. */
-export function dashboardMetricNames(dashboards: Record<string, unknown>[]): Set<string> {
-  const names = new Set<string>();
-  const add = (expr: string) => {
-    for (const n of metricNames(expr)) names.add(n);
-  };
-  for (const d of dashboards) {
-    for (const p of dashboardPanels(d)) for (const q of p.queries) add(q.expr);
+/** Every query a dashboard's panels and query variables run, as written (variables unsubstituted). */
+export function dashboardQueries(dashboards: Record<string, unknown>[]): string[] {
+  return dashboards.flatMap((d) => [
+    ...dashboardPanels(d).flatMap((p) => p.queries.map((q) => q.expr)),
     // label_values(sel, label) and query_result(expr) parse as calls: their selectors are found, and
     // the label's name at most adds a name no rule records.
-    for (const v of templateVariables(d)) if (v.type === 'query' && v.query) add(v.query);
-  }
-  return names;
+    ...templateVariables(d).flatMap((v) => (v.type === 'query' && v.query ? [v.query] : [])),
+  ]);
+}
+
+/** Every metric name a dashboard's panels and query variables select. */
+export function dashboardMetricNames(dashboards: Record<string, unknown>[]): Set<string> {
+  return new Set(dashboardQueries(dashboards).flatMap((q) => metricNames(q)));
 }
 
 /** Whether the panel probe needs this group's output: it records a series some dashboard reads. */

@@ -25,18 +25,23 @@ describe('metricNames', () => {
     expect(metricNames('sum by (le, model_name) (rate(x_bucket[1m])) / ignoring(le) group_left count(y)')).toEqual(['x_bucket', 'y']);
   });
 
-  it('keeps the matchers of each selector', () => {
-    expect(selectedSeries('a{b="}c"} + d')).toEqual([
-      { name: 'a', matchers: 'b="}c"' },
-      { name: 'd', matchers: '' },
+  it('keeps the matchers of each selector, and its label="value" ones as values', () => {
+    expect(selectedSeries('a{b="}c", e=~"f", g!="h"} + d')).toEqual([
+      { name: 'a', matchers: 'b="}c", e=~"f", g!="h"', equals: { b: '}c' } },
+      { name: 'd', matchers: '', equals: {} },
     ]);
+  });
+
+  it('reads a regex of literal names, groups of literals within a name too, and no other regex', () => {
+    expect(metricNames('{__name__=~"DCGM_FI_DEV_(ENFORCED_POWER_LIMIT|POWER_LIMIT)|up"}')).toEqual(['DCGM_FI_DEV_ENFORCED_POWER_LIMIT', 'DCGM_FI_DEV_POWER_LIMIT', 'up']);
+    for (const regex of ['a.*', 'a((b))', 'a(b|c', '(a|b)+']) expect(metricNames(`{__name__=~"${regex}"}`), regex).toEqual([]);
   });
 
   it("reads Prometheus 3's quoted UTF-8 names, and not quoted label names, in selectors and grouping", () => {
     const expr = 'sum by ("k8s.pod.name") (rate({"http.server.request.duration_seconds_count", "service.name"="api", job="x"}[5m])) / {"process.cpu.time"}';
     expect(selectedSeries(expr)).toEqual([
-      { name: 'http.server.request.duration_seconds_count', matchers: '"service.name"="api", job="x"' },
-      { name: 'process.cpu.time', matchers: '' },
+      { name: 'http.server.request.duration_seconds_count', matchers: '"service.name"="api", job="x"', equals: { job: 'x' } },
+      { name: 'process.cpu.time', matchers: '', equals: {} },
     ]);
     expect(metricNames('{"service.name"="api"} + {"a\\"b"}')).toEqual(['a"b']);
   });
