@@ -173,6 +173,11 @@ export async function liveChecks(opts: LiveOptions): Promise<{ checks: Check[]; 
       );
       checks.push(...(targets.length ? targetChecks(targets) : [{ group: 'live', name: 'targets', status: 'fail', detail: 'Prometheus has no targets', fix: 'add servers to prometheus/targets/*.json' } satisfies Check]));
       versions = await targetVersions(targets);
+      // A rate needs two samples: right after start, the panels over rates wait for a second
+      // scrape (one interval), which a Prometheus that has run a while has long had.
+      type Vector = { result: { metric: Record<string, string> }[] };
+      const onceOnly = () => getJson<Vector>(`${prom}/api/v1/query?query=${encodeURIComponent('(count_over_time(up[1h]) < 2) and up')}`, promHeaders).then((d) => d.result.length).catch(() => 0);
+      if (targets.some((t) => t.health === 'up')) await poll(deadline, onceOnly, (n) => n === 0, (n) => `waiting for a second scrape of ${n}/${targets.length} targets (a rate needs two samples)`, progress);
 
       // Rule groups Prometheus has not evaluated yet cost no wait (a 5m group need not cost five
       // minutes): their rules are evaluated now (rule-health.ts), and the probe reads what they
