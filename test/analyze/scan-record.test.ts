@@ -83,4 +83,18 @@ describe('forEachLine', () => {
     });
     expect(got.map((l) => (l.length > 100 ? `long:${l.length}` : l))).toEqual(['a', '', 'b', `long:${long.length}`, 'c']);
   });
+
+  it('carries a line across chunk boundaries whole', async () => {
+    const dir = tempDir();
+    const p = join(dir, 'many.txt');
+    const lines = Array.from({ length: 400_000 }, (_, i) => `line ${i} ${'y'.repeat(i % 37)}`);
+    writeFileSync(p, `${lines.join('\n')}\n`);
+    let n = 0;
+    let bad = 0;
+    await forEachLine(p, (buf, s, e) => {
+      if (buf.toString('utf8', s, e) !== lines[n]) bad += 1;
+      n += 1;
+    });
+    expect([n, bad]).toEqual([lines.length, 0]);
+  });
 });
