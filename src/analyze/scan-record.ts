@@ -180,8 +180,16 @@ function scanValue(b: Buffer, i: number, end: number, field: number): number {
     if (j < end && b[j] === RBRACKET) j += 1;
     else {
       for (;;) {
-        // Chunk sizes are small integers: read those here, anything else through scanNumber.
+        // Runs of one-digit sizes ("1,1,1," for decode chunks) in a tight loop first.
         let c = b[j]!;
+        while (c >= ZERO && c <= NINE && j + 2 < end && b[j + 1] === COMMA) {
+          list.push(c - ZERO);
+          j += 2;
+          c = b[j]!;
+        }
+        j = skipWs(b, j, end);
+        c = b[j]!;
+        // Chunk sizes are small integers: read those here, anything else through scanNumber.
         let k = j + 1;
         let v = -1;
         if (c >= ZERO && c <= NINE) {
