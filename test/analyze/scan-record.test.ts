@@ -72,16 +72,16 @@ describe('scanRecord (the JSONL fast path)', () => {
 });
 
 describe('forEachLine', () => {
-  it('splits on LF and CRLF, keeps a last line without LF, and lines longer than a chunk', async () => {
+  it('splits where readline does (LF, CRLF, lone CR), keeps a last line without an end, and lines longer than a chunk', async () => {
     const dir = tempDir();
     const long = 'x'.repeat(9 << 20);
     const p = join(dir, 'l.txt');
-    writeFileSync(p, `a\r\n\nb\n${long}\nc`);
+    writeFileSync(p, `a\r\n\nb\n${long}\nc\rd\r\r\ne\r\n\rf\r`);
     const got: string[] = [];
     await forEachLine(p, (buf, s, e) => {
       got.push(buf.toString('utf8', s, e));
     });
-    expect(got.map((l) => (l.length > 100 ? `long:${l.length}` : l))).toEqual(['a', '', 'b', `long:${long.length}`, 'c']);
+    expect(got.map((l) => (l.length > 100 ? `long:${l.length}` : l))).toEqual(['a', '', 'b', `long:${long.length}`, 'c', 'd', '', 'e', '', 'f']);
   });
 
   it('carries a line across chunk boundaries whole', async () => {
