@@ -6,6 +6,7 @@
  * else, or anything toRecord would reject, returns undefined, and the caller parses the line the
  * slow way, which then gives the same record or states the reason.
  */
+import { decimalQuotient, POW10 } from './decimal.js';
 import { ARRAY_FIELDS, NUMBER_FIELDS, type SchedulerRecord } from './record.js';
 
 const QUOTE = 0x22;
@@ -239,24 +240,30 @@ function literal(b: Uint8Array, i: number, end: number, word: string): boolean {
   return true;
 }
 
-// Up to this, another digit keeps the mantissa an exact integer.
+// Up to this, another digit keeps the mantissa an exact integer (below 2^53), and m / 10^k with
+// 10^k exact (k ≤ 22) is one correctly rounded division, as JSON.parse rounds.
 const MANTISSA_LIMIT = 900719925474098;
-// Powers of ten that are exact doubles: m / 10^k is then correctly rounded, as JSON.parse rounds.
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /** A JSON number (strict grammar) into `num`; returns the index after it or -1. */
 function scanNumber(b: Buffer, start: number, end: number): number {
   let i = start;
-  if (b[i] === MINUS) i += 1;
+  const negative = b[i] === MINUS;
+  if (negative) i += 1;
   if (i >= end) return -1;
+  // m holds the digits while exact; up to 3 more go to `extra` (decimalQuotient takes 19 digits).
   let m = 0;
-  let exact = true;
+  let extra = 0;
+  let extraDigits = 0;
+  let simple = true;
   let c = b[i]!;
   if (c === ZERO) i += 1;
   else if (c > ZERO && c <= NINE) {
     for (; i < end && (c = b[i]!) >= ZERO && c <= NINE; i++) {
-      if (m > MANTISSA_LIMIT) exact = false;
-      else m = m * 10 + (c - ZERO);
+      if (m <= MANTISSA_LIMIT && extraDigits === 0) m = m * 10 + (c - ZERO);
+      else if (extraDigits < 3) {
+        extra = extra * 10 + (c - ZERO);
+        extraDigits += 1;
+      } else simple = false;
     }
   } else return -1;
   let scale = 0;
@@ -264,8 +271,11 @@ function scanNumber(b: Buffer, start: number, end: number): number {
     i += 1;
     const fracStart = i;
     for (; i < end && (c = b[i]!) >= ZERO && c <= NINE; i++) {
-      if (m > MANTISSA_LIMIT) exact = false;
-      else m = m * 10 + (c - ZERO);
+      if (m <= MANTISSA_LIMIT && extraDigits === 0) m = m * 10 + (c - ZERO);
+      else if (extraDigits < 3) {
+        extra = extra * 10 + (c - ZERO);
+        extraDigits += 1;
+      } else simple = false;
     }
     if (i === fracStart) return -1;
     scale = i - fracStart;
@@ -276,12 +286,15 @@ function scanNumber(b: Buffer, start: number, end: number): number {
     const expStart = i;
     while (i < end && (c = b[i]!) >= ZERO && c <= NINE) i += 1;
     if (i === expStart) return -1;
-    exact = false;
+    simple = false;
   }
-  if (exact && scale < POW10.length) {
-    const v = scale ? m / POW10[scale]! : m;
-    num = b[start] === MINUS ? -v : v;
-  } else num = Number(latin1(b, start, i));
+  let v = NaN;
+  if (simple && scale < POW10.length) {
+    if (extraDigits === 0) v = scale ? m / POW10[scale]! : m;
+    else v = decimalQuotient(m, extraDigits, extra, scale);
+  }
+  if (v === v) num = negative ? -v : v;
+  else num = Number(latin1(b, start, i));
   return i;
 }
 
