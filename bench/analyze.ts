@@ -54,9 +54,9 @@ try {
 
   const f3 = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(3));
   console.log(`records:        ${a.batches} (${mib(bytes)} of JSONL, generated in ${genSeconds.toFixed(1)} s)`);
-  console.log(`analyze:        ${ours.seconds.toFixed(2)} s, ${Math.round(a.batches / ours.seconds)} records/s, ${(bytes / 2 ** 20 / ours.seconds).toFixed(1)} MiB/s; peak RSS ${mib(ours.rssPeak)} (before ${mib(ours.rssBefore)}, sampled every 20 ms)`);
-  console.log(`duckdb:         ${duck.seconds.toFixed(2)} s (threads=2, read_ndjson_auto); process peak RSS ${mib(duck.rssPeak)} (before ${mib(duck.rssBefore)})`);
-  console.log(`ours/duckdb:    ${(ours.seconds / duck.seconds).toFixed(2)}x wall time`);
+  console.log(`analyze:        ${ours.seconds.toFixed(2)} s (CPU ${ours.cpuSeconds.toFixed(2)} s), ${Math.round(a.batches / ours.seconds)} records/s, ${(bytes / 2 ** 20 / ours.seconds).toFixed(1)} MiB/s; peak RSS ${mib(ours.rssPeak)} (before ${mib(ours.rssBefore)}, sampled every 20 ms)`);
+  console.log(`duckdb:         ${duck.seconds.toFixed(2)} s (CPU ${duck.cpuSeconds.toFixed(2)} s; threads=2, read_ndjson_auto); process peak RSS ${mib(duck.rssPeak)} (before ${mib(duck.rssBefore)})`);
+  console.log(`ours/duckdb:    ${(ours.seconds / duck.seconds).toFixed(2)}x wall time, ${(ours.cpuSeconds / duck.cpuSeconds).toFixed(2)}x CPU time`);
   if ('skipped' in pandas) console.log(`pandas seed:    skipped: ${pandas.skipped}`);
   else {
     console.log(`pandas seed:    ${pandas.seconds.toFixed(2)} s; peak RSS ${pandas.maxRssKiB === undefined ? 'unknown' : mib(pandas.maxRssKiB * 1024)} (seed 004 script, own process)`);
