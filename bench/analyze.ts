@@ -1,12 +1,17 @@
 /**
  * Benchmark: write a synthetic scheduler profile of N records (default 1,000,000) to a temp file,
- * analyse it in this process, and print records/s and peak RSS. Run: npx vite-node bench/analyze.ts [N]
+ * analyse it in this process, then compute the comparable statistics on the same file with DuckDB
+ * (2 threads) and, where pandas is installed, with seed 004's own script; print each one's time and
+ * peak RSS. Run: npx vite-node bench/analyze.ts [N]
  */
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFiles } from '../src/analyze/index.js';
+import { duckdbStats } from './analyze/duckdb.js';
+import { runPandasSeed } from './analyze/pandas.js';
+import { mib, timed } from './analyze/rss.js';
 
 const n = Number(process.argv[2] ?? 1_000_000);
 const dir = mkdtempSync(join(tmpdir(), 'cvm-bench-analyze-'));
@@ -39,27 +44,35 @@ async function generate(): Promise<void> {
 const g0 = performance.now();
 await generate();
 const genSeconds = (performance.now() - g0) / 1000;
-global.gc?.();
-const rssBefore = process.memoryUsage().rss;
-// Peak RSS while analysing, sampled (maxRSS would include the generator's own peak).
-let rssPeak = rssBefore;
-const sampler = setInterval(() => {
-  rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-}, 20);
-const t0 = performance.now();
-const { analysis } = await analyzeFiles([file], { logYear: 2025 });
-const seconds = (performance.now() - t0) / 1000;
-clearInterval(sampler);
-rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
 const bytes = statSync(file).size;
-rmSync(dir, { recursive: true, force: true });
+try {
+  const ours = await timed(() => analyzeFiles([file], { logYear: 2025 }));
+  const a = ours.value.analysis;
+  const duck = await timed(() => duckdbStats(file));
+  const d = duck.value;
+  const pandas = runPandasSeed(file);
 
-const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
-console.log(`records:        ${analysis.batches} (${mib(bytes)} of JSONL, generated in ${genSeconds.toFixed(1)} s)`);
-console.log(`analysis time:  ${seconds.toFixed(2)} s`);
-console.log(`records/s:      ${Math.round(analysis.batches / seconds)}`);
-console.log(`MiB/s:          ${(bytes / 2 ** 20 / seconds).toFixed(1)}`);
-console.log(`RSS before:     ${mib(rssBefore)}`);
-console.log(`peak RSS:       ${mib(rssPeak)} while analysing (sampled every 20 ms); process max ${mib(process.resourceUsage().maxRSS * 1024)} incl. generation`);
-console.log(`quantiles:      ${analysis.quantiles.method}${analysis.quantiles.relative_error ? ` (±${analysis.quantiles.relative_error * 100}%)` : ''}`);
-console.log(`step p50/p99:   ${analysis.timing_ms.step!.p50.toFixed(3)} / ${analysis.timing_ms.step!.p99.toFixed(3)} ms`);
+  const f3 = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(3));
+  console.log(`records:        ${a.batches} (${mib(bytes)} of JSONL, generated in ${genSeconds.toFixed(1)} s)`);
+  console.log(`analyze:        ${ours.seconds.toFixed(2)} s (CPU ${ours.cpuSeconds.toFixed(2)} s), ${Math.round(a.batches / ours.seconds)} records/s, ${(bytes / 2 ** 20 / ours.seconds).toFixed(1)} MiB/s; peak RSS ${mib(ours.rssPeak)} (before ${mib(ours.rssBefore)}, sampled every 20 ms)`);
+  console.log(`duckdb:         ${duck.seconds.toFixed(2)} s (CPU ${duck.cpuSeconds.toFixed(2)} s; threads=2, read_ndjson_auto); process peak RSS ${mib(duck.rssPeak)} (before ${mib(duck.rssBefore)})`);
+  console.log(`ours/duckdb:    ${(ours.seconds / duck.seconds).toFixed(2)}x wall time, ${(ours.cpuSeconds / duck.cpuSeconds).toFixed(2)}x CPU time`);
+  if ('skipped' in pandas) console.log(`pandas seed:    skipped: ${pandas.skipped}`);
+  else {
+    console.log(`pandas seed:    ${pandas.seconds.toFixed(2)} s; peak RSS ${pandas.maxRssKiB === undefined ? 'unknown' : mib(pandas.maxRssKiB * 1024)} (seed 004 script, own process)`);
+    for (const line of pandas.output) console.log(`                ${line}`);
+  }
+  console.log(`quantiles:      ${a.quantiles.method}${a.quantiles.relative_error ? ` (±${a.quantiles.relative_error * 100}%)` : ''}`);
+  // Ours beside DuckDB's, so a faster reader that changes the numbers shows here.
+  const row = (name: string, o: { mean: number; p50: number; p95: number; p99: number } | null, q: DuckRow): void => {
+    console.log(`${name.padEnd(16)}mean/p50/p95/p99 ${f3(o?.mean)} / ${f3(o?.p50)} / ${f3(o?.p95)} / ${f3(o?.p99)}   duckdb ${f3(q.mean)} / ${f3(q.p50)} / ${f3(q.p95)} / ${f3(q.p99)}`);
+  };
+  row('schedule ms:', a.timing_ms.schedule, d.schedule);
+  row('model run ms:', a.timing_ms.model_run, d.model_run);
+  row('step ms:', a.timing_ms.step, d.step);
+  console.log(`counts:         n ${a.batches}/${d.n}, tokens ${a.tokens.total}/${d.tokens_total}, prefill ${a.requests.prefill_total}/${d.prefill_total}, decode ${a.requests.decode_total}/${d.decode_total}, decode chunks ${a.chunks.decode?.count ?? 0}/${d.decode_chunks}, kv>=0.9 ${a.kv_cache.batches_at_or_above_90pct}/${d.kv_high}, span s ${f3(a.span?.seconds)}/${f3(d.span_seconds)} (ours/duckdb)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+type DuckRow = Awaited<ReturnType<typeof duckdbStats>>['step'];

@@ -8,7 +8,7 @@ import {
 } from './anomalies.js';
 import { DEFAULT_EXACT_LIMIT, type HistogramBin, QuantileSummary, RELATIVE_ERROR } from './quantiles.js';
 import { scheduledTokens, type SchedulerRecord, stepTime } from './record.js';
-import { IntCounts, Reservoir, Trend, type TrendField } from './series.js';
+import { IntCounts, Reservoir, Trend, TREND_FIELDS, type TrendField } from './series.js';
 
 export interface Stat {
   count: number;
@@ -109,6 +109,7 @@ export class Analyzer {
   private batchesWithPrefill = 0;
   private kvHigh = 0;
   private readonly trend = new Trend();
+  private readonly trendRow = new Float64Array(TREND_FIELDS.length);
   private readonly scatter = new Reservoir<[number, number]>();
   private readonly prefillCounts = new IntCounts();
   private readonly decodeCounts = new IntCounts();
@@ -164,22 +165,20 @@ export class Analyzer {
 
     const step = stepTime(r);
     const tokens = scheduledTokens(r);
-    const put = (key: keyof Analyzer['s'], v: number | undefined): void => {
-      if (v !== undefined) this.s[key].add(v);
-    };
-    put('schedule', r.schedule_duration_ms);
-    put('modelRun', r.model_run_duration_ms);
-    put('step', step);
-    put('prefill', r.num_prefill_reqs);
-    put('decode', r.num_decode_reqs);
-    put('tokens', tokens);
-    put('waiting', r.num_waiting_reqs);
-    put('running', r.num_running_reqs);
-    put('kv', r.kv_cache_usage);
-    if (r.prefill_chunk_sizes) for (const c of r.prefill_chunk_sizes) this.s.prefillChunk.add(c);
-    if (r.decode_chunk_sizes) for (const c of r.decode_chunk_sizes) this.s.decodeChunk.add(c);
+    const s = this.s;
+    if (r.schedule_duration_ms !== undefined) s.schedule.add(r.schedule_duration_ms);
+    if (r.model_run_duration_ms !== undefined) s.modelRun.add(r.model_run_duration_ms);
+    if (step !== undefined) s.step.add(step);
+    if (r.num_prefill_reqs !== undefined) s.prefill.add(r.num_prefill_reqs);
+    if (r.num_decode_reqs !== undefined) s.decode.add(r.num_decode_reqs);
+    if (tokens !== undefined) s.tokens.add(tokens);
+    if (r.num_waiting_reqs !== undefined) s.waiting.add(r.num_waiting_reqs);
+    if (r.num_running_reqs !== undefined) s.running.add(r.num_running_reqs);
+    if (r.kv_cache_usage !== undefined) s.kv.add(r.kv_cache_usage);
+    if (r.prefill_chunk_sizes) for (const c of r.prefill_chunk_sizes) s.prefillChunk.add(c);
+    if (r.decode_chunk_sizes) addRuns(s.decodeChunk, r.decode_chunk_sizes);
     const prefillTokens = r.num_prefill_tokens ?? (r.prefill_chunk_sizes ? r.prefill_chunk_sizes.reduce((a, b) => a + b, 0) : undefined);
-    put('prefillTokens', prefillTokens);
+    if (prefillTokens !== undefined) s.prefillTokens.add(prefillTokens);
     if (r.schedule_duration_ms !== undefined && step !== undefined) {
       this.overheadSched += r.schedule_duration_ms;
       this.overheadStep += step;
@@ -189,11 +188,22 @@ export class Analyzer {
     if (r.num_prefill_reqs !== undefined) this.prefillCounts.add(r.num_prefill_reqs);
     if (r.num_decode_reqs !== undefined) this.decodeCounts.add(r.num_decode_reqs);
 
-    this.trend.add({
-      schedule: r.schedule_duration_ms, modelRun: r.model_run_duration_ms, step, tokens, prefillReqs: r.num_prefill_reqs,
-      decodeReqs: r.num_decode_reqs, waiting: r.num_waiting_reqs, running: r.num_running_reqs, kv: r.kv_cache_usage,
-    });
-    if (r.schedule_duration_ms !== undefined && r.model_run_duration_ms !== undefined) this.scatter.add([r.schedule_duration_ms, r.model_run_duration_ms]);
+    // In TREND_FIELDS order; NaN for a value the record lacks.
+    const row = this.trendRow;
+    row[0] = r.schedule_duration_ms ?? NaN;
+    row[1] = r.model_run_duration_ms ?? NaN;
+    row[2] = step ?? NaN;
+    row[3] = tokens ?? NaN;
+    row[4] = r.num_prefill_reqs ?? NaN;
+    row[5] = r.num_decode_reqs ?? NaN;
+    row[6] = r.num_waiting_reqs ?? NaN;
+    row[7] = r.num_running_reqs ?? NaN;
+    row[8] = r.kv_cache_usage ?? NaN;
+    this.trend.add(row);
+    if (r.schedule_duration_ms !== undefined && r.model_run_duration_ms !== undefined) {
+      const i = this.scatter.slot();
+      if (i >= 0) this.scatter.items[i] = [r.schedule_duration_ms, r.model_run_duration_ms];
+    }
     if (step !== undefined) this.slowest.add(step, where);
     if (r.schedule_duration_ms !== undefined) this.jumps.add(r.schedule_duration_ms, where);
     if (r.num_waiting_reqs !== undefined) this.waitingRuns.add(r.num_waiting_reqs, where);
@@ -271,6 +281,18 @@ export class Analyzer {
       stepHistogram: this.s.step.histogram(bins),
       scatter: this.scatter.items,
     };
+  }
+}
+
+/** Adds a list run by run: decode chunks are long runs of 1, and a run costs one bucket update. */
+function addRuns(q: QuantileSummary, xs: number[]): void {
+  for (let i = 0; i < xs.length;) {
+    const x = xs[i]!;
+    let j = i + 1;
+    // Object.is-equal only: a -0 after a 0 starts its own run, as add() would see it.
+    while (j < xs.length && xs[j] === x && (x !== 0 || Object.is(xs[j], x))) j += 1;
+    q.addRun(x, j - i);
+    i = j;
   }
 }
 

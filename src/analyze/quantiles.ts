@@ -29,7 +29,11 @@ export class QuantileSummary {
   min = Infinity;
   max = -Infinity;
   private zeros = 0;
-  private readonly buckets = new Map<number, number>();
+  // Bucket counts in a dense array (bucket i at i - offset), grown as values arrive: cheaper per
+  // value than a Map, and the index range is bounded (about 73,000 buckets from 1e-9 to 1e308).
+  private counts = new Float64Array(0);
+  private offset = 0;
+  private used = 0;
   private exact: number[] | undefined = [];
   // Runs of one value are common (decode chunks are all 1): skip the logarithm for a repeat.
   private lastValue = NaN;
@@ -38,22 +42,55 @@ export class QuantileSummary {
   constructor(private readonly exactLimit = DEFAULT_EXACT_LIMIT) {}
 
   add(x: number): void {
-    this.count += 1;
-    this.sum += x;
+    this.addRun(x, 1);
+  }
+
+  /** Adds x `times` times (same result as that many add(x) calls, sum included). */
+  addRun(x: number, times: number): void {
+    this.count += times;
+    for (let k = 0; k < times; k++) this.sum += x;
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
-    if (x <= ZERO) this.zeros += 1;
+    if (x <= ZERO) this.zeros += times;
     else {
       if (x !== this.lastValue) {
         this.lastValue = x;
         this.lastIndex = Math.ceil(Math.log(x) / LN_GAMMA);
       }
-      this.buckets.set(this.lastIndex, (this.buckets.get(this.lastIndex) ?? 0) + 1);
+      this.bump(this.lastIndex, times);
     }
-    if (this.exact) {
-      if (this.exact.length < this.exactLimit) this.exact.push(x);
-      else this.exact = undefined;
+    const exact = this.exact;
+    if (exact) {
+      for (let k = 0; k < times; k++) {
+        if (exact.length < this.exactLimit) exact.push(x);
+        else {
+          this.exact = undefined;
+          break;
+        }
+      }
     }
+  }
+
+  private bump(i: number, times: number): void {
+    let j = i - this.offset;
+    if (j < 0 || j >= this.counts.length) {
+      const lo = this.counts.length ? Math.min(this.offset, i - 64) : i - 64;
+      const hi = this.counts.length ? Math.max(this.offset + this.counts.length, i + 65) : i + 65;
+      const grown = new Float64Array(hi - lo);
+      if (this.counts.length) grown.set(this.counts, this.offset - lo);
+      this.counts = grown;
+      this.offset = lo;
+      j = i - lo;
+    }
+    const c = this.counts[j]!;
+    if (c === 0) this.used += 1;
+    this.counts[j] = c + times;
+  }
+
+  /** Non-empty buckets as [index, count], lowest index first. */
+  private *buckets(): Generator<[number, number]> {
+    const c = this.counts;
+    for (let j = 0; j < c.length; j++) if (c[j]) yield [j + this.offset, c[j]!];
   }
 
   get isExact(): boolean {
@@ -71,13 +108,12 @@ export class QuantileSummary {
       const sorted = Float64Array.from(this.exact).sort();
       return qs.map((q) => interpolate(sorted, q));
     }
-    const keys = [...this.buckets.keys()].sort((a, b) => a - b);
     return qs.map((q) => {
       const rank = q * (this.count - 1);
       let seen = this.zeros;
       if (seen > rank) return Math.max(this.min, 0);
-      for (const k of keys) {
-        seen += this.buckets.get(k)!;
+      for (const [k, c] of this.buckets()) {
+        seen += c;
         if (seen > rank) return clamp(bucketValue(k), this.min, this.max);
       }
       return this.max;
@@ -92,7 +128,7 @@ export class QuantileSummary {
   countAbove(t: number): number {
     if (this.exact) return this.exact.reduce((n, x) => (x > t ? n + 1 : n), 0);
     let n = 0;
-    for (const [k, c] of this.buckets) if (bucketValue(k) > t) n += c;
+    for (const [k, c] of this.buckets()) if (bucketValue(k) > t) n += c;
     return n;
   }
 
@@ -110,14 +146,14 @@ export class QuantileSummary {
     if (this.exact) for (const x of this.exact) put(x, 1);
     else {
       if (this.zeros) put(0, this.zeros);
-      for (const [k, c] of this.buckets) put(clamp(bucketValue(k), lo, hi), c);
+      for (const [k, c] of this.buckets()) put(clamp(bucketValue(k), lo, hi), c);
     }
     return bins;
   }
 
   /** Memory held, in stored numbers (for the benchmark and the report's method line). */
   get footprint(): number {
-    return (this.exact?.length ?? 0) + this.buckets.size * 2;
+    return (this.exact?.length ?? 0) + this.used * 2;
   }
 }
 

@@ -36,15 +36,15 @@ export interface SchedulerRecord {
   num_encoder_output_embeddings?: number;
 }
 
-const NUMBER_FIELDS = [
+export const NUMBER_FIELDS = [
   'batch_id', 'timestamp', 'schedule_duration_ms', 'model_run_duration_ms', 'total_step_duration_ms',
   'num_prefill_reqs', 'num_decode_reqs', 'total_scheduled_tokens', 'avg_prefill_chunk_size',
   'max_prefill_chunk_size', 'min_prefill_chunk_size', 'avg_decode_chunk_size', 'num_waiting_reqs',
   'num_running_reqs', 'kv_cache_usage', 'num_prefill_tokens', 'num_decode_tokens', 'dp_rank',
   'num_encoder_inputs', 'num_encoder_output_embeddings',
 ] as const;
-const ARRAY_FIELDS = ['prefill_chunk_sizes', 'decode_chunk_sizes'] as const;
-const TIME_FIELDS = ['schedule_duration_ms', 'model_run_duration_ms', 'total_step_duration_ms'] as const;
+export const ARRAY_FIELDS = ['prefill_chunk_sizes', 'decode_chunk_sizes'] as const;
+export const TIME_FIELDS = ['schedule_duration_ms', 'model_run_duration_ms', 'total_step_duration_ms'] as const;
 
 /**
  * Checks one parsed JSONL value and copies the known fields; returns the reason when it is not a

@@ -6,48 +6,50 @@
 export const TREND_FIELDS = ['schedule', 'modelRun', 'step', 'tokens', 'prefillReqs', 'decodeReqs', 'waiting', 'running', 'kv'] as const;
 export type TrendField = (typeof TREND_FIELDS)[number];
 
-export interface TrendBin {
-  /** Ordinal of the first record in the bin (0-based, in reading order). */
-  first: number;
-  records: number;
-  sum: Partial<Record<TrendField, number>>;
-  n: Partial<Record<TrendField, number>>;
-  max: Partial<Record<TrendField, number>>;
-}
+const F = TREND_FIELDS.length;
 
+/**
+ * Bins live in flat typed arrays (bin b, field k at b * F + k): a record costs a few number
+ * additions, no objects.
+ */
 export class Trend {
-  private bins: TrendBin[] = [];
+  private readonly firsts: number[] = [];
+  private readonly sums: Float64Array;
+  private readonly ns: Float64Array;
   private width = 1;
   private seen = 0;
 
-  constructor(private readonly maxBins = 400) {}
+  constructor(private readonly maxBins = 400) {
+    this.sums = new Float64Array(maxBins * F);
+    this.ns = new Float64Array(maxBins * F);
+  }
 
-  add(values: Partial<Record<TrendField, number>>): void {
+  /** One record's values in TREND_FIELDS order, NaN where the record has none. */
+  add(row: ArrayLike<number>): void {
     const ordinal = this.seen++;
-    let bin = this.bins[this.bins.length - 1];
-    if (!bin || ordinal - bin.first >= this.width) {
-      if (this.bins.length === this.maxBins) {
-        this.halve();
-        bin = this.bins[this.bins.length - 1];
-      }
-      if (!bin || ordinal - bin.first >= this.width) {
-        bin = { first: ordinal, records: 0, sum: {}, n: {}, max: {} };
-        this.bins.push(bin);
-      }
+    const firsts = this.firsts;
+    if (!firsts.length || ordinal - firsts[firsts.length - 1]! >= this.width) {
+      if (firsts.length === this.maxBins) this.halve();
+      if (!firsts.length || ordinal - firsts[firsts.length - 1]! >= this.width) firsts.push(ordinal);
     }
-    bin.records += 1;
-    for (const key of TREND_FIELDS) {
-      const v = values[key];
-      if (v === undefined) continue;
-      bin.sum[key] = (bin.sum[key] ?? 0) + v;
-      bin.n[key] = (bin.n[key] ?? 0) + 1;
-      bin.max[key] = Math.max(bin.max[key] ?? -Infinity, v);
+    const o = (firsts.length - 1) * F;
+    for (let k = 0; k < F; k++) {
+      const v = row[k]!;
+      if (v !== v) continue;
+      this.sums[o + k] = this.sums[o + k]! + v;
+      this.ns[o + k] = this.ns[o + k]! + 1;
     }
   }
 
   /** Mean of a field per bin, as [first ordinal, mean] points (bins without the field are skipped). */
   means(field: TrendField): [number, number][] {
-    return this.bins.filter((b) => b.n[field]).map((b) => [b.first, b.sum[field]! / b.n[field]!]);
+    const k = TREND_FIELDS.indexOf(field);
+    const out: [number, number][] = [];
+    for (let b = 0; b < this.firsts.length; b++) {
+      const n = this.ns[b * F + k]!;
+      if (n) out.push([this.firsts[b]!, this.sums[b * F + k]! / n]);
+    }
+    return out;
   }
 
   get binWidth(): number {
@@ -55,28 +57,32 @@ export class Trend {
   }
 
   get length(): number {
-    return this.bins.length;
+    return this.firsts.length;
   }
 
+  /** Merges neighbours in place: bin i becomes bins 2i and 2i+1. */
   private halve(): void {
-    const merged: TrendBin[] = [];
-    for (let i = 0; i < this.bins.length; i += 2) {
-      const a = this.bins[i]!;
-      const b = this.bins[i + 1];
-      if (!b) {
-        merged.push(a);
-        continue;
+    const { firsts, sums, ns } = this;
+    const bins = firsts.length;
+    const kept = Math.ceil(bins / 2);
+    for (let i = 0; i < kept; i++) {
+      const a = 2 * i;
+      const b = a + 1;
+      firsts[i] = firsts[a]!;
+      for (let k = 0; k < F; k++) {
+        let sum = sums[a * F + k]!;
+        let n = ns[a * F + k]!;
+        if (b < bins) {
+          sum += sums[b * F + k]!;
+          n += ns[b * F + k]!;
+        }
+        sums[i * F + k] = sum;
+        ns[i * F + k] = n;
       }
-      const m: TrendBin = { first: a.first, records: a.records + b.records, sum: { ...a.sum }, n: { ...a.n }, max: { ...a.max } };
-      for (const key of TREND_FIELDS) {
-        if (b.n[key] === undefined) continue;
-        m.sum[key] = (m.sum[key] ?? 0) + b.sum[key]!;
-        m.n[key] = (m.n[key] ?? 0) + b.n[key]!;
-        m.max[key] = Math.max(m.max[key] ?? -Infinity, b.max[key]!);
-      }
-      merged.push(m);
     }
-    this.bins = merged;
+    firsts.length = kept;
+    sums.fill(0, kept * F);
+    ns.fill(0, kept * F);
     this.width *= 2;
   }
 }
@@ -92,12 +98,16 @@ export class Reservoir<T> {
   }
 
   add(item: T): void {
+    const i = this.slot();
+    if (i >= 0) this.items[i] = item;
+  }
+
+  /** Counts one more item and says where it goes (-1: not sampled), so a caller builds only kept items. */
+  slot(): number {
     this.seen += 1;
-    if (this.items.length < this.size) this.items.push(item);
-    else {
-      const j = Math.floor(this.random() * this.seen);
-      if (j < this.size) this.items[j] = item;
-    }
+    if (this.items.length < this.size) return this.items.length;
+    const j = Math.floor(this.random() * this.seen);
+    return j < this.size ? j : -1;
   }
 
   /** mulberry32 */

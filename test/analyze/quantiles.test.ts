@@ -54,4 +54,20 @@ describe('QuantileSummary', () => {
     expect(bins[0]).toMatchObject({ from: 1, count: 10 });
     expect(bins[9]).toMatchObject({ to: 100, count: 10 });
   });
+
+  it('adds a run exactly as that many single adds, across the exact limit', () => {
+    const one = new QuantileSummary(50);
+    const runs = new QuantileSummary(50);
+    const xs: [number, number][] = [[1, 30], [0, 5], [2.5, 1], [1, 40], [1e-12, 3], [700, 2]];
+    for (const [x, k] of xs) {
+      for (let i = 0; i < k; i++) one.add(x);
+      runs.addRun(x, k);
+    }
+    const ps = [0, 0.1, 0.5, 0.9, 0.99, 1];
+    expect(runs.isExact).toBe(false);
+    expect([runs.count, runs.sum, runs.min, runs.max, runs.footprint]).toEqual([one.count, one.sum, one.min, one.max, one.footprint]);
+    expect(runs.quantiles(ps)).toEqual(one.quantiles(ps));
+    expect(runs.histogram(8)).toEqual(one.histogram(8));
+    expect(runs.countAbove(2)).toBe(one.countAbove(2));
+  });
 });
