@@ -3,7 +3,7 @@
  * (@prometheus-io/lezer-promql): enough to walk from a panel query to the series it reads, and from
  * a recording rule to its inputs.
  */
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 
 export interface SelectedName {
@@ -21,6 +21,21 @@ export interface SelectedName {
  */
 export function withoutVariables(expr: string): string {
   return expr.replace(/\$\{[^}]*\}|\$\w+|\[\[\w+\]\]/g, (v) => (v.startsWith('[[') ? `[1m${' '.repeat(v.length - 4)}]` : `1m${' '.repeat(v.length - 2)}`));
+}
+
+/**
+ * The syntax tree of `expr` (variables made parseable). Kept for expressions read again: the
+ * rules' expressions are walked once per test file and per poll of validate.
+ */
+const trees = new Map<string, Tree>();
+export function parsed(expr: string): Tree {
+  let tree = trees.get(expr);
+  if (!tree) {
+    if (trees.size > 5000) trees.clear();
+    tree = parser.parse(withoutVariables(expr));
+    trees.set(expr, tree);
+  }
+  return tree;
 }
 
 export const children = (node: SyntaxNode): SyntaxNode[] => {
@@ -91,7 +106,7 @@ function selectorOf(selector: SyntaxNode, text: (n: SyntaxNode) => string): { na
 export function selectedSeries(expr: string): SelectedName[] {
   const text = (n: SyntaxNode) => expr.slice(n.from, n.to);
   const out: SelectedName[] = [];
-  parser.parse(withoutVariables(expr)).iterate({
+  parsed(expr).iterate({
     enter: (ref) => {
       if (ref.name !== 'VectorSelector') return;
       const { names, matchers, equals } = selectorOf(ref.node, text);
@@ -125,7 +140,7 @@ export function exprFeedable(expr: string, fed: (name: string, equals: Record<st
     }
     return parts.every(can);
   };
-  const top = parser.parse(withoutVariables(expr)).topNode;
+  const top = parsed(expr).topNode;
   return can(top);
 }
 
@@ -141,7 +156,7 @@ export function metricNames(expr: string): string[] {
 /** Where `expr` (Grafana variables allowed) does not parse as PromQL: the first error, or undefined. */
 export function promqlError(expr: string): string | undefined {
   let error: { from: number; to: number } | undefined;
-  parser.parse(withoutVariables(expr)).iterate({
+  parsed(expr).iterate({
     enter: (ref) => {
       if (ref.type.isError && !error) error = { from: ref.from, to: ref.to };
       return !error;
