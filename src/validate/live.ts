@@ -127,7 +127,7 @@ export function panelChecks(report: ProbeReport, strict: boolean): Check[] {
     if (waiting) parts.push(`${waiting} waiting for traffic`);
     if (faults) parts.push(`${faults} failing`);
     const raw = panels.filter((p) => p.queries.some((q) => q.probedAs)).length;
-    if (raw) parts.push(`${raw} read in raw form (their rule groups not evaluated yet)`);
+    if (raw) parts.push(`${raw} read in raw form (their recorded series not written yet)`);
     checks.push({ group: 'live', name: `panels ${dashboard}`, status: waiting || faults ? 'warn' : 'pass', detail: parts.join(', ') });
     for (const p of panels.filter((x) => x.verdict)) checks.push(panelCheck(`panel ${dashboard} / ${p.title}`, p, strict));
   }

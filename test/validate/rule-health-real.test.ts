@@ -118,7 +118,7 @@ for (const tc of TOOLCHAINS) describe(`validate's rules check on real Prometheus
     expect(panel('Up by job')).toMatchObject({ status: 'data', queries: [{ probedAs: expect.stringContaining('up{job="self"}') }] });
     expect(panel('Absent').status).not.toBe('data');
     expect(panel('Absent').queries[0]!.probedAs).toContain('nonexistent_requests_total');
-    expect(checks.find((c) => c.name === 'panels Reads slow groups')!.detail).toBe('2/3 panels with data, 1 failing, 3 read in raw form (their rule groups not evaluated yet)');
+    expect(checks.find((c) => c.name === 'panels Reads slow groups')!.detail).toBe('2/3 panels with data, 1 failing, 3 read in raw form (their recorded series not written yet)');
   }, 120_000);
 
   it('with those rules fixed, the check passes and says which groups it evaluated itself', async () => {
