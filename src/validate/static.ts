@@ -69,22 +69,22 @@ async function testRulesCheck(tool: Tool | undefined, stackDir: string, tests: s
   const keys = tests.map((file) => testRunKey(identity, stackDir, file));
   // Largest first (size is a fair guess at promtool's time), so the slowest does not start last.
   const size = (file: string) => statSync(join(stackDir, file)).size;
-  const todo = tests
+  const toRun = tests
     .map((file, i) => ({ file, key: keys[i]! }))
     .filter((t) => !cache.passed(t.key))
     .sort((a, b) => size(b.file) - size(a.file));
   // One run per file, as many at once as there are CPUs: the slowest file bounds the wait (the
   // SLO tests), no run of them all has to fit the tool's timeout, and a failure names its file.
-  const runs = await mapLimit(todo, Math.max(1, availableParallelism()), (t) => tool.run(['test', 'rules', t.file]));
+  const runs = await mapLimit(toRun, Math.max(1, availableParallelism()), (t) => tool.run(['test', 'rules', t.file]));
   const failed: string[] = [];
   runs.forEach((r, i) => {
-    if (r.code === 0) return cache.remember(todo[i]!.key);
+    if (r.code === 0) return cache.remember(toRun[i]!.key);
     const out = `${r.stdout}\n${r.stderr}`;
     const cases = testRulesFailures(out);
     const what = cases.length ? `${cases.slice(0, 2).join('; ')}${cases.length > 2 ? ` (+${cases.length - 2} more)` : ''}` : toolError(out) || `exit ${r.code}`;
-    failed.push(`${todo[i]!.file}: ${what}`.slice(0, 300));
+    failed.push(`${toRun[i]!.file}: ${what}`.slice(0, 300));
   });
-  const unchanged = tests.length - todo.length;
+  const unchanged = tests.length - toRun.length;
   const reused = unchanged ? `; ${unchanged} of ${tests.length} files unchanged since they passed, not run again` : '';
   if (failed.length === 0) return { group: 'static', name, status: 'pass', detail: `ok (${tool.where}${reused})` };
   const detail = `${failed.slice(0, 4).join(' | ')}${failed.length > 4 ? ` | +${failed.length - 4} more files` : ''}`;
