@@ -17,7 +17,7 @@ import {
   SLO_KEYS,
   histogramBucket,
   histogramCount,
-  histogramQuantile,
+  instanceQuantile,
   histogramSum,
   sloBad,
   sloGood,
@@ -491,8 +491,8 @@ export function overviewDashboard(slo: Slo = DEFAULT_SLO): Dashboard {
   );
 }
 
-const inst = (h: Parameters<typeof histogramQuantile>[0], qs: ('p50' | 'p90' | 'p95' | 'p99' | 'p999')[]): QuerySpec[] =>
-  qs.map((q) => ({ expr: `${histogramQuantile(h, q)}{${SEL}}`, legend: `${q.replace('p999', 'P99.9').replace('p', 'P')} {{model_name}}` }));
+const inst = (h: Parameters<typeof instanceQuantile>[0], qs: ('p50' | 'p90' | 'p95' | 'p99' | 'p999')[]): QuerySpec[] =>
+  qs.map((q) => ({ expr: instanceQuantile(h, q, SEL), legend: `${q.replace('p999', 'P99.9').replace('p', 'P')} {{model_name}}` }));
 
 /**
  * Optional engine features (issue 11): each panel reads only series of its feature, and says which

@@ -19,9 +19,9 @@ import {
   S,
   histogramBucket,
   histogramCount,
-  histogramQuantile,
   histogramSum,
   MODEL_HISTOGRAMS,
+  MODEL_QUANTILES,
   MODEL_LABELS,
   modelBucket,
   modelQuantile,
@@ -287,18 +287,16 @@ export function engineRuleGroups(engine: Engine): RuleGroup[] {
   return [{ name: `llm-${engine}-normalise`, rules: engine === 'vllm' ? vllmRules() : sglangRules() }];
 }
 
-/** Engine-independent rules over the normalised series: quantiles and ratios. */
+/**
+ * Engine-independent rules over the normalised series: fleet percentiles per model, and ratios.
+ * Percentiles per instance are computed when read (series.ts instanceQuantile).
+ */
 export function derivedLlmGroup(): RuleGroup {
   const rules: RecordingRule[] = [];
-  for (const [h, def] of Object.entries(HISTOGRAMS) as [HistogramName, (typeof HISTOGRAMS)[HistogramName]][]) {
-    for (const q of def.quantiles) {
-      rules.push({ record: histogramQuantile(h, q), expr: `histogram_quantile(${QUANTILE_VALUE[q]}, ${histogramBucket(h)})` });
-    }
-  }
   // Fleet percentiles per model: instances' buckets summed first (engines keep separate layouts).
   for (const h of MODEL_HISTOGRAMS) {
     rules.push({ record: modelBucket(h), expr: `sum by ${by([...MODEL_LABELS, 'le'])} (${histogramBucket(h)})` });
-    for (const q of HISTOGRAMS[h].quantiles) rules.push({ record: modelQuantile(h, q), expr: `histogram_quantile(${QUANTILE_VALUE[q]}, ${modelBucket(h)})` });
+    for (const q of MODEL_QUANTILES[h]) rules.push({ record: modelQuantile(h, q), expr: `histogram_quantile(${QUANTILE_VALUE[q]}, ${modelBucket(h)})` });
   }
   const withEngine = by(['engine', ...L]);
   const finished = `sum by ${withEngine} (${S.requestsFinished})`;

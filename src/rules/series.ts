@@ -88,13 +88,13 @@ export const RATE_WINDOW = '5m';
 
 /**
  * Histograms we normalise (latencies, and the token lengths of requests), with the raw names per
- * engine family. Each gets bucket, count and sum rates and its quantiles (llm.ts).
+ * engine family. Each gets bucket, count and sum rates (llm.ts); percentiles come from the bucket
+ * rates (instanceQuantile, MODEL_QUANTILES).
  */
 export const HISTOGRAMS = {
   ttft_seconds: {
     help: 'time to first token',
     unit: 'seconds',
-    quantiles: ['p50', 'p90', 'p95', 'p99', 'p999'],
     sources: {
       'vllm-v0': ['vllm:time_to_first_token_seconds'],
       'vllm-v1-old': ['vllm:time_to_first_token_seconds'],
@@ -105,7 +105,6 @@ export const HISTOGRAMS = {
   itl_seconds: {
     help: 'inter-token latency (vLLM V0/early V1 called it time per output token; SGLang weights buckets by tokens)',
     unit: 'seconds',
-    quantiles: ['p50', 'p90', 'p95', 'p99', 'p999'],
     sources: {
       'vllm-v0': ['vllm:time_per_output_token_seconds'],
       'vllm-v1-old': ['vllm:inter_token_latency_seconds', 'vllm:time_per_output_token_seconds'],
@@ -116,14 +115,12 @@ export const HISTOGRAMS = {
   tpot_seconds: {
     help: 'per-request time per output token, (e2e - TTFT) / (output tokens - 1)',
     unit: 'seconds',
-    quantiles: ['p50', 'p90', 'p99'],
     optional: 'only vLLM >= 0.11 exposes per-request TPOT quantiles; every engine has the mean, llm:time_per_output_token_seconds:mean5m',
     sources: { 'vllm-v1-new': ['vllm:request_time_per_output_token_seconds'] },
   },
   e2e_seconds: {
     help: 'end-to-end request latency',
     unit: 'seconds',
-    quantiles: ['p50', 'p90', 'p95', 'p99', 'p999'],
     sources: {
       'vllm-v0': ['vllm:e2e_request_latency_seconds'],
       'vllm-v1-old': ['vllm:e2e_request_latency_seconds'],
@@ -134,7 +131,6 @@ export const HISTOGRAMS = {
   queue_seconds: {
     help: 'time a request waited in the queue before it was scheduled',
     unit: 'seconds',
-    quantiles: ['p50', 'p90', 'p99'],
     optional: 'vLLM V0 before 0.6.4 has no queue-time histogram (PRs #9659, #4464); SGLang added queue_time_seconds in 2025',
     sources: {
       'vllm-v0': ['vllm:request_queue_time_seconds', 'vllm:time_in_queue_requests'],
@@ -146,7 +142,6 @@ export const HISTOGRAMS = {
   prefill_seconds: {
     help: 'time a request spent in prefill',
     unit: 'seconds',
-    quantiles: ['p50', 'p90', 'p99'],
     optional: 'vLLM only (late V0 and V1); SGLang splits stages differently',
     sources: {
       'vllm-v0': ['vllm:request_prefill_time_seconds'],
@@ -157,7 +152,6 @@ export const HISTOGRAMS = {
   decode_seconds: {
     help: 'time a request spent in decode',
     unit: 'seconds',
-    quantiles: ['p50', 'p90', 'p99'],
     optional: 'vLLM only (late V0 and V1)',
     sources: {
       'vllm-v0': ['vllm:request_decode_time_seconds'],
@@ -168,7 +162,6 @@ export const HISTOGRAMS = {
   request_prompt_tokens: {
     help: 'prompt tokens per finished request (cached tokens included)',
     unit: 'tokens',
-    quantiles: ['p50', 'p90', 'p99'],
     optional: 'SGLang up to @44cedc2b only with --collect-tokens-histogram (newer SGLang always); every vLLM version has it',
     sources: {
       'vllm-v0': ['vllm:request_prompt_tokens'],
@@ -180,7 +173,6 @@ export const HISTOGRAMS = {
   request_generation_tokens: {
     help: 'generated tokens per finished request',
     unit: 'tokens',
-    quantiles: ['p50', 'p90', 'p99'],
     optional: 'SGLang up to @44cedc2b only with --collect-tokens-histogram (newer SGLang always); every vLLM version has it',
     sources: {
       'vllm-v0': ['vllm:request_generation_tokens'],
@@ -194,7 +186,6 @@ export const HISTOGRAMS = {
   {
     help: string;
     unit: Unit;
-    quantiles: readonly Quantile[];
     optional?: string;
     sources: Partial<Record<SourceFamily, readonly string[]>>;
   }
@@ -336,10 +327,25 @@ export const histogramBucket = (h: HistogramName): string => `llm:${h}_bucket:ra
 export const histogramCount = (h: HistogramName): string => `llm:${h}_count:rate5m`;
 /** Seconds (or tokens) observed per second: over histogramCount, the mean. */
 export const histogramSum = (h: HistogramName): string => `llm:${h}_sum:rate5m`;
-export const histogramQuantile = (h: HistogramName, q: Quantile): string => `llm:${h}:${q}_5m`;
-/** Histograms with model-level (fleet) percentiles, read by the overview dashboard. */
-export const MODEL_HISTOGRAMS = ['ttft_seconds', 'itl_seconds', 'tpot_seconds', 'e2e_seconds'] as const satisfies readonly HistogramName[];
-export type ModelHistogram = (typeof MODEL_HISTOGRAMS)[number];
+/**
+ * A percentile per instance and model, computed when read from the recorded bucket rates. Recording
+ * it would run a histogram_quantile over every instance's buckets each cycle, for each percentile
+ * (bench/rule-cost: most of a cycle at 1,000 targets), while a dashboard reads a few instances.
+ */
+export const instanceQuantile = (h: HistogramName, q: Quantile, selector?: string): string =>
+  `histogram_quantile(${QUANTILE_VALUE[q]}, ${histogramBucket(h)}${selector ? `{${selector}}` : ''})`;
+/**
+ * Fleet percentiles recorded per model (instances' buckets summed first: cheap at any fleet size),
+ * the series to alert on or chart across dashboards.
+ */
+export const MODEL_QUANTILES = {
+  ttft_seconds: ['p50', 'p90', 'p95', 'p99', 'p999'],
+  itl_seconds: ['p50', 'p90', 'p95', 'p99', 'p999'],
+  tpot_seconds: ['p50', 'p90', 'p99'],
+  e2e_seconds: ['p50', 'p90', 'p95', 'p99', 'p999'],
+} as const satisfies Partial<Record<HistogramName, readonly Quantile[]>>;
+export type ModelHistogram = keyof typeof MODEL_QUANTILES;
+export const MODEL_HISTOGRAMS = Object.keys(MODEL_QUANTILES) as ModelHistogram[];
 export const modelBucket = (h: ModelHistogram): string => `model:${h}_bucket:rate5m`;
 export const modelQuantile = (h: ModelHistogram, q: Quantile): string => `model:${h}:${q}_5m`;
 /** Per target: observations within (good) and over (bad) the objective, labelled with the bound used. */
@@ -407,17 +413,6 @@ function histogramSeries(): SeriesDef[] {
       sources,
       optional,
     });
-    for (const q of def.quantiles) {
-      out.push({
-        name: histogramQuantile(h, q),
-        level: 'llm',
-        unit: def.unit,
-        labels: LLM_LABELS,
-        help: `${q.replace('p', 'P')} of ${def.help} over 5m (NaN while idle).`,
-        sources,
-        optional,
-      });
-    }
   }
   for (const h of MODEL_HISTOGRAMS) {
     const def = HISTOGRAMS[h];
@@ -432,7 +427,7 @@ function histogramSeries(): SeriesDef[] {
       sources,
       optional,
     });
-    for (const q of def.quantiles) {
+    for (const q of MODEL_QUANTILES[h]) {
       out.push({ name: modelQuantile(h, q), level: 'model', unit: def.unit, labels: MODEL_LABELS, help: `${q.replace('p', 'P')} of ${def.help} over all instances of the model, 5m.`, sources, optional });
     }
   }

@@ -17,6 +17,7 @@ import { parse, stringify } from 'yaml';
 import { type Emulator, type EmulatorKind, type EmulatorState, startEmulator } from '../../src/demo/index.js';
 import { type PanelReport, type ProbeReport, probeDashboards } from '../../src/probe/index.js';
 import type { AlertInfo } from '../../src/probe/prom-client.js';
+import { instanceQuantile } from '../../src/rules/series.js';
 import { requireTool } from '../support/env.js';
 import { PROMETHEUS_RELEASES } from '../support/versions.js';
 import { type RunningPrometheus, startPrometheus, waitFor } from './support/prometheus.js';
@@ -148,7 +149,7 @@ for (const release of PROMETHEUS_RELEASES) describe(`generated stack on real ${r
       // Judge only once every engine's latency quantiles are computed from traffic.
       await waitFor(
         'TTFT p99 of every engine target',
-        async () => ((await prom.client.query('count(llm:ttft_seconds:p99_5m >= 0)')).series[0]?.value?.[1] === String(ENGINES.length) ? true : undefined),
+        async () => ((await prom.client.query(`count(${instanceQuantile('ttft_seconds', 'p99')} >= 0)`)).series[0]?.value?.[1] === String(ENGINES.length) ? true : undefined),
         60_000,
       );
     }
