@@ -1,0 +1,17 @@
+/** `profile summarize`: the summary of each trace file (one per rank), with what to look at next. */
+import { nextSteps } from './advice.js';
+import { summarizeTrace, type SummaryOptions, type TraceSummary } from './summarize.js';
+
+export interface ProfileReport {
+  traces: (TraceSummary & { next: string[] })[];
+}
+
+export async function summarizeTraces(paths: string[], options: SummaryOptions = {}): Promise<ProfileReport> {
+  const traces = [];
+  // One file at a time: each is streamed, so memory stays that of the largest one.
+  for (const path of paths) {
+    const summary = await summarizeTrace(path, options);
+    traces.push({ ...summary, next: nextSteps(summary) });
+  }
+  return { traces };
+}
