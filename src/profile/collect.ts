@@ -10,7 +10,8 @@ export const enum OpKind { Compute, Communication, Memcpy, Memset }
 
 export interface DeviceOps {
   starts: number[];
-  ends: number[];
+  /** Durations as written: start + duration at trace timestamps (~1e12 µs) would lose digits. */
+  durs: number[];
   kinds: OpKind[];
   names: number[];
   correlations: number[];
@@ -21,7 +22,7 @@ export interface DeviceOps {
 
 export interface ThreadSpans {
   starts: number[];
-  ends: number[];
+  durs: number[];
   names: number[];
 }
 
@@ -30,6 +31,7 @@ export interface Annotation {
   name: string;
   start: number;
   end: number;
+  dur: number;
 }
 
 export class TraceCollector {
@@ -77,15 +79,15 @@ export class TraceCollector {
         return;
       }
       case 'cpu_op':
-        return pushSpan(listFor(this.cpuOps, threadKey(e), newSpans), e.ts, e.ts + dur, this.intern(name));
+        return pushSpan(listFor(this.cpuOps, threadKey(e), newSpans), e.ts, dur, this.intern(name));
       case 'python_function':
-        if (name.startsWith('nn.Module: ')) pushSpan(listFor(this.modules, threadKey(e), newSpans), e.ts, e.ts + dur, this.intern(name.slice(11)));
+        if (name.startsWith('nn.Module: ')) pushSpan(listFor(this.modules, threadKey(e), newSpans), e.ts, dur, this.intern(name.slice(11)));
         return;
       case 'user_annotation':
       case 'gpu_user_annotation': {
         const kind = stepKind(name);
         if (!kind) return;
-        const a = { kind, name, start: e.ts, end: e.ts + dur };
+        const a = { kind, name, start: e.ts, end: e.ts + dur, dur };
         if (e.cat === 'user_annotation') this.cpuSteps.push(a);
         else {
           this.gpuSteps.push(a);
@@ -102,7 +104,7 @@ export class TraceCollector {
     // (9 on an MI300X trace), so it is the fallback.
     const device = this.device(String(args.device ?? e.pid));
     device.starts.push(e.ts!);
-    device.ends.push(e.ts! + dur);
+    device.durs.push(dur);
     device.kinds.push(e.cat === 'gpu_memcpy' ? OpKind.Memcpy : e.cat === 'gpu_memset' ? OpKind.Memset : isCommunication(name, args) ? OpKind.Communication : OpKind.Compute);
     device.names.push(this.intern(name));
     device.correlations.push(typeof args.correlation === 'number' ? args.correlation : -1);
@@ -110,16 +112,16 @@ export class TraceCollector {
   }
 
   private device(id: string): DeviceOps {
-    return listFor(this.devices, id, () => ({ starts: [], ends: [], kinds: [], names: [], correlations: [], streams: new Set(), profilerSteps: [] }));
+    return listFor(this.devices, id, () => ({ starts: [], durs: [], kinds: [], names: [], correlations: [], streams: new Set(), profilerSteps: [] }));
   }
 }
 
 const threadKey = (e: TraceEvent): string => `${e.pid}:${e.tid}`;
-const newSpans = (): ThreadSpans => ({ starts: [], ends: [], names: [] });
+const newSpans = (): ThreadSpans => ({ starts: [], durs: [], names: [] });
 
-function pushSpan(t: ThreadSpans, start: number, end: number, name: number): void {
+function pushSpan(t: ThreadSpans, start: number, dur: number, name: number): void {
   t.starts.push(start);
-  t.ends.push(end);
+  t.durs.push(dur);
   t.names.push(name);
 }
 

@@ -135,7 +135,7 @@ function deviceSummary(c: TraceCollector, id: string, d: DeviceOps, name: string
     const where = d.profilerSteps.length ? 'their GPU span' : 'their CPU span (no GPU step annotation)';
     window = { kind: 'profiler_steps', description: `${stepSpans.length} profiler step${stepSpans.length > 1 ? 's' : ''}, ${where}`, start_us: start, end_us: end, duration_ms: ms(end - start) };
   } else {
-    const start = minOf(d.starts), end = maxOf(d.ends);
+    const start = minOf(d.starts), end = maxOf(d.starts.map((t, i) => t + d.durs[i]!));
     window = { kind: 'whole_file', description: 'whole file (no profiler steps): first to last GPU activity', start_us: start, end_us: end, duration_ms: ms(end - start) };
   }
   const inWindow: number[] = [];
@@ -144,12 +144,12 @@ function deviceSummary(c: TraceCollector, id: string, d: DeviceOps, name: string
     if (d.starts[i]! >= window.start_us && d.starts[i]! < window.end_us) inWindow.push(i);
     else {
       outside.count++;
-      outside.time_ms += ms(d.ends[i]! - d.starts[i]!);
+      outside.time_ms += ms(d.durs[i]!);
     }
   }
   const clippedUnion = (pick: (i: number) => boolean): Float64Array => {
     const idx = inWindow.filter(pick);
-    return union(idx.map((i) => d.starts[i]!), idx.map((i) => Math.min(d.ends[i]!, window.end_us)));
+    return union(idx.map((i) => d.starts[i]!), idx.map((i) => Math.min(d.starts[i]! + d.durs[i]!, window.end_us)));
   };
   const all = clippedUnion(() => true);
   const busy = length(all);
@@ -163,7 +163,7 @@ function deviceSummary(c: TraceCollector, id: string, d: DeviceOps, name: string
     for (const i of inWindow) {
       if (!kinds.includes(d.kinds[i]!)) continue;
       const list = m.get(d.names[i]!) ?? [];
-      list.push(d.ends[i]! - d.starts[i]!);
+      list.push(d.durs[i]!);
       m.set(d.names[i]!, list);
     }
     return m;
@@ -180,7 +180,7 @@ function deviceSummary(c: TraceCollector, id: string, d: DeviceOps, name: string
   }).sort((a, b) => b.total_ms - a.total_ms);
   const copyKinds = [...byName([OpKind.Memcpy]).entries()].map(([n, durs]) => ({ name: c.names[n]!, count: durs.length, total_ms: ms(durs.reduce((a, b) => a + b, 0)) }));
   const memsets = [...byName([OpKind.Memset]).values()].flat();
-  const summed = inWindow.reduce((a, i) => a + d.ends[i]! - d.starts[i]!, 0);
+  const summed = inWindow.reduce((a, i) => a + d.durs[i]!, 0);
 
   return {
     device: id,
@@ -206,8 +206,8 @@ function deviceSummary(c: TraceCollector, id: string, d: DeviceOps, name: string
   };
 }
 
-function spansOf(t: ThreadSpans): (Span & { name: number })[] {
-  return bySweepOrder(t.starts.map((start, i) => ({ start, end: t.ends[i]!, name: t.names[i]! })));
+function spansOf(t: ThreadSpans): (Span & { dur: number; name: number })[] {
+  return bySweepOrder(t.starts.map((start, i) => ({ start, end: start + t.durs[i]!, dur: t.durs[i]!, name: t.names[i]! })));
 }
 
 function cpuOpTables(c: TraceCollector, top: number): TraceSummary['cpu_ops'] {
@@ -220,7 +220,7 @@ function cpuOpTables(c: TraceCollector, top: number): TraceSummary['cpu_ops'] {
       const row = rows.get(s.name) ?? { name: c.names[s.name]!, count: 0, self_ms: 0, total_ms: 0 };
       row.count++;
       row.self_ms += ms(self[i]!);
-      row.total_ms += ms(s.end - s.start);
+      row.total_ms += ms(s.dur);
       rows.set(s.name, row);
       count++;
     });
@@ -237,7 +237,7 @@ function gpuTimeByCorrelation(c: TraceCollector): Map<number, number> {
   const m = new Map<number, number>();
   for (const d of c.devices.values()) {
     d.correlations.forEach((k, i) => {
-      if (k >= 0) m.set(k, (m.get(k) ?? 0) + d.ends[i]! - d.starts[i]!);
+      if (k >= 0) m.set(k, (m.get(k) ?? 0) + d.durs[i]!);
     });
   }
   return m;
@@ -290,8 +290,8 @@ function stepGroups(c: TraceCollector): StepGroup[] {
     if (!cpu.length) return [];
     // The GPU span of a step is the gpu_user_annotation of the same name (vLLM and torch write one).
     const gpuByName = new Map<string, number[]>();
-    for (const g of c.gpuSteps.filter((s) => s.kind === kind)) gpuByName.set(g.name, [...(gpuByName.get(g.name) ?? []), g.end - g.start]);
-    const steps = cpu.map((s) => ({ name: s.name, cpu_ms: ms(s.end - s.start), gpu_ms: gpuByName.get(s.name)?.shift() ?? null }))
+    for (const g of c.gpuSteps.filter((s) => s.kind === kind)) gpuByName.set(g.name, [...(gpuByName.get(g.name) ?? []), g.dur]);
+    const steps = cpu.map((s) => ({ name: s.name, cpu_ms: ms(s.dur), gpu_ms: gpuByName.get(s.name)?.shift() ?? null }))
       .map((s) => ({ ...s, gpu_ms: s.gpu_ms === null ? null : ms(s.gpu_ms) }));
     const stat = (v: number[]): StepGroup['cpu_ms'] => {
       const s = spread(v);
