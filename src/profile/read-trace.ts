@@ -26,6 +26,10 @@ export interface TraceReadResult {
 }
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACKET = 0x5b, RBRACKET = 0x5d, COMMA = 0x2c, COLON = 0x3a;
+const indexOrEnd = (buf: Buffer, byte: number, from: number): number => {
+  const at = buf.indexOf(byte, from);
+  return at < 0 ? buf.length : at;
+};
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /** What the bytes being collected are: an object key, a top-level value, or one trace event. */
@@ -54,7 +58,17 @@ export class TraceSplitter {
   write(buf: Buffer): void {
     this.bytes += buf.length;
     const n = buf.length;
+    // Strings (kernel names, Python frames) are most of a trace: inside one, jump to the next quote
+    // or backslash with indexOf (native) instead of looking at every byte. Positions are cached so
+    // each search runs once per chunk position, not once per string.
+    let nextQuote = -1, nextBackslash = -1;
     for (let i = 0; i < n; i++) {
+      if (this.inString && !this.escaped) {
+        if (nextQuote < i) nextQuote = indexOrEnd(buf, QUOTE, i);
+        if (nextBackslash < i) nextBackslash = indexOrEnd(buf, BACKSLASH, i);
+        i = Math.min(nextQuote, nextBackslash);
+        if (i >= n) break;
+      }
       const c = buf[i]!;
       if (this.inString) {
         if (this.escaped) this.escaped = false;
