@@ -1,4 +1,5 @@
 /** `profile summarize`: the summary of each trace file (one per rank), with what to look at next. */
+import { usageError } from '../errors.js';
 import { nextSteps } from './advice.js';
 import { summarizeTrace, type SummaryOptions, type TraceSummary } from './summarize.js';
 
@@ -10,7 +11,10 @@ export async function summarizeTraces(paths: string[], options: SummaryOptions =
   const traces = [];
   // One file at a time: each is streamed, so memory stays that of the largest one.
   for (const path of paths) {
-    const summary = await summarizeTrace(path, options);
+    const summary = await summarizeTrace(path, options).catch((err: Error) => {
+      // A bad file is bad input (exit 2), named; zlib and JSON.parse say what was wrong with it.
+      throw usageError(path, `not a complete trace (${err.message.split('\n')[0]})`, 'pass the .json / .json.gz files the torch profiler wrote, one per rank');
+    });
     traces.push({ ...summary, next: nextSteps(summary) });
   }
   return { traces };
