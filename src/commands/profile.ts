@@ -68,6 +68,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   let report: ProfileReport;
   if (first === 'summarize') {
     if (!rest.length) throw usageError('profile summarize', 'no trace file given', 'pass one or more .json / .json.gz trace files (one per rank)');
+    const liveOnly = (['seconds', 'steps', 'out', 'server-dir', 'engine'] as const).find((k) => values[k] !== undefined);
+    if (liveOnly) throw usageError(`--${liveOnly}`, 'only applies to profile <target-url>', 'drop it, or give a server URL instead of summarize (the summary goes to --report FILE)');
     for (const p of rest) {
       if (!existsSync(p) || !statSync(p).isFile()) throw usageError(p, 'no such file', 'check the path');
     }

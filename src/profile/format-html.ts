@@ -88,6 +88,9 @@ function trace(t: number, s: TraceSummary & { next: string[] }): (Child | Child[
 export function formatHtml(r: ProfileReport, title = 'Profile summary'): string {
   const page = el('html', { lang: 'en' },
     el('head', {}, el('meta', { charset: 'utf-8' }), el('title', {}, title), el('style', {}, CSS)),
-    el('body', {}, el('h1', {}, title), ...r.traces.map((s, i) => trace(i, s).flat())));
+    el('body', {}, el('h1', {}, title),
+      r.ranks ? [el('h2', {}, 'Ranks side by side'), r.ranks.advice ? el('p', {}, r.ranks.advice) : null,
+        table(['Rank', 'GPU', 'Busy ms', 'Busy %', 'Exposed comm ms', 'File'], r.ranks.rows.map((x) => [x.rank === null ? '-' : String(x.rank), x.device, f3(x.busy_ms), pct(x.busy_fraction), f3(x.exposed_communication_ms), x.file]))] : null,
+      ...r.traces.map((s, i) => trace(i, s).flat())));
   return `<!DOCTYPE html>\n${serialize(page)}\n`;
 }

@@ -58,6 +58,14 @@ function trace(t: TraceSummary & { next: string[] }): string[] {
   return lines;
 }
 
+function ranks(c: NonNullable<ProfileReport['ranks']>): string[] {
+  return [
+    `Ranks side by side (busiest / least busy GPU: ${c.busy_spread.toFixed(2)}×):`,
+    ...table(['Rank', 'GPU', 'Busy ms', 'Busy %', 'Exposed comm ms', 'File'], c.rows.map((r) => [r.rank ?? '-', r.device, f3(r.busy_ms), pct(r.busy_fraction), f3(r.exposed_communication_ms), basename(r.file)])),
+    ...(c.advice ? [`  - ${c.advice}`] : []),
+  ];
+}
+
 export function formatText(r: ProfileReport): string {
-  return r.traces.map((t) => trace(t).join('\n')).join('\n\n');
+  return [...r.traces.map((t) => trace(t).join('\n')), ...(r.ranks ? [ranks(r.ranks).join('\n')] : [])].join('\n\n');
 }

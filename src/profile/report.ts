@@ -1,10 +1,13 @@
 /** `profile summarize`: the summary of each trace file (one per rank), with what to look at next. */
 import { usageError } from '../errors.js';
 import { nextSteps } from './advice.js';
+import { compareRanks, type RankComparison } from './ranks.js';
 import { summarizeTrace, type SummaryOptions, type TraceSummary } from './summarize.js';
 
 export interface ProfileReport {
   traces: (TraceSummary & { next: string[] })[];
+  /** With several files (ranks): their GPUs side by side; null for one. */
+  ranks: RankComparison | null;
 }
 
 export async function summarizeTraces(paths: string[], options: SummaryOptions = {}): Promise<ProfileReport> {
@@ -17,5 +20,5 @@ export async function summarizeTraces(paths: string[], options: SummaryOptions =
     });
     traces.push({ ...summary, next: nextSteps(summary) });
   }
-  return { traces };
+  return { traces, ranks: compareRanks(traces) };
 }
