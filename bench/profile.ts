@@ -6,49 +6,16 @@
  * Run: npm run bench:profile [-- MB [fixture.json.gz]]   (builds dist/ first)
  */
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { mib } from './analyze/rss.js';
+import { copiesFor, writeRepeatedTrace } from './profile/repeat-trace.js';
 
 const targetMb = Number(process.argv[2] ?? 200);
 const source = resolve(process.argv[3] ?? '../shared/fixtures/traces/sglang_Qwen3-8B_prefilldecode.json.gz');
 const dir = mkdtempSync(join(tmpdir(), 'cvm-bench-profile-'));
 const file = join(dir, 'big.pt.trace.json');
-
-type Ev = { ts?: number; dur?: number; args?: Record<string, unknown> };
-
-async function generate(): Promise<number> {
-  const doc = JSON.parse(gunzipSync(readFileSync(source)).toString('utf8')) as { traceEvents: Ev[] } & Record<string, unknown>;
-  const { traceEvents, ...meta } = doc;
-  const timed = traceEvents.filter((e) => typeof e.ts === 'number');
-  const t0 = Math.min(...timed.map((e) => e.ts!));
-  const span = Math.max(...timed.map((e) => e.ts! + (e.dur ?? 0))) - t0;
-  const oneCopy = Buffer.byteLength(JSON.stringify(traceEvents));
-  const copies = Math.max(1, Math.round((targetMb * 2 ** 20) / oneCopy));
-  const out = createWriteStream(file);
-  const write = async (s: string): Promise<void> => {
-    if (!out.write(s)) await once(out, 'drain');
-  };
-  await write(`${JSON.stringify(meta).slice(0, -1)},"traceEvents":[`);
-  let first = true;
-  for (let c = 0; c < copies; c++) {
-    const shift = c * (span + 1000);
-    for (const e of traceEvents) {
-      const copy: Ev = { ...e, ...(typeof e.ts === 'number' ? { ts: e.ts + shift } : {}) };
-      // Distinct correlation ids per copy, as a longer real run has.
-      if (e.args && typeof e.args.correlation === 'number') copy.args = { ...e.args, correlation: (e.args.correlation as number) + c * 10_000_000 };
-      await write(`${first ? '' : ','}${JSON.stringify(copy)}`);
-      first = false;
-    }
-  }
-  await write(']}');
-  out.end();
-  await once(out, 'finish');
-  return copies;
-}
 
 /** Runs `node ARGS` with a preload that reports the process' peak RSS and CPU time at exit. */
 function measure(args: string[]): { seconds: number; cpuSeconds: number; maxRss: number; stdout: string } {
@@ -63,7 +30,8 @@ function measure(args: string[]): { seconds: number; cpuSeconds: number; maxRss:
 }
 
 const g0 = performance.now();
-const copies = await generate();
+const copies = copiesFor(source, targetMb);
+await writeRepeatedTrace(source, copies, file);
 const bytes = statSync(file).size;
 // Per wall second and per CPU second: on a shared machine the second is the steadier figure.
 const rate = (m: { seconds: number; cpuSeconds: number }): string => `${(bytes / 2 ** 20 / m.seconds).toFixed(1)} MiB/s (${(bytes / 2 ** 20 / m.cpuSeconds).toFixed(1)} per CPU second)`;
