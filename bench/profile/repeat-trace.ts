@@ -9,9 +9,9 @@ import { gunzipSync } from 'node:zlib';
 
 type Ev = { ts?: number; dur?: number; args?: Record<string, unknown> };
 
-/** Copies needed for about `mib` MiB of JSON. */
+/** Copies needed for about `mib` MiB of JSON (written compact, as the copies are). */
 export function copiesFor(source: string, mib: number): number {
-  const one = gunzipSync(readFileSync(source)).length;
+  const one = Buffer.byteLength(JSON.stringify((JSON.parse(gunzipSync(readFileSync(source)).toString('utf8')) as { traceEvents: unknown[] }).traceEvents));
   return Math.max(1, Math.round((mib * 2 ** 20) / one));
 }
 
