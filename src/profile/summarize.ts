@@ -107,13 +107,13 @@ function buildSummary(c: TraceCollector, meta: Record<string, unknown>, source: 
   const props = Array.isArray(meta.deviceProperties) ? (meta.deviceProperties as { id?: unknown; name?: unknown }[]) : [];
   const cpuProfilerSteps = c.cpuSteps.filter((s) => s.kind === 'profiler');
   const gpuByCorrelation = gpuTimeByCorrelation(c);
-  const devices = [...c.devices.entries()]
-    .filter(([, d]) => d.starts.length > 0)
+  const withOps = [...c.devices.entries()].filter(([, d]) => d.starts.length > 0);
+  const devices = withOps
     .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
     .map(([id, d]) => {
       // deviceProperties ids are local indices; a lone entry describes the lone device (device 9
       // of an MI300X trace is described as id 0).
-      const prop = props.find((p) => String(p.id) === id) ?? (props.length === 1 && c.devices.size === 1 ? props[0] : undefined);
+      const prop = props.find((p) => String(p.id) === id) ?? (props.length === 1 && withOps.length === 1 ? props[0] : undefined);
       return deviceSummary(c, id, d, typeof prop?.name === 'string' ? prop.name : undefined, cpuProfilerSteps, top);
     });
   return {
