@@ -8,7 +8,7 @@
  *  - cli/ dispatches to commands/, and commands/ take the CLI's Io (cli/io.ts); `demo` runs the
  *    create command (cli/create.ts) the way `create --start` runs `up`.
  *  - validate/ checks a stack found by stack/ (stack-dir, compose-cli); stack/ starts demo/'s
- *    emulators for `demo`; report/ draws with analyze/'s HTML; validate/ talks to grafana-client/.
+ *    emulators for `demo`; report/ and profile/ draw with analyze/'s HTML; validate/ talks to grafana-client/.
  *  - dashboards/, rules/ and notify/ name each other's series, dashboard uids and links, and
  *    render/ assembles them into the stack's files while they use render's datasource uid and job
  *    names; probe/ walks the rules' series contract.
@@ -23,8 +23,8 @@ const LAYERS = [
   },
   {
     name: 'workflows',
-    what: 'what a command does: run a stack, validate it, report, analyze, emulate, watch, write files, edit its targets, check its health',
-    paths: ['src/stack/', 'src/validate/', 'src/report/', 'src/analyze/', 'src/demo/', 'src/top/', 'src/write/', 'src/grafana-client/', 'src/fleet/', 'src/doctor/'],
+    what: 'what a command does: run a stack, validate it, report, analyze, profile, emulate, watch, write files, edit its targets, check its health',
+    paths: ['src/stack/', 'src/validate/', 'src/report/', 'src/analyze/', 'src/profile/', 'src/demo/', 'src/top/', 'src/write/', 'src/grafana-client/', 'src/fleet/', 'src/doctor/'],
   },
   {
     name: 'generation',

@@ -23,6 +23,7 @@ export const COMMANDS: CommandDef[] = [
   { name: 'detect', args: '<url-or-file>', help: 'Which engine or GPU exporter serves a /metrics, its version family, models, ranks and problems', load: () => import('../commands/detect.js') },
   { name: 'report', args: '[--since 1h]', help: 'Performance and SLO report per model and instance from a running Prometheus', load: () => import('../commands/report.js') },
   { name: 'emulate', args: '--kind KIND', help: 'Serve an emulated vLLM, SGLang or GPU exporter /metrics (demos, trying a stack without GPUs)', load: () => import('../commands/emulate.js') },
+  { name: 'profile', args: '<url> | summarize <trace>...', help: 'Run the engine\'s torch profiler and summarise the traces: busy/idle GPU, top kernels, communication overlap, CPU ops, layers, steps', load: () => import('../commands/profile.js') },
   { name: 'analyze', args: '<file>...', help: 'Statistics, anomalies and charts from scheduler profiles (JSONL) or vLLM iteration logs', load: () => import('../commands/analyze.js') },
 ];
 

@@ -3,6 +3,7 @@
  * engine or GPU exporter on /metrics until interrupted (for demos and for trying a stack without GPUs),
  * in a state (--state) and with engine faults (--http-5xx, --errors, --aborts, --ttft-delay, --itl-delay).
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EMULATOR_KINDS, EMULATOR_STATES, type EngineFaults, startEmulator, unsupported, type EmulatorKind, type EmulatorState } from '../demo/emulator.js';
 import { EXIT_OK, envError, usageError } from '../errors.js';
@@ -14,7 +15,9 @@ const USAGE = `Usage: create-vllm-monitor emulate --kind KIND [--port N] [--host
   STATE:  ${EMULATOR_STATES.join(' | ')}
   FAULTS: --http-5xx SHARE  --errors SHARE  --aborts SHARE  (shares of requests, 0-1)
           --ttft-delay SECONDS  --itl-delay SECONDS  --sleep-level 1|2  --pd-transfer SECONDS
-          --http-metrics  --waiting-by-reason  (serve those vLLM V1 families from the start)`;
+          --http-metrics  --waiting-by-reason  (serve those vLLM V1 families from the start)
+  --profiler-dir DIR: engines serve /start_profile and /stop_profile and write synthetic torch traces
+          to DIR (vLLM only with it, as with a profiler configured; SGLang to the output_dir it is sent)`;
 
 /** Number flags of the faults: the fault each sets and the values it takes. */
 const FAULT_FLAGS: Record<string, { key: keyof EngineFaults; ok: (n: number) => boolean; want: string }> = {
@@ -54,6 +57,7 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
         'sleep-level': { type: 'string' },
         'http-metrics': { type: 'boolean' },
         'waiting-by-reason': { type: 'boolean' },
+        'profiler-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -100,6 +104,7 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
     ...(sleepLevel ? { sleepLevel: Number(sleepLevel) as 1 | 2 } : {}),
     ...(v['http-metrics'] ? { httpMetrics: true } : {}),
     ...(v['waiting-by-reason'] ? { waitingByReason: true } : {}),
+    ...(v['profiler-dir'] ? { profilerDir: resolve(v['profiler-dir']) } : {}),
   };
   let emu;
   try {

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { VllmEmulator, type VllmEra } from './engine-vllm.js';
 import { SglangEmulator } from './engine-sglang.js';
+import { profilerRoutes } from './profiler.js';
 import { type GpuFault, GpuFleet, type GpuMode } from './gpu.js';
 import { type EngineSim, NO_FAULTS, type SimFaults, type SimMode } from './simulation.js';
 import type { OptionalGroup } from '../engines/types.js';
@@ -134,6 +135,12 @@ export interface EmulatorOptions {
    * tokens_histogram (SGLang --collect-tokens-histogram: prompt and generation token histograms).
    */
   features?: readonly OptionalGroup[];
+  /**
+   * Engines: where the profiler endpoints write their (synthetic) traces. vLLM serves
+   * /start_profile and /stop_profile only with it, as the real one only with a profiler configured;
+   * SGLang always serves them and writes to the output_dir it is sent (this is its default).
+   */
+  profilerDir?: string;
 }
 
 export interface Emulator {
@@ -258,8 +265,13 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     }
   };
 
+  const isEngine = kind !== 'dcgm' && kind !== 'nvidia-smi';
+  const profiler = isEngine
+    ? profilerRoutes(kind === 'sglang' ? 'sglang' : 'vllm', { ...(opts.profilerDir ? { dir: opts.profilerDir } : {}), busy: () => Math.max(0, ...sims.map((s) => s.busy)) })
+    : undefined;
+
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0]!;
     if (state === 'unauthorized' && req.headers.authorization !== `Bearer ${opts.bearerToken ?? ''}`) {
       res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"Unauthorized"}');
       return;
@@ -274,6 +286,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
       return;
     }
+    if (profiler?.(path, req, res)) return;
     if (path === '/health') {
       res.writeHead(200).end();
       return;
