@@ -6,7 +6,7 @@
 import { splitLines } from './lines.js';
 import { type RecordBatch, RecordBatchBuilder } from './record-batch.js';
 import { type SchedulerRecord, toRecord } from './record.js';
-import { scanRecord } from './scan-record.js';
+import { scanRecord, scanRecordInto } from './scan-record.js';
 
 export interface JsonlChunk {
   /** Lines in the chunk; the records' and malformed lines' numbers count from its first line = 1. */
@@ -22,9 +22,10 @@ export interface JsonlChunk {
  * bytes (scan-record), and only decoded and JSON.parse'd when that declines.
  */
 export function readJsonlLine(buf: Buffer, start: number, end: number): SchedulerRecord | string | undefined {
-  const rec = scanRecord(buf, start, end);
-  if (rec) return rec;
-  const line = buf.toString('utf8', start, end);
+  return scanRecord(buf, start, end) ?? parseJsonlLine(buf.toString('utf8', start, end));
+}
+
+function parseJsonlLine(line: string): SchedulerRecord | string | undefined {
   if (line.trim() === '') return undefined;
   let value: unknown;
   try {
@@ -41,7 +42,8 @@ export function scanJsonlChunk(buf: Buffer, end: number): JsonlChunk {
   const chunk: JsonlChunk = { lines: 0, records: undefined!, malformedLines: [], malformedReasons: [], ignored: 0 };
   splitLines(buf, 0, end, (s, e) => {
     const n = ++chunk.lines;
-    const r = readJsonlLine(buf, s, e);
+    if (scanRecordInto(buf, s, e, builder, n)) return;
+    const r = parseJsonlLine(buf.toString('utf8', s, e));
     if (r === undefined) chunk.ignored += 1;
     else if (typeof r === 'string') {
       chunk.malformedLines.push(n);
