@@ -12,6 +12,9 @@ import { CHUNK, lineChunks } from './lines.js';
 /** Below this, a worker's start-up (tens of ms) costs more than it saves. */
 const MIN_PARALLEL_BYTES = 4 * CHUNK;
 const IN_FLIGHT_PER_WORKER = 2;
+// Smaller chunks than one thread reads: chunks in flight and their batches are what the workers add
+// to peak RSS (1 MiB: about 175 MB for a 1M-record file, 4 MiB: about 200 MB), at no cost in time.
+const PARALLEL_CHUNK = 1 << 20;
 
 /** How many workers to use for a file: `requested` where given (0: none), else by its size. */
 export async function workersFor(path: string, requested?: number): Promise<number> {
@@ -37,7 +40,7 @@ export async function forEachJsonlChunk(path: string, workers: number, onChunk: 
       spare.push(buf);
       onChunk(chunk);
     };
-    for await (const { buf, end } of lineChunks(path, spare)) {
+    for await (const { buf, end } of lineChunks(path, spare, PARALLEL_CHUNK)) {
       ahead.push(pool.scan(buf, end));
       if (ahead.length >= workers * IN_FLIGHT_PER_WORKER) await next();
     }

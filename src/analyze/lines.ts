@@ -24,10 +24,10 @@ export interface LineChunk {
  * of its own that the caller keeps (it may post it to a worker); buffers pushed onto `spare` are
  * read into again.
  */
-export async function* lineChunks(path: string, spare: Buffer[] = []): AsyncGenerator<LineChunk> {
+export async function* lineChunks(path: string, spare: Buffer[] = [], size = CHUNK): AsyncGenerator<LineChunk> {
   const fh = await open(path, 'r');
   try {
-    let buf = spare.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
+    let buf = spare.pop() ?? Buffer.allocUnsafeSlow(size);
     // Bytes of an unfinished line carried at the start of buf.
     let carry = 0;
     for (;;) {
@@ -49,7 +49,7 @@ export async function* lineChunks(path: string, spare: Buffer[] = []): AsyncGene
         continue;
       }
       // The rest goes to the next buffer now: the caller owns this one once it is yielded.
-      const next = takeSpare(spare, filled - end);
+      const next = takeSpare(spare, filled - end, size);
       carry = buf.copy(next, 0, end, filled);
       yield { buf, end };
       buf = next;
@@ -59,12 +59,12 @@ export async function* lineChunks(path: string, spare: Buffer[] = []): AsyncGene
   }
 }
 
-function takeSpare(spare: Buffer[], atLeast: number): Buffer {
+function takeSpare(spare: Buffer[], atLeast: number, size: number): Buffer {
   while (spare.length) {
     const b = spare.pop()!;
     if (b.length > atLeast) return b;
   }
-  return Buffer.allocUnsafeSlow(Math.max(CHUNK, atLeast * 2));
+  return Buffer.allocUnsafeSlow(Math.max(size, atLeast * 2));
 }
 
 /**
