@@ -10,7 +10,7 @@ export { formatText } from './format-text.js';
 export { formatHtml, CHART_IDS } from './format-html.js';
 
 export interface AnalyzeReadOptions extends ReadOptions {
-  /** Parsing workers per JSONL file: 0 for none; by default as many as cores for a large file. */
+  /** Parsing workers per JSONL file: 0 for none; by default one per core (up to 3) for a large file. */
   workers?: number;
 }
 

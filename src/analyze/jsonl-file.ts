@@ -11,6 +11,8 @@ import { CHUNK, lineChunks } from './lines.js';
 
 /** Below this, a worker's start-up (tens of ms) costs more than it saves. */
 const MIN_PARALLEL_BYTES = 4 * CHUNK;
+// More would parse faster than the main thread merges, and each adds about 20 MB of peak RSS.
+const MAX_WORKERS = 3;
 const IN_FLIGHT_PER_WORKER = 2;
 // Smaller chunks than one thread reads: chunks in flight and their batches are what the workers add
 // to peak RSS (1 MiB: about 175 MB for a 1M-record file, 4 MiB: about 200 MB), at no cost in time.
@@ -20,7 +22,7 @@ const PARALLEL_CHUNK = 1 << 20;
 export async function workersFor(path: string, requested?: number): Promise<number> {
   if (!workersAvailable()) return 0;
   if (requested !== undefined) return requested;
-  return (await stat(path)).size >= MIN_PARALLEL_BYTES ? availableParallelism() : 0;
+  return (await stat(path)).size >= MIN_PARALLEL_BYTES ? Math.min(availableParallelism(), MAX_WORKERS) : 0;
 }
 
 export async function forEachJsonlChunk(path: string, workers: number, onChunk: (chunk: JsonlChunk) => void): Promise<void> {
