@@ -1,12 +1,14 @@
 /**
  * A JSONL file's chunks, parsed and handed on in file order: by worker threads when the file is
- * large enough to repay starting them, else on this thread. Only a few chunks per worker are read
- * ahead, so memory stays bounded however large the file.
+ * large enough to repay starting them, else on this thread. With workers, this thread reads, merges,
+ * and parses a chunk itself whenever every worker already has its fill, so one worker fewer than
+ * cores keeps them all busy. Only a few chunks are read ahead, so memory stays bounded however large
+ * the file.
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { type JsonlChunk, scanJsonlChunk } from './jsonl-chunk.js';
-import { JsonlPool, workersAvailable } from './jsonl-pool.js';
+import { JsonlPool, type Scanned, workersAvailable } from './jsonl-pool.js';
 import { CHUNK, lineChunks } from './lines.js';
 
 /** Below this, a worker's start-up (tens of ms) costs more than it saves. */
@@ -15,14 +17,15 @@ const MIN_PARALLEL_BYTES = 4 * CHUNK;
 const MAX_WORKERS = 3;
 const IN_FLIGHT_PER_WORKER = 2;
 // Smaller chunks than one thread reads: chunks in flight and their batches are what the workers add
-// to peak RSS (1 MiB: about 175 MB for a 1M-record file, 4 MiB: about 200 MB), at no cost in time.
+// to peak RSS (1 MiB: about 175 MB for a 1M-record file with 2 workers, 4 MiB: about 200 MB).
 const PARALLEL_CHUNK = 1 << 20;
 
 /** How many workers to use for a file: `requested` where given (0: none), else by its size. */
 export async function workersFor(path: string, requested?: number): Promise<number> {
   if (!workersAvailable()) return 0;
   if (requested !== undefined) return requested;
-  return (await stat(path)).size >= MIN_PARALLEL_BYTES ? Math.min(availableParallelism(), MAX_WORKERS) : 0;
+  if ((await stat(path)).size < MIN_PARALLEL_BYTES) return 0;
+  return Math.max(1, Math.min(availableParallelism() - 1, MAX_WORKERS));
 }
 
 export async function forEachJsonlChunk(path: string, workers: number, onChunk: (chunk: JsonlChunk) => void): Promise<void> {
@@ -35,18 +38,29 @@ export async function forEachJsonlChunk(path: string, workers: number, onChunk: 
     return;
   }
   const pool = new JsonlPool(workers);
+  const perWorkers = workers * IN_FLIGHT_PER_WORKER;
+  // Chunks in file order, each with its result once there.
+  const ahead: { answer: Promise<Scanned>; done?: Scanned }[] = [];
+  const mergeFirst = async (): Promise<void> => {
+    const first = ahead.shift()!;
+    const { chunk, buf } = first.done ?? (await first.answer);
+    spare.push(buf);
+    onChunk(chunk);
+  };
   try {
-    const ahead: Promise<{ chunk: JsonlChunk; buf: Buffer }>[] = [];
-    const next = async (): Promise<void> => {
-      const { chunk, buf } = await ahead.shift()!;
-      spare.push(buf);
-      onChunk(chunk);
-    };
     for await (const { buf, end } of lineChunks(path, spare, PARALLEL_CHUNK)) {
-      ahead.push(pool.scan(buf, end));
-      if (ahead.length >= workers * IN_FLIGHT_PER_WORKER) await next();
+      if (pool.pending < perWorkers) {
+        const entry: (typeof ahead)[number] = { answer: pool.scan(buf, end) };
+        entry.answer.then((done) => (entry.done = done), () => {});
+        ahead.push(entry);
+      } else {
+        const done = { chunk: scanJsonlChunk(buf, end), buf };
+        ahead.push({ answer: Promise.resolve(done), done });
+      }
+      while (ahead[0]?.done) await mergeFirst();
+      if (ahead.length > perWorkers + 2) await mergeFirst();
     }
-    while (ahead.length) await next();
+    while (ahead.length) await mergeFirst();
   } finally {
     await pool.close();
   }

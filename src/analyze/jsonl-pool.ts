@@ -14,8 +14,14 @@ const WORKER_CODE = typeof __CVM_JSONL_WORKER__ === 'string' ? __CVM_JSONL_WORKE
 
 export const workersAvailable = (): boolean => WORKER_CODE !== undefined;
 
+/** A parsed chunk, and its buffer back to read into again. */
+export interface Scanned {
+  chunk: JsonlChunk;
+  buf: Buffer;
+}
+
 interface Waiting {
-  resolve: (r: { chunk: JsonlChunk; buf: Buffer }) => void;
+  resolve: (r: Scanned) => void;
   reject: (err: Error) => void;
 }
 
@@ -39,11 +45,18 @@ export class JsonlPool {
     }
   }
 
+  /** Chunks sent and not yet answered. */
+  get pending(): number {
+    let n = 0;
+    for (const w of this.workers) n += w.waiting.length;
+    return n;
+  }
+
   /** Parses buf[0, end) in the least busy worker; buf is handed over and comes back with the answer. */
-  scan(buf: Buffer, end: number): Promise<{ chunk: JsonlChunk; buf: Buffer }> {
+  scan(buf: Buffer, end: number): Promise<Scanned> {
     let w = this.workers[0]!;
     for (const x of this.workers) if (x.waiting.length < w.waiting.length) w = x;
-    const answer = new Promise<{ chunk: JsonlChunk; buf: Buffer }>((resolve, reject) => w.waiting.push({ resolve, reject }));
+    const answer = new Promise<Scanned>((resolve, reject) => w.waiting.push({ resolve, reject }));
     // A failure is seen where the answer is awaited, in order; until then it is not "unhandled".
     answer.catch(() => {});
     const req: ChunkRequest = { buf, end };

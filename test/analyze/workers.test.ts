@@ -34,6 +34,8 @@ function awkwardProfile(path: string): void {
     if (i % 113 === 0) parts.push('\n', '   \r\n');
     if (i % 401 === 0) parts.push('{"batch_id": 1, "schedule_duration_ms": \n');
     if (i % 409 === 0) parts.push('[1, 2]\n', `${JSON.stringify({ batch_id: i, schedule_duration_ms: -1 })}\n`, 'not json\n');
+    // A record longer than a worker's chunk (1 MiB), with a decode list far past the scanner's scratch size.
+    if (i === 20_000) parts.push(`${JSON.stringify({ ...r, batch_id: -1, decode_chunk_sizes: Array<number>(700_000).fill(1).fill(2, 350_000) })}\n`);
   }
   // The last line has no end.
   parts.push(JSON.stringify(profileRecord(40_000, { schedule: 1, modelRun: 9, prefill: [], decode: 3, waiting: 1, running: 2, kv: 0.5 })));
@@ -69,8 +71,8 @@ describe('analyze: JSONL parsed in worker threads', () => {
     expect(parallel).toBe(await lineByLine(path));
     // The file holds what it should: malformed lines (the first after record 0 and two blank lines), blank and dummy lines.
     const a = JSON.parse(parallel).analysis;
-    // 354 pairs of blank lines, less the one "\n" that follows a lone "\r" (line 23843) and so makes its "\r\n".
-    expect(a.files[0]).toMatchObject({ records: 40_001 - 80, dummy: 80, ignored_lines: 2 * 354 - 1 });
+    // 354 pairs of blank lines, less the one "\n" that follows a lone "\r" (record 23843's end) and so makes it a "\r\n".
+    expect(a.files[0]).toMatchObject({ records: 40_002 - 80, dummy: 80, ignored_lines: 2 * 354 - 1 });
     expect(a.malformed.count).toBe(100 + 3 * 98);
     expect(a.malformed.shown[0]).toMatchObject({ line: 4, reason: expect.stringMatching(/^invalid JSON/) });
     expect(a.malformed.shown.map((m: { reason: string }) => m.reason)).toContain('schedule_duration_ms is negative');
