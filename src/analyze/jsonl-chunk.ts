@@ -38,7 +38,8 @@ function parseJsonlLine(line: string): SchedulerRecord | string | undefined {
 
 const builder = new RecordBatchBuilder();
 
-export function scanJsonlChunk(buf: Buffer, end: number): JsonlChunk {
+/** `reuse`: a batch already read, whose arrays the next chunk's records go into. */
+export function scanJsonlChunk(buf: Buffer, end: number, reuse?: RecordBatch): JsonlChunk {
   const chunk: JsonlChunk = { lines: 0, records: undefined!, malformedLines: [], malformedReasons: [], ignored: 0 };
   splitLines(buf, 0, end, (s, e) => {
     const n = ++chunk.lines;
@@ -50,6 +51,6 @@ export function scanJsonlChunk(buf: Buffer, end: number): JsonlChunk {
       chunk.malformedReasons.push(r);
     } else builder.add(n, r);
   });
-  chunk.records = builder.take();
+  chunk.records = builder.take(reuse);
   return chunk;
 }

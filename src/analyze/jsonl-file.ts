@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { type JsonlChunk, scanJsonlChunk } from './jsonl-chunk.js';
 import { JsonlPool, type Scanned, workersAvailable } from './jsonl-pool.js';
 import { CHUNK, lineChunks } from './lines.js';
+import type { RecordBatch } from './record-batch.js';
 
 /** Below this, a worker's start-up (tens of ms) costs more than it saves. */
 const MIN_PARALLEL_BYTES = 4 * CHUNK;
@@ -28,11 +29,15 @@ export async function workersFor(path: string, requested?: number): Promise<numb
   return Math.max(1, Math.min(availableParallelism() - 1, MAX_WORKERS));
 }
 
+/** onChunk's chunk is read again once it returns (its arrays are reused): keep none of it. */
 export async function forEachJsonlChunk(path: string, workers: number, onChunk: (chunk: JsonlChunk) => void): Promise<void> {
   const spare: Buffer[] = [];
   if (workers === 0) {
+    let spent: RecordBatch | undefined;
     for await (const { buf, end } of lineChunks(path, spare)) {
-      onChunk(scanJsonlChunk(buf, end));
+      const chunk = scanJsonlChunk(buf, end, spent);
+      onChunk(chunk);
+      spent = chunk.records;
       spare.push(buf);
     }
     return;
@@ -41,20 +46,23 @@ export async function forEachJsonlChunk(path: string, workers: number, onChunk: 
   const perWorkers = workers * IN_FLIGHT_PER_WORKER;
   // Chunks in file order, each with its result once there.
   const ahead: { answer: Promise<Scanned>; done?: Scanned }[] = [];
+  // Batches merged already, their arrays to fill again (saves allocating them for every chunk).
+  const spent: RecordBatch[] = [];
   const mergeFirst = async (): Promise<void> => {
     const first = ahead.shift()!;
     const { chunk, buf } = first.done ?? (await first.answer);
     spare.push(buf);
     onChunk(chunk);
+    spent.push(chunk.records);
   };
   try {
     for await (const { buf, end } of lineChunks(path, spare, PARALLEL_CHUNK)) {
       if (pool.pending < perWorkers) {
-        const entry: (typeof ahead)[number] = { answer: pool.scan(buf, end) };
+        const entry: (typeof ahead)[number] = { answer: pool.scan(buf, end, spent.pop()) };
         entry.answer.then((done) => (entry.done = done), () => {});
         ahead.push(entry);
       } else {
-        const done = { chunk: scanJsonlChunk(buf, end), buf };
+        const done = { chunk: scanJsonlChunk(buf, end, spent.pop()), buf };
         ahead.push({ answer: Promise.resolve(done), done });
       }
       while (ahead[0]?.done) await mergeFirst();

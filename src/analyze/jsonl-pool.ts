@@ -8,6 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { JsonlChunk } from './jsonl-chunk.js';
 import type { ChunkRequest } from './jsonl-worker.js';
+import { batchBuffers, type RecordBatch } from './record-batch.js';
 
 declare const __CVM_JSONL_WORKER__: string | undefined;
 const WORKER_CODE = typeof __CVM_JSONL_WORKER__ === 'string' ? __CVM_JSONL_WORKER__ : undefined;
@@ -53,14 +54,14 @@ export class JsonlPool {
   }
 
   /** Parses buf[0, end) in the least busy worker; buf is handed over and comes back with the answer. */
-  scan(buf: Buffer, end: number): Promise<Scanned> {
+  scan(buf: Buffer, end: number, reuse?: RecordBatch): Promise<Scanned> {
     let w = this.workers[0]!;
     for (const x of this.workers) if (x.waiting.length < w.waiting.length) w = x;
     const answer = new Promise<Scanned>((resolve, reject) => w.waiting.push({ resolve, reject }));
     // A failure is seen where the answer is awaited, in order; until then it is not "unhandled".
     answer.catch(() => {});
-    const req: ChunkRequest = { buf, end };
-    w.worker.postMessage(req, [buf.buffer as ArrayBuffer]);
+    const req: ChunkRequest = { buf, end, reuse };
+    w.worker.postMessage(req, [buf.buffer as ArrayBuffer, ...(reuse ? batchBuffers(reuse) : [])]);
     return answer;
   }
 

@@ -39,15 +39,15 @@ export interface RecordBatch {
 
 export class RecordBatchBuilder {
   private size = 0;
-  private line = new Float64Array(1024);
-  private num = new Float64Array(1024 * COLUMNS);
-  private dummy = new Uint8Array(1024);
-  private prefillEnd = new Int32Array(1024);
-  private decodeEnd = new Int32Array(1024);
-  private prefill = new Float64Array(1024);
+  private line: Float64Array = new Float64Array(1024);
+  private num: Float64Array = new Float64Array(1024 * COLUMNS);
+  private dummy: Uint8Array = new Uint8Array(1024);
+  private prefillEnd: Int32Array = new Int32Array(1024);
+  private decodeEnd: Int32Array = new Int32Array(1024);
+  private prefill: Float64Array = new Float64Array(1024);
   private prefillUsed = 0;
-  private runValue = new Float64Array(1024);
-  private runLength = new Float64Array(1024);
+  private runValue: Float64Array = new Float64Array(1024);
+  private runLength: Float64Array = new Float64Array(1024);
   private runsUsed = 0;
 
   get length(): number {
@@ -116,22 +116,25 @@ export class RecordBatchBuilder {
     num[o + PREFILL_TOKENS] = prefillTokens === prefillTokens ? prefillTokens : prefillCount >= 0 ? prefillSum : NaN;
   }
 
-  /** The records added so far, in the builder's own arrays (so they can be transferred); starts afresh. */
-  take(): RecordBatch {
+  /**
+   * The records added so far, in the builder's own arrays (so they can be transferred); starts afresh
+   * in `reuse`'s arrays (a batch already read) where given, else in new ones.
+   */
+  take(reuse?: RecordBatch): RecordBatch {
     const batch: RecordBatch = {
       size: this.size, line: this.line, num: this.num, dummy: this.dummy, prefillEnd: this.prefillEnd, prefill: this.prefill,
       decodeEnd: this.decodeEnd, runValue: this.runValue, runLength: this.runLength,
     };
-    // New arrays of the sizes the last batch needed: allocating is cheaper than copying out.
+    // Else new arrays of the sizes the last batch needed: allocating is cheaper than copying out.
     const records = this.line.length;
-    this.line = new Float64Array(records);
-    this.num = new Float64Array(records * COLUMNS);
-    this.dummy = new Uint8Array(records);
-    this.prefillEnd = new Int32Array(records);
-    this.decodeEnd = new Int32Array(records);
-    this.prefill = new Float64Array(this.prefill.length);
-    this.runValue = new Float64Array(this.runValue.length);
-    this.runLength = new Float64Array(this.runLength.length);
+    this.line = reuse?.line ?? new Float64Array(records);
+    this.num = reuse?.num ?? new Float64Array(records * COLUMNS);
+    this.dummy = reuse?.dummy ?? new Uint8Array(records);
+    this.prefillEnd = reuse?.prefillEnd ?? new Int32Array(records);
+    this.decodeEnd = reuse?.decodeEnd ?? new Int32Array(records);
+    this.prefill = reuse?.prefill ?? new Float64Array(this.prefill.length);
+    this.runValue = reuse?.runValue ?? new Float64Array(this.runValue.length);
+    this.runLength = reuse?.runLength ?? new Float64Array(this.runLength.length);
     this.size = this.prefillUsed = this.runsUsed = 0;
     return batch;
   }
