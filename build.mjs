@@ -2,6 +2,7 @@
 // no runtime dependencies to install, and commands are split into chunks loaded on demand.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import { jsonlWorkerCode } from './jsonl-worker.mjs';
 
 // Stubs for what dockerode can load but this CLI never uses: ssh2 (DOCKER_HOST=ssh://; native addons
 // and an emscripten blob that cannot run from an ESM bundle) and gRPC (BuildKit sessions; ~370 KB).
@@ -30,7 +31,7 @@ await build({
   target: 'node20',
   minify: true,
   legalComments: 'linked',
-  define: { __CVM_VERSION__: JSON.stringify(pkg.version) },
+  define: { __CVM_VERSION__: JSON.stringify(pkg.version), __CVM_JSONL_WORKER__: JSON.stringify(jsonlWorkerCode()) },
   // Some bundled CommonJS code calls require(); give ESM output a real one.
   banner: { js: "import { createRequire as __cvmCreateRequire } from 'node:module'; const require = __cvmCreateRequire(import.meta.url);" },
   // templates/*.hbs are bundled as their text: render reads no file.

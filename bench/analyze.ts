@@ -2,18 +2,21 @@
  * Benchmark: write a synthetic scheduler profile of N records (default 1,000,000) to a temp file,
  * analyse it in this process, then compute the comparable statistics on the same file with DuckDB
  * (2 threads) and, where pandas is installed, with seed 004's own script; print each one's time and
- * peak RSS. Run: npx vite-node bench/analyze.ts [N]
+ * peak RSS. Run: npx vite-node bench/analyze.ts [N] [REPEATS]: with REPEATS > 1, ours and DuckDB
+ * run that many times in turn and the minimum and median of each (and of their ratio) are printed,
+ * with the load average, as the machine may be shared.
  */
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFiles } from '../src/analyze/index.js';
 import { duckdbStats } from './analyze/duckdb.js';
 import { runPandasSeed } from './analyze/pandas.js';
-import { mib, timed } from './analyze/rss.js';
+import { mib, type Timed, timed } from './analyze/rss.js';
 
 const n = Number(process.argv[2] ?? 1_000_000);
+const repeats = Number(process.argv[3] ?? 1);
 const dir = mkdtempSync(join(tmpdir(), 'cvm-bench-analyze-'));
 const file = join(dir, 'scheduler_profiling.jsonl');
 
@@ -46,9 +49,11 @@ await generate();
 const genSeconds = (performance.now() - g0) / 1000;
 const bytes = statSync(file).size;
 try {
-  const ours = await timed(() => analyzeFiles([file], { logYear: 2025 }));
+  const load0 = loadavg();
+  const runs: { ours: Timed<Awaited<ReturnType<typeof analyzeFiles>>>; duck: Timed<Awaited<ReturnType<typeof duckdbStats>>> }[] = [];
+  for (let r = 0; r < repeats; r++) runs.push({ ours: await timed(() => analyzeFiles([file], { logYear: 2025 })), duck: await timed(() => duckdbStats(file)) });
+  const { ours, duck } = runs[0]!;
   const a = ours.value.analysis;
-  const duck = await timed(() => duckdbStats(file));
   const d = duck.value;
   const pandas = runPandasSeed(file);
 
@@ -57,6 +62,16 @@ try {
   console.log(`analyze:        ${ours.seconds.toFixed(2)} s (CPU ${ours.cpuSeconds.toFixed(2)} s), ${Math.round(a.batches / ours.seconds)} records/s, ${(bytes / 2 ** 20 / ours.seconds).toFixed(1)} MiB/s; peak RSS ${mib(ours.rssPeak)} (before ${mib(ours.rssBefore)}, sampled every 20 ms)`);
   console.log(`duckdb:         ${duck.seconds.toFixed(2)} s (CPU ${duck.cpuSeconds.toFixed(2)} s; threads=2, read_ndjson_auto); process peak RSS ${mib(duck.rssPeak)} (before ${mib(duck.rssBefore)})`);
   console.log(`ours/duckdb:    ${(ours.seconds / duck.seconds).toFixed(2)}x wall time, ${(ours.cpuSeconds / duck.cpuSeconds).toFixed(2)}x CPU time`);
+  if (repeats > 1) {
+    const stats = (xs: number[]): string => {
+      const sorted = [...xs].sort((x, y) => x - y);
+      return `min ${sorted[0]!.toFixed(2)} median ${sorted[Math.floor((sorted.length - 1) / 2)]!.toFixed(2)}`;
+    };
+    const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
+    console.log(`${repeats} runs:         analyze wall ${stats(runs.map((x) => x.ours.seconds))} s, CPU ${stats(runs.map((x) => x.ours.cpuSeconds))} s, peak RSS max ${mib(Math.max(...runs.map((x) => x.ours.rssPeak)))}`);
+    console.log(`                duckdb wall ${stats(runs.map((x) => x.duck.seconds))} s, CPU ${stats(runs.map((x) => x.duck.cpuSeconds))} s`);
+    console.log(`                ours/duckdb wall ${stats(runs.map((x) => x.ours.seconds / x.duck.seconds))}x, CPU ${stats(runs.map((x) => x.ours.cpuSeconds / x.duck.cpuSeconds))}x (per run); load average ${load(load0)} before, ${load(loadavg())} after`);
+  }
   if ('skipped' in pandas) console.log(`pandas seed:    skipped: ${pandas.skipped}`);
   else {
     console.log(`pandas seed:    ${pandas.seconds.toFixed(2)} s; peak RSS ${pandas.maxRssKiB === undefined ? 'unknown' : mib(pandas.maxRssKiB * 1024)} (seed 004 script, own process)`);

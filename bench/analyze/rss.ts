@@ -2,7 +2,15 @@
  * Wall time, CPU time (all threads of this process: DuckDB's workers too) and peak RSS of one job;
  * RSS is sampled, as maxRSS would include earlier peaks. CPU time says more on a busy machine.
  */
-export async function timed<T>(job: () => Promise<T>): Promise<{ value: T; seconds: number; cpuSeconds: number; rssBefore: number; rssPeak: number }> {
+export interface Timed<T> {
+  value: T;
+  seconds: number;
+  cpuSeconds: number;
+  rssBefore: number;
+  rssPeak: number;
+}
+
+export async function timed<T>(job: () => Promise<T>): Promise<Timed<T>> {
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;

@@ -7,7 +7,8 @@ import {
   type AnomalyOptions, DEFAULT_ANOMALY_OPTIONS, type JumpEvent, ScheduleJumps, SustainedWaiting, TopK, type WaitingEpisode, type Where,
 } from './anomalies.js';
 import { DEFAULT_EXACT_LIMIT, type HistogramBin, QuantileSummary, RELATIVE_ERROR } from './quantiles.js';
-import { scheduledTokens, type SchedulerRecord, stepTime } from './record.js';
+import { COLUMNS, PREFILL_TOKENS, type RecordBatch, STEP, TOKENS } from './record-batch.js';
+import { NUMBER_FIELDS } from './record.js';
 import { IntCounts, Reservoir, Trend, TREND_FIELDS, type TrendField } from './series.js';
 
 export interface Stat {
@@ -93,6 +94,18 @@ export interface AnalyzerOptions extends AnomalyOptions {
 
 export const DEFAULT_ANALYZER_OPTIONS: AnalyzerOptions = { ...DEFAULT_ANOMALY_OPTIONS, exactLimit: DEFAULT_EXACT_LIMIT, maxMalformedShown: 50 };
 
+const column = (name: (typeof NUMBER_FIELDS)[number]): number => NUMBER_FIELDS.indexOf(name);
+const BATCH_ID = column('batch_id');
+const TIMESTAMP = column('timestamp');
+const SCHEDULE = column('schedule_duration_ms');
+const MODEL_RUN = column('model_run_duration_ms');
+const PREFILL_REQS = column('num_prefill_reqs');
+const DECODE_REQS = column('num_decode_reqs');
+const WAITING = column('num_waiting_reqs');
+const RUNNING = column('num_running_reqs');
+const KV = column('kv_cache_usage');
+const DP_RANK = column('dp_rank');
+
 export class Analyzer {
   readonly files: FileSummary[] = [];
   private readonly o: AnalyzerOptions;
@@ -141,11 +154,31 @@ export class Analyzer {
     if (this.malformedShown.length < this.o.maxMalformedShown) this.malformedShown.push({ file: file.path, line, reason });
   }
 
-  add(file: FileSummary, line: number, r: SchedulerRecord): void {
-    const rank = r.dp_rank ?? 0;
+  /** The batch's records in order; `lineBase` is added to their line numbers. */
+  addBatch(file: FileSummary, b: RecordBatch, lineBase = 0): void {
+    const { num, prefill, runValue, runLength } = b;
+    let p = 0;
+    let d = 0;
+    for (let i = 0; i < b.size; i++) {
+      const o = i * COLUMNS;
+      const prefillEnd = b.prefillEnd[i]!;
+      const decodeEnd = b.decodeEnd[i]!;
+      this.addOne(file, lineBase + b.line[i]!, num, o, b.dummy[i] === 1, prefill, p, prefillEnd, runValue, runLength, d, decodeEnd);
+      p = prefillEnd;
+      d = decodeEnd;
+    }
+  }
+
+  // One record: num[o + field] (NaN: absent), prefill chunks prefill[p, pEnd), decode runs [d, dEnd).
+  private addOne(
+    file: FileSummary, line: number, num: Float64Array, o: number, dummy: boolean,
+    prefill: Float64Array, p: number, pEnd: number, runValue: Float64Array, runLength: Float64Array, d: number, dEnd: number,
+  ): void {
+    const dpRank = num[o + DP_RANK]!;
+    const rank = dpRank === dpRank ? dpRank : 0;
     let rs = this.ranks.get(rank);
     if (!rs) this.ranks.set(rank, (rs = { batches: 0, dummy: 0 }));
-    if (r.dummy) {
+    if (dummy) {
       file.dummy += 1;
       rs.dummy += 1;
       this.dummies += 1;
@@ -155,58 +188,68 @@ export class Analyzer {
     rs.batches += 1;
     this.batches += 1;
     const where: Where = { file: file.path, line };
-    if (r.batch_id !== undefined) where.batch_id = r.batch_id;
-    if (r.dp_rank !== undefined) where.dp_rank = r.dp_rank;
-    if (r.timestamp !== undefined) {
-      where.timestamp = r.timestamp;
-      if (r.timestamp < this.firstTs) this.firstTs = r.timestamp;
-      if (r.timestamp > this.lastTs) this.lastTs = r.timestamp;
+    const batchId = num[o + BATCH_ID]!;
+    const ts = num[o + TIMESTAMP]!;
+    if (batchId === batchId) where.batch_id = batchId;
+    if (dpRank === dpRank) where.dp_rank = dpRank;
+    if (ts === ts) {
+      where.timestamp = ts;
+      if (ts < this.firstTs) this.firstTs = ts;
+      if (ts > this.lastTs) this.lastTs = ts;
     }
 
-    const step = stepTime(r);
-    const tokens = scheduledTokens(r);
+    const schedule = num[o + SCHEDULE]!;
+    const modelRun = num[o + MODEL_RUN]!;
+    const step = num[o + STEP]!;
+    const prefillReqs = num[o + PREFILL_REQS]!;
+    const decodeReqs = num[o + DECODE_REQS]!;
+    const tokens = num[o + TOKENS]!;
+    const waiting = num[o + WAITING]!;
+    const running = num[o + RUNNING]!;
+    const kv = num[o + KV]!;
+    const prefillTokens = num[o + PREFILL_TOKENS]!;
+    // x === x: the value is there (NaN marks an absent one).
     const s = this.s;
-    if (r.schedule_duration_ms !== undefined) s.schedule.add(r.schedule_duration_ms);
-    if (r.model_run_duration_ms !== undefined) s.modelRun.add(r.model_run_duration_ms);
-    if (step !== undefined) s.step.add(step);
-    if (r.num_prefill_reqs !== undefined) s.prefill.add(r.num_prefill_reqs);
-    if (r.num_decode_reqs !== undefined) s.decode.add(r.num_decode_reqs);
-    if (tokens !== undefined) s.tokens.add(tokens);
-    if (r.num_waiting_reqs !== undefined) s.waiting.add(r.num_waiting_reqs);
-    if (r.num_running_reqs !== undefined) s.running.add(r.num_running_reqs);
-    if (r.kv_cache_usage !== undefined) s.kv.add(r.kv_cache_usage);
-    if (r.prefill_chunk_sizes) for (const c of r.prefill_chunk_sizes) s.prefillChunk.add(c);
-    if (r.decode_chunk_sizes) addRuns(s.decodeChunk, r.decode_chunk_sizes);
-    const prefillTokens = r.num_prefill_tokens ?? (r.prefill_chunk_sizes ? r.prefill_chunk_sizes.reduce((a, b) => a + b, 0) : undefined);
-    if (prefillTokens !== undefined) s.prefillTokens.add(prefillTokens);
-    if (r.schedule_duration_ms !== undefined && step !== undefined) {
-      this.overheadSched += r.schedule_duration_ms;
+    if (schedule === schedule) s.schedule.add(schedule);
+    if (modelRun === modelRun) s.modelRun.add(modelRun);
+    if (step === step) s.step.add(step);
+    if (prefillReqs === prefillReqs) s.prefill.add(prefillReqs);
+    if (decodeReqs === decodeReqs) s.decode.add(decodeReqs);
+    if (tokens === tokens) s.tokens.add(tokens);
+    if (waiting === waiting) s.waiting.add(waiting);
+    if (running === running) s.running.add(running);
+    if (kv === kv) s.kv.add(kv);
+    for (let k = p; k < pEnd; k++) s.prefillChunk.add(prefill[k]!);
+    for (let k = d; k < dEnd; k++) s.decodeChunk.addRun(runValue[k]!, runLength[k]!);
+    if (prefillTokens === prefillTokens) s.prefillTokens.add(prefillTokens);
+    if (schedule === schedule && step === step) {
+      this.overheadSched += schedule;
       this.overheadStep += step;
     }
-    if ((r.num_prefill_reqs ?? 0) > 0) this.batchesWithPrefill += 1;
-    if ((r.kv_cache_usage ?? 0) >= 0.9) this.kvHigh += 1;
-    if (r.num_prefill_reqs !== undefined) this.prefillCounts.add(r.num_prefill_reqs);
-    if (r.num_decode_reqs !== undefined) this.decodeCounts.add(r.num_decode_reqs);
+    if (prefillReqs > 0) this.batchesWithPrefill += 1;
+    if (kv >= 0.9) this.kvHigh += 1;
+    if (prefillReqs === prefillReqs) this.prefillCounts.add(prefillReqs);
+    if (decodeReqs === decodeReqs) this.decodeCounts.add(decodeReqs);
 
     // In TREND_FIELDS order; NaN for a value the record lacks.
     const row = this.trendRow;
-    row[0] = r.schedule_duration_ms ?? NaN;
-    row[1] = r.model_run_duration_ms ?? NaN;
-    row[2] = step ?? NaN;
-    row[3] = tokens ?? NaN;
-    row[4] = r.num_prefill_reqs ?? NaN;
-    row[5] = r.num_decode_reqs ?? NaN;
-    row[6] = r.num_waiting_reqs ?? NaN;
-    row[7] = r.num_running_reqs ?? NaN;
-    row[8] = r.kv_cache_usage ?? NaN;
+    row[0] = schedule;
+    row[1] = modelRun;
+    row[2] = step;
+    row[3] = tokens;
+    row[4] = prefillReqs;
+    row[5] = decodeReqs;
+    row[6] = waiting;
+    row[7] = running;
+    row[8] = kv;
     this.trend.add(row);
-    if (r.schedule_duration_ms !== undefined && r.model_run_duration_ms !== undefined) {
+    if (schedule === schedule && modelRun === modelRun) {
       const i = this.scatter.slot();
-      if (i >= 0) this.scatter.items[i] = [r.schedule_duration_ms, r.model_run_duration_ms];
+      if (i >= 0) this.scatter.items[i] = [schedule, modelRun];
     }
-    if (step !== undefined) this.slowest.add(step, where);
-    if (r.schedule_duration_ms !== undefined) this.jumps.add(r.schedule_duration_ms, where);
-    if (r.num_waiting_reqs !== undefined) this.waitingRuns.add(r.num_waiting_reqs, where);
+    if (step === step) this.slowest.add(step, where);
+    if (schedule === schedule) this.jumps.add(schedule, where);
+    if (waiting === waiting) this.waitingRuns.add(waiting, where);
   }
 
   finish(): Analysis {
@@ -281,18 +324,6 @@ export class Analyzer {
       stepHistogram: this.s.step.histogram(bins),
       scatter: this.scatter.items,
     };
-  }
-}
-
-/** Adds a list run by run: decode chunks are long runs of 1, and a run costs one bucket update. */
-function addRuns(q: QuantileSummary, xs: number[]): void {
-  for (let i = 0; i < xs.length;) {
-    const x = xs[i]!;
-    let j = i + 1;
-    // Object.is-equal only: a -0 after a 0 starts its own run, as add() would see it.
-    while (j < xs.length && xs[j] === x && (x !== 0 || Object.is(xs[j], x))) j += 1;
-    q.addRun(x, j - i);
-    i = j;
   }
 }
 

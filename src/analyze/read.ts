@@ -2,14 +2,13 @@
  * Streams one input file line by line and hands each line's outcome to a sink. The format is decided
  * per file from its first non-blank line: a JSON object means seed-004 JSONL, anything else a server
  * log in which only vLLM `Iteration(N): …` lines count. In JSONL every non-blank line must be a
- * record; in a log, other lines are ignored and only a broken iteration line is malformed. A JSONL
- * line is read from its bytes (scan-record) and only decoded and JSON.parse'd when that declines.
+ * record; in a log, other lines are ignored and only a broken iteration line is malformed.
  */
 import type { InputFormat } from './analyzer.js';
 import { IterationLogParser } from './iteration-log.js';
-import { forEachLine } from './lines.js';
-import { type SchedulerRecord, toRecord } from './record.js';
-import { scanRecord } from './scan-record.js';
+import { readJsonlLine } from './jsonl-chunk.js';
+import { forEachLine, lineChunks, splitLines } from './lines.js';
+import type { SchedulerRecord } from './record.js';
 
 export interface LineSink {
   begin(format: InputFormat): void;
@@ -28,35 +27,41 @@ export async function scanFile(path: string, options: ReadOptions, sink: LineSin
   let format: InputFormat | undefined;
   let parser: IterationLogParser | undefined;
   let n = 0;
-  const jsonLine = (line: string): void | Promise<void> => {
-    if (line.trim() === '') return sink.ignored(n);
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      return sink.malformed(n, `invalid JSON (${(err as Error).message.split('\n')[0]})`);
-    }
-    const rec = toRecord(value);
-    return typeof rec === 'string' ? sink.malformed(n, rec) : sink.record(n, rec);
-  };
   await forEachLine(path, (buf, start, end) => {
     n += 1;
-    if (format === 'jsonl') {
-      const rec = scanRecord(buf, start, end);
-      return rec ? sink.record(n, rec) : jsonLine(buf.toString('utf8', start, end));
-    }
-    const line = buf.toString('utf8', start, end);
     if (format === undefined) {
-      if (line.trim() === '') return sink.ignored(n);
-      format = line.trimStart().startsWith('{') ? 'jsonl' : 'vllm-log';
+      format = formatOf(buf.toString('utf8', start, end));
+      if (format === undefined) return sink.ignored(n);
       if (format === 'vllm-log') parser = new IterationLogParser(options.logYear);
       sink.begin(format);
-      if (format === 'jsonl') return jsonLine(line);
     }
-    const res = parser!.parse(line);
+    if (format === 'jsonl') {
+      const r = readJsonlLine(buf, start, end);
+      if (r === undefined) return sink.ignored(n);
+      return typeof r === 'string' ? sink.malformed(n, r) : sink.record(n, r);
+    }
+    const res = parser!.parse(buf.toString('utf8', start, end));
     if (res.kind === 'record') return sink.record(n, res.record);
     if (res.kind === 'malformed') return sink.malformed(n, res.reason);
     return sink.ignored(n);
   });
   if (format === undefined) sink.begin('jsonl');
+}
+
+/** The format a file's first non-blank line says; undefined for a blank line. */
+function formatOf(line: string): InputFormat | undefined {
+  if (line.trim() === '') return undefined;
+  return line.trimStart().startsWith('{') ? 'jsonl' : 'vllm-log';
+}
+
+/** The format of the file's first non-blank line when the first chunk holds one (else undefined). */
+export async function sniffFormat(path: string): Promise<InputFormat | undefined> {
+  for await (const { buf, end } of lineChunks(path)) {
+    let format: InputFormat | undefined;
+    splitLines(buf, 0, end, (s, e) => {
+      format ??= formatOf(buf.toString('utf8', s, e));
+    });
+    return format;
+  }
+  return undefined;
 }

@@ -74,24 +74,3 @@ export function toRecord(value: unknown): SchedulerRecord | string {
   for (const k of TIME_FIELDS) if ((out[k] as number | undefined) !== undefined && (out[k] as number) < 0) return `${k} is negative`;
   return out as SchedulerRecord;
 }
-
-/** Step time: the measured total, else schedule + model run when both are there. */
-export function stepTime(r: SchedulerRecord): number | undefined {
-  if (r.total_step_duration_ms !== undefined) return r.total_step_duration_ms;
-  if (r.schedule_duration_ms !== undefined && r.model_run_duration_ms !== undefined) return r.schedule_duration_ms + r.model_run_duration_ms;
-  return undefined;
-}
-
-/** Tokens of the step: the stated total, else prefill + decode tokens, else the chunk sums. */
-export function scheduledTokens(r: SchedulerRecord): number | undefined {
-  if (r.total_scheduled_tokens !== undefined) return r.total_scheduled_tokens;
-  if (r.num_prefill_tokens !== undefined || r.num_decode_tokens !== undefined) return (r.num_prefill_tokens ?? 0) + (r.num_decode_tokens ?? 0);
-  if (r.prefill_chunk_sizes || r.decode_chunk_sizes) return sum(r.prefill_chunk_sizes ?? []) + sum(r.decode_chunk_sizes ?? []);
-  return undefined;
-}
-
-function sum(xs: number[]): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s;
-}

@@ -7,6 +7,7 @@
  * slow way, which then gives the same record or states the reason.
  */
 import { decimalQuotient, POW10 } from './decimal.js';
+import type { RecordBatchBuilder } from './record-batch.js';
 import { ARRAY_FIELDS, NUMBER_FIELDS, type SchedulerRecord } from './record.js';
 
 const QUOTE = 0x22;
@@ -58,23 +59,38 @@ const successor = new Int8Array(KEYS.length + 2).fill(-1);
 // The record being read; module state so a line allocates only what it returns.
 const vals = new Float64Array(N);
 let present = 0;
-let prefill: number[] | undefined;
-let decode: number[] | undefined;
+// The lists as their lengths in scratch arrays (-1: none), so a line allocates no list of its own.
+let prefill: Float64Array = new Float64Array(64);
+let prefillCount = -1;
+let decode: Float64Array = new Float64Array(256);
+let decodeCount = -1;
 let dummy: boolean | undefined;
 /** The value of the number scanNumber last read. */
 let num = 0;
 
 export function scanRecord(b: Buffer, start: number, end: number): SchedulerRecord | undefined {
+  return scan(b, start, end) ? build() : undefined;
+}
+
+/** scanRecord, but the record goes straight into `into`'s columns; false where scanRecord would give undefined. */
+export function scanRecordInto(b: Buffer, start: number, end: number, into: RecordBatchBuilder, line: number): boolean {
+  if (!scan(b, start, end)) return false;
+  into.addScanned(line, vals, present, dummy === true, prefill, prefillCount, decode, decodeCount);
+  return true;
+}
+
+function scan(b: Buffer, start: number, end: number): boolean {
   present = 0;
-  prefill = decode = dummy = undefined;
+  prefillCount = decodeCount = -1;
+  dummy = undefined;
   let prev = AT_START;
   let i = skipWs(b, start, end);
-  if (i >= end || b[i] !== LBRACE) return undefined;
+  if (i >= end || b[i] !== LBRACE) return false;
   i = skipWs(b, i + 1, end);
   if (i < end && b[i] === RBRACE) i += 1;
   else {
     for (;;) {
-      if (i >= end || b[i] !== QUOTE) return undefined;
+      if (i >= end || b[i] !== QUOTE) return false;
       const keyStart = i + 1;
       let field = successor[prev]!;
       let j = field >= 0 ? matchKey(b, keyStart, end, field) : -1;
@@ -83,40 +99,40 @@ export function scanRecord(b: Buffer, start: number, end: number): SchedulerReco
         for (j = keyStart; j < end; j++) {
           const c = b[j]!;
           if (c === QUOTE) break;
-          if (c === BACKSLASH || c < 0x20 || c >= 0x80) return undefined;
+          if (c === BACKSLASH || c < 0x20 || c >= 0x80) return false;
           h = (Math.imul(h, 31) + c) | 0;
         }
-        if (j >= end) return undefined;
+        if (j >= end) return false;
         field = lookup(b, keyStart, j, h >>> 0);
         successor[prev] = field;
       }
       prev = field >= 0 ? field : AFTER_UNKNOWN;
       i = skipWs(b, j + 1, end);
-      if (i >= end || b[i] !== COLON) return undefined;
+      if (i >= end || b[i] !== COLON) return false;
       i = skipWs(b, i + 1, end);
       i = scanValue(b, i, end, field);
-      if (i < 0) return undefined;
+      if (i < 0) return false;
       i = skipWs(b, i, end);
-      if (i >= end) return undefined;
+      if (i >= end) return false;
       if (b[i] === COMMA) {
         i = skipWs(b, i + 1, end);
         continue;
       }
-      if (b[i] !== RBRACE) return undefined;
+      if (b[i] !== RBRACE) return false;
       i += 1;
       break;
     }
   }
-  if (skipWs(b, i, end) !== end) return undefined;
+  if (skipWs(b, i, end) !== end) return false;
   // toRecord's checks: leave a rejected line to it, so the reason reads the same.
   let times = 0;
   for (const t of TIME_BITS) {
     if (!(present & (1 << t))) continue;
-    if (vals[t]! < 0) return undefined;
+    if (vals[t]! < 0) return false;
     times += 1;
   }
-  if (times === 0) return undefined;
-  return build();
+  if (times === 0) return false;
+  return true;
 }
 
 /** The index of the key's closing quote when the key at `start` is field f, else -1. */
@@ -162,8 +178,8 @@ function scanValue(b: Buffer, i: number, end: number, field: number): number {
   if (c === 0x6e /* n */) {
     if (!literal(b, i, end, 'null')) return -1;
     if (field >= 0 && field < N) present &= ~(1 << field);
-    else if (field === PREFILL) prefill = undefined;
-    else if (field === DECODE) decode = undefined;
+    else if (field === PREFILL) prefillCount = -1;
+    else if (field === DECODE) decodeCount = -1;
     else if (field === DUMMY) dummy = undefined;
     return i + 4;
   }
@@ -176,7 +192,8 @@ function scanValue(b: Buffer, i: number, end: number, field: number): number {
   }
   if (c === LBRACKET) {
     if (field !== PREFILL && field !== DECODE) return -1;
-    const list: number[] = [];
+    let list = field === PREFILL ? prefill : decode;
+    let n = 0;
     let j = skipWs(b, i + 1, end);
     if (j < end && b[j] === RBRACKET) j += 1;
     else {
@@ -184,7 +201,8 @@ function scanValue(b: Buffer, i: number, end: number, field: number): number {
         // Runs of one-digit sizes ("1,1,1," for decode chunks) in a tight loop first.
         let c = b[j]!;
         while (c >= ZERO && c <= NINE && j + 2 < end && b[j + 1] === COMMA) {
-          list.push(c - ZERO);
+          if (n === list.length) list = grownList(field, list);
+          list[n++] = c - ZERO;
           j += 2;
           c = b[j]!;
         }
@@ -201,13 +219,14 @@ function scanValue(b: Buffer, i: number, end: number, field: number): number {
             k += 1;
           }
         }
+        if (n === list.length) list = grownList(field, list);
         if (v >= 0 && k < end && (b[k] === COMMA || b[k] === RBRACKET)) {
           j = k;
-          list.push(v);
+          list[n++] = v;
         } else {
           j = scanNumber(b, j, end);
           if (j < 0 || !Number.isFinite(num)) return -1;
-          list.push(num);
+          list[n++] = num;
         }
         j = skipWs(b, j, end);
         if (j >= end) return -1;
@@ -220,8 +239,8 @@ function scanValue(b: Buffer, i: number, end: number, field: number): number {
         break;
       }
     }
-    if (field === PREFILL) prefill = list;
-    else decode = list;
+    if (field === PREFILL) prefillCount = n;
+    else decodeCount = n;
     return j;
   }
   if (c === QUOTE && field === -1) {
@@ -232,6 +251,15 @@ function scanValue(b: Buffer, i: number, end: number, field: number): number {
     }
   }
   return -1;
+}
+
+/** The field's scratch list, twice the size, its values kept. */
+function grownList(field: number, list: Float64Array): Float64Array {
+  const bigger = new Float64Array(list.length * 2);
+  bigger.set(list);
+  if (field === PREFILL) prefill = bigger;
+  else decode = bigger;
+  return bigger;
 }
 
 function literal(b: Uint8Array, i: number, end: number, word: string): boolean {
@@ -321,8 +349,16 @@ function build(): SchedulerRecord {
     num_prefill_reqs: g(5), num_decode_reqs: g(6), total_scheduled_tokens: g(7), avg_prefill_chunk_size: g(8),
     max_prefill_chunk_size: g(9), min_prefill_chunk_size: g(10), avg_decode_chunk_size: g(11), num_waiting_reqs: g(12),
     num_running_reqs: g(13), kv_cache_usage: g(14), num_prefill_tokens: g(15), num_decode_tokens: g(16), dp_rank: g(17),
-    num_encoder_inputs: g(18), num_encoder_output_embeddings: g(19), prefill_chunk_sizes: prefill, decode_chunk_sizes: decode, dummy,
+    num_encoder_inputs: g(18), num_encoder_output_embeddings: g(19), prefill_chunk_sizes: listOf(prefill, prefillCount),
+    decode_chunk_sizes: listOf(decode, decodeCount), dummy,
   };
+}
+
+function listOf(list: Float64Array, count: number): number[] | undefined {
+  if (count < 0) return undefined;
+  const out = new Array<number>(count);
+  for (let i = 0; i < count; i++) out[i] = list[i]!;
+  return out;
 }
 
 // build() names the fields by hand: fail at load, not with wrong numbers, if the lists move.
