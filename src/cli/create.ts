@@ -124,7 +124,7 @@ export async function create(argv: string[], io: Io): Promise<number> {
     const { runWizard } = await import('./wizard.js');
     const { detectGpu } = await import('./environment.js');
     input = await runWizard(input, { detectGpu, platform: thisPlatform() });
-  } else if (!input.targets?.length && !previous) {
+  } else if (!input.targets?.length && !previous && input.platform !== 'kubernetes') {
     input.targets = [{ engine: 'vllm', url: 'http://localhost:8000' }];
   }
 
@@ -235,10 +235,14 @@ function printSummary(r: CreateResult, io: Io): void {
   if (r.dryRun) return;
   const kept = r.plan.files.filter((f) => f.action.startsWith('keep'));
   if (kept.length) io.out(`Kept ${kept.length} file(s) you changed: ${kept.map((f) => f.path).join(', ')} (--force replaces them).`);
-  const u = urls(r.spec);
   io.out('');
   io.out('Next steps:');
   io.out(`  cd ${r.dir}`);
+  if (r.spec.kubernetes) {
+    io.out('  kubectl apply --server-side -k .   (README.md: the chart settings it needs, the Secret to create first, how to verify)');
+    return;
+  }
+  const u = urls(r.spec);
   io.out(r.spec.platform === 'windows' ? '  .\\start-monitoring.ps1   (or double-click start-monitoring.bat)' : '  ./start-monitoring.sh');
   if (r.spec.grafana) io.out(`  Grafana ${u.grafana}   user admin, password: GRAFANA_ADMIN_PASSWORD in ${join(r.dir, '.env')}`);
   else io.out('  Grafana is left out (--no-grafana): import grafana/dashboards/*.json into your Grafana.');

@@ -1,0 +1,54 @@
+/** README.md of the kubernetes folder: its view here, its layout in templates/README.kubernetes.md.hbs. */
+import type { K8sRole, LabelSelector } from '../../config/types.js';
+import { S } from '../../rules/series.js';
+import { BUILT_IN_TEMPLATES, layout, type TemplateSources } from '../templates.js';
+import { secretKeys, secretName } from './alertmanager-config.js';
+import { DASHBOARD_FOLDER } from './dashboards.js';
+import { monitoredRoles, roleJob } from './monitors.js';
+import type { K8sStackSpec } from './objects.js';
+
+const GPU_TEXT: Record<K8sStackSpec['gpu'], string> = {
+  dcgm: "the NVIDIA GPU Operator's `nvidia-dcgm-exporter` service (namespace `gpu-operator`, port `gpu-metrics`).",
+  amd: "the AMD GPU Operator's device-metrics-exporter service (namespace `kube-amd-gpu`).",
+  'nvidia-smi': 'nvidia_gpu_exporter, as its Helm chart labels its service.',
+  none: 'none (`--gpu none`): no GPU monitor, rules or dashboard.',
+};
+
+/** The selector as --k8s-selector writes it. */
+export function selectorText(s: LabelSelector): string {
+  const labels = Object.entries(s.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  const exprs = (s.matchExpressions ?? []).map((e) => (e.operator === 'Exists' ? e.key : `!${e.key}`));
+  return [...labels, ...exprs].join(',') || '(everything)';
+}
+
+export function renderKubernetesReadme(spec: K8sStackSpec, files: string[], hasAlertmanagerConfig: boolean, templates: TemplateSources = BUILT_IN_TEMPLATES): string {
+  const k = spec.kubernetes;
+  const monitor = (role: K8sRole) => {
+    const m = k.monitors[role];
+    return {
+      kind: m.kind,
+      name: `${spec.project}-${role === 'gpu' ? roleJob(spec, role) : role}`,
+      selector: selectorText(m.selector),
+      namespaces: m.namespaces.length ? m.namespaces.map((n) => `\`${n}\``).join(', ') : 'any',
+      port: m.port,
+      path: m.path,
+      job: roleJob(spec, role),
+    };
+  };
+  const roles = monitoredRoles(spec);
+  return layout(templates, 'README.kubernetes.md.hbs', {
+    project: spec.project,
+    namespace: k.namespace,
+    release: k.release,
+    releaseLabel: `release: ${k.release}`,
+    folder: DASHBOARD_FOLDER,
+    monitors: roles.map(monitor),
+    jobs: roles.map((r) => roleJob(spec, r)).join('|'),
+    requestsSeries: S.requestsRunning,
+    gpuText: GPU_TEXT[spec.gpu],
+    alertmanagerConfig: hasAlertmanagerConfig,
+    secretName: secretName(spec),
+    secretKeys: secretKeys(spec),
+    files,
+  });
+}
