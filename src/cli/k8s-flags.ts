@@ -1,6 +1,6 @@
 /** The --k8s-* flags -> a config file's `kubernetes:` section, merged over the file's (flags win). */
 import { usageError } from '../errors.js';
-import { K8S_ROLES, type K8sRole, type KubernetesInput } from '../config/kubernetes.js';
+import { checkNamespace, K8S_ROLES, type K8sRole, type KubernetesInput, parseSelector } from '../config/kubernetes.js';
 import type { FlagValues } from './create-flags.js';
 
 type Monitors = NonNullable<KubernetesInput['monitors']>;
@@ -23,10 +23,12 @@ export function kubernetesFromFlags(f: FlagValues): KubernetesInput | undefined 
   // A namespace without a role is where the servers run: the engines' and the gateway's.
   for (const v of list('k8s-namespace')) {
     const [roles, ns] = byRole('k8s-namespace', v, ['vllm', 'sglang', 'router']);
+    checkNamespace(ns, '--k8s-namespace');
     for (const r of roles) (at(r).namespaces ??= []).push(ns);
   }
   for (const v of list('k8s-selector')) {
     const [[role], selector] = byRole('k8s-selector', v);
+    parseSelector(selector, '--k8s-selector');
     at(role!).selector = selector;
   }
   for (const v of list('k8s-port')) {
@@ -35,7 +37,7 @@ export function kubernetesFromFlags(f: FlagValues): KubernetesInput | undefined 
   }
   const out: KubernetesInput = {};
   if (Object.keys(monitors).length) out.monitors = monitors;
-  if (typeof f['k8s-monitoring-namespace'] === 'string') out.namespace = f['k8s-monitoring-namespace'];
+  if (typeof f['k8s-monitoring-namespace'] === 'string') out.namespace = checkNamespace(f['k8s-monitoring-namespace'], '--k8s-monitoring-namespace');
   if (typeof f['k8s-release'] === 'string') out.release = f['k8s-release'];
   return Object.keys(out).length ? out : undefined;
 }

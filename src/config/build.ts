@@ -117,7 +117,8 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
   }
   collect(() => checkGpuPlatform(gpu, platform));
 
-  const receivers = buildReceivers(input.receivers ?? (input.receiver ? [input.receiver] : []), ctx, secrets, warnings, errors);
+  // With kubernetes the secrets go into a Secret the user creates: none is needed to generate.
+  const receivers = buildReceivers(input.receivers ?? (input.receiver ? [input.receiver] : []), ctx, secrets, warnings, errors, k8s);
   const ports: Ports = { ...DEFAULT_PORTS, ...input.ports };
   collect(() => checkPorts(ports));
   const grafana = input.grafana ?? true;
@@ -135,7 +136,7 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
     images[name as Component] = ref!;
   }
 
-  const heartbeat = buildHeartbeat(input, images.alertmanager, ctx, secrets, warnings, errors);
+  const heartbeat = buildHeartbeat(input, images.alertmanager, ctx, secrets, warnings, errors, k8s);
   const retentionSize = input.retentionSize ?? DEFAULT_RETENTION_SIZE;
   const sizeWarnings = collect(() => retentionSizeWarnings(retentionSize, 'retentionSize'));
   if (sizeWarnings) warnings.push(...sizeWarnings);

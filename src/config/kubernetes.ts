@@ -60,7 +60,7 @@ export function parseSelector(text: string, field: string): LabelSelector {
   return { ...(Object.keys(matchLabels).length ? { matchLabels } : {}), ...(matchExpressions.length ? { matchExpressions } : {}) };
 }
 
-function checkNamespace(ns: string, field: string): string {
+export function checkNamespace(ns: string, field: string): string {
   if (!DNS_LABEL.test(ns)) throw usageError(field, `${JSON.stringify(ns)} is not a Kubernetes namespace name`, 'use lower-case letters, digits and dashes (at most 63)');
   return ns;
 }
