@@ -45,6 +45,8 @@ export function renderKubernetesReadme(spec: K8sStackSpec, files: string[], hasA
     monitors: roles.map(monitor),
     jobs: roles.map((r) => roleJob(spec, r)).join('|'),
     requestsSeries: S.requestsRunning,
+    grafanaUrl: spec.urls.grafana ?? '(none)',
+    alertmanagerUrl: spec.urls.alertmanager,
     gpuText: GPU_TEXT[spec.gpu],
     alertmanagerConfig: hasAlertmanagerConfig,
     secretName: secretName(spec),
