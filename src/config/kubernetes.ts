@@ -29,7 +29,8 @@ const ENGINE_DEFAULTS: Record<'vllm' | 'sglang' | 'router', { selectorText: stri
 /** The Services the GPU operators create for their exporters, in their default namespaces. */
 const GPU_DEFAULTS: Record<Exclude<GpuKind, 'none'>, { selectorText: string; namespace: string; port: string }> = {
   dcgm: { selectorText: 'app=nvidia-dcgm-exporter', namespace: 'gpu-operator', port: 'gpu-metrics' },
-  amd: { selectorText: 'app.kubernetes.io/name=metrics-exporter', namespace: 'kube-amd-gpu', port: 'http' },
+  // The AMD GPU Operator labels the service `<DeviceConfig name>-metrics-exporter`; its Helm install names the DeviceConfig gpu-operator.
+  amd: { selectorText: 'app.kubernetes.io/service=gpu-operator-metrics-exporter', namespace: 'kube-amd-gpu', port: 'exporter-port' },
   'nvidia-smi': { selectorText: 'app.kubernetes.io/name=nvidia-gpu-exporter', namespace: '', port: 'http' },
 };
 

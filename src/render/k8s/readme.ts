@@ -9,7 +9,7 @@ import type { K8sStackSpec } from './objects.js';
 
 const GPU_TEXT: Record<K8sStackSpec['gpu'], string> = {
   dcgm: "the NVIDIA GPU Operator's `nvidia-dcgm-exporter` service (namespace `gpu-operator`, port `gpu-metrics`).",
-  amd: "the AMD GPU Operator's device-metrics-exporter service (namespace `kube-amd-gpu`).",
+  amd: "the AMD GPU Operator's device-metrics-exporter service (namespace `kube-amd-gpu`, port `exporter-port`, labelled after the DeviceConfig: `gpu-operator-metrics-exporter` for the Helm install's; another DeviceConfig name: `--k8s-selector gpu:app.kubernetes.io/service=NAME-metrics-exporter`).",
   'nvidia-smi': 'nvidia_gpu_exporter, as its Helm chart labels its service.',
   none: 'none (`--gpu none`): no GPU monitor, rules or dashboard.',
 };
