@@ -9,7 +9,8 @@
  * emulated vLLM, SGLang and DCGM exporter; real Prometheus (each release) scrapes them and
  * evaluates the rules taken out of the generated PrometheusRules. The recorded `llm:*` and `gpu:*`
  * series must carry `job`, `instance` (the pod; the GPU exporter: its node), `host` (the node) and
- * `model_name`, and join serving to GPUs on `host` as the dashboards do.
+ * `model_name`, and join serving to GPUs on `host` as the dashboards do; the panel probe then finds
+ * data in the overview's panels (as the ConfigMap holds it) that join on host or pick the pod.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { type Emulator, startEmulator } from '../../src/demo/index.js';
+import { type PanelReport, probeDashboards } from '../../src/probe/index.js';
 import { render } from '../../src/render/index.js';
 import { S } from '../../src/rules/series.js';
 import { specFor } from '../support/stacks.js';
@@ -74,6 +76,7 @@ for (const release of PROMETHEUS_RELEASES) describe(`kubernetes monitors' relabe
   }
   let dir: string;
   let prom: RunningPrometheus;
+  let dashboards: Record<string, unknown>[] = [];
   const emulators: Emulator[] = [];
 
   beforeAll(async () => {
@@ -85,6 +88,10 @@ for (const release of PROMETHEUS_RELEASES) describe(`kubernetes monitors' relabe
     const { spec, secrets } = await specFor({ platform: 'kubernetes', gpu: 'dcgm', scrapeInterval: '1s' }, 'llm-monitor');
     const files = render(spec, secrets);
     const monitor = (path: string) => parse(files.get(path)!.content) as Monitor;
+    dashboards = [...files].filter(([p]) => p.startsWith('dashboards/')).map(([, f]) => {
+      const data = (parse(f.content) as { data: Record<string, string> }).data;
+      return JSON.parse(Object.values(data)[0]!) as Record<string, unknown>;
+    });
     dir = mkdtempSync(join(tmpdir(), 'cvm-k8s-relabel-'));
     mkdirSync(join(dir, 'rules'));
     const ruleFiles: string[] = [];
@@ -147,5 +154,28 @@ for (const release of PROMETHEUS_RELEASES) describe(`kubernetes monitors' relabe
     for (const g of gpus) expect({ job: g.job, instance: g.instance, host: g.host }).toEqual({ job: 'gpu-dcgm', instance: NODE, host: NODE });
     const joined = await series(`avg by (host) (${S.gpuUtilization} and on (host) ${S.requestsRunning})`);
     expect(joined).toEqual([{ host: NODE }]);
+  }, 90_000);
+
+  it("shows data in the dashboards' panels that join on host and pick by instance, read from the ConfigMaps", async () => {
+    const overview = dashboards.find((d) => d.uid === 'llm-serving-overview') ?? dashboards[0]!;
+    const vars = { instance: PODS.vllm, model_name: MODELS.vllm, engine: 'vllm', job: 'vllm' };
+    // The panels whose queries need the labels the monitors set: the GPUs of the serving hosts, the pod as instance.
+    const labelBound = (q: string) => q.includes('on (host)') || q.includes(PODS.vllm);
+    // A panel of a feature the emulator leaves off (LoRA, speculative decoding, P/D) passes with validate's note, as in engines-real-prometheus.
+    const shown = (p: PanelReport) => p.status === 'data' || (p.verdict === 'not-applicable' && Boolean(p.note));
+    const probe = async () => {
+      const r = await probeDashboards({ prometheusUrl: prom.url, dashboards: [overview], rangeSeconds: 60, scrapeIntervalSeconds: 1, variables: vars });
+      return r.panels.filter((p) => p.queries.some((q) => labelBound(q.expr)));
+    };
+    const report = await waitFor('the label-bound panels with data', async () => {
+      const bound = await probe();
+      return bound.length > 0 && bound.every(shown) ? bound : undefined;
+    }, 60_000, 3_000).catch(async () => {
+      const without = (await probe()).filter((p) => !shown(p));
+      throw new Error(`panels without data: ${without.map((p) => `${p.title}: ${p.status} ${p.explanation ?? ''} [${p.queries.map((q) => q.expr).join(' | ')}]`).join('; ')}`);
+    });
+    const withData = report.filter((p) => p.status === 'data');
+    expect(withData.some((p) => p.queries.some((q) => q.expr.includes('on (host)')))).toBe(true);
+    expect(withData.filter((p) => p.queries.some((q) => q.expr.includes(PODS.vllm))).length).toBeGreaterThan(10);
   }, 90_000);
 });
