@@ -219,7 +219,8 @@ function jsonSummary(r: CreateResult): Record<string, unknown> {
     dryRun: r.dryRun,
     files: r.plan.files,
     warnings: r.warnings,
-    urls: urls(r.spec),
+    // A kubernetes folder runs nothing here: where its objects go instead of local URLs.
+    ...(r.spec.kubernetes ? { kubernetes: { namespace: r.spec.kubernetes.namespace, release: r.spec.kubernetes.release } } : { urls: urls(r.spec) }),
     targets: r.spec.targets.map((t) => ({ name: t.name, engine: t.engine, url: t.url, scrapes: `${t.scheme}://${t.address}${t.metricsPath}` })),
     gpu: r.spec.gpu,
     receivers: r.spec.receivers.map((x) => ({ name: x.name, kind: x.kind, severities: x.severities })),

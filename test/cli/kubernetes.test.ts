@@ -73,6 +73,16 @@ describe('--platform kubernetes', () => {
     expect(tree(byFile)).toEqual(tree(byFlags));
   });
 
+  it('says with --json where the objects go, and shows no local URLs', async () => {
+    const r = await runCli([join(work, 'j'), ...K8S, '--json', '--dry-run']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.kubernetes).toEqual({ namespace: 'monitoring', release: 'kube-prometheus-stack' });
+    expect(out.urls).toBeUndefined();
+    expect(out.files.map((f: { path: string }) => f.path)).toContain('kustomization.yaml');
+    expect(existsSync(join(work, 'j'))).toBe(false);
+  });
+
   it('regenerates from what the folder was made of, keeping the settings', async () => {
     const dir = join(work, 'm');
     expect((await runCli([dir, ...K8S, '--k8s-selector', 'vllm:app=vllm'])).code).toBe(0);
