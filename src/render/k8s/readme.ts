@@ -21,6 +21,12 @@ export function selectorText(s: LabelSelector): string {
   return [...labels, ...exprs].join(',') || '(everything)';
 }
 
+/** The chart's Prometheus and Grafana services: Helm's fullname rule (the release, or release-chart, at most 26 characters here). */
+export function chartServices(release: string): { prometheus: string; grafana: string } {
+  const fullname = release.includes('kube-prometheus-stack') ? release : `${release}-kube-prometheus-stack`.slice(0, 26).replace(/-+$/, '');
+  return { prometheus: `${fullname}-prometheus`, grafana: release.includes('grafana') ? release : `${release}-grafana` };
+}
+
 export function renderKubernetesReadme(spec: K8sStackSpec, files: string[], hasAlertmanagerConfig: boolean, templates: TemplateSources = BUILT_IN_TEMPLATES): string {
   const k = spec.kubernetes;
   const monitor = (role: K8sRole) => {
@@ -41,6 +47,7 @@ export function renderKubernetesReadme(spec: K8sStackSpec, files: string[], hasA
     namespace: k.namespace,
     release: k.release,
     releaseLabel: `release: ${k.release}`,
+    services: chartServices(k.release),
     folder: DASHBOARD_FOLDER,
     monitors: roles.map(monitor),
     jobs: roles.map((r) => roleJob(spec, r)).join('|'),
