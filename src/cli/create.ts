@@ -124,7 +124,7 @@ export async function create(argv: string[], io: Io): Promise<number> {
     const { runWizard } = await import('./wizard.js');
     const { detectGpu } = await import('./environment.js');
     input = await runWizard(input, { detectGpu, platform: thisPlatform() });
-  } else if (!input.targets?.length && !previous) {
+  } else if (!input.targets?.length && !previous && input.platform !== 'kubernetes') {
     input.targets = [{ engine: 'vllm', url: 'http://localhost:8000' }];
   }
 
@@ -219,7 +219,8 @@ function jsonSummary(r: CreateResult): Record<string, unknown> {
     dryRun: r.dryRun,
     files: r.plan.files,
     warnings: r.warnings,
-    urls: urls(r.spec),
+    // A kubernetes folder runs nothing here: where its objects go instead of local URLs.
+    ...(r.spec.kubernetes ? { kubernetes: { namespace: r.spec.kubernetes.namespace, release: r.spec.kubernetes.release } } : { urls: urls(r.spec) }),
     targets: r.spec.targets.map((t) => ({ name: t.name, engine: t.engine, url: t.url, scrapes: `${t.scheme}://${t.address}${t.metricsPath}` })),
     gpu: r.spec.gpu,
     receivers: r.spec.receivers.map((x) => ({ name: x.name, kind: x.kind, severities: x.severities })),
@@ -235,10 +236,14 @@ function printSummary(r: CreateResult, io: Io): void {
   if (r.dryRun) return;
   const kept = r.plan.files.filter((f) => f.action.startsWith('keep'));
   if (kept.length) io.out(`Kept ${kept.length} file(s) you changed: ${kept.map((f) => f.path).join(', ')} (--force replaces them).`);
-  const u = urls(r.spec);
   io.out('');
   io.out('Next steps:');
   io.out(`  cd ${r.dir}`);
+  if (r.spec.kubernetes) {
+    io.out('  kubectl apply --server-side -k .   (README.md: the chart settings it needs, the Secret to create first, how to verify)');
+    return;
+  }
+  const u = urls(r.spec);
   io.out(r.spec.platform === 'windows' ? '  .\\start-monitoring.ps1   (or double-click start-monitoring.bat)' : '  ./start-monitoring.sh');
   if (r.spec.grafana) io.out(`  Grafana ${u.grafana}   user admin, password: GRAFANA_ADMIN_PASSWORD in ${join(r.dir, '.env')}`);
   else io.out('  Grafana is left out (--no-grafana): import grafana/dashboards/*.json into your Grafana.');

@@ -7,6 +7,7 @@ import { checkHeartbeatUrl } from '../config/heartbeat.js';
 import { retentionSizeBytes } from '../config/retention.js';
 import { parseWatchPath } from '../config/watch-paths.js';
 import type { FlagValues } from './create-flags.js';
+import { kubernetesFromFlags, mergeKubernetes } from './k8s-flags.js';
 import { mergeReceivers, receiversFromFlags, receiversOf } from './receiver-flags.js';
 
 const ENGINE_CHOICES = ['vllm', 'sglang', 'auto', 'router'] as const;
@@ -135,6 +136,8 @@ export function configFromFlags(f: FlagValues, fileReceivers?: ReceiverInput[]):
   // Checked with the rest of the spec (buildPublicUrls), which names the flag in its errors.
   const publicUrl = str(f['public-url']);
   if (publicUrl !== undefined) out.publicUrl = publicUrl;
+  const kubernetes = kubernetesFromFlags(f);
+  if (kubernetes) out.kubernetes = kubernetes;
   const publicUrls = prune({ grafana: str(f['grafana-public-url']), prometheus: str(f['prometheus-public-url']), alertmanager: str(f['alertmanager-public-url']) });
   if (Object.keys(publicUrls).length) out.publicUrls = publicUrls;
   return out;
@@ -152,6 +155,8 @@ export function mergeInputs(file: ConfigInput, flags: ConfigInput): ConfigInput 
   if (file.ports || flags.ports) merged.ports = { ...file.ports, ...flags.ports };
   if (file.slo || flags.slo) merged.slo = { ...file.slo, ...flags.slo };
   if (file.publicUrls || flags.publicUrls) merged.publicUrls = { ...file.publicUrls, ...flags.publicUrls };
+  const kubernetes = mergeKubernetes(file.kubernetes, flags.kubernetes);
+  if (kubernetes) merged.kubernetes = kubernetes;
   // One shape after merging: receivers (a file or manifest may say receiver).
   const receivers = mergeReceivers(receiversOf(file), receiversOf(flags));
   delete merged.receiver;

@@ -12,6 +12,7 @@ import { CliError } from '../errors.js';
 import { parseTargetUrl } from '../config/build.js';
 import { checkHeartbeatUrl } from '../config/heartbeat.js';
 import type { ConfigInput, ReceiverInput, TargetInput } from '../config/input.js';
+import { type KubernetesInput, parseSelector } from '../config/kubernetes.js';
 import { DEFAULT_PORTS } from '../config/defaults.js';
 import { SMG_METRICS_PORT } from '../engines/smg.js';
 import type { GpuKind, Platform, Ports, RoutedSeverity } from '../config/types.js';
@@ -176,12 +177,45 @@ async function askPorts(given: Partial<Ports> | undefined, expose: boolean, deps
   return ports;
 }
 
+/** The vLLM pods' namespaces, selector and port (the flags set the other roles), unless the flags gave them. */
+async function askKubernetes(given: KubernetesInput | undefined): Promise<KubernetesInput> {
+  const vllm = { ...given?.monitors?.vllm };
+  const check = (v: string, fn: (t: string) => unknown) => {
+    try {
+      fn(v.trim());
+      return true;
+    } catch (err) {
+      return err instanceof CliError ? `${err.problem} — ${err.fix}` : String(err);
+    }
+  };
+  if (!vllm.namespaces) {
+    const answer = (await input({ message: 'Namespaces the inference servers run in (comma-separated; empty: any)' })).trim();
+    const namespaces = answer ? answer.split(',').map((n) => n.trim()) : [];
+    if (namespaces.length) vllm.namespaces = namespaces;
+  }
+  if (!vllm.selector) {
+    vllm.selector = (
+      await input({
+        message: 'Labels of the vLLM pods (key=value or key, comma-separated; default: the production-stack chart)',
+        default: 'helm-release-name,model',
+        validate: (v) => check(v, (t) => parseSelector(t, 'selector')),
+      })
+    ).trim();
+  }
+  if (!vllm.port) vllm.port = (await input({ message: "Name of the vLLM pods' metrics port", default: 'container-port' })).trim();
+  const namespaces = vllm.namespaces ? { sglang: { namespaces: vllm.namespaces, ...given?.monitors?.sglang }, router: { namespaces: vllm.namespaces, ...given?.monitors?.router } } : {};
+  return { ...given, monitors: { ...given?.monitors, ...namespaces, vllm } };
+}
+
 /** Asks for whatever `given` leaves open and returns the completed input. */
 export async function runWizard(given: ConfigInput, deps: WizardDeps): Promise<ConfigInput> {
   const out: ConfigInput = { ...given };
-  if (!out.targets?.length) out.targets = await askTargets();
+  const k8s = out.platform === 'kubernetes';
+  if (k8s) out.kubernetes = await askKubernetes(out.kubernetes);
+  else if (!out.targets?.length) out.targets = await askTargets();
   if (!out.gpu) {
-    const detected = await deps.detectGpu(out.platform ?? deps.platform);
+    // A cluster's GPUs cannot be looked at from here; the GPU Operator's exporter is the usual one.
+    const detected = k8s ? { kind: 'dcgm' as const, reason: "the NVIDIA GPU Operator's, usual on GPU clusters" } : await deps.detectGpu(out.platform ?? deps.platform);
     out.gpu = await select({
       message: `GPU exporter (detected: ${detected.kind}, ${detected.reason})`,
       default: detected.kind,
@@ -199,6 +233,7 @@ export async function runWizard(given: ConfigInput, deps: WizardDeps): Promise<C
     const heartbeat = await askHeartbeat();
     if (heartbeat) out.heartbeat = heartbeat;
   }
+  if (k8s) return out;
   if (out.expose === undefined) {
     out.expose = await confirm({ message: 'Publish Grafana/Prometheus/Alertmanager on the network (not only 127.0.0.1)?', default: false });
   }

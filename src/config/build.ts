@@ -17,6 +17,7 @@ import {
   DEFAULT_SLO,
 } from './defaults.js';
 import { buildHeartbeat } from './heartbeat.js';
+import { buildKubernetes } from './kubernetes.js';
 import { buildReceivers } from './receivers.js';
 import { retentionSizeWarnings } from './retention.js';
 import { buildWatchPaths } from './watch-paths.js';
@@ -67,7 +68,12 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
   };
 
   const platform = input.platform ?? ctx.platform;
-  const targetInputs = input.targets ?? [];
+  const k8s = platform === 'kubernetes';
+  if (k8s && input.targets?.length) {
+    errors.push(usageError('targets', 'are not used with platform kubernetes: the monitors find the servers by their labels', 'remove --target and select the pods with --k8s-selector ROLE:SELECTOR (e.g. vllm:app=vllm)'));
+  }
+  if (!k8s && input.kubernetes) errors.push(usageError('kubernetes', 'is only used with platform kubernetes', 'add --platform kubernetes, or remove the kubernetes settings (--k8s-*)'));
+  const targetInputs = k8s ? [] : (input.targets ?? []);
   const targets: Target[] = [];
   const routers: RouterTarget[] = [];
   // Every target and router in input order, for the uniqueness checks (name, endpoint, token variable).
@@ -98,7 +104,11 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
   collect(() => checkUnique(endpoints));
 
   let gpu: GpuKind;
-  if (input.gpu === undefined || input.gpu === 'auto') {
+  if (k8s && (input.gpu === undefined || input.gpu === 'auto')) {
+    // A cluster's GPUs cannot be looked at from here; the GPU Operator's exporter is the usual one.
+    gpu = 'dcgm';
+    warnings.push("gpu: assumed the NVIDIA GPU Operator's dcgm-exporter on the cluster; pass --gpu amd, nvidia-smi or none if not");
+  } else if (input.gpu === undefined || input.gpu === 'auto') {
     const detected = await ctx.detectGpu(platform);
     gpu = detected.kind;
     warnings.push(`gpu: auto-detected "${detected.kind}" (${detected.reason}); pass --gpu to choose`);
@@ -107,7 +117,8 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
   }
   collect(() => checkGpuPlatform(gpu, platform));
 
-  const receivers = buildReceivers(input.receivers ?? (input.receiver ? [input.receiver] : []), ctx, secrets, warnings, errors);
+  // With kubernetes the secrets go into a Secret the user creates: none is needed to generate.
+  const receivers = buildReceivers(input.receivers ?? (input.receiver ? [input.receiver] : []), ctx, secrets, warnings, errors, k8s);
   const ports: Ports = { ...DEFAULT_PORTS, ...input.ports };
   collect(() => checkPorts(ports));
   const grafana = input.grafana ?? true;
@@ -125,11 +136,12 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
     images[name as Component] = ref!;
   }
 
-  const heartbeat = buildHeartbeat(input, images.alertmanager, ctx, secrets, warnings, errors);
+  const heartbeat = buildHeartbeat(input, images.alertmanager, ctx, secrets, warnings, errors, k8s);
   const retentionSize = input.retentionSize ?? DEFAULT_RETENTION_SIZE;
   const sizeWarnings = collect(() => retentionSizeWarnings(retentionSize, 'retentionSize'));
   if (sizeWarnings) warnings.push(...sizeWarnings);
   const watchPaths = collect(() => buildWatchPaths(input.watchPaths, 'watchPaths'));
+  const kubernetes = k8s ? buildKubernetes(input.kubernetes, gpu, errors) : undefined;
 
   if (errors.length > 0) throw new CliErrors(errors);
   const spec: StackSpec = {
@@ -152,8 +164,9 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
     watchPaths: watchPaths!,
     slo: { ...DEFAULT_SLO, ...input.slo },
     runbookUrl: input.runbookUrl ?? DEFAULT_RUNBOOK_URL,
+    ...(kubernetes ? { kubernetes } : {}),
   };
-  if (spec.targets.length === 0) {
+  if (spec.targets.length === 0 && !k8s) {
     warnings.push('targets: none given; the stack will scrape only itself — add servers later with create-vllm-monitor targets add NAME:ENGINE=URL DIR');
   }
   return { spec, secrets, warnings };

@@ -52,9 +52,12 @@ export function buildHeartbeat(
   secrets: Record<string, string>,
   warnings: string[],
   errors: CliError[],
+  /** The URL goes into a Secret the user creates (platform kubernetes): it may be absent here. */
+  later = false,
 ): Heartbeat | undefined {
   if (!input.heartbeat) return undefined;
   const url = input.heartbeat.url ?? ctx.secretEnv[HEARTBEAT_SECRET_ENV];
+  if (!url && later) return { secretEnv: HEARTBEAT_SECRET_ENV };
   if (!url) {
     errors.push(usageError('heartbeat.url', 'the heartbeat URL is required for the heartbeat', `pass ${FLAG} URL or set ${HEARTBEAT_SECRET_ENV} in the environment`));
     return undefined;

@@ -6,6 +6,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import schema from '../../schema/config.schema.json' with { type: 'json' };
 import { CliError, CliErrors, usageError } from '../errors.js';
+import type { KubernetesInput } from './kubernetes.js';
 import type { Component, GpuKind, Platform, ReceiverKind, RoutedSeverity } from './types.js';
 
 export interface TargetInput {
@@ -57,6 +58,8 @@ export interface ConfigInput {
   publicUrl?: string;
   /** Per component, e.g. behind a reverse proxy; wins over publicUrl. */
   publicUrls?: { grafana?: string; prometheus?: string; alertmanager?: string };
+  /** With platform kubernetes: the monitors' selectors, namespaces and ports, the objects' namespace. */
+  kubernetes?: KubernetesInput;
 }
 
 export const CONFIG_SCHEMA = schema;

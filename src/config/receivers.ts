@@ -14,9 +14,11 @@ type SecretKind = keyof typeof RECEIVER_SECRET_ENV;
 interface Slot {
   field: string;
   secretEnv?: string;
+  /** The secret goes into a Secret the user creates (platform kubernetes): it may be absent here, and is checked when given. */
+  later: boolean;
 }
 
-export function buildReceivers(inputs: ReceiverInput[], ctx: BuildContext, secrets: Record<string, string>, warnings: string[], errors: CliError[]): RoutedReceiver[] {
+export function buildReceivers(inputs: ReceiverInput[], ctx: BuildContext, secrets: Record<string, string>, warnings: string[], errors: CliError[], later = false): RoutedReceiver[] {
   const single = inputs.length === 1;
   const fieldOf = (i: number) => (single ? 'receiver' : `receivers[${i}]`);
   if (inputs.some((r) => r.kind === 'none')) {
@@ -45,10 +47,11 @@ export function buildReceivers(inputs: ReceiverInput[], ctx: BuildContext, secre
     }
     byName.set(name, i);
     const meta = RECEIVER_SECRET_ENV[r.kind];
-    const slot: Slot = { field: fieldOf(i), ...(meta ? { secretEnv: shared ? `${meta.env}_${severities.join('_').toUpperCase()}` : meta.env } : {}) };
+    const slot: Slot = { field: fieldOf(i), later, ...(meta ? { secretEnv: shared ? `${meta.env}_${severities.join('_').toUpperCase()}` : meta.env } : {}) };
     try {
       const receiver = buildReceiver(r, slot, ctx, secrets, warnings);
-      const secretEnv = slot.secretEnv && secrets[slot.secretEnv] !== undefined ? slot.secretEnv : undefined;
+      const needsSecret = r.kind !== 'webhook' && (r.kind !== 'email' || Boolean(r.email?.username));
+      const secretEnv = slot.secretEnv && (secrets[slot.secretEnv] !== undefined || (later && needsSecret)) ? slot.secretEnv : undefined;
       out.push({ ...receiver, name, severities, ...(secretEnv ? { secretEnv } : {}) } as RoutedReceiver);
     } catch (err) {
       if (err instanceof CliError) errors.push(err);
@@ -78,9 +81,10 @@ function secretFor(slot: Slot, given: string | undefined, ctx: BuildContext): st
   return given ?? (slot.secretEnv ? ctx.secretEnv[slot.secretEnv] : undefined) ?? undefined;
 }
 
-function requireSecret(kind: SecretKind, slot: Slot, field: string, given: string | undefined, ctx: BuildContext): string {
+function requireSecret(kind: SecretKind, slot: Slot, field: string, given: string | undefined, ctx: BuildContext): string | undefined {
   const meta = RECEIVER_SECRET_ENV[kind]!;
   const value = secretFor(slot, given, ctx);
+  if (!value && slot.later) return undefined;
   if (!value) throw usageError(field, `the ${meta.what} is required for the ${kind} receiver`, `pass ${meta.flag} or set ${slot.secretEnv} in the environment`);
   if (/[\s'"\\]/.test(value)) throw usageError(field, `the ${meta.what} contains whitespace, quotes or backslashes`, 'check the value you pasted');
   return value;
@@ -119,8 +123,10 @@ function buildReceiver(r: ReceiverInput, slot: Slot, ctx: BuildContext, secrets:
     }
     case 'slack': {
       const value = requireSecret('slack', slot, `${f}.slack.webhookUrl`, r.slack?.webhookUrl, ctx);
-      requireHttpsUrl(`${f}.slack.webhookUrl`, value, '--slack-webhook-url');
-      keep(value);
+      if (value) {
+        requireHttpsUrl(`${f}.slack.webhookUrl`, value, '--slack-webhook-url');
+        keep(value);
+      }
       const channel = r.slack?.channel ?? '';
       if (channel && !/^[#@]?[A-Za-z0-9._-]{1,80}$/.test(channel)) {
         throw usageError(`${f}.slack.channel`, `${JSON.stringify(channel)} is not a Slack channel name`, 'write it like #alerts');
@@ -140,17 +146,21 @@ function buildReceiver(r: ReceiverInput, slot: Slot, ctx: BuildContext, secrets:
       }
       const password = secretFor(slot, e.password, ctx);
       if (e.password && !e.username) throw usageError(`${f}.email.username`, 'is required when an SMTP password is given', 'pass --smtp-username');
-      if (e.username && !password) throw usageError(`${f}.email.password`, 'is required when an SMTP username is set', `pass --smtp-password or set ${slot.secretEnv} in the environment`);
-      if (password && e.username) keep(requireSecret('email', slot, `${f}.email.password`, password, ctx));
+      if (e.username && !password && !slot.later) throw usageError(`${f}.email.password`, 'is required when an SMTP username is set', `pass --smtp-password or set ${slot.secretEnv} in the environment`);
+      if (password && e.username) keep(requireSecret('email', slot, `${f}.email.password`, password, ctx)!);
       return { kind: 'email', email: { to: e.to, from: e.from, smarthost: e.smarthost, username: e.username, requireTls: e.requireTls ?? true } };
     }
-    case 'pagerduty':
-      keep(requireSecret('pagerduty', slot, `${f}.pagerduty.routingKey`, r.pagerduty?.routingKey, ctx));
+    case 'pagerduty': {
+      const value = requireSecret('pagerduty', slot, `${f}.pagerduty.routingKey`, r.pagerduty?.routingKey, ctx);
+      if (value) keep(value);
       return { kind: 'pagerduty' };
+    }
     case 'msteams': {
       const value = requireSecret('msteams', slot, `${f}.msteams.webhookUrl`, r.msteams?.webhookUrl, ctx);
-      requireHttpsUrl(`${f}.msteams.webhookUrl`, value, '--msteams-webhook-url');
-      keep(value);
+      if (value) {
+        requireHttpsUrl(`${f}.msteams.webhookUrl`, value, '--msteams-webhook-url');
+        keep(value);
+      }
       return { kind: 'msteams' };
     }
   }

@@ -12,7 +12,8 @@ export type GpuKind = (typeof GPU_KINDS)[number];
 export const RECEIVER_KINDS = ['none', 'webhook', 'slack', 'email', 'pagerduty', 'msteams'] as const;
 export type ReceiverKind = (typeof RECEIVER_KINDS)[number];
 
-export const PLATFORMS = ['linux', 'windows', 'macos'] as const;
+/** `kubernetes`: objects for kube-prometheus-stack (src/render/k8s) instead of a Compose stack. */
+export const PLATFORMS = ['linux', 'windows', 'macos', 'kubernetes'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 /** Images the stack runs; each can be overridden with --image NAME=REF. */
@@ -148,6 +149,8 @@ export interface StackSpec {
   slo: Slo;
   /** Page each alert's runbook_url points into (`#<alert name in lower case>`). */
   runbookUrl: string;
+  /** With platform kubernetes only: what the monitors select, where the objects go. */
+  kubernetes?: KubernetesSpec;
 }
 
 export interface WatchPath {
@@ -183,3 +186,31 @@ export const RECEIVER_SECRET_ENV: Partial<Record<ReceiverKind, { env: string; fl
   pagerduty: { env: 'PAGERDUTY_ROUTING_KEY', flag: '--pagerduty-routing-key', what: 'PagerDuty Events API v2 routing key' },
   msteams: { env: 'MSTEAMS_WEBHOOK_URL', flag: '--msteams-webhook-url', what: 'Microsoft Teams incoming-webhook URL' },
 };
+
+/** What a monitor scrapes: the engines, the SGLang Model Gateway, the GPU exporter. */
+export const K8S_ROLES = ['vllm', 'sglang', 'router', 'gpu'] as const;
+export type K8sRole = (typeof K8S_ROLES)[number];
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: 'Exists' | 'DoesNotExist' }[];
+}
+
+export interface K8sMonitor {
+  /** Pods (engines, gateway: a pod's own port) or Services (GPU exporters: the operators ship one). */
+  kind: 'PodMonitor' | 'ServiceMonitor';
+  selector: LabelSelector;
+  /** Namespaces the pods or services run in; empty: any namespace. */
+  namespaces: string[];
+  /** Name of the container (PodMonitor) or service (ServiceMonitor) port serving /metrics. */
+  port: string;
+  path: string;
+}
+
+export interface KubernetesSpec {
+  /** Namespace of every object we write (kustomization `namespace:`), kube-prometheus-stack's. */
+  namespace: string;
+  /** kube-prometheus-stack's Helm release: its Prometheus selects rules and monitors labelled `release: <it>`. */
+  release: string;
+  monitors: Record<K8sRole, K8sMonitor>;
+}

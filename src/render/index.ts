@@ -18,6 +18,7 @@ import { HEALTHCHECK_CLIENT_FILE, renderHealthcheckClient, renderWebConfig, WEB_
 import { GRAFANA_PASSWORD_ENV, WEB_PASSWORD_ENV } from '../config/types.js';
 import { renderScripts } from './scripts.js';
 import { BUILT_IN_TEMPLATES, type TemplateSources } from './templates.js';
+import { renderKubernetes } from './k8s/index.js';
 
 export type { FileMap, GeneratedFile } from './files.js';
 export { BUILT_IN_TEMPLATES, TEMPLATE_NAMES, type TemplateSources } from './templates.js';
@@ -33,6 +34,7 @@ export function secretValue(env: string, secrets: Secrets): string {
 
 /** `templates`: the prose and script templates, the built-in ones unless --templates replaced some. */
 export function render(spec: StackSpec, secrets: Secrets, templates: TemplateSources = BUILT_IN_TEMPLATES): FileMap {
+  if (spec.platform === 'kubernetes') return renderKubernetes(spec, templates);
   const files: FileMap = new Map();
   const add = (path: string, content: string, mode?: number) => files.set(path, mode === undefined ? { content } : { content, mode });
 

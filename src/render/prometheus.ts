@@ -73,7 +73,7 @@ function fileSd(name: string): Record<string, unknown> {
  * gateway carries vLLM and SGLang alike); then vLLM V1's `engine` label (the DP rank) becomes
  * `dp_rank`, as our `engine` label means vllm|sglang.
  */
-const ENGINE_METRIC_RELABEL = [
+export const ENGINE_METRIC_RELABEL = [
   ...nativeNameRelabelling(),
   { source_labels: ['engine'], regex: '(.+)', target_label: 'dp_rank' },
   { action: 'labeldrop', regex: 'engine' },

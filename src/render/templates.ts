@@ -6,6 +6,7 @@
  */
 import Handlebars from 'handlebars';
 import readme from '../../templates/README.md.hbs';
+import readmeKubernetes from '../../templates/README.kubernetes.md.hbs';
 import runbooks from '../../templates/RUNBOOKS.md.hbs';
 import startSh from '../../templates/start-monitoring.sh.hbs';
 import stopSh from '../../templates/stop-monitoring.sh.hbs';
@@ -17,6 +18,7 @@ import stopBat from '../../templates/stop-monitoring.bat.hbs';
 export const BUILT_IN_TEMPLATES = {
   'README.md.hbs': readme,
   'RUNBOOKS.md.hbs': runbooks,
+  'README.kubernetes.md.hbs': readmeKubernetes,
   'start-monitoring.sh.hbs': startSh,
   'stop-monitoring.sh.hbs': stopSh,
   'start-monitoring.ps1.hbs': startPs1,

@@ -108,3 +108,24 @@ export const MATRIX: Record<string, ConfigInput> = {
   },
   'bearer-token': { targets: [{ name: 'secured', engine: 'vllm', url: 'https://10.0.0.9:8443/v1/metrics', bearerTokenFile: '/run/token' }], gpu: 'none' },
 };
+
+/** `--platform kubernetes` folders: each GPU exporter, receivers with and without secrets, none. */
+export const KUBERNETES_MATRIX: Record<string, ConfigInput> = {
+  'dcgm-slack-pagerduty': {
+    platform: 'kubernetes',
+    gpu: 'dcgm',
+    receivers: [
+      { kind: 'pagerduty', severities: ['critical'], pagerduty: { routingKey: 'R0123456789ABCDEF0123456789ABCDE' } },
+      { kind: 'slack', severities: ['warning'], slack: { webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXX', channel: '#llm-alerts' } },
+    ],
+    heartbeat: { url: 'https://hc-ping.com/5e3b1a2c-0000-4000-8000-c0ffee000001' },
+    kubernetes: { monitors: { vllm: { namespaces: ['llm'] }, sglang: { selector: 'app=sglang,!canary', namespaces: ['llm'], port: 'metrics' } } },
+  },
+  'amd-email': {
+    platform: 'kubernetes',
+    gpu: 'amd',
+    receiver: { kind: 'email', email: { to: 'oncall@example.org', from: 'alerts@example.org', smarthost: 'smtp.example.org:587', username: 'alerts', password: 's3cret-pass' } },
+    kubernetes: { namespace: 'observability', release: 'kps', monitors: { vllm: { selector: 'serving.kserve.io/inferenceservice', port: 'http1' } } },
+  },
+  'no-gpu-no-receiver': { platform: 'kubernetes', gpu: 'none', receiver: { kind: 'none' } },
+};
