@@ -55,6 +55,12 @@ export interface DemoRun {
 /** What scripts/local-images.sh tags: Debian's binaries in images that behave like the official ones. */
 export const LOCAL_IMAGES = ['prometheus=cvm-local/prometheus:test', 'alertmanager=cvm-local/alertmanager:test', 'node-exporter=cvm-local/node-exporter:test'];
 
+/**
+ * The demo scrapes every 2 s: validate needs two scrapes of each target (a rate needs two samples),
+ * so the interval is most of the wait from start to validated; emulators are cheap to scrape.
+ */
+const DEMO_SCRAPE_INTERVAL = '2s';
+
 const quietIo = (io: Io): Io => ({ ...io, out: () => {}, err: () => {} });
 
 /** Grafana's image, unless it is neither here nor pullable (no registry): then the demo runs without it. */
@@ -94,7 +100,7 @@ export async function runDemo(opts: DemoOptions, io: Io): Promise<DemoRun> {
       [
         opts.dir, '--yes', '--overwrite', '--force',
         '--gpu', linux ? 'dcgm' : 'none',
-        '--scrape-interval', opts.scrapeInterval ?? '5s',
+        '--scrape-interval', opts.scrapeInterval ?? DEMO_SCRAPE_INTERVAL,
         ...fleet.filter((m) => m.engine).flatMap((m) => ['--target', `${m.name}:${m.engine}=http://localhost:${m.port}`]),
         ...opts.images.flatMap((i) => ['--image', i]),
         ...(withGrafana ? [] : ['--no-grafana']),
