@@ -147,7 +147,7 @@ export async function create(argv: string[], io: Io): Promise<number> {
   );
   const dryRun = values['dry-run'] === true;
   // `auto` engines are stored as found, so later commands need not reach every server again.
-  const storedInput = pinEngines(withoutSecrets(input), spec);
+  const storedInput = pinRemoteWriteAuth(pinEngines(withoutSecrets(input), spec), spec);
   let plan: WritePlan;
   try {
     plan = planWrite(dir, files, { overwrite: values.overwrite === true, force: values.force === true, version: VERSION, input: storedInput });
@@ -202,7 +202,20 @@ function withoutSecrets(input: ConfigInput): ConfigInput {
   }
   // `heartbeat: {}` stays: regenerating keeps the heartbeat, with its URL from .env.
   if (copy.heartbeat) delete copy.heartbeat.url;
+  for (const e of copy.remoteWrite?.endpoints ?? []) {
+    delete e.password;
+    delete e.token;
+  }
   return copy;
+}
+
+/** The auth each endpoint got, so regenerating without the secret at hand (it is in .env) keeps it. */
+function pinRemoteWriteAuth(input: ConfigInput, spec: StackSpec): ConfigInput {
+  spec.remoteWrite?.endpoints.forEach((e, i) => {
+    const stored = input.remoteWrite?.endpoints?.[i];
+    if (stored) stored.auth = e.auth.kind;
+  });
+  return input;
 }
 
 function urls(spec: StackSpec): Record<string, string> {
