@@ -135,8 +135,8 @@ export interface RemoteWriteEndpoint {
 
 /**
  * Remote storage (VictoriaMetrics, Mimir, Thanos Receive, another Prometheus). `cluster` and
- * `replica` become external labels: HA pairs share `cluster` and differ in `replica`, which is what
- * Mimir's HA tracker, Thanos' and VictoriaMetrics' deduplication key on.
+ * `replica` become external labels: HA pairs share `cluster` and differ in `replica`, the labels
+ * Mimir's HA tracker and Thanos' deduplication are configured with.
  */
 export interface RemoteStorage {
   endpoints: RemoteWriteEndpoint[];
