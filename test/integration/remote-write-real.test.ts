@@ -1,6 +1,6 @@
 /**
- * --remote-write for real: a generated stack's Prometheus (Debian 12's 2.42, the oldest we support)
- * scrapes emulated vLLM, SGLang and DCGM exporters and the real node exporter, and remote-writes to
+ * --remote-write for real: a generated stack's Prometheus (Debian 12's 2.42, the oldest we support,
+ * and Debian unstable's 3.5, the major version the stack ships; the receiver is the same release) scrapes emulated vLLM, SGLang and DCGM exporters and the real node exporter, and remote-writes to
  *   (a) a real VictoriaMetrics (Debian's victoria-metrics) behind basic auth, everything, and
  *   (b) a real Prometheus started with --web.enable-remote-write-receiver, recorded series only.
  * Our recorded series must arrive in both with the `cluster` and `replica` external labels, no raw
@@ -30,8 +30,6 @@ import { type TestStack, pointTargets, renderTestStack, startNodeExporter } from
 
 const VM = requireTool('victoria-metrics', 'apt-get install -y victoria-metrics');
 const NODE_EXPORTER = requireTool('prometheus-node-exporter', 'apt-get install -y prometheus-node-exporter');
-const release = PROMETHEUS_RELEASES[0]!;
-const PROMETHEUS = release.path('prometheus');
 
 const VM_USER = 'vm-writer';
 const VM_PASSWORD = 'vm-pass-9f8e7d6c5b4a';
@@ -81,9 +79,12 @@ function values(series: SeriesResult[]): Record<string, number> {
   return Object.fromEntries(series.map((s) => [key(s), Number(Number(s.value?.[1]).toPrecision(9))]).sort(([a], [b]) => String(a).localeCompare(String(b))));
 }
 
-const describeIf = VM && NODE_EXPORTER && PROMETHEUS ? describe : describe.skip;
-
-describeIf(`--remote-write from ${release.name} to real VictoriaMetrics and a real Prometheus receiver`, () => {
+for (const release of [PROMETHEUS_RELEASES[0]!, PROMETHEUS_RELEASES.at(-1)!]) describe(`--remote-write from ${release.name} to real VictoriaMetrics and a real Prometheus receiver`, () => {
+  const PROMETHEUS = release.path('prometheus');
+  if (!VM || !NODE_EXPORTER || !PROMETHEUS) {
+    it.skip(`needs ${!VM ? 'victoria-metrics (apt-get install -y victoria-metrics)' : !NODE_EXPORTER ? 'prometheus-node-exporter' : release.missing('prometheus')}`, () => {});
+    return;
+  }
   const emulators: Emulator[] = [];
   let node: Awaited<ReturnType<typeof startNodeExporter>>;
   let vm: Awaited<ReturnType<typeof startVictoriaMetrics>>;
