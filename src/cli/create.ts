@@ -239,6 +239,10 @@ function jsonSummary(r: CreateResult): Record<string, unknown> {
     receivers: r.spec.receivers.map((x) => ({ name: x.name, kind: x.kind, severities: x.severities })),
     // What notifications link to (--public-url); `urls` are the ones to open on this machine.
     publicUrls: r.spec.urls,
+    // Where the data also goes; the credentials stay in .env.
+    ...(r.spec.remoteWrite
+      ? { remoteWrite: { cluster: r.spec.remoteWrite.cluster, replica: r.spec.remoteWrite.replica, endpoints: r.spec.remoteWrite.endpoints.map((e) => ({ url: e.url, auth: e.auth.kind, recordedOnly: e.recordedOnly })) } }
+      : {}),
   };
 }
 

@@ -151,6 +151,16 @@ describe('--remote-write: the CLI', () => {
       expect(again.code, again.stderr).toBe(0);
       expect(readFileSync(join(dir, 'prometheus/prometheus.yml'), 'utf8')).toBe(before);
       expect(readFileSync(join(dir, 'secrets/remote_write_2_token'), 'utf8')).toBe(TOKEN);
+      const json = await runCli([dir, '--yes', '--dry-run', '--json'], { env: {} });
+      expect(JSON.parse(json.stdout).remoteWrite).toEqual({
+        cluster: 'stack',
+        replica: expect.any(String),
+        endpoints: [
+          { url: 'https://vm.example.org/api/v1/write', auth: 'basic', recordedOnly: true },
+          { url: 'https://mimir.example.org/api/v1/push', auth: 'bearer', recordedOnly: true },
+        ],
+      });
+      expect(json.stdout).not.toContain(PASSWORD);
       const prom = parse(before) as PromConfig;
       expect(prom.remote_write!.map((e) => [e.basic_auth?.username, e.authorization?.type, Boolean(e.write_relabel_configs)])).toEqual([
         ['monitor', undefined, true],
