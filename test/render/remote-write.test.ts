@@ -95,6 +95,10 @@ describe('--remote-write: rendered stack', () => {
     expect(files.get('secrets/remote_write_2_token')!.content).toBe(TOKEN);
     expect(files.get('.env')!.content).toContain(`REMOTE_WRITE_PASSWORD=${PASSWORD}\n`);
     expect(files.get('.env')!.content).toContain(`REMOTE_WRITE_2_TOKEN=${TOKEN}\n`);
+    // The stack's README says where the data goes and names the secrets by their variable only.
+    const readme = files.get('README.md')!.content;
+    expect(readme).toContain('- `https://vm.example.org/api/v1/write`, user `monitor`, password `REMOTE_WRITE_PASSWORD` in `.env`: every series');
+    expect(readme).toContain('- `https://mimir.example.org/api/v1/push`, bearer token `REMOTE_WRITE_2_TOKEN` in `.env`: the recorded series only');
     for (const [path, f] of files) {
       if (path === '.env' || path.startsWith('secrets/')) continue;
       expect(f.content, path).not.toContain(PASSWORD);
