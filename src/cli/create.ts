@@ -147,7 +147,7 @@ export async function create(argv: string[], io: Io): Promise<number> {
   );
   const dryRun = values['dry-run'] === true;
   // `auto` engines are stored as found, so later commands need not reach every server again.
-  const storedInput = pinEngines(withoutSecrets(input), spec);
+  const storedInput = pinRemoteWriteAuth(pinEngines(withoutSecrets(input), spec), spec);
   let plan: WritePlan;
   try {
     plan = planWrite(dir, files, { overwrite: values.overwrite === true, force: values.force === true, version: VERSION, input: storedInput });
@@ -202,7 +202,20 @@ function withoutSecrets(input: ConfigInput): ConfigInput {
   }
   // `heartbeat: {}` stays: regenerating keeps the heartbeat, with its URL from .env.
   if (copy.heartbeat) delete copy.heartbeat.url;
+  for (const e of copy.remoteWrite?.endpoints ?? []) {
+    delete e.password;
+    delete e.token;
+  }
   return copy;
+}
+
+/** The auth each endpoint got, so regenerating without the secret at hand (it is in .env) keeps it. */
+function pinRemoteWriteAuth(input: ConfigInput, spec: StackSpec): ConfigInput {
+  spec.remoteWrite?.endpoints.forEach((e, i) => {
+    const stored = input.remoteWrite?.endpoints?.[i];
+    if (stored) stored.auth = e.auth.kind;
+  });
+  return input;
 }
 
 function urls(spec: StackSpec): Record<string, string> {
@@ -226,6 +239,10 @@ function jsonSummary(r: CreateResult): Record<string, unknown> {
     receivers: r.spec.receivers.map((x) => ({ name: x.name, kind: x.kind, severities: x.severities })),
     // What notifications link to (--public-url); `urls` are the ones to open on this machine.
     publicUrls: r.spec.urls,
+    // Where the data also goes; the credentials stay in .env.
+    ...(r.spec.remoteWrite
+      ? { remoteWrite: { cluster: r.spec.remoteWrite.cluster, replica: r.spec.remoteWrite.replica, endpoints: r.spec.remoteWrite.endpoints.map((e) => ({ url: e.url, auth: e.auth.kind, recordedOnly: e.recordedOnly })) } }
+      : {}),
   };
 }
 

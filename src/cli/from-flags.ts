@@ -9,6 +9,7 @@ import { parseWatchPath } from '../config/watch-paths.js';
 import type { FlagValues } from './create-flags.js';
 import { kubernetesFromFlags, mergeKubernetes } from './k8s-flags.js';
 import { mergeReceivers, receiversFromFlags, receiversOf } from './receiver-flags.js';
+import { mergeRemoteWrite, remoteWriteFromFlags } from './remote-write-flags.js';
 
 const ENGINE_CHOICES = ['vllm', 'sglang', 'auto', 'router'] as const;
 
@@ -138,6 +139,8 @@ export function configFromFlags(f: FlagValues, fileReceivers?: ReceiverInput[]):
   if (publicUrl !== undefined) out.publicUrl = publicUrl;
   const kubernetes = kubernetesFromFlags(f);
   if (kubernetes) out.kubernetes = kubernetes;
+  const remoteWrite = remoteWriteFromFlags(f);
+  if (remoteWrite) out.remoteWrite = remoteWrite;
   const publicUrls = prune({ grafana: str(f['grafana-public-url']), prometheus: str(f['prometheus-public-url']), alertmanager: str(f['alertmanager-public-url']) });
   if (Object.keys(publicUrls).length) out.publicUrls = publicUrls;
   return out;
@@ -157,6 +160,8 @@ export function mergeInputs(file: ConfigInput, flags: ConfigInput): ConfigInput 
   if (file.publicUrls || flags.publicUrls) merged.publicUrls = { ...file.publicUrls, ...flags.publicUrls };
   const kubernetes = mergeKubernetes(file.kubernetes, flags.kubernetes);
   if (kubernetes) merged.kubernetes = kubernetes;
+  const remoteWrite = mergeRemoteWrite(file.remoteWrite, flags.remoteWrite);
+  if (remoteWrite) merged.remoteWrite = remoteWrite;
   // One shape after merging: receivers (a file or manifest may say receiver).
   const receivers = mergeReceivers(receiversOf(file), receiversOf(flags));
   delete merged.receiver;

@@ -19,6 +19,7 @@ import {
 import { buildHeartbeat } from './heartbeat.js';
 import { buildKubernetes } from './kubernetes.js';
 import { buildReceivers } from './receivers.js';
+import { buildRemoteWrite } from './remote-write.js';
 import { retentionSizeWarnings } from './retention.js';
 import { buildWatchPaths } from './watch-paths.js';
 import {
@@ -142,6 +143,7 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
   if (sizeWarnings) warnings.push(...sizeWarnings);
   const watchPaths = collect(() => buildWatchPaths(input.watchPaths, 'watchPaths'));
   const kubernetes = k8s ? buildKubernetes(input.kubernetes, gpu, errors) : undefined;
+  const remoteWrite = buildRemoteWrite(input.remoteWrite, { project, localHost: ctx.localHostName, platform }, ctx, secrets, warnings, errors);
 
   if (errors.length > 0) throw new CliErrors(errors);
   const spec: StackSpec = {
@@ -165,6 +167,7 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
     slo: { ...DEFAULT_SLO, ...input.slo },
     runbookUrl: input.runbookUrl ?? DEFAULT_RUNBOOK_URL,
     ...(kubernetes ? { kubernetes } : {}),
+    ...(remoteWrite ? { remoteWrite } : {}),
   };
   if (spec.targets.length === 0 && !k8s) {
     warnings.push('targets: none given; the stack will scrape only itself — add servers later with create-vllm-monitor targets add NAME:ENGINE=URL DIR');

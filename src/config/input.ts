@@ -29,6 +29,29 @@ export interface ReceiverInput {
   msteams?: { webhookUrl?: string };
 }
 
+export interface RemoteWriteEndpointInput {
+  url: string;
+  /** Default: basic with username, bearer with a token (given or in the environment), else none. */
+  auth?: 'none' | 'basic' | 'bearer';
+  username?: string;
+  /** Secrets: kept in .env only (REMOTE_WRITE_PASSWORD / REMOTE_WRITE_TOKEN, REMOTE_WRITE_2_... for the second). */
+  password?: string;
+  token?: string;
+  /** Overrides remoteWrite.recordedOnly for this endpoint. */
+  recordedOnly?: boolean;
+}
+
+export interface RemoteWriteInput {
+  /** Required in a config file; absent when flags only set the labels or recordedOnly (an error unless a file gives them). */
+  endpoints?: RemoteWriteEndpointInput[];
+  /** External label `cluster` (default: the stack's name); HA replicas share it. */
+  cluster?: string;
+  /** External label `replica` (default: this machine's name); differs between HA replicas. */
+  replica?: string;
+  /** Send only the recorded series to every endpoint (default false). */
+  recordedOnly?: boolean;
+}
+
 export interface ConfigInput {
   $schema?: string;
   platform?: Platform;
@@ -60,6 +83,8 @@ export interface ConfigInput {
   publicUrls?: { grafana?: string; prometheus?: string; alertmanager?: string };
   /** With platform kubernetes: the monitors' selectors, namespaces and ports, the objects' namespace. */
   kubernetes?: KubernetesInput;
+  /** Remote storage: Prometheus also writes to these endpoints. */
+  remoteWrite?: RemoteWriteInput;
 }
 
 export const CONFIG_SCHEMA = schema;

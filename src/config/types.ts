@@ -119,6 +119,31 @@ export interface Heartbeat {
   secretEnv: string;
 }
 
+/** How Prometheus authenticates to a remote-write endpoint; the secret's value is in .env (`secretEnv`). */
+export type RemoteWriteAuth =
+  | { kind: 'none' }
+  | { kind: 'basic'; username: string; secretEnv: string }
+  | { kind: 'bearer'; secretEnv: string };
+
+export interface RemoteWriteEndpoint {
+  /** What Prometheus posts to (a local host rewritten to host.docker.internal). */
+  url: string;
+  auth: RemoteWriteAuth;
+  /** Send only our recorded series (llm:*, model:*, gpu:*, host:*, router:*), not the raw scrapes. */
+  recordedOnly: boolean;
+}
+
+/**
+ * Remote storage (VictoriaMetrics, Mimir, Thanos Receive, another Prometheus). `cluster` and
+ * `replica` become external labels: HA pairs share `cluster` and differ in `replica`, the labels
+ * Mimir's HA tracker and Thanos' deduplication are configured with.
+ */
+export interface RemoteStorage {
+  endpoints: RemoteWriteEndpoint[];
+  cluster: string;
+  replica: string;
+}
+
 export interface StackSpec {
   /** Compose project name, derived from the directory name. */
   project: string;
@@ -151,6 +176,8 @@ export interface StackSpec {
   runbookUrl: string;
   /** With platform kubernetes only: what the monitors select, where the objects go. */
   kubernetes?: KubernetesSpec;
+  /** Undefined: the data stays in this Prometheus only. */
+  remoteWrite?: RemoteStorage;
 }
 
 export interface WatchPath {

@@ -4,6 +4,7 @@ import { nativeNameRelabelling } from '../engines/transports.js';
 import { ENGINES, type Engine, type GpuKind, type RouterTarget, type StackSpec } from '../config/types.js';
 import { ROUTER_JOB } from '../rules/router.js';
 import { GPU_SERVICE_NAME, hasLocalTargetsOrNone, localGpuContainer } from './compose.js';
+import { alertRelabelConfigs, externalLabels, renderRemoteWrite } from './remote-write.js';
 import { targetSecretFiles, WEB_USER, webPasswordFile } from './secrets.js';
 
 export interface TargetGroup {
@@ -121,11 +122,15 @@ export function renderPrometheusConfig(spec: StackSpec, ruleFiles: string[]): Re
     global: {
       scrape_interval: spec.scrapeInterval,
       evaluation_interval: spec.scrapeInterval,
-      external_labels: { monitor: spec.project },
+      external_labels: externalLabels(spec),
     },
     rule_files: ruleFiles,
-    alerting: { alertmanagers: [{ ...auth, static_configs: [{ targets: ['alertmanager:9093'] }] }] },
+    alerting: {
+      ...(spec.remoteWrite ? { alert_relabel_configs: alertRelabelConfigs(spec.remoteWrite) } : {}),
+      alertmanagers: [{ ...auth, static_configs: [{ targets: ['alertmanager:9093'] }] }],
+    },
     scrape_configs: scrapeConfigs,
+    ...(spec.remoteWrite ? { remote_write: renderRemoteWrite(spec) } : {}),
   };
 }
 

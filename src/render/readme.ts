@@ -131,5 +131,22 @@ function retentionLines(spec: StackSpec): string[] {
       : `Prometheus keeps ${spec.retention} of data with no size limit (${code('--retention-size 0')}): the ${code('prometheus_data')} volume grows with the number of series, up to a full disk. To cap it, generate again with ${code('--retention-size SIZE')} (at most 80-85% of the free space).`,
     '',
     `Every writable disk of every machine alerts when it fills up or is almost full; the alert of the disk holding a watched path names it: ${spec.watchPaths.map((w) => `${w.name} (${code(w.path)})`).join(', ')}. To watch another, generate again with ${code('--watch-path NAME=PATH')}.`,
+    ...remoteWriteLines(spec),
+  ];
+}
+
+/** Where the data also goes (--remote-write); the credentials are named by their .env variable only. */
+function remoteWriteLines(spec: StackSpec): string[] {
+  const remote = spec.remoteWrite;
+  if (!remote) return [];
+  const auth = (e: (typeof remote.endpoints)[number]) =>
+    e.auth.kind === 'basic' ? `, user ${code(e.auth.username)}, password ${code(e.auth.secretEnv)} in ${code('.env')}` : e.auth.kind === 'bearer' ? `, bearer token ${code(e.auth.secretEnv)} in ${code('.env')}` : '';
+  return [
+    '',
+    `Prometheus also writes to remote storage, with the external labels ${code(`cluster="${remote.cluster}"`)} and ${code(`replica="${remote.replica}"`)} (a second stack for HA: same cluster, its own replica; alerts go without ${code('replica')}):`,
+    '',
+    ...remote.endpoints.map((e) => `- ${code(e.url)}${auth(e)}${e.recordedOnly ? ': the recorded series only (llm:, model:, gpu:, host:, router:)' : ': every series'}`),
+    '',
+    `An endpoint down for less than about 2 hours loses nothing (the queue replays the write-ahead log); longer, and the oldest unsent data is gone. Watch the queues with ${code('prometheus_remote_storage_*')} (label ${code('remote_name')}). After editing a password or token in ${code('.env')}, run ${code('create-vllm-monitor up')}.`,
   ];
 }

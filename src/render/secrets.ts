@@ -38,12 +38,17 @@ export function targetSecretFiles(spec: StackSpec): SecretFile[] {
     .map((t) => secretFile(t.bearerTokenEnv!));
 }
 
+/** Prometheus' remote-write passwords and tokens. */
+export function remoteWriteSecretFiles(spec: StackSpec): SecretFile[] {
+  return (spec.remoteWrite?.endpoints ?? []).flatMap((e) => (e.auth.kind === 'none' ? [] : [secretFile(e.auth.secretEnv)]));
+}
+
 /** The secrets each service mounts: exactly those its own configuration reads. */
 export function serviceSecretFiles(spec: StackSpec): Record<'prometheus' | 'alertmanager' | 'grafana', SecretFile[]> {
   const web = spec.expose ? [webPasswordFile()] : [];
   return {
     // The web password: Prometheus authenticates its self-scrape, Alertmanager's scrape and alerting.
-    prometheus: [...targetSecretFiles(spec), ...web],
+    prometheus: [...targetSecretFiles(spec), ...remoteWriteSecretFiles(spec), ...web],
     // Alertmanager's own healthcheck authenticates with it.
     alertmanager: [...receiverSecretFiles(spec), ...web],
     grafana: spec.grafana ? [grafanaPasswordFile(), ...web] : [],

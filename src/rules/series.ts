@@ -10,7 +10,9 @@
  * Keep the names stable: they are our public interface.
  */
 
-export type SeriesLevel = 'llm' | 'model' | 'gpu' | 'host' | 'router';
+/** Every recorded series is named `<level>:...`: remote write's recorded-only filter keeps these. */
+export const SERIES_LEVELS = ['llm', 'model', 'gpu', 'host', 'router'] as const;
+export type SeriesLevel = (typeof SERIES_LEVELS)[number];
 
 export type Unit =
   | 'count'

@@ -111,6 +111,21 @@ const cases: Case[] = [
     args: () => ['--config', config(`targets:\n  - { name: a.b, engine: vllm, url: "http://h1:8000", bearerTokenFile: "${join(work, 't')}" }\n  - { name: a-b, engine: vllm, url: "http://h2:8000", bearerTokenFile: "${join(work, 't')}" }\n`), '--dry-run'],
     field: /targets\[1\]\.name: "a-b" and targets\[0\] would share the \.env variable TARGET_A_B_TOKEN/,
   },
+  { name: 'remote-write URL that is no URL', args: () => [...V('http://h:8000'), '--remote-write', 'vm.example.org/api/v1/write'], field: /^error: --remote-write: "vm\.example\.org\/api\/v1\/write" is not a valid URL — pass the endpoint's full URL/ },
+  { name: 'remote-write URL with credentials', args: () => [...V('http://h:8000'), '--remote-write', 'https://u:rw-secret-1@vm.example.org/api/v1/write'], field: /^error: --remote-write: contains credentials — remove them from the URL and pass --remote-write-user/, absent: 'rw-secret-1' },
+  { name: 'remote-write password without user', args: () => [...V('http://h:8000'), '--remote-write', 'https://vm.example.org/api/v1/write', '--remote-write-password', 'rw-secret-2'], field: /^error: --remote-write-password: is given without --remote-write-user — add --remote-write-user USER/, absent: 'rw-secret-2' },
+  {
+    name: 'remote-write token and basic auth together',
+    args: () => [...V('http://h:8000'), '--remote-write', 'https://vm.example.org/api/v1/write', '--remote-write-user', 'u', '--remote-write-password', 'rw-secret-3', '--remote-write-token', 'rw-secret-4'],
+    field: /^error: --remote-write-token: is given together with basic auth \(--remote-write-user\) — use one of them/,
+    absent: 'rw-secret-4',
+  },
+  { name: 'recorded-only without remote-write', args: () => [...V('http://h:8000'), '--remote-write-recorded-only'], field: /^error: --remote-write-recorded-only: is given without --remote-write — add --remote-write URL/ },
+  { name: 'remote-write user without remote-write', args: () => [...V('http://h:8000'), '--remote-write-user', 'u'], field: /^error: --remote-write-user: is given without --remote-write/ },
+  { name: 'remote-write user without password', args: () => [...V('http://h:8000'), '--remote-write', 'https://vm.example.org/api/v1/write', '--remote-write-user', 'u'], field: /^error: remoteWrite\.endpoints\[0\]\.password: the password of user u is missing — pass --remote-write-password or set REMOTE_WRITE_PASSWORD/ },
+  { name: 'bad cluster name', args: () => [...V('http://h:8000'), '--remote-write', 'https://vm.example.org/api/v1/write', '--cluster', 'prod eu'], field: /^error: --cluster: "prod eu" is not a valid cluster name/ },
+  { name: 'remote write with platform kubernetes', args: () => ['--platform', 'kubernetes', '--remote-write', 'https://vm.example.org/api/v1/write'], field: /^error: remoteWrite: is for Compose stacks — set remote write in kube-prometheus-stack's values/ },
+  { name: 'remote write in config without endpoints', args: () => ['--config', config('remoteWrite: { cluster: prod }\n')], field: /monitor\.yaml: remoteWrite\.endpoints: is required/ },
   { name: 'two directories', args: () => ['a', 'b', ...V('http://h:8000')], field: /dir: expected one directory, got 3/ },
 ];
 

@@ -107,6 +107,19 @@ export const MATRIX: Record<string, ConfigInput> = {
     retentionSize: '50GB',
   },
   'bearer-token': { targets: [{ name: 'secured', engine: 'vllm', url: 'https://10.0.0.9:8443/v1/metrics', bearerTokenFile: '/run/token' }], gpu: 'none' },
+  // Remote storage: basic auth, a bearer token sending only the recorded series, HA labels.
+  'remote-write': {
+    targets: [{ engine: 'vllm', url: 'http://10.0.0.5:8000' }],
+    gpu: 'dcgm',
+    remoteWrite: {
+      endpoints: [
+        { url: 'https://vm.example.org/api/v1/write', username: 'monitor', password: 'rw-pass-0123456789' },
+        { url: 'https://mimir.example.org/api/v1/push', token: 'rw-token-0123456789', recordedOnly: true },
+      ],
+      cluster: 'prod-eu',
+      replica: 'monitor-a',
+    },
+  },
 };
 
 /** `--platform kubernetes` folders: each GPU exporter, receivers with and without secrets, none. */
