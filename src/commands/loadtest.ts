@@ -3,12 +3,17 @@
  * requests and report client-side latency, throughput and goodput with `vllm bench serve`'s
  * definitions.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Io } from '../cli/io.js';
 import { DEFAULT_SLO } from '../config/defaults.js';
 import { EXIT_FAILURE, EXIT_OK, usageError } from '../errors.js';
 import { parseDuration } from '../report/duration.js';
-import { formatLoadText, loadResult, randomPrompts, runLoad, servedModel, sharegptPrompts, type Endpoint, type GoodputSlo } from '../loadtest/index.js';
+import { ALLOWANCE, crossCheck, difference, formatCrossCheck, formatLoadText, loadResult, randomPrompts, runLoad, servedModel, ServerView, sharegptPrompts, type Endpoint, type GoodputSlo } from '../loadtest/index.js';
+import { PrometheusClient } from '../probe/prom-client.js';
+import { stackAccess } from '../stack/access.js';
+import { COMPOSE_FILE, loadStackDir } from '../stack/stack-dir.js';
 
 const HELP = `Usage:
   create-vllm-monitor loadtest <target-url> [--rate R | --concurrency C] [--requests N | --duration D] [flags]
@@ -26,6 +31,18 @@ of vllm bench serve, whose --json field names it keeps:
   per second. Output tokens are the server's usage.completion_tokens.
 Progress goes to standard error; Ctrl-C stops sending, cuts the streams in flight and still reports.
 
+Cross-check (--prometheus-url, or --dir of a stack that scrapes the server): after the run it waits
+for a scrape of the server later than the last request, and compares the run with what the server
+itself counted over it (the scrape before the first request to that one):
+  finished requests, generated tokens   must match exactly; more on the server means another client
+                                        shares it (then its latencies mix in that traffic too)
+  mean TTFT, E2EL (Δsum/Δcount)         client ≥ server, by at most ${ALLOWANCE.fromRequestMs} ms or ${ALLOWANCE.share * 100} %: network,
+                                        HTTP and chat templating are outside the server's timers
+  mean TPOT, ITL                        within ${ALLOWANCE.perTokenMs} ms or ${ALLOWANCE.share * 100} % either way (ITL: the client times chunks,
+                                        vLLM engine steps, SGLang tokens)
+  each percentile                       in the server's histogram bucket that holds that quantile,
+                                        or above it by the same allowance
+
   --rate R            Requests per second, arrivals Poisson (default inf: all at once)
   --burstiness B      Gamma arrivals of shape B (1 = Poisson, < 1 burstier, > 1 more even; default 1)
   --concurrency C     At most C requests in flight
@@ -42,6 +59,8 @@ Progress goes to standard error; Ctrl-C stops sending, cuts the streams in fligh
                       ttft:${DEFAULT_SLO.ttftP99Seconds * 1000},tpot:${DEFAULT_SLO.itlP99Seconds * 1000},e2el:${DEFAULT_SLO.e2eP99Seconds * 1000})
   --percentiles LIST  Percentiles to report (default 90,99)
   --api-key KEY       Bearer token (default OPENAI_API_KEY)
+  --prometheus-url U  Cross-check with this Prometheus
+  --dir DIR           Cross-check with the Prometheus of the stack in DIR
   --json              The result as JSON (vllm bench serve's field names)
   -h, --help          Show this help`;
 
@@ -55,7 +74,7 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
       options: {
         rate: { type: 'string' }, burstiness: { type: 'string' }, concurrency: { type: 'string' }, requests: { type: 'string' }, duration: { type: 'string' },
         endpoint: { type: 'string' }, model: { type: 'string' }, 'input-len': { type: 'string' }, 'output-len': { type: 'string' }, 'range-ratio': { type: 'string' },
-        dataset: { type: 'string' }, seed: { type: 'string' }, goodput: { type: 'string' }, percentiles: { type: 'string' }, 'api-key': { type: 'string' },
+        dataset: { type: 'string' }, seed: { type: 'string' }, goodput: { type: 'string' }, percentiles: { type: 'string' }, 'api-key': { type: 'string' }, 'prometheus-url': { type: 'string' }, dir: { type: 'string' },
         json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     });
@@ -97,7 +116,9 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
   const apiKey = v['api-key'] ?? io.env.OPENAI_API_KEY;
   const headers: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
 
+  const view = serverView(v['prometheus-url'], v.dir);
   const model = await servedModel(baseUrl, v.model, headers);
+  const serverTarget = view ? await view.find(baseUrl) : undefined;
   // A duration run cycles through a pool of prompts; a count run sends each once.
   const pool = requests ?? 1000;
   const prompts = v.dataset !== undefined ? sharegptPrompts(v.dataset, pool, v['output-len'] === undefined ? undefined : outputLen, seed) : randomPrompts(pool, inputLen, outputLen, rangeRatio, seed);
@@ -128,7 +149,17 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
     request_rate: rate === Infinity ? 'inf' : rate, burstiness, max_concurrency: concurrency ?? null, num_prompts: loadRun.results.length, seed,
     started_at: new Date(loadRun.startedAt).toISOString(), ended_at: new Date(loadRun.endedAt).toISOString(),
   });
-  io.out(v.json ? JSON.stringify(result, null, 2) : formatLoadText(result, percentiles));
+  let crossText = '';
+  if (view && serverTarget) {
+    io.err(`loadtest: waiting for ${view.prometheusUrl} to scrape ${serverTarget.instance} once more (every ${serverTarget.scrapeIntervalSeconds} s)`);
+    // A last chunk can leave before the engine's counters move; a scrape a moment later holds both.
+    await view.scrapedAfter(serverTarget, loadRun.endedAt + 250);
+    const server = difference(await view.snapshot(serverTarget, loadRun.startedAt), await view.snapshot(serverTarget, Date.now()));
+    const checks = crossCheck(result, server, percentiles);
+    result.cross_check = { prometheus_url: view.prometheusUrl, instance: serverTarget.instance, engine: serverTarget.engine, checks } as unknown as Record<string, number>;
+    crossText = `\n${formatCrossCheck(checks, `${serverTarget.engine} ${serverTarget.instance} scraped by ${view.prometheusUrl}`)}`;
+  }
+  io.out(v.json ? JSON.stringify(result, null, 2) : `${formatLoadText(result, percentiles)}${crossText}`);
   // Every request failing is a broken server (or the wrong one), not a result.
   return result.completed === 0 && result.failed > 0 ? EXIT_FAILURE : EXIT_OK;
 }
@@ -143,4 +174,14 @@ function parseGoodput(raw: string | undefined): GoodputSlo {
     slo[m[1] as keyof GoodputSlo] = Number(m[2]);
   }
   return slo;
+}
+
+/** The Prometheus to cross-check with: --prometheus-url, or the stack's in --dir; none without them. */
+function serverView(flagUrl: string | undefined, dir: string | undefined): ServerView | undefined {
+  if (dir !== undefined && !existsSync(join(dir, COMPOSE_FILE))) throw usageError('--dir', `${dir} holds no ${COMPOSE_FILE}`, 'give the directory of a generated stack');
+  const stack = flagUrl === undefined && dir !== undefined ? stackAccess(loadStackDir(dir)).prometheus : undefined;
+  const url = flagUrl ?? stack?.url;
+  if (url === undefined) return undefined;
+  if (!/^https?:\/\/[^\s/]+/.test(url)) throw usageError('--prometheus-url', `"${url}" is not an http(s) URL`, 'e.g. --prometheus-url http://127.0.0.1:9090');
+  return new ServerView(new PrometheusClient(url, 30_000, stack?.headers ?? {}), url.replace(/\/+$/, ''));
 }

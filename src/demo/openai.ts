@@ -71,7 +71,26 @@ function serve(ctx: OpenAiContext, sim: EngineSim, r: { chat: boolean; path: Api
   let tokens = 0;
   let text = '';
   let closed = false;
-  const at = (t: number, write: () => void) => setTimeout(() => !closed && write(), ctx.delayMs(t));
+  // Writes in order, none before its moment: a timer can fire a few ms early (Node starts it from the
+  // event loop's cached clock), and a chunk written early would make the client faster than the server.
+  const queue: [number, () => void][] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    while (queue.length > 0) {
+      const wait = ctx.delayMs(queue[0]![0]);
+      if (wait > 0) {
+        timer = setTimeout(flush, wait);
+        return;
+      }
+      const write = queue.shift()![1];
+      if (!closed) write();
+    }
+  };
+  const at = (t: number, write: () => void) => {
+    queue.push([t, write]);
+    if (!timer) flush();
+  };
   const choice = (piece: string, finish: string | null) => (r.chat ? { index: 0, delta: { content: piece }, logprobs: null, finish_reason: finish } : { index: 0, text: piece, logprobs: null, finish_reason: finish });
   const usage = () => ({ prompt_tokens: r.prompt, completion_tokens: tokens, total_tokens: r.prompt + tokens });
   const sse = (event: unknown) => res.write(`data: ${JSON.stringify(event)}\n\n`);

@@ -1,4 +1,5 @@
 /** The load test's text report, laid out like `vllm bench serve`'s summary. */
+import type { Check } from './compare.js';
 import { METRICS, type LoadResult } from './result.js';
 import { percentileKey } from './stats.js';
 
@@ -43,4 +44,15 @@ const WIDTH = 50;
 function center(title: string, fill: string): string {
   const left = Math.max(0, Math.floor((WIDTH - title.length) / 2));
   return `${fill.repeat(left)}${title}${fill.repeat(Math.max(0, WIDTH - left - title.length))}`;
+}
+
+/** The cross-check, one line per figure: agree or disagree, and why. */
+export function formatCrossCheck(checks: readonly Check[], where: string): string {
+  const value = (v: number | [number, number], unit: string) =>
+    Array.isArray(v) ? `(${fmt(v[0])}, ${v[1] === Infinity ? '+Inf' : fmt(v[1])}]` : unit === 'ms' ? fmt(v) : String(v);
+  const rows = checks.map((c) => [c.metric, value(c.client, c.unit), value(c.server, c.unit), c.agree ? 'agree' : 'DISAGREE', c.why]);
+  const head = ['figure', 'client', 'server', '', 'why'];
+  const widths = head.slice(0, 4).map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((x, i) => (i < 4 ? x.padEnd(widths[i]!) : x)).join('  ');
+  return [center(' Cross-check with the server ', '='), where, '(ms; a percentile against the server bucket that holds it)', line(head), ...rows.map(line), '='.repeat(WIDTH)].join('\n');
 }
