@@ -67,11 +67,20 @@ export class ServerView {
   /** The scrape target at the load test's URL (same host and port, else the one with that port). */
   async find(serverUrl: string): Promise<ServerTarget> {
     const want = new URL(serverUrl);
-    const targets = (await this.targets()).filter((t) => t.health === 'up');
-    const same = targets.filter((t) => new URL(t.scrapeUrl).host === want.host);
-    const port = targets.filter((t) => new URL(t.scrapeUrl).port === want.port);
-    const t = same.length === 1 ? same[0] : port.length === 1 ? port[0] : undefined;
-    if (!t) throw envError('--prometheus-url', `no single healthy scrape target of ${this.prometheusUrl} is ${want.host} (${same.length || port.length} match)`, 'add the server to the stack (create-vllm-monitor targets add), or drop --prometheus-url');
+    const match = async () => {
+      const targets = await this.targets();
+      const same = targets.filter((t) => new URL(t.scrapeUrl).host === want.host);
+      const port = targets.filter((t) => new URL(t.scrapeUrl).port === want.port);
+      return same.length === 1 ? same[0] : port.length === 1 ? port[0] : undefined;
+    };
+    let t = await match();
+    // A target Prometheus has just been given is not scraped yet: give it a few seconds.
+    for (let i = 0; i < 20 && t?.health === 'unknown'; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      t = await match();
+    }
+    if (!t) throw envError('--prometheus-url', `no single scrape target of ${this.prometheusUrl} is ${want.host}`, 'add the server to the stack (create-vllm-monitor targets add), or drop --prometheus-url');
+    if (t.health !== 'up') throw envError('--prometheus-url', `${this.prometheusUrl} finds ${t.labels.instance} ${t.health}${t.lastError ? ` (${t.lastError})` : ''}`, 'fix the scrape first: create-vllm-monitor validate');
     const selector = `{job="${t.labels.job}",instance="${t.labels.instance}"}`;
     for (const engine of Object.keys(ENGINE_SERIES) as Engine[]) {
       const r = await this.prom.query(`count(${ENGINE_SERIES[engine].tokens}${selector})`);
