@@ -10,6 +10,7 @@ import { Rng } from '../../src/demo/rng.js';
 import { gamma } from '../../src/loadtest/arrivals.js';
 import { randomPrompts } from '../../src/loadtest/dataset.js';
 import { summarize } from '../../src/loadtest/stats.js';
+import { bucketOf } from '../../src/loadtest/compare.js';
 
 function capture(): Io & { lines: string[]; errors: string[] } {
   const lines: string[] = [];
@@ -33,6 +34,18 @@ describe('loadtest statistics', () => {
     expect(s.median).toBe(3);
     expect(s.mean).toBe(4);
     expect(s.std).toBeCloseTo(Math.sqrt((36 + 9 + 1 + 4 + 0) / 5), 10);
+  });
+
+  it('a percentile maps to the server buckets of the two ranks it interpolates between', () => {
+    // 10 observations: 5 ≤ 0.1 s, 4 in (0.1, 0.2], 1 above. p90 interpolates between the 9th and the
+    // 10th smallest (rank 0.9 · 9 = 8.1): the 9th is in (0.1, 0.2], the 10th in (0.2, +Inf].
+    const buckets: [number, number][] = [[0.1, 5], [0.2, 9], [Infinity, 10]];
+    expect(bucketOf(buckets, 0.9)).toEqual([100, Infinity]);
+    // p50: rank 4.5, between the 5th (≤ 0.1) and the 6th (in (0.1, 0.2]).
+    expect(bucketOf(buckets, 0.5)).toEqual([0, 200]);
+    // p40: rank 3.6, the 4th and 5th, both ≤ 0.1.
+    expect(bucketOf(buckets, 0.4)).toEqual([0, 100]);
+    expect(bucketOf([[0.1, 0], [Infinity, 0]], 0.5)).toBeUndefined();
   });
 
   it('gamma gaps keep the mean and have variance mean²/shape', () => {
@@ -149,6 +162,7 @@ describe('loadtest bad input', () => {
       [[emu.url, '--rate', 'fast'], 2, /--rate/],
       [[emu.url, '--goodput', 'ttft=5'], 2, /--goodput/],
       [[emu.url, '--requests', '5', '--duration', '5s'], 2, /--duration: conflicts/],
+      [[emu.url, '--prometheus-url', 'http://127.0.0.1:1'], 1, /--prometheus-url: cannot ask/],
     ];
     for (const [args, code, message] of cases) {
       const io = capture();
