@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Io } from '../cli/io.js';
 import { DEFAULT_SLO } from '../config/defaults.js';
-import { EXIT_FAILURE, EXIT_OK, usageError } from '../errors.js';
+import { envError, EXIT_OK, usageError } from '../errors.js';
 import { parseDuration } from '../report/duration.js';
 import { ALLOWANCE, crossCheck, difference, formatCrossCheck, formatLoadText, loadResult, randomPrompts, runLoad, servedModel, ServerView, sharegptPrompts, type Endpoint, type GoodputSlo } from '../loadtest/index.js';
 import { PrometheusClient } from '../probe/prom-client.js';
@@ -144,6 +144,12 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
     signal?.removeEventListener('abort', interrupt);
   }
   if (loadRun.interrupted) io.err('loadtest: interrupted; reporting what finished');
+  const failures = loadRun.results.filter((r) => !r.ok && r.error !== 'interrupted');
+  // Every request failing is a broken server or the wrong endpoint, not a result to tabulate.
+  if (failures.length > 0 && failures.length === loadRun.results.length) {
+    const first = failures[0]!.error ?? 'unknown error';
+    throw envError(`${baseUrl}${endpoint}`, `all ${failures.length} requests failed (first: ${first.split('\n')[0]!.slice(0, 160)})`, 'check --endpoint and --model, and the server\'s log');
+  }
   const result = loadResult(loadRun, slo, percentiles, {
     backend: 'openai', endpoint_type: v.endpoint ?? 'completions', model_id: model, base_url: baseUrl,
     request_rate: rate === Infinity ? 'inf' : rate, burstiness, max_concurrency: concurrency ?? null, num_prompts: loadRun.results.length, seed,
@@ -160,8 +166,7 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
     crossText = `\n${formatCrossCheck(checks, `${serverTarget.engine} ${serverTarget.instance} scraped by ${view.prometheusUrl}`)}`;
   }
   io.out(v.json ? JSON.stringify(result, null, 2) : `${formatLoadText(result, percentiles)}${crossText}`);
-  // Every request failing is a broken server (or the wrong one), not a result.
-  return result.completed === 0 && result.failed > 0 ? EXIT_FAILURE : EXIT_OK;
+  return EXIT_OK;
 }
 
 /** vLLM's --goodput spelling, "ttft:500 tpot:50" or comma-separated, in milliseconds. */

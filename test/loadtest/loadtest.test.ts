@@ -170,6 +170,11 @@ describe('loadtest bad input', () => {
       expect(io.errors).toHaveLength(1);
       expect(io.errors[0]).toMatch(message);
     }
+    emu.setFaults({ http5xxShare: 1 });
+    const failing = capture();
+    expect(await main(['loadtest', emu.url, '--requests', '3'], failing)).toBe(1);
+    expect(failing.errors.filter((l) => l.startsWith('error:'))).toEqual([expect.stringMatching(/\/v1\/completions: all 3 requests failed \(first: HTTP 500/)]);
+    emu.setFaults({ http5xxShare: 0 });
     await emu.setState('html');
     const io = capture();
     expect(await main(['loadtest', emu.url], io)).toBe(2);
