@@ -23,8 +23,8 @@ const LAYERS = [
   },
   {
     name: 'workflows',
-    what: 'what a command does: run a stack, validate it, report, analyze, profile, emulate, watch, write files, edit its targets, check its health',
-    paths: ['src/stack/', 'src/validate/', 'src/report/', 'src/analyze/', 'src/profile/', 'src/demo/', 'src/top/', 'src/write/', 'src/grafana-client/', 'src/fleet/', 'src/doctor/'],
+    what: 'what a command does: run a stack, validate it, report, analyze, profile, emulate, load test, watch, write files, edit its targets, check its health',
+    paths: ['src/stack/', 'src/validate/', 'src/report/', 'src/analyze/', 'src/profile/', 'src/demo/', 'src/top/', 'src/write/', 'src/grafana-client/', 'src/fleet/', 'src/doctor/', 'src/loadtest/'],
   },
   {
     name: 'generation',

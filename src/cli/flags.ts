@@ -24,6 +24,7 @@ export const COMMANDS: CommandDef[] = [
   { name: 'report', args: '[--since 1h]', help: 'Performance and SLO report per model and instance from a running Prometheus', load: () => import('../commands/report.js') },
   { name: 'emulate', args: '--kind KIND', help: 'Serve an emulated vLLM, SGLang or GPU exporter /metrics (demos, trying a stack without GPUs)', load: () => import('../commands/emulate.js') },
   { name: 'profile', args: '<url> | summarize <trace>...', help: 'Run the engine\'s torch profiler and summarise the traces: busy/idle GPU, top kernels, communication overlap, CPU ops, layers, steps', load: () => import('../commands/profile.js') },
+  { name: 'loadtest', args: '<url> [--rate R]', help: 'Load an OpenAI-compatible server with streamed requests: TTFT, TPOT, ITL, E2E, throughput, goodput (vllm bench serve\'s definitions)', load: () => import('../commands/loadtest.js') },
   { name: 'analyze', args: '<file>...', help: 'Statistics, anomalies and charts from scheduler profiles (JSONL) or vLLM iteration logs', load: () => import('../commands/analyze.js') },
 ];
 

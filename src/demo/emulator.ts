@@ -13,7 +13,8 @@ import { VllmEmulator, type VllmEra } from './engine-vllm.js';
 import { SglangEmulator } from './engine-sglang.js';
 import { profilerRoutes } from './profiler.js';
 import { type GpuFault, GpuFleet, type GpuMode } from './gpu.js';
-import { type EngineSim, NO_FAULTS, type SimFaults, type SimMode } from './simulation.js';
+import { type EngineSim, NO_FAULTS, type SimFaults, type SimMode, STEP } from './simulation.js';
+import { openAiRoutes } from './openai.js';
 import type { OptionalGroup } from '../engines/types.js';
 
 export const EMULATOR_KINDS = ['vllm-v0', 'vllm-v1-legacy', 'vllm-v1', 'sglang', 'dcgm', 'nvidia-smi'] as const;
@@ -249,21 +250,46 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       for (const f of GPU_STATE_FAULTS[s] ?? []) fleet.inject(f);
     }
   };
+  let simTime = 0;
   const advance = (seconds: number) => {
     for (const sim of sims) sim.advance(seconds);
     fleet?.advance(seconds);
+    simTime = Math.round((simTime + Math.round(seconds / STEP) * STEP) * 1000) / 1000;
   };
   const realTime = opts.realTime ?? true;
-  let lastWall = Date.now();
-  const catchUp = () => {
+  // Real time: simulated second s is wall-clock ms base + 1000·s. A scrape brings the simulation up
+  // to now; while API requests are in flight it runs a step ahead, so that each token can be written
+  // at the moment it was produced.
+  let base = Date.now();
+  const catchUp = (ahead = false) => {
     if (!realTime) return;
-    const now = Date.now();
-    const dt = Math.min(120, (now - lastWall) / 1000);
-    if (dt >= 0.1) {
-      advance(Math.floor(dt * 10) / 10);
-      lastWall = now;
+    let steps = Math.floor(((Date.now() - base) / 1000 + (ahead ? STEP : 0) - simTime) / STEP + 1e-9);
+    if (steps > 1200) {
+      // A long pause (a suspended laptop) is skipped, not replayed: two minutes at most.
+      base += (steps - 1200) * STEP * 1000;
+      steps = 1200;
     }
+    if (steps > 0) advance(steps * STEP);
   };
+  let inFlight = 0;
+  let pump: NodeJS.Timeout | undefined;
+  const api = openAiRoutes({
+    model,
+    sims: () => sims,
+    sync: () => {
+      catchUp(true);
+      return realTime ? (Date.now() - base) / 1000 : simTime;
+    },
+    delayMs: (t) => (realTime ? Math.max(0, base + t * 1000 - Date.now()) : 0),
+    inFlight: (delta) => {
+      inFlight += delta;
+      if (inFlight > 0 && !pump && realTime) pump = setInterval(() => catchUp(true), 20);
+      if (inFlight === 0 && pump) {
+        clearInterval(pump);
+        pump = undefined;
+      }
+    },
+  });
 
   const isEngine = kind !== 'dcgm' && kind !== 'nvidia-smi';
   const profiler = isEngine
@@ -287,6 +313,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       return;
     }
     if (profiler?.(path, req, res)) return;
+    if (isEngine && api(path, req, res)) return;
     if (path === '/health') {
       res.writeHead(200).end();
       return;
@@ -307,6 +334,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     });
   const close = () =>
     new Promise<void>((resolve) => {
+      if (pump) clearInterval(pump);
+      pump = undefined;
       if (!server) return resolve();
       const s = server;
       server = undefined;

@@ -91,7 +91,17 @@ export interface SimListener {
   preempted(): void;
 }
 
+/**
+ * A request sent by a real client to the emulator's OpenAI API: it sees each of its output tokens at
+ * the simulated time the engine produced it, so what the client receives is what the metrics count.
+ */
+export interface ClientStream {
+  token(t: number): void;
+  finished(reason: FinishReason, t: number): void;
+}
+
 interface Request {
+  client?: ClientStream;
   arrival: number;
   handler: ApiHandler;
   prompt: number;
@@ -115,7 +125,8 @@ interface Request {
   firstTokenDue?: number;
 }
 
-const STEP = 0.1;
+/** Seconds of one simulation tick. */
+export const STEP = 0.1;
 
 export class EngineSim {
   readonly rng: Rng;
@@ -257,6 +268,26 @@ export class EngineSim {
     }
   }
 
+  /**
+   * A client's request arriving `offset` seconds from the simulated now (within a step either way), on `handler`, of `prompt`
+   * tokens and at most `maxTokens` out (all of them when ignoreEos). False when the API server answers
+   * it with HTTP 5xx (the http5xx fault), as it would one of the simulated clients.
+   */
+  submit(c: { handler: ApiHandler; prompt: number; maxTokens: number; ignoreEos: boolean; offset: number }, client: ClientStream): boolean {
+    if (this.take('http5xx')) {
+      this.totals.http[c.handler]['5xx'] += 1;
+      return false;
+    }
+    const maxTokens = Math.max(1, Math.min(c.maxTokens, this.o.maxModelLen - c.prompt));
+    const output = c.ignoreEos ? maxTokens : Math.min(maxTokens, Math.max(1, Math.round(this.rng.logNormal(this.o.outputMedian, 0.8))));
+    const arrival = this.now + Math.min(Math.max(-STEP, c.offset), STEP * 0.99);
+    const r: Request = { client, arrival, handler: c.handler, prompt: c.prompt, output, maxTokens, scheduled: 0, prefillLeft: c.prompt, lastTokenAt: 0, generated: 0, kv: 0, notBefore: 0, preemptions: 0 };
+    if (this.take('abort')) r.abortAt = Math.ceil(output / 2);
+    if (this.mode === 'pd-deferred') r.kvReadyAt = arrival + this.faults.pdTransferSeconds;
+    this.waiting.push(r);
+    return true;
+  }
+
   private admit(): void {
     if (this.mode === 'stalled') {
       // A wedged scheduler: nothing is admitted and what ran is lost.
@@ -370,6 +401,7 @@ export class EngineSim {
       this.totals.generationTokens += 1;
       this.listener.decoded(t - r.lastTokenAt, 1);
       r.lastTokenAt = t;
+      r.client?.token(t);
     }
     this.listener.iteration(tokens, prefillTokens);
     for (const r of [...this.running]) {
@@ -377,7 +409,9 @@ export class EngineSim {
       if (r.abortAt !== undefined && r.generated >= r.abortAt) {
         this.finish(r, 'abort', t);
       } else if (r.generated >= r.output) {
-        let reason: FinishReason = this.rng.next() < 0.02 ? 'abort' : r.output >= r.maxTokens ? 'length' : 'stop';
+        // Some simulated clients hang up at the end; a real client decides that for itself.
+        const hangsUp = this.rng.next() < 0.02 && !r.client;
+        let reason: FinishReason = hangsUp ? 'abort' : r.output >= r.maxTokens ? 'length' : 'stop';
         if (this.take('error')) reason = 'error';
         this.finish(r, reason, t);
       }
@@ -402,6 +436,7 @@ export class EngineSim {
     this.kvUsed += 1;
     this.totals.generationTokens += 1;
     this.listener.firstToken(t - r.arrival);
+    r.client?.token(t);
   }
 
   private finish(r: Request, reason: FinishReason, t = this.now): void {
@@ -413,6 +448,7 @@ export class EngineSim {
     // Streamed answers have sent 200 before any abort; an engine error fails the request (500).
     this.totals.http[r.handler][reason === 'error' ? '5xx' : '2xx'] += 1;
     const firstToken = r.firstTokenAt ?? t;
+    r.client?.finished(reason, t);
     this.listener.finished({
       reason,
       promptTokens: r.prompt,
