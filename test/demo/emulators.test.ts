@@ -400,3 +400,20 @@ describe('emulators: detection, determinism, bad states, HTTP states', () => {
     expect((await get()).status).toBe(200);
   });
 });
+
+describe('emulator in real time', () => {
+  it('goes on with the wall clock after a fast-forward: a scenario warmed up by advance() does not stand still', async () => {
+    const e = await startEmulator({ kind: 'vllm-v1', seed: 7 });
+    try {
+      e.advance(30);
+      const warmedUp = e.sims[0]!.now;
+      await new Promise((r) => setTimeout(r, 600));
+      await fetch(e.metricsUrl);
+      // A scrape brings the simulation up to the wall clock: about 0.6 s later, not still at the warm-up's end.
+      expect(e.sims[0]!.now - warmedUp).toBeGreaterThanOrEqual(0.5);
+      expect(e.sims[0]!.now - warmedUp).toBeLessThan(5);
+    } finally {
+      await e.stop();
+    }
+  });
+});
