@@ -76,7 +76,17 @@ const key = (s: SeriesResult): string =>
 
 /** Values of an instant result by series, rounded: the two engines sum floats in different orders. */
 function values(series: SeriesResult[]): Record<string, number> {
-  return Object.fromEntries(series.map((s) => [key(s), Number(Number(s.value?.[1]).toPrecision(9))]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+  return Object.fromEntries(series.map((s) => [key(s), Number(s.value?.[1])]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+}
+
+/**
+ * The same series with the same values, to 1e-9 relative: VictoriaMetrics stores a float as a decimal
+ * of limited precision, so its 12th digit may differ (rounding both to 9 digits still flips at a boundary).
+ */
+function sameValues(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => k in b && (Object.is(a[k], b[k]) || Math.abs(a[k]! - b[k]!) <= 1e-9 * Math.max(Math.abs(a[k]!), Math.abs(b[k]!))));
 }
 
 for (const release of [PROMETHEUS_RELEASES[0]!, PROMETHEUS_RELEASES.at(-1)!]) describe(`--remote-write from ${release.name} to real VictoriaMetrics and a real Prometheus receiver`, () => {
@@ -209,10 +219,15 @@ for (const release of [PROMETHEUS_RELEASES[0]!, PROMETHEUS_RELEASES.at(-1)!]) de
         const zerosWithoutCounters = !r.all && other.status === 'waiting-for-traffic' && p.explanation === 'all values are zero while requests are being served';
         if (other.status !== 'data' && !zerosWithoutCounters) differences.push(`${p.dashboard} / ${p.title}: ${other.status} in ${r.name}`);
         for (const expr of exprs) {
+          // MetricsQL's histogram_quantile is not PromQL's: where a rank falls on a bucket boundary it
+          // answered the next bound (CI: 0.1 where Prometheus said 0.08). Its inputs, the recorded
+          // bucket rates, are compared exactly where panels read them, and the Prometheus receiver
+          // compares these quantiles too.
+          if (r.name === 'VictoriaMetrics' && expr.includes('histogram_quantile(')) continue;
           const [a, b] = await Promise.all([local.client.query(expr, time), r.client.query(expr, time)]);
           compared++;
           const [va, vb] = [values(a.series), values(b.series)];
-          if (JSON.stringify(va) !== JSON.stringify(vb)) differences.push(`${p.dashboard} / ${p.title}: ${expr}\n  local ${JSON.stringify(va)}\n  ${r.name} ${JSON.stringify(vb)}`);
+          if (!sameValues(va, vb)) differences.push(`${p.dashboard} / ${p.title}: ${expr}\n  local ${JSON.stringify(va)}\n  ${r.name} ${JSON.stringify(vb)}`);
         }
       }
       expect(compared, `queries compared against ${r.name}`).toBeGreaterThan(20);
