@@ -25,7 +25,7 @@ import { SERIES_LEVELS } from '../../src/rules/series.js';
 import { basicAuthHeaders } from '../../src/stack/access.js';
 import { requireTool } from '../support/env.js';
 import { PROMETHEUS_RELEASES } from '../support/versions.js';
-import { freePort, type RunningPrometheus, startPrometheus, waitFor } from './support/prometheus.js';
+import { freePort, type RunningPrometheus, startPrometheus, waitFor, watchProcess } from './support/prometheus.js';
 import { type TestStack, pointTargets, renderTestStack, startNodeExporter } from './support/test-stack.js';
 
 const VM = requireTool('victoria-metrics', 'apt-get install -y victoria-metrics');
@@ -47,21 +47,17 @@ async function startVictoriaMetrics(binary: string): Promise<{ url: string; stop
     [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${storage}`, '-retentionPeriod=1d', '-search.latencyOffset=0s', '-search.disableCache', `-httpAuth.username=${VM_USER}`, `-httpAuth.password=${VM_PASSWORD}`],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let output = '';
-  child.stdout?.on('data', (d) => (output += String(d)));
-  child.stderr?.on('data', (d) => (output += String(d)));
-  let exited = false;
-  child.once('exit', () => (exited = true));
+  const { output, exited } = watchProcess(child);
   const url = `http://127.0.0.1:${port}`;
   await waitFor('VictoriaMetrics ready', async () => {
-    if (exited) throw new Error(`victoria-metrics exited:\n${output.slice(-2000)}`);
+    if (exited()) throw new Error(`victoria-metrics exited:\n${output().slice(-2000)}`);
     return (await fetch(`${url}/health`)).ok ? true : undefined;
   }, 30_000, 200);
   return {
     url,
-    log: () => output,
+    log: output,
     stop: async () => {
-      if (!exited && child.pid) {
+      if (!exited() && child.pid) {
         process.kill(child.pid, 'SIGTERM');
         await new Promise<void>((r) => child.once('exit', () => r()));
       }

@@ -45,6 +45,16 @@ export interface StartOptions {
   headers?: Record<string, string>;
 }
 
+/** A spawned server's output (for failure messages) and whether it has exited. */
+export function watchProcess(child: ChildProcess): { output: () => string; exited: () => boolean } {
+  let output = '';
+  child.stdout?.on('data', (d) => (output += String(d)));
+  child.stderr?.on('data', (d) => (output += String(d)));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  return { output: () => output, exited: () => exited };
+}
+
 export async function startPrometheus(opts: StartOptions): Promise<RunningPrometheus> {
   const port = opts.port ?? (await freePort());
   const ownStorage = opts.storage === undefined;
@@ -57,20 +67,16 @@ export async function startPrometheus(opts: StartOptions): Promise<RunningPromet
     ...(opts.extraArgs ?? []),
   ];
   const child: ChildProcess = spawn(opts.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d) => (output += String(d)));
-  child.stderr?.on('data', (d) => (output += String(d)));
-  let exited = false;
-  child.once('exit', () => (exited = true));
+  const watched = watchProcess(child);
 
   const url = `http://127.0.0.1:${port}`;
   const client = new PrometheusClient(url, undefined, opts.headers);
   const stop = async () => {
-    if (!exited && child.pid) {
+    if (!watched.exited() && child.pid) {
       process.kill(child.pid, 'SIGTERM');
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => {
-          if (!exited && child.pid) process.kill(child.pid, 'SIGKILL');
+          if (!watched.exited() && child.pid) process.kill(child.pid, 'SIGKILL');
           resolve();
         }, 10_000);
         child.once('exit', () => {
@@ -84,14 +90,14 @@ export async function startPrometheus(opts: StartOptions): Promise<RunningPromet
 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   while (!(await client.ready())) {
-    if (exited) throw new Error(`prometheus exited before it was ready:\n${output.slice(-3000)}`);
+    if (watched.exited()) throw new Error(`prometheus exited before it was ready:\n${watched.output().slice(-3000)}`);
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`prometheus not ready after ${opts.readyTimeoutMs ?? 60_000} ms:\n${output.slice(-3000)}`);
+      throw new Error(`prometheus not ready after ${opts.readyTimeoutMs ?? 60_000} ms:\n${watched.output().slice(-3000)}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url, pid: child.pid!, client, storage, log: () => output, stop };
+  return { url, pid: child.pid!, client, storage, log: watched.output, stop };
 }
 
 /** Polls `check` until it returns a value (not undefined) or the timeout passes. */
