@@ -98,6 +98,24 @@ export interface TestAlertResult {
   labels: Record<string, string>;
 }
 
+export interface Counts {
+  requests: number;
+  failed: number;
+}
+
+/**
+ * What an integration's counters say since `start`. Alertmanager counts an attempt in
+ * requests_total and only then, in a separate step, in requests_failed_total, so a read can fall
+ * between the two: a success is trusted only when the read before it showed the same counts.
+ */
+export function deliveryOutcome(start: Counts, previous: Counts | undefined, current: Counts): 'sent' | 'failed' | 'pending' {
+  const failed = current.failed - start.failed;
+  const sent = current.requests - start.requests - failed;
+  if (sent <= 0 && failed > 0) return 'failed';
+  const settled = previous !== undefined && previous.requests === current.requests && previous.failed === current.failed;
+  return sent > 0 && settled ? 'sent' : 'pending';
+}
+
 async function amMetrics(amUrl: string, headers: Record<string, string>): Promise<string> {
   const res = await fetch(`${amUrl}/metrics`, { headers, signal: AbortSignal.timeout(5000) });
   return res.text();
@@ -117,7 +135,7 @@ export async function fireTestAlert(amUrl: string, config: AmConfig, opts: { tim
   // counted after all retries, so requests_total/requests_failed_total tell success sooner.
   // With receiver names in the metrics (the stack turns them on with a heartbeat), only this
   // receiver counts: the heartbeat's pings go through the webhook integration too.
-  const counts = (text: string, i: string) => {
+  const counts = (text: string, i: string): Counts => {
     const match = { integration: i, ...(text.includes('receiver_name="') ? { receiver_name: receiver } : {}) };
     return {
       requests: counterValue(text, 'alertmanager_notification_requests_total', match),
@@ -146,21 +164,23 @@ export async function fireTestAlert(amUrl: string, config: AmConfig, opts: { tim
   const waitS = durationSeconds(groupWait);
   opts.onProgress?.(`test alert posted; Alertmanager sends it to "${receiver}" (${integrations.join(', ')}) after group_wait ${groupWait}`);
   const deadline = Date.now() + (opts.timeoutMs ?? (waitS + 45) * 1000);
+  const previous: Record<string, Counts | undefined> = {};
   while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 250));
     const text = await amMetrics(amUrl, opts.headers ?? {}).catch(() => '');
+    if (!text) continue;
     for (const i of integrations) {
-      const c = counts(text, i);
-      const failed = c.failed - start[i]!.failed;
-      const sent = c.requests - start[i]!.requests - failed;
-      if (sent <= 0 && failed > 0) {
+      const current = counts(text, i);
+      const outcome = deliveryOutcome(start[i]!, previous[i], current);
+      previous[i] = current;
+      if (outcome === 'failed') {
         return {
           delivered: false, receiver, integrations, labels,
-          detail: `${i} notification failed (alertmanager_notification_requests_failed_total rose by ${failed})`,
+          detail: `${i} notification failed (alertmanager_notification_requests_failed_total rose by ${current.failed - start[i]!.failed})`,
           fix: `look at the reason: docker compose logs alertmanager | grep -i ${i} — usually a wrong URL, a revoked key or a blocked outbound connection`,
         };
       }
-      if (sent > 0) return { delivered: true, receiver, integrations, labels, detail: `delivered through ${i} to receiver "${receiver}" (successful requests +${sent})` };
+      if (outcome === 'sent') return { delivered: true, receiver, integrations, labels, detail: `delivered through ${i} to receiver "${receiver}" (successful requests +${current.requests - start[i]!.requests - (current.failed - start[i]!.failed)})` };
     }
   }
   return { delivered: false, receiver, integrations, labels, detail: `no ${integrations.join('/')} notification was attempted within ${Math.round((opts.timeoutMs ?? (waitS + 45) * 1000) / 1000)}s`, fix: 'check the route in alertmanager/alertmanager.yml (inhibit rules, group_wait) and the Alertmanager log' };
