@@ -5,16 +5,23 @@ import { readFileSync, rmSync } from 'node:fs';
 import { jsonlWorkerCode } from './jsonl-worker.mjs';
 
 // Stubs for what dockerode can load but this CLI never uses: ssh2 (DOCKER_HOST=ssh://; native addons
-// and an emscripten blob that cannot run from an ESM bundle) and gRPC (BuildKit sessions; ~370 KB).
+// and an emscripten blob that cannot run from an ESM bundle), gRPC (BuildKit sessions; ~370 KB),
+// protobufjs (BuildKit progress, which reads .proto files the bundle does not carry; ~95 KB) and
+// tar-fs and @balena/dockerignore (build contexts: the CLI builds no image; ~27 KB). dockerode
+// require()s them when loaded and touches them only in those features, so a stub throws on use.
+const unsupported = (what) => `module.exports = new Proxy({}, { get() { throw new Error('${what} is not supported by create-vllm-monitor'); } });`;
 const STUBS = {
   ssh2: "exports.Client = class { constructor() { throw new Error('DOCKER_HOST=ssh://... is not supported here; use a unix socket or tcp://'); } };",
-  '@grpc/grpc-js': "module.exports = new Proxy({}, { get() { throw new Error('BuildKit sessions are not supported by create-vllm-monitor'); } });",
-  '@grpc/proto-loader': "module.exports = new Proxy({}, { get() { throw new Error('BuildKit sessions are not supported by create-vllm-monitor'); } });",
+  '@grpc/grpc-js': unsupported('BuildKit sessions'),
+  '@grpc/proto-loader': unsupported('BuildKit sessions'),
+  protobufjs: unsupported('BuildKit progress'),
+  'tar-fs': unsupported('Building images'),
+  '@balena/dockerignore': unsupported('Building images'),
 };
 const stubs = {
   name: 'stubs',
   setup(b) {
-    b.onResolve({ filter: /^(ssh2|@grpc\/grpc-js|@grpc\/proto-loader)$/ }, (args) => ({ path: args.path, namespace: 'cvm-stub' }));
+    b.onResolve({ filter: new RegExp(`^(${Object.keys(STUBS).map((k) => k.replace(/[./]/g, '\\$&')).join('|')})$`) }, (args) => ({ path: args.path, namespace: 'cvm-stub' }));
     b.onLoad({ filter: /.*/, namespace: 'cvm-stub' }, (args) => ({ contents: STUBS[args.path], loader: 'js' }));
   },
 };
