@@ -4,10 +4,10 @@
  */
 import { createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { parseArgs } from 'node:util';
 import { analyzeFiles, convertToJsonl, formatHtml, formatText } from '../analyze/index.js';
 import type { Io } from '../cli/io.js';
 import { EXIT_OK, usageError } from '../errors.js';
+import { parseCommandArgs } from '../stack/args.js';
 
 const HELP = `Usage: create-vllm-monitor analyze <file>... [--format text|json|html] [--out FILE] [--to-jsonl]
 
@@ -24,21 +24,10 @@ The format is detected per file; other log lines are ignored; DP "(dummy)" steps
   -h, --help       Show this help`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string' }, out: { type: 'string' }, 'to-jsonl': { type: 'boolean' }, 'log-year': { type: 'string' },
-        'slow-margin': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw usageError('analyze', (err as Error).message.split('\n')[0]!, 'see create-vllm-monitor analyze --help');
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs('analyze', argv, {
+    format: { type: 'string' }, out: { type: 'string' }, 'to-jsonl': { type: 'boolean' }, 'log-year': { type: 'string' },
+    'slow-margin': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  }, Infinity);
   if (values.help) {
     io.out(HELP);
     return EXIT_OK;

@@ -3,10 +3,10 @@
  * drive a running engine's profiler and summarise what it wrote (`profile <target-url>`).
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { Io } from '../cli/io.js';
 import { EXIT_OK, usageError } from '../errors.js';
 import { formatHtml, formatText, summarizeTraces, type ProfileReport } from '../profile/index.js';
+import { parseCommandArgs } from '../stack/args.js';
 
 const HELP = `Usage:
   create-vllm-monitor profile summarize <trace>... [--json | --format text|json|html] [--report FILE] [--top N]
@@ -37,22 +37,11 @@ VLLM_TORCH_PROFILER_DIR=DIR); SGLang writes to the output_dir it is sent.
   -h, --help        Show this help`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean' }, format: { type: 'string' }, report: { type: 'string' }, top: { type: 'string' },
-        seconds: { type: 'string' }, steps: { type: 'string' }, out: { type: 'string' }, 'server-dir': { type: 'string' }, engine: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw usageError('profile', (err as Error).message.split('\n')[0]!, 'see create-vllm-monitor profile --help');
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs('profile', argv, {
+    json: { type: 'boolean' }, format: { type: 'string' }, report: { type: 'string' }, top: { type: 'string' },
+    seconds: { type: 'string' }, steps: { type: 'string' }, out: { type: 'string' }, 'server-dir': { type: 'string' }, engine: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }, Infinity);
   if (values.help) {
     io.out(HELP);
     return EXIT_OK;

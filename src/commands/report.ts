@@ -5,7 +5,6 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Io } from '../cli/io.js';
 import { envError, EXIT_OK, usageError } from '../errors.js';
 import { PrometheusClient, PrometheusError } from '../probe/prom-client.js';
@@ -15,6 +14,7 @@ import { collectReport } from '../report/collect.js';
 import { parseDuration } from '../report/duration.js';
 import { formatReportHtml, formatReportMarkdown, formatReportText } from '../report/format.js';
 import { DEFAULT_SLO } from '../config/defaults.js';
+import { parseCommandArgs } from '../stack/args.js';
 
 const HELP = `Usage: create-vllm-monitor report [--prometheus-url URL | --dir DIR] [--since 1h] [--format text|json|html|md]
 
@@ -34,19 +34,10 @@ capacity hints; and per GPU: utilisation, SM and DRAM activity, memory, power, t
   -h, --help             Show this help`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        'prometheus-url': { type: 'string' }, dir: { type: 'string' }, since: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' },
-        'slo-ttft-p99': { type: 'string' }, 'slo-itl-p99': { type: 'string' }, 'slo-e2e-p99': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw usageError('report', (err as Error).message.split('\n')[0]!, 'see create-vllm-monitor report --help');
-  }
+  const { values } = parseCommandArgs('report', argv, {
+    'prometheus-url': { type: 'string' }, dir: { type: 'string' }, since: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' },
+    'slo-ttft-p99': { type: 'string' }, 'slo-itl-p99': { type: 'string' }, 'slo-e2e-p99': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  }, 0);
   if (values.help) {
     io.out(HELP);
     return EXIT_OK;

@@ -1,19 +1,15 @@
-/** Argument parsing shared by the stack commands (up, down, status, validate, demo, top). */
-import { parseArgs } from 'node:util';
+/** Argument parsing shared by the commands: one usage error naming the command for a bad flag. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { usageError } from '../errors.js';
 
-type Opt = { type: 'string' | 'boolean'; multiple?: boolean; short?: string };
+type Options = NonNullable<ParseArgsConfig['options']>;
 
-export function parseCommandArgs<T extends Record<string, Opt>>(
-  command: string,
-  argv: string[],
-  options: T,
-  maxPositionals = 1,
-): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+/** parseArgs, strict and with positionals, its values typed by `options`; at most `maxPositionals` of them. */
+export function parseCommandArgs<const T extends Options>(command: string, argv: string[], options: T, maxPositionals = 1) {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: options as never, allowPositionals: true, strict: true });
-    if (positionals.length > maxPositionals) throw usageError(command, `expected at most ${maxPositionals} argument(s), got ${positionals.join(' ')}`, `see create-vllm-monitor ${command} --help`);
-    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
+    const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    if (parsed.positionals.length > maxPositionals) throw usageError(command, `expected at most ${maxPositionals} argument(s), got ${parsed.positionals.join(' ')}`, `see create-vllm-monitor ${command} --help`);
+    return parsed;
   } catch (err) {
     if ((err as { exitCode?: number }).exitCode !== undefined) throw err;
     const msg = (err as Error).message.split('\n')[0]!;
