@@ -7,7 +7,7 @@
  * cost per evaluation cycle.
  *
  * Run:  npx vite-node bench/dashboard-cost.ts [--fleets 1,8,32] [--minutes 70] [--interval 15]
- *         [--official FILE | --vllm-git GITDIR] [--prometheus BIN] [--promtool BIN] [--keep]
+ *         [--official FILE | --vllm-git GITDIR] [--prometheus BIN] [--promtool BIN] [--keep] [--top-queries 8]
  * The official dashboard is read at run time from a vLLM checkout or mirror
  * (examples/online_serving/prometheus_grafana/grafana.json); it is never copied into this repo.
  */
@@ -38,6 +38,7 @@ const INTERVAL = Number(arg('interval', '15'));
 const PROMETHEUS = arg('prometheus', 'prometheus')!;
 const PROMTOOL = arg('promtool', 'promtool')!;
 const KEEP = process.argv.includes('--keep');
+const TOP_QUERIES = Number(arg('top-queries', '8'));
 const log = (msg: string) => process.stderr.write(`[dashboard-cost] ${msg}\n`);
 
 /** The official dashboard: a file, or the path inside a vLLM git directory (a mirror or checkout). */
@@ -93,6 +94,8 @@ interface Cost {
   empty: number;
   /** Panel titles whose query selected nothing (an optional family absent, e.g. no GPU exporter here). */
   emptyTitles: string[];
+  /** Samples per query, as `panel: expr`, costliest first. */
+  byQuery: { query: string; samples: number }[];
 }
 
 async function dashboardCost(client: PrometheusClient, dashboard: Record<string, unknown>, model: string, start: number, end: number, step: number): Promise<Cost> {
@@ -104,7 +107,7 @@ async function dashboardCost(client: PrometheusClient, dashboard: Record<string,
     else if (v.includeAll) vars[v.name] = { values: [], multi: true, all: v.allValue ? { allValue: v.allValue } : {} };
     else if (v.type === 'custom' || v.type === 'interval' || v.type === 'constant') vars[v.name] = { values: [v.current[0] ?? v.options[0] ?? v.query.split(',')[0] ?? ''], multi: false };
   }
-  const cost: Cost = { panels: 0, queries: 0, samples: 0, ms: 0, empty: 0, emptyTitles: [] };
+  const cost: Cost = { panels: 0, queries: 0, samples: 0, ms: 0, empty: 0, emptyTitles: [], byQuery: [] };
   for (const panel of dashboardPanels(dashboard)) {
     cost.panels++;
     for (const q of panel.queries) {
@@ -117,6 +120,7 @@ async function dashboardCost(client: PrometheusClient, dashboard: Record<string,
         best = Math.min(best, (r.stats?.timings?.execTotalTime ?? 0) * 1000);
         if (i === 0) {
           cost.samples += r.stats?.samples?.totalQueryableSamples ?? 0;
+          cost.byQuery.push({ query: `${panel.title}: ${q.expr.replace(/\s+/g, ' ')}`, samples: r.stats?.samples?.totalQueryableSamples ?? 0 });
           if (r.series.length === 0) {
             cost.empty++;
             if (!cost.emptyTitles.includes(panel.title)) cost.emptyTitles.push(panel.title);
@@ -126,6 +130,7 @@ async function dashboardCost(client: PrometheusClient, dashboard: Record<string,
       cost.ms += best;
     }
   }
+  cost.byQuery.sort((a, b) => b.samples - a.samples);
   return cost;
 }
 
@@ -206,6 +211,9 @@ async function main(): Promise<void> {
       ratios.push(`N=${n}: ours/official samples = ${(ours.samples / o.samples).toFixed(3)}, time = ${(ours.ms / o.ms).toFixed(3)}`);
       if (n === FLEETS[FLEETS.length - 1]) {
         for (const [name, c] of [['official', o], ['ours', ours]] as const) if (c.emptyTitles.length) ratios.push(`empty queries (${name}): ${c.emptyTitles.join(', ')}`);
+        for (const [name, c] of [['official', o], ['ours', ours]] as const) {
+          ratios.push(`costliest queries (${name}, N=${n}):`, ...c.byQuery.slice(0, TOP_QUERIES).map((x) => `  ${x.samples.toLocaleString('en').padStart(12)}  ${x.query.slice(0, 160)}`));
+        }
       }
     }
 

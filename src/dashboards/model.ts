@@ -180,7 +180,7 @@ export interface PanelSpec {
   /** Latency objective (seconds): a dashed line on a graph; on a stat, orange from 80% of it, red at it. */
   objective?: number;
   stack?: boolean;
-  /** Queries evaluated at the end of the range only (tables, alert lists). */
+  /** Queries evaluated at the end of the range only (tables, alert lists, one figure over a long window). */
   instant?: boolean;
   format?: 'heatmap' | 'table';
   links?: DataLink[];

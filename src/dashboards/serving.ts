@@ -231,6 +231,8 @@ function healthRow(slo: Slo): RowSpec {
         min: 0.9,
         max: 1,
         decimals: 2,
+        // One value over the window: as a range query every step would read the whole 30 days again.
+        instant: true,
         thresholds: [{ color: 'red', value: null }, { color: 'green', value: 1 - LATENCY_ERROR_BUDGET }],
         queries: SLO_KEYS.map((k) => ({ expr: attainment(k), legend: `${SLO_TITLE[k]} {{model_name}}` })),
         overrides: [byRef(REF[SLO_KEYS.indexOf('availability')]!, [steps({ color: 'red', value: null }, { color: 'green', value: slo.availabilityPercent / 100 })])],
@@ -245,6 +247,7 @@ function healthRow(slo: Slo): RowSpec {
         min: 0,
         max: 1,
         decimals: 0,
+        instant: true,
         thresholds: [{ color: 'red', value: null }, { color: 'orange', value: 0 }, { color: 'green', value: 0.25 }],
         queries: SLO_KEYS.map((k) => ({ expr: `1 - (1 - (${attainment(k)})) / ${errorBudget(k, slo)}`, legend: `${SLO_TITLE[k]} {{model_name}}` })),
       },
