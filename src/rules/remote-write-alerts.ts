@@ -56,6 +56,9 @@ export const REMOTE_WRITE_LOST = `sum without (reason) (
 
 const queue = '{{ $labels.remote_name }} ({{ $labels.url }})';
 
+/** The alert names, in order (the generated README lists them). */
+export const REMOTE_WRITE_ALERTS = ['PrometheusRemoteWriteBehind', 'PrometheusRemoteWriteFailing', 'PrometheusRemoteWriteSamplesLost', 'PrometheusRemoteWriteShardsAtMax'] as const;
+
 export function remoteWriteAlerts(runbookPage = DEFAULT_RUNBOOK_URL): AlertDoc[] {
   const alert = alertsLinkingTo(runbookPage);
   const t = REMOTE_WRITE_THRESHOLDS;
