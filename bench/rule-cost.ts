@@ -23,8 +23,7 @@
  * every target is a copy of one of them with its own job/instance/host (and Hostname) labels: what
  * Prometheus pays for depends on series and samples, not on the values.
  */
-import { execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -37,6 +36,7 @@ import { renderRuleFiles } from '../src/rules/index.js';
 import { type RuleGroup, isAlert } from '../src/rules/types.js';
 import { specFor } from '../test/support/stacks.js';
 import { type RunningPrometheus, freePort, startPrometheus } from '../test/integration/support/prometheus.js';
+import { newest } from './binaries.js';
 import { type RecordingRuleDef, moveBlocks, promtool, ruleLevels, scrapeToOpenMetrics, writeLine } from './dashboard-cost-backfill.js';
 
 function arg(name: string, fallback: string): string {
@@ -55,25 +55,6 @@ const DISTINCT = Number(arg('distinct', '16'));
 const KEEP = process.argv.includes('--keep');
 const log = (msg: string) => process.stderr.write(`[rule-cost ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The newest of the binaries present: /opt/cvm-sid (3.x), /opt/cvm-newer (2.53), PATH (2.42). */
-function newest(name: string, given: string | undefined): { bin: string; version: string } {
-  const candidates = given ? [given] : [`/opt/cvm-sid/usr/bin/${name}`, `/opt/cvm-newer/usr/bin/${name}`, name];
-  const found: { bin: string; version: string; key: number[] }[] = [];
-  for (const bin of candidates) {
-    if (bin.includes('/') && !existsSync(bin)) continue;
-    try {
-      const out = execFileSync(bin, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      const v = /version (\d+)\.(\d+)\.(\d+)/.exec(out);
-      if (v) found.push({ bin, version: out.split('\n')[0]!.trim(), key: [Number(v[1]), Number(v[2]), Number(v[3])] });
-    } catch {
-      // not there
-    }
-  }
-  found.sort((a, b) => b.key[0]! - a.key[0]! || b.key[1]! - a.key[1]! || b.key[2]! - a.key[2]!);
-  if (!found[0]) throw new Error(`no ${name} among ${candidates.join(', ')}`);
-  return found[0];
-}
 
 /** One simulated source the targets copy: its exposition with the target labels left as a hole. */
 interface Source {

@@ -43,8 +43,8 @@ export function canonicalFiles(): Map<string, string> {
     ...alertmanagerTemplateFiles(),
     ...dashboardFiles('dcgm'),
     ...ruleFiles({ targets: [], gpu: 'dcgm', slo: DEFAULT_SLO }, CANONICAL_HEADER),
-    // The page DEFAULT_RUNBOOK_URL points into.
-    ['prometheus/runbooks.md', renderRunbooks(DEFAULT_SLO, 'dcgm', CANONICAL_HEADER)],
+    // The page DEFAULT_RUNBOOK_URL points into: the remote-write alerts' sections too.
+    ['prometheus/runbooks.md', renderRunbooks(DEFAULT_SLO, 'dcgm', CANONICAL_HEADER, undefined, true)],
   ]);
 }
 

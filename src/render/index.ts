@@ -61,7 +61,7 @@ export function render(spec: StackSpec, secrets: Secrets, templates: TemplateSou
   for (const [name, groups] of renderTargetFiles(spec)) add(`prometheus/targets/${name}.json`, toJson(groups));
   for (const [path, content] of ruleFiles(spec, HEADER)) add(path, content);
 
-  add('RUNBOOKS.md', renderRunbooks(spec.slo, spec.gpu, HEADER, templates));
+  add('RUNBOOKS.md', renderRunbooks(spec.slo, spec.gpu, HEADER, templates, spec.remoteWrite !== undefined));
 
   add('alertmanager/alertmanager.yml', toYaml(renderAlertmanagerConfig(spec), HEADER));
   for (const [name, text] of notificationTemplates(spec.urls.grafana)) add(`alertmanager/${TEMPLATES_DIR}/${name}`, text);

@@ -3,6 +3,8 @@
  * strings that reach it (target names, URLs, hosts) are validated to a safe character set upstream
  * and are put in code spans.
  */
+import { OTHER_RECEIVERS_DEDUP, vmDedupRelabelYaml } from './remote-write-dedup.js';
+import { REMOTE_WRITE_ALERTS } from '../rules/remote-write-alerts.js';
 import { DEFAULT_RETENTION_SIZE, DEFAULT_RUNBOOK_URL, EXPORTER_PORTS } from '../config/defaults.js';
 import { effectiveObjectives, LATENCY_SLO } from '../rules/slo.js';
 import { SLO_HISTOGRAMS } from '../rules/series.js';
@@ -147,6 +149,14 @@ function remoteWriteLines(spec: StackSpec): string[] {
     '',
     ...remote.endpoints.map((e) => `- ${code(e.url)}${auth(e)}${e.recordedOnly ? ': the recorded series only (llm:, model:, gpu:, host:, router:)' : ': every series'}`),
     '',
-    `An endpoint down for less than about 2 hours loses nothing (the queue replays the write-ahead log); longer, and the oldest unsent data is gone. Watch the queues with ${code('prometheus_remote_storage_*')} (label ${code('remote_name')}). After editing a password or token in ${code('.env')}, run ${code('create-vllm-monitor up')}.`,
+    `An endpoint down for less than about 2 hours loses nothing (the queue replays the write-ahead log); longer, and the oldest unsent data is gone. The queues (${code('prometheus_remote_storage_*')}, label ${code('remote_name')}) alert: ${REMOTE_WRITE_ALERTS.map(code).join(', ')}. After editing a password or token in ${code('.env')}, run ${code('create-vllm-monitor up')}.`,
+    '',
+    `**Two replicas, one copy.** An HA pair sends every sample twice, differing only in ${code('replica')}; have the receiver keep one. VictoriaMetrics: start it with ${code(`-dedup.minScrapeInterval=${spec.scrapeInterval}`)} (the scrape interval) and ${code('-relabelConfig=relabel.yml')}, a file holding:`,
+    '',
+    '```yaml',
+    vmDedupRelabelYaml(),
+    '```',
+    '',
+    `Without the relabelling the two copies stay two series; with it, VictoriaMetrics keeps the last sample of each interval. ${OTHER_RECEIVERS_DEDUP.mimir} ${OTHER_RECEIVERS_DEDUP.thanos}`,
   ];
 }

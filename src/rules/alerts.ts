@@ -10,6 +10,7 @@ import { by } from './promql.js';
 import { S } from './series.js';
 import { sloAlerts } from './slo-alerts.js';
 import { routerAlerts } from './router.js';
+import { remoteWriteAlerts } from './remote-write-alerts.js';
 import { type AlertBuilder, type AlertDoc, alertsLinkingTo } from './alert-doc.js';
 import { XID_APPLICATION, XID_CRITICAL, xidRegex } from './xid.js';
 import type { RuleGroup, Severity } from './types.js';
@@ -463,16 +464,17 @@ function hostAlerts(alert: AlertBuilder): AlertDoc[] {
   ];
 }
 
-/** Every alert a stack with this GPU kind carries, with its runbook text. */
-export function stackAlerts(slo: Slo, gpu: GpuKind, runbookPage = DEFAULT_RUNBOOK_URL): { group: string; docs: AlertDoc[] }[] {
+/** Every alert a stack with this GPU kind (and remote write, if `remoteWrite`) carries, with its runbook text. */
+export function stackAlerts(slo: Slo, gpu: GpuKind, runbookPage = DEFAULT_RUNBOOK_URL, remoteWrite = false): { group: string; docs: AlertDoc[] }[] {
   return [
     { group: 'llm-alerts', docs: llmAlerts(slo, runbookPage) },
     { group: 'router-alerts', docs: routerAlerts(alertsLinkingTo(runbookPage)) },
     ...(gpu === 'none' ? [] : [{ group: 'gpu-alerts', docs: gpuAlerts(gpu, runbookPage) }]),
     { group: 'platform-alerts', docs: platformAlerts(runbookPage) },
+    ...(remoteWrite ? [{ group: 'remote-write-alerts', docs: remoteWriteAlerts(runbookPage) }] : []),
   ];
 }
 
-export function alertGroups(slo: Slo, gpu: GpuKind, runbookPage = DEFAULT_RUNBOOK_URL): RuleGroup[] {
-  return stackAlerts(slo, gpu, runbookPage).map(({ group, docs }) => ({ name: group, rules: docs.map((d) => d.rule) }));
+export function alertGroups(slo: Slo, gpu: GpuKind, runbookPage = DEFAULT_RUNBOOK_URL, remoteWrite = false): RuleGroup[] {
+  return stackAlerts(slo, gpu, runbookPage, remoteWrite).map(({ group, docs }) => ({ name: group, rules: docs.map((d) => d.rule) }));
 }

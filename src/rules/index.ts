@@ -5,6 +5,7 @@
 import { ENGINES, type StackSpec } from '../config/types.js';
 import { engineAlertTests, platformAlertTests } from './alert-tests.js';
 import { gpuAlertTests } from './gpu-alert-tests.js';
+import { remoteWriteAlertTests } from './remote-write-tests.js';
 import { alertGroups } from './alerts.js';
 import { gpuRuleGroup, hostRuleGroup } from './gpu.js';
 import { derivedLlmGroup, engineRuleGroups } from './llm.js';
@@ -29,7 +30,7 @@ export interface PrometheusRuleFiles {
   tests: Map<string, TestFile>;
 }
 
-export type RuleSpec = Pick<StackSpec, 'targets' | 'gpu' | 'slo'> & Partial<Pick<StackSpec, 'runbookUrl' | 'watchPaths'>> & { urls?: AlertLinkUrls };
+export type RuleSpec = Pick<StackSpec, 'targets' | 'gpu' | 'slo'> & Partial<Pick<StackSpec, 'runbookUrl' | 'watchPaths' | 'remoteWrite'>> & { urls?: AlertLinkUrls };
 
 /** Where links in alerts point when the spec names no public URLs: the stack's default ports on this machine. */
 const LOCAL_URLS: AlertLinkUrls = { alertmanager: 'http://localhost:9093', grafana: 'http://localhost:3000' };
@@ -67,7 +68,7 @@ export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
   const watchPaths = spec.watchPaths ?? DEFAULT_WATCH_PATHS;
   rules.set('rules/host.yml', { groups: [hostRuleGroup(watchPaths)] });
   const urls = spec.urls ?? LOCAL_URLS;
-  rules.set('rules/alerts.yml', { groups: withLinks(alertGroups(spec.slo, spec.gpu, spec.runbookUrl), urls) });
+  rules.set('rules/alerts.yml', { groups: withLinks(alertGroups(spec.slo, spec.gpu, spec.runbookUrl, spec.remoteWrite !== undefined), urls) });
 
   // Each test file loads the alerts and the rule files its input series feed (test-scope.ts).
   const testFile = (tests: TestGroup[], evaluationInterval = EVAL_STEP): TestFile => ({
@@ -90,5 +91,6 @@ export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
   for (const e of engines) tests.set(`tests/slo-${e}.test.yml`, testFile(slo.filter((t) => t.input_series.some((s) => s.series.startsWith(`${e}:`))), SLI_INTERVAL));
   tests.set('tests/host.test.yml', testFile(hostNormaliseTests(watchPaths)));
   tests.set('tests/alerts-platform.test.yml', testFile(platformAlertTests(watchPaths[0]!, spec.runbookUrl)));
+  if (spec.remoteWrite) tests.set('tests/alerts-remote-write.test.yml', testFile(remoteWriteAlertTests(spec.runbookUrl)));
   return { rules, tests };
 }

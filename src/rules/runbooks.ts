@@ -8,10 +8,10 @@ import type { GpuKind, Slo } from '../config/types.js';
 import { BUILT_IN_TEMPLATES, layout, type TemplateSources } from '../render/templates.js';
 import { type AlertDoc, stackAlerts } from './alerts.js';
 
-export function renderRunbooks(slo: Slo, gpu: GpuKind, header: string, templates: TemplateSources = BUILT_IN_TEMPLATES): string {
+export function renderRunbooks(slo: Slo, gpu: GpuKind, header: string, templates: TemplateSources = BUILT_IN_TEMPLATES, remoteWrite = false): string {
   // One section per alert name: burn-rate, XID and other alerts come as several rules (severities) under one name.
   const byName = new Map<string, AlertDoc[]>();
-  for (const { docs } of stackAlerts(slo, gpu)) for (const d of docs) byName.set(d.rule.alert, [...(byName.get(d.rule.alert) ?? []), d]);
+  for (const { docs } of stackAlerts(slo, gpu, undefined, remoteWrite)) for (const d of docs) byName.set(d.rule.alert, [...(byName.get(d.rule.alert) ?? []), d]);
   const alerts = [...byName].map(([name, docs]) => {
     const first = docs[0]!;
     const rules = docs.map((d) => d.rule);

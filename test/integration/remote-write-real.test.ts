@@ -11,7 +11,6 @@
  * Loopback adaptations, all outside what users run: the file_sd lists point at the local emulators,
  * remote_write's host.docker.internal becomes 127.0.0.1 and /run/secrets/ the stack's secrets/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +24,8 @@ import { SERIES_LEVELS } from '../../src/rules/series.js';
 import { basicAuthHeaders } from '../../src/stack/access.js';
 import { requireTool } from '../support/env.js';
 import { PROMETHEUS_RELEASES } from '../support/versions.js';
-import { freePort, type RunningPrometheus, startPrometheus, waitFor, watchProcess } from './support/prometheus.js';
+import { freePort, type RunningPrometheus, startPrometheus, waitFor } from './support/prometheus.js';
+import { startVictoriaMetrics } from './support/victoria-metrics.js';
 import { type TestStack, pointTargets, renderTestStack, startNodeExporter } from './support/test-stack.js';
 
 const VM = requireTool('victoria-metrics', 'apt-get install -y victoria-metrics');
@@ -37,34 +37,6 @@ const CLUSTER = 'itest-fleet';
 const REPLICA = 'monitor-a';
 const EXTERNAL = ['cluster', 'replica', 'monitor'];
 const RECORDED = new RegExp(`^(${SERIES_LEVELS.join('|')}):`);
-
-/** The real VictoriaMetrics single-node binary on a free loopback port; fresh samples queryable at once. */
-async function startVictoriaMetrics(binary: string): Promise<{ url: string; stop: () => Promise<void>; log: () => string }> {
-  const port = await freePort();
-  const storage = mkdtempSync(join(tmpdir(), 'cvm-vm-'));
-  const child: ChildProcess = spawn(
-    binary,
-    [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${storage}`, '-retentionPeriod=1d', '-search.latencyOffset=0s', '-search.disableCache', `-httpAuth.username=${VM_USER}`, `-httpAuth.password=${VM_PASSWORD}`],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const { output, exited } = watchProcess(child);
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('VictoriaMetrics ready', async () => {
-    if (exited()) throw new Error(`victoria-metrics exited:\n${output().slice(-2000)}`);
-    return (await fetch(`${url}/health`)).ok ? true : undefined;
-  }, 30_000, 200);
-  return {
-    url,
-    log: output,
-    stop: async () => {
-      if (!exited() && child.pid) {
-        process.kill(child.pid, 'SIGTERM');
-        await new Promise<void>((r) => child.once('exit', () => r()));
-      }
-      rmSync(storage, { recursive: true, force: true });
-    },
-  };
-}
 
 /** A series' labels without the external labels, as a sortable key. */
 const key = (s: SeriesResult): string =>
@@ -106,7 +78,7 @@ for (const release of [PROMETHEUS_RELEASES[0]!, PROMETHEUS_RELEASES.at(-1)!]) de
     const gpu = await startEmulator({ kind: 'dcgm', gpus: 2, seed: 9, follow: [vllm, sglang] });
     emulators.push(vllm, sglang, gpu);
     node = await startNodeExporter(NODE_EXPORTER!);
-    vm = await startVictoriaMetrics(VM!);
+    vm = await startVictoriaMetrics(VM!, [`-httpAuth.username=${VM_USER}`, `-httpAuth.password=${VM_PASSWORD}`]);
     vmClient = new PrometheusClient(vm.url, undefined, vmAuth);
     const receiverDir = mkdtempSync(join(tmpdir(), 'cvm-rw-receiver-'));
     writeFileSync(join(receiverDir, 'prometheus.yml'), stringify({ global: {} }));

@@ -7,12 +7,14 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/input.js';
 import { render } from '../../src/render/index.js';
 import { QUEUE_CONFIG, RECORDED_ONLY_RELABEL } from '../../src/render/remote-write.js';
 import { renderRuleFiles } from '../../src/rules/index.js';
+import { REMOTE_WRITE_ALERTS } from '../../src/rules/remote-write-alerts.js';
+import { VM_DEDUP_RELABEL, vmDedupArgs } from '../../src/render/remote-write-dedup.js';
 import { runCli } from '../support/cli.js';
 import { buildSpec } from '../../src/config/build.js';
 import { specFor, testContext, writeStack } from '../support/stacks.js';
@@ -104,6 +106,27 @@ describe('--remote-write: rendered stack', () => {
       expect(f.content, path).not.toContain(PASSWORD);
       expect(f.content, path).not.toContain(TOKEN);
     }
+  });
+
+  it("the stack's README tells how to deduplicate HA replicas with the flags the real VictoriaMetrics test runs, and names the remote-write alerts", async () => {
+    const { spec, files } = await rendered(INPUT);
+    const readme = files.get('README.md')!.content;
+    const [dedup, relabel] = vmDedupArgs(spec.scrapeInterval, 'relabel.yml');
+    expect(readme).toContain(`\`${dedup}\``);
+    expect(readme).toContain(`\`${relabel}\``);
+    expect(readme).toContain(`\`\`\`yaml\n${stringify(VM_DEDUP_RELABEL)}\`\`\``);
+    expect(readme).toContain('-distributor.ha-tracker.replica=replica');
+    expect(readme).toContain('--query.replica-label=replica');
+    for (const name of REMOTE_WRITE_ALERTS) expect(readme).toContain(`\`${name}\``);
+    // Their rules are in alerts.yml, with a promtool test file of their own.
+    const alerts = parse(files.get('prometheus/rules/alerts.yml')!.content) as { groups: { name: string; rules: { alert: string }[] }[] };
+    expect(alerts.groups.find((g) => g.name === 'remote-write-alerts')!.rules.map((r) => r.alert)).toEqual([...REMOTE_WRITE_ALERTS]);
+    expect(files.has('prometheus/tests/alerts-remote-write.test.yml')).toBe(true);
+    const plain = await specFor({ targets: INPUT.targets, gpu: 'dcgm' }, 'rw-stack');
+    const without = render(plain.spec, plain.secrets);
+    expect(without.has('prometheus/tests/alerts-remote-write.test.yml')).toBe(false);
+    expect(without.get('prometheus/rules/alerts.yml')!.content).not.toContain('PrometheusRemoteWrite');
+    expect(without.get('README.md')!.content).not.toContain('dedup');
   });
 
   it('takes the secrets from the environment (or .env) when not given, and infers bearer from REMOTE_WRITE_TOKEN', async () => {

@@ -20,8 +20,8 @@ import { PROMETHEUS_RELEASES, itEachRelease } from '../support/versions.js';
 
 const run = promisify(execFile);
 
-/** vLLM only, SGLang only, mixed; each GPU kind and none. */
-const SPECS = ['single-vllm', 'gpu-nvidia-smi', 'gpu-amd', 'mixed-fleet', 'macos'] as const;
+/** vLLM only, SGLang only, mixed; each GPU kind and none; remote write (its alerts). */
+const SPECS = ['single-vllm', 'gpu-nvidia-smi', 'gpu-amd', 'mixed-fleet', 'macos', 'remote-write'] as const;
 
 async function promtool(bin: string, args: string[], cwd: string): Promise<string> {
   try {
@@ -58,7 +58,7 @@ describe.each(SPECS)('rules of generated stack "%s"', (name) => {
     }
     expect([...loaded].sort()).toEqual([...fired].sort());
     expect([...loaded].sort()).toEqual([...silenced].sort());
-    const expected = new Set(stackAlerts(DEFAULT_SLO, gpu).flatMap((g) => g.docs).map((d) => d.rule.alert));
+    const expected = new Set(stackAlerts(DEFAULT_SLO, gpu, undefined, MATRIX[name]!.remoteWrite !== undefined).flatMap((g) => g.docs).map((d) => d.rule.alert));
     expect([...loaded].sort()).toEqual([...expected].sort());
   });
 
