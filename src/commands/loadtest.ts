@@ -41,7 +41,8 @@ itself counted over it (the scrape before the first request to that one):
   mean TPOT, ITL                        within ${ALLOWANCE.perTokenMs} ms or ${ALLOWANCE.share * 100} % either way (ITL: the client times chunks,
                                         vLLM engine steps, SGLang tokens)
   each percentile                       in the server's histogram bucket that holds that quantile,
-                                        or above it by the same allowance
+                                        or above it by the same allowance (an ITL percentile,
+                                        of single chunk gaps, by ${ALLOWANCE.fromRequestMs} ms: a chunk delayed on its way)
 
   --rate R            Requests per second, arrivals Poisson (default inf: all at once)
   --burstiness B      Gamma arrivals of shape B (1 = Poisson, < 1 burstier, > 1 more even; default 1)
