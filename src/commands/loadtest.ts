@@ -189,5 +189,5 @@ function serverView(flagUrl: string | undefined, dir: string | undefined): Serve
   const url = flagUrl ?? stack?.url;
   if (url === undefined) return undefined;
   if (!/^https?:\/\/[^\s/]+/.test(url)) throw usageError('--prometheus-url', `"${url}" is not an http(s) URL`, 'e.g. --prometheus-url http://127.0.0.1:9090');
-  return new ServerView(new PrometheusClient(url, 30_000, stack?.headers ?? {}), url.replace(/\/+$/, ''));
+  return new ServerView(new PrometheusClient(url, 30_000, stack?.headers ?? {}), url.replace(/\/+$/, ''), stack ? '--dir' : '--prometheus-url');
 }
