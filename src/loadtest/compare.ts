@@ -16,6 +16,11 @@ export interface Check {
   server: number | [number, number];
   unit: 'requests' | 'tokens' | 'ms';
   agree: boolean;
+  /**
+   * Set where it disagrees by no more than this client's own stall during the run (an event loop held
+   * up that long times a chunk that much late): the client cannot tell, so neither agree nor disagree.
+   */
+  inconclusive?: true;
   why: string;
 }
 
@@ -44,6 +49,12 @@ function countCheck(metric: string, unit: 'requests' | 'tokens', client: number,
       ? `the server counted ${server - client} more: another client shares the server, so its means and percentiles mix in that traffic`
       : `the server counted ${client - server} fewer: it restarted during the run (a counter reset), or the URL spreads requests over several servers`;
   return { metric, client, server, unit, agree: false, why };
+}
+
+/** A check that failed by `excessMs` beyond its allowance, made inconclusive where this client stalled as long. */
+function unlessStalled(c: Check, excessMs: number, stallMs: number): Check {
+  if (c.agree || !(excessMs > 0 && excessMs <= stallMs)) return c;
+  return { ...c, inconclusive: true, why: `${c.why}; but this client itself stalled up to ${f(stallMs)} ms in the run (its event loop held up: a busy machine), as much as the excess: rerun on a quieter machine` };
 }
 
 function meanCheck(m: ServerMetric, clientMs: number, serverMs: number): Check {
@@ -92,14 +103,23 @@ function percentileCheck(m: ServerMetric, p: number, clientMs: number, bucket: [
   return { metric, client: clientMs, server: bucket, unit: 'ms', agree: false, why: clientMs > hi ? `${f(clientMs - hi)} ms above the server's bucket (${f(lo)}, ${f(hi)}] ms (allowance ${f(a)} ms)` : `below the server's bucket (${f(lo)}, ${f(hi)}] ms: the server saw slower requests than this client did` };
 }
 
-export function crossCheck(r: LoadResult, server: ServerSnapshot, percentiles: readonly number[]): Check[] {
+/**
+ * clientStallMs: the longest this client's event loop was held up in the run (LoadRun.clientStallMs).
+ * A latency above the server's by more than the allowance, but by no more than that stall beyond it,
+ * is inconclusive rather than a disagreement. Counts never are.
+ */
+export function crossCheck(r: LoadResult, server: ServerSnapshot, percentiles: readonly number[], clientStallMs = 0): Check[] {
   const checks = [countCheck('finished requests', 'requests', r.completed, server.requests), countCheck('generated tokens', 'tokens', r.total_output_tokens, server.tokens)];
   for (const [m, h] of Object.entries(server.histograms) as [ServerMetric, ServerSnapshot['histograms'][ServerMetric] & object][]) {
     if (h.count <= 0) continue;
-    checks.push(meanCheck(m, r[`mean_${m}_ms`] as number, (h.sum / h.count) * 1000));
+    const client = r[`mean_${m}_ms`] as number, mean = (h.sum / h.count) * 1000;
+    checks.push(unlessStalled(meanCheck(m, client, mean), client - mean - allowance(m, mean), clientStallMs));
     for (const p of percentiles) {
       const bucket = bucketOf(h.buckets, p / 100);
-      if (bucket) checks.push(percentileCheck(m, p, r[`p${percentileKey(p)}_${m}_ms`] as number, bucket));
+      if (!bucket) continue;
+      const value = r[`p${percentileKey(p)}_${m}_ms`] as number;
+      const above = bucket[1] === Infinity ? -Infinity : value - bucket[1] - allowance(m === 'itl' ? 'e2el' : m, bucket[1]);
+      checks.push(unlessStalled(percentileCheck(m, p, value, bucket), above, clientStallMs));
     }
   }
   return checks;

@@ -22,6 +22,7 @@ function capture(): Io & { lines: string[]; errors: string[] } {
 interface Check {
   metric: string;
   agree: boolean;
+  inconclusive?: true;
   why: string;
   client: number;
   server: number | [number, number];
@@ -113,10 +114,14 @@ for (const release of PROMETHEUS_RELEASES) describe(`loadtest cross-check with r
       for (const p of [90, 99]) {
         const c = byName[`p${p} ${m}`]!;
         expect(c.server, `p${p} ${m}`).toEqual(quantileBucket(family, exposition, after, p / 100));
-        expect(c.agree, `${c.metric}: ${c.why}`).toBe(true);
+        expect(c.agree || c.inconclusive, `${c.metric}: ${c.why}`).toBe(true);
       }
     }
-    expect(checks.filter((c) => !c.agree), JSON.stringify(checks, null, 1)).toEqual([]);
+    // None disagrees. One may be inconclusive, never a count: beyond its allowance by no more than this
+    // process's own longest stall in the run (the emulator and the client share its event loop; on a
+    // quiet machine that is a few ms and every figure agrees).
+    expect(checks.filter((c) => !c.agree && !c.inconclusive), JSON.stringify(checks, null, 1)).toEqual([]);
+    for (const c of checks.filter((x) => x.inconclusive)) expect(c.why).toMatch(/this client itself stalled up to/);
   }, 60_000);
 
   it('disagrees, and says another client shares the server, when one does', async () => {

@@ -26,6 +26,7 @@ function capture(): Io & { lines: string[]; errors: string[] } {
 interface Check {
   metric: string;
   agree: boolean;
+  inconclusive?: true;
   why: string;
   client: number;
   server: number | [number, number];
@@ -82,7 +83,7 @@ for (const release of PROMETHEUS_RELEASES) describe(`demo --traffic clients and 
 
   // vLLM V1: counts, means of TTFT, TPOT, ITL, E2EL and their p90 and p99; SGLang has no TPOT histogram.
   for (const [name, engine, compared] of [['llama-vllm-v1', 'vllm', 2 + 4 + 4 * 2], ['llama-sglang', 'sglang', 2 + 3 + 3 * 2]] as const) {
-    it(`${name} (two DP ranks, clients only): the cross-check agrees on every figure`, async () => {
+    it(`${name} (two DP ranks, clients only): the cross-check agrees on every figure (a latency at most inconclusive, by this process's own stall)`, async () => {
       const m = quiet.find((x) => x.name === name)!;
       const before = generated(m);
       const r = await loadtest(m);
@@ -95,7 +96,11 @@ for (const release of PROMETHEUS_RELEASES) describe(`demo --traffic clients and 
       expect(byName['finished requests']).toMatchObject({ agree: true, server: 40 });
       expect(byName['generated tokens']).toMatchObject({ agree: true, server: r.total_output_tokens });
       expect(new Set(checks.map((c) => c.metric)).size).toBe(compared);
-      expect(checks.filter((c) => !c.agree), JSON.stringify(checks, null, 1)).toEqual([]);
+      // None disagrees. One may be inconclusive, never a count: beyond its allowance by no more than
+      // this process's own longest stall in the run (the fleet and the client share its event loop; on
+      // a quiet machine that is a few ms and every figure agrees).
+      expect(checks.filter((c) => !c.agree && !c.inconclusive), JSON.stringify(checks, null, 1)).toEqual([]);
+      for (const c of checks.filter((x) => x.inconclusive)) expect(c.why).toMatch(/this client itself stalled up to/);
     }, 90_000);
   }
 

@@ -66,6 +66,22 @@ describe('loadtest statistics', () => {
     expect(run(6)).toMatchObject({ 'p99 ITL': true, 'p99 TPOT': true });
   });
 
+  it('beyond the allowance by no more than the client\'s own stall: inconclusive, not a disagreement; below, or counts: never', () => {
+    const h = { sum: 2, count: 100, buckets: [[0.01, 0], [0.025, 100], [Infinity, 100]] as [number, number][] };
+    const r = { completed: 10, total_output_tokens: 100, mean_itl_ms: 20, p99_itl_ms: 105, mean_tpot_ms: 20, p99_tpot_ms: 2 } as unknown as LoadResult;
+    const server = { tokens: 101, requests: 10, histograms: { itl: h, tpot: h } };
+    const by = (stall: number) => Object.fromEntries(crossCheck(r, server, [99], stall).map((c) => [c.metric, c]));
+    // p99 ITL 105 ms: 30 ms beyond 25 + 50.
+    expect(by(0)['p99 ITL']).toMatchObject({ agree: false });
+    expect(by(0)['p99 ITL']!.inconclusive).toBeUndefined();
+    expect(by(29)['p99 ITL']!.inconclusive).toBeUndefined();
+    expect(by(31)['p99 ITL']).toMatchObject({ agree: false, inconclusive: true, why: expect.stringMatching(/this client itself stalled up to 31\.0 ms/) });
+    // Below its bucket (2 ms against (10, 25]) and a count off by one stay disagreements, stall or not.
+    expect(by(1000)['p99 TPOT']!.inconclusive).toBeUndefined();
+    expect(by(1000)['generated tokens']).toMatchObject({ agree: false });
+    expect(by(1000)['generated tokens']!.inconclusive).toBeUndefined();
+  });
+
   it('gamma gaps keep the mean and have variance mean²/shape', () => {
     for (const shape of [0.5, 1, 4]) {
       const rng = new Rng(3);
