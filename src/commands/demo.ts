@@ -5,13 +5,15 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT_FAILURE, EXIT_OK } from '../errors.js';
+import { EXIT_FAILURE, EXIT_OK, usageError } from '../errors.js';
 import type { Io } from '../cli/io.js';
 import { DEFAULT_IMAGES } from '../config/defaults.js';
+import { TRAFFIC_MODES, type Traffic } from '../demo/emulator.js';
 import { parseCommandArgs, progressPrinter } from '../stack/args.js';
 import { findCompose } from '../stack/compose-cli.js';
 import { dockerClient, pingEngine } from '../stack/docker.js';
 import { demoBindHost, type RunningMember, startFleet, stopDetached, stopFleet } from '../stack/demo-fleet.js';
+import { demoLoadtestLines } from '../stack/demo-loadtest.js';
 import { loadStackDir, stackUrls } from '../stack/stack-dir.js';
 import { downStack } from '../stack/up.js';
 import { type StartAndValidateResult, startAndValidate } from './up.js';
@@ -26,13 +28,19 @@ Starts emulated inference servers on this machine (vLLM V1 with 2 DP engines, vL
   --image NAME=REF  use another image (air-gapped: a mirror)
   --local-images    use the images scripts/local-images.sh builds from Debian's binaries
                     (cvm-local/{prometheus,alertmanager,node-exporter}:test; no registry needed)
-  --no-grafana      leave Grafana out (done by itself when its image cannot be had)`;
+  --no-grafana      leave Grafana out (done by itself when its image cannot be had)
+  --traffic T       simulated (default): the emulators simulate users of their own, so the dashboards
+                    move at once; clients: they serve only what clients send, for the load tests the
+                    demo prints (create-vllm-monitor loadtest URL --dir DIR), whose cross-check with
+                    the stack's Prometheus then matches the server's counts exactly`;
 
 export interface DemoOptions {
   dir: string;
   images: string[];
   noGrafana?: boolean;
   detach?: boolean;
+  /** Where the emulated engines' requests come from (default simulated users and clients). */
+  traffic?: Traffic;
   /** More generator flags (tests: --receiver webhook ...). */
   extraCreateArgs?: string[];
   scrapeInterval?: string;
@@ -83,7 +91,7 @@ export async function runDemo(opts: DemoOptions, io: Io): Promise<DemoRun> {
   const docker = dockerClient();
   await pingEngine(docker);
   const host = await demoBindHost(docker);
-  const fleet = await startFleet(host, { dir: opts.dir, ...(opts.detach ? { detach: true } : {}) });
+  const fleet = await startFleet(host, { dir: opts.dir, ...(opts.detach ? { detach: true } : {}), ...(opts.traffic ? { traffic: opts.traffic } : {}) });
   const stop = async (s: { volumes?: boolean } = {}) => {
     await stopFleet(fleet);
     if (opts.detach) stopDetached(opts.dir);
@@ -144,6 +152,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     image: { type: 'string', multiple: true },
     'no-grafana': { type: 'boolean' },
     'local-images': { type: 'boolean' },
+    traffic: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -151,6 +160,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return EXIT_OK;
   }
   const dir = positionals[0] ?? 'vllm-monitor-demo';
+  const traffic = (values.traffic as string | undefined) ?? 'simulated';
+  if (!(TRAFFIC_MODES as readonly string[]).includes(traffic)) throw usageError('--traffic', `must be one of ${TRAFFIC_MODES.join(', ')}, got "${traffic}"`, 'e.g. --traffic clients');
   if (values.stop) {
     const n = stopDetached(dir);
     const compose = await findCompose(io.env);
@@ -165,7 +176,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     process.once('SIGINT', () => resolve('interrupted'));
     process.once('SIGTERM', () => resolve('interrupted'));
   });
-  const started = runDemo({ dir, images, noGrafana: values['no-grafana'] === true, detach: values.detach === true, onCleanup: (stop) => (cleanup = stop) }, io);
+  const started = runDemo({ dir, images, noGrafana: values['no-grafana'] === true, detach: values.detach === true, traffic: traffic as Traffic, onCleanup: (stop) => (cleanup = stop) }, io);
   const first = await Promise.race([started, interrupted]);
   if (first === 'interrupted') {
     io.err('Interrupted: stopping the emulators and the stack ...');
@@ -189,6 +200,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (u.alertmanager) io.out(`  Alertmanager  ${u.alertmanager}`);
   const shown = demo.host === '0.0.0.0' ? '127.0.0.1' : demo.host;
   for (const m of demo.fleet) io.out(`  ${m.name.padEnd(14)}http://${shown}:${m.port}/metrics (emulated ${m.kind})`);
+  for (const line of demoLoadtestLines(dir, demo.fleet, shown, traffic as Traffic)) io.out(line);
   if (values.detach) {
     io.out(`Left running. Stop it with: create-vllm-monitor demo ${dir} --stop`);
     return demo.code;

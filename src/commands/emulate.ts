@@ -5,12 +5,14 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EMULATOR_KINDS, EMULATOR_STATES, type EngineFaults, startEmulator, unsupported, type EmulatorKind, type EmulatorState } from '../demo/emulator.js';
+import { EMULATOR_KINDS, EMULATOR_STATES, type EngineFaults, startEmulator, TRAFFIC_MODES, type Traffic, unsupported, type EmulatorKind, type EmulatorState } from '../demo/emulator.js';
 import { EXIT_OK, envError, usageError } from '../errors.js';
 import type { Io } from '../cli/io.js';
 
-const USAGE = `Usage: create-vllm-monitor emulate --kind KIND [--port N] [--host ADDR] [--model NAME] [--dp N] [--pp N] [--gpus N] [--nvml] [--seed N] [--rate R] [--state STATE] [FAULTS]
+const USAGE = `Usage: create-vllm-monitor emulate --kind KIND [--port N] [--host ADDR] [--model NAME] [--dp N] [--pp N] [--gpus N] [--nvml] [--seed N] [--rate R | --traffic clients] [--state STATE] [FAULTS]
   --nvml: the nvidia-smi exporter's NVML backend (the -nvml image), which reports XIDs
+  --traffic simulated|clients: an engine's requests from simulated users at --rate (default 3/s) and
+          clients, or from clients of its API only (for loadtest, whose cross-check then matches exactly)
   KIND:   ${EMULATOR_KINDS.join(' | ')}
   STATE:  ${EMULATOR_STATES.join(' | ')}
   FAULTS: --http-5xx SHARE  --errors SHARE  --aborts SHARE  (shares of requests, 0-1)
@@ -52,6 +54,7 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
         nvml: { type: 'boolean' },
         seed: { type: 'string' },
         rate: { type: 'string' },
+        traffic: { type: 'string' },
         state: { type: 'string' },
         ...Object.fromEntries(Object.keys(FAULT_FLAGS).map((k) => [k, { type: 'string' as const }])),
         'sleep-level': { type: 'string' },
@@ -73,6 +76,9 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
   if (v.state && !(EMULATOR_STATES as readonly string[]).includes(v.state)) throw usageError('--state', `must be one of ${EMULATOR_STATES.join(', ')}`, '');
   const rate = v.rate === undefined ? undefined : Number(v.rate);
   if (rate !== undefined && !(rate >= 0)) throw usageError('--rate', `must be a number ≥ 0, got "${v.rate}"`, '');
+  const traffic = v.traffic as Traffic | undefined;
+  if (traffic !== undefined && !(TRAFFIC_MODES as readonly string[]).includes(traffic)) throw usageError('--traffic', `must be one of ${TRAFFIC_MODES.join(', ')}, got "${traffic}"`, 'e.g. --traffic clients');
+  if (traffic === 'clients' && rate !== undefined && rate > 0) throw usageError('--rate', `conflicts with --traffic clients (no simulated arrivals)`, 'drop --rate, or use --traffic simulated');
   const values = v as Record<string, string | boolean | undefined>;
   const faults: Partial<EngineFaults> = {};
   for (const [flag, f] of Object.entries(FAULT_FLAGS)) {
@@ -99,6 +105,7 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
     ...(v.nvml ? { nvml: true } : {}),
     ...(v.seed ? { seed: intFlag('seed', v.seed, 0)! } : {}),
     ...(rate !== undefined ? { arrivalRate: rate } : {}),
+    ...(traffic ? { traffic } : {}),
     ...(v.state ? { initialState: v.state as EmulatorState } : {}),
     ...(Object.keys(faults).length > 0 ? { faults } : {}),
     ...(sleepLevel ? { sleepLevel: Number(sleepLevel) as 1 | 2 } : {}),
@@ -112,7 +119,7 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
   } catch (err) {
     throw envError(`--port ${opts.port}`, (err as Error).message, 'pick a free port');
   }
-  io.out(`emulating ${emu.kind} on ${opts.host === '0.0.0.0' ? `0.0.0.0:${emu.port}` : emu.url}/metrics (state ${emu.state}); Ctrl-C stops`);
+  io.out(`emulating ${emu.kind} on ${opts.host === '0.0.0.0' ? `0.0.0.0:${emu.port}` : emu.url}/metrics (state ${emu.state}${traffic === 'clients' ? ', traffic from clients only' : ''}); Ctrl-C stops`);
   await new Promise<void>((resolve) => {
     const done = () => resolve();
     process.once('SIGINT', done);

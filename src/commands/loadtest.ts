@@ -41,7 +41,11 @@ itself counted over it (the scrape before the first request to that one):
   mean TPOT, ITL                        within ${ALLOWANCE.perTokenMs} ms or ${ALLOWANCE.share * 100} % either way (ITL: the client times chunks,
                                         vLLM engine steps, SGLang tokens)
   each percentile                       in the server's histogram bucket that holds that quantile,
-                                        or above it by the same allowance
+                                        or above it by the same allowance (an ITL percentile,
+                                        of single chunk gaps, by ${ALLOWANCE.fromRequestMs} ms: a chunk delayed on its way)
+  inconclusive                          a latency beyond its allowance by no more than this
+                                        client's own longest stall in the run (its event loop
+                                        held up: a busy machine times chunks late)
 
   --rate R            Requests per second, arrivals Poisson (default inf: all at once)
   --burstiness B      Gamma arrivals of shape B (1 = Poisson, < 1 burstier, > 1 more even; default 1)
@@ -161,8 +165,8 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
     // A last chunk can leave before the engine's counters move; a scrape a moment later holds both.
     await view.scrapedAfter(serverTarget, loadRun.endedAt + 250);
     const server = difference(await view.snapshot(serverTarget, loadRun.startedAt), await view.snapshot(serverTarget, Date.now()));
-    const checks = crossCheck(result, server, percentiles);
-    result.cross_check = { prometheus_url: view.prometheusUrl, instance: serverTarget.instance, engine: serverTarget.engine, checks } as unknown as Record<string, number>;
+    const checks = crossCheck(result, server, percentiles, loadRun.clientStallMs);
+    result.cross_check = { prometheus_url: view.prometheusUrl, instance: serverTarget.instance, engine: serverTarget.engine, client_stall_ms: loadRun.clientStallMs, checks } as unknown as Record<string, number>;
     crossText = `\n${formatCrossCheck(checks, `${serverTarget.engine} ${serverTarget.instance} scraped by ${view.prometheusUrl}`)}`;
   }
   io.out(v.json ? JSON.stringify(result, null, 2) : `${formatLoadText(result, percentiles)}${crossText}`);
@@ -188,5 +192,5 @@ function serverView(flagUrl: string | undefined, dir: string | undefined): Serve
   const url = flagUrl ?? stack?.url;
   if (url === undefined) return undefined;
   if (!/^https?:\/\/[^\s/]+/.test(url)) throw usageError('--prometheus-url', `"${url}" is not an http(s) URL`, 'e.g. --prometheus-url http://127.0.0.1:9090');
-  return new ServerView(new PrometheusClient(url, 30_000, stack?.headers ?? {}), url.replace(/\/+$/, ''));
+  return new ServerView(new PrometheusClient(url, 30_000, stack?.headers ?? {}), url.replace(/\/+$/, ''), stack ? '--dir' : '--prometheus-url');
 }

@@ -18,6 +18,13 @@ import { openAiRoutes } from './openai.js';
 import type { OptionalGroup } from '../engines/types.js';
 
 export const EMULATOR_KINDS = ['vllm-v0', 'vllm-v1-legacy', 'vllm-v1', 'sglang', 'dcgm', 'nvidia-smi'] as const;
+/**
+ * Where an engine's requests come from: `simulated` users of its own (Poisson arrivals at the arrival
+ * rate) as well as any client of its API, or `clients` only, so that all it counts is what the clients
+ * sent it (what loadtest's cross-check needs to match exactly).
+ */
+export const TRAFFIC_MODES = ['simulated', 'clients'] as const;
+export type Traffic = (typeof TRAFFIC_MODES)[number];
 export type EmulatorKind = (typeof EMULATOR_KINDS)[number];
 
 /** Traffic states (engines), GPU states (exporters) and HTTP states (both). */
@@ -105,8 +112,10 @@ export interface EmulatorOptions {
   /** nvidia-smi exporter: its NVML backend (the -nvml image), which adds the XID families. */
   nvml?: boolean;
   seed?: number;
-  /** Mean request arrivals per second (engines). */
+  /** Mean request arrivals per second (engines) of the simulated users. */
   arrivalRate?: number;
+  /** `clients`: no simulated users (arrival rate 0), only the requests sent to the API (default `simulated`). */
+  traffic?: Traffic;
   /** Engine emulators whose load the GPU exporter follows. */
   follow?: Emulator[];
   hostname?: string;
@@ -188,13 +197,15 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const seed = opts.seed ?? 1;
   const startTime = opts.startTime ?? Math.round(Date.now() / 10) / 100;
   const model = opts.model ?? DEFAULT_MODEL[kind];
+  if (opts.traffic === 'clients' && (opts.arrivalRate ?? 0) > 0) throw new Error(`traffic "clients" has no simulated arrivals, but arrivalRate is ${opts.arrivalRate}`);
+  const arrivalRate = opts.traffic === 'clients' ? 0 : opts.arrivalRate;
   let render: () => string;
   let sims: EngineSim[] = [];
   let fleet: GpuFleet | undefined;
   let onRestart = () => {};
 
   if (kind === 'sglang') {
-    const e = new SglangEmulator({ model, seed, dpRanks: opts.dpRanks ?? 1, ppSize: opts.ppSize ?? 1, tpSize: opts.tpSize ?? 1, features: opts.features ?? [], ...(opts.arrivalRate !== undefined ? { arrivalRate: opts.arrivalRate } : {}) });
+    const e = new SglangEmulator({ model, seed, dpRanks: opts.dpRanks ?? 1, ppSize: opts.ppSize ?? 1, tpSize: opts.tpSize ?? 1, features: opts.features ?? [], ...(arrivalRate !== undefined ? { arrivalRate } : {}) });
     render = () => e.render();
     sims = e.sims;
     onRestart = () => e.restart();
@@ -222,7 +233,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       dpRanks: opts.dpRanks ?? 1,
       seed,
       startTime,
-      ...(opts.arrivalRate !== undefined ? { arrivalRate: opts.arrivalRate } : {}),
+      ...(arrivalRate !== undefined ? { arrivalRate } : {}),
       sleepLevel: opts.sleepLevel ?? 1,
       httpMetrics: opts.httpMetrics ?? false,
       waitingByReason: opts.waitingByReason ?? false,

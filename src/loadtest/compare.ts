@@ -16,6 +16,11 @@ export interface Check {
   server: number | [number, number];
   unit: 'requests' | 'tokens' | 'ms';
   agree: boolean;
+  /**
+   * Set where it disagrees by no more than this client's own stall during the run (an event loop held
+   * up that long times a chunk that much late): the client cannot tell, so neither agree nor disagree.
+   */
+  inconclusive?: true;
   why: string;
 }
 
@@ -23,7 +28,10 @@ export interface Check {
  * What a client may add to the server's time for a latency it measures from the request (TTFT,
  * E2EL): network, HTTP parsing, templating, SSE writing: 50 ms or 10 %, whichever is more. Per-token
  * figures (TPOT, ITL) are differences of times the server stamps, so either side may be 5 ms or 10 %
- * off.
+ * off; but an ITL percentile is of single chunk gaps, and a chunk the API server, the network or the
+ * client delays by d makes its gap d longer (and the next one d shorter: the mean does not move), a
+ * delay no engine timer sees, so above its bucket an ITL percentile has the allowance of TTFT and
+ * E2EL. (A TPOT is a request's average: one late chunk moves it by d / (tokens − 1).)
  */
 export const ALLOWANCE = { fromRequestMs: 50, perTokenMs: 5, share: 0.1 } as const;
 const FROM_REQUEST = new Set<ServerMetric>(['ttft', 'e2el']);
@@ -41,6 +49,12 @@ function countCheck(metric: string, unit: 'requests' | 'tokens', client: number,
       ? `the server counted ${server - client} more: another client shares the server, so its means and percentiles mix in that traffic`
       : `the server counted ${client - server} fewer: it restarted during the run (a counter reset), or the URL spreads requests over several servers`;
   return { metric, client, server, unit, agree: false, why };
+}
+
+/** A check that failed by `excessMs` beyond its allowance, made inconclusive where this client stalled as long. */
+function unlessStalled(c: Check, excessMs: number, stallMs: number): Check {
+  if (c.agree || !(excessMs > 0 && excessMs <= stallMs)) return c;
+  return { ...c, inconclusive: true, why: `${c.why}; but this client itself stalled up to ${f(stallMs)} ms in the run (its event loop held up: a busy machine), as much as the excess: rerun on a quieter machine` };
 }
 
 function meanCheck(m: ServerMetric, clientMs: number, serverMs: number): Check {
@@ -80,22 +94,32 @@ export function bucketOf(buckets: [number, number][], q: number): [number, numbe
 function percentileCheck(m: ServerMetric, p: number, clientMs: number, bucket: [number, number]): Check {
   const metric = `p${percentileKey(p)} ${m.toUpperCase()}`;
   const [lo, hi] = bucket;
-  const a = allowance(m, hi === Infinity ? lo : hi);
+  const a = allowance(m === 'itl' ? 'e2el' : m, hi === Infinity ? lo : hi);
+  const below = allowance(m, hi === Infinity ? lo : hi);
   const inside = `in the server's bucket (${f(lo)}, ${hi === Infinity ? '+Inf' : f(hi)}] ms`;
   if (clientMs > lo - EPS_MS && clientMs <= hi + EPS_MS) return { metric, client: clientMs, server: bucket, unit: 'ms', agree: true, why: inside };
   if (clientMs > hi && clientMs - hi <= a) return { metric, client: clientMs, server: bucket, unit: 'ms', agree: true, why: `${f(clientMs - hi)} ms above the server's bucket (${f(lo)}, ${f(hi)}] ms, within the ${f(a)} ms outside its timers` };
-  if (!FROM_REQUEST.has(m) && clientMs <= lo && lo - clientMs <= a) return { metric, client: clientMs, server: bucket, unit: 'ms', agree: true, why: `${f(lo - clientMs)} ms below the server's bucket (${f(lo)}, ${f(hi)}] ms, within ${f(a)} ms` };
+  if (!FROM_REQUEST.has(m) && clientMs <= lo && lo - clientMs <= below) return { metric, client: clientMs, server: bucket, unit: 'ms', agree: true, why: `${f(lo - clientMs)} ms below the server's bucket (${f(lo)}, ${f(hi)}] ms, within ${f(below)} ms` };
   return { metric, client: clientMs, server: bucket, unit: 'ms', agree: false, why: clientMs > hi ? `${f(clientMs - hi)} ms above the server's bucket (${f(lo)}, ${f(hi)}] ms (allowance ${f(a)} ms)` : `below the server's bucket (${f(lo)}, ${f(hi)}] ms: the server saw slower requests than this client did` };
 }
 
-export function crossCheck(r: LoadResult, server: ServerSnapshot, percentiles: readonly number[]): Check[] {
+/**
+ * clientStallMs: the longest this client's event loop was held up in the run (LoadRun.clientStallMs).
+ * A latency above the server's by more than the allowance, but by no more than that stall beyond it,
+ * is inconclusive rather than a disagreement. Counts never are.
+ */
+export function crossCheck(r: LoadResult, server: ServerSnapshot, percentiles: readonly number[], clientStallMs = 0): Check[] {
   const checks = [countCheck('finished requests', 'requests', r.completed, server.requests), countCheck('generated tokens', 'tokens', r.total_output_tokens, server.tokens)];
   for (const [m, h] of Object.entries(server.histograms) as [ServerMetric, ServerSnapshot['histograms'][ServerMetric] & object][]) {
     if (h.count <= 0) continue;
-    checks.push(meanCheck(m, r[`mean_${m}_ms`] as number, (h.sum / h.count) * 1000));
+    const client = r[`mean_${m}_ms`] as number, mean = (h.sum / h.count) * 1000;
+    checks.push(unlessStalled(meanCheck(m, client, mean), client - mean - allowance(m, mean), clientStallMs));
     for (const p of percentiles) {
       const bucket = bucketOf(h.buckets, p / 100);
-      if (bucket) checks.push(percentileCheck(m, p, r[`p${percentileKey(p)}_${m}_ms`] as number, bucket));
+      if (!bucket) continue;
+      const value = r[`p${percentileKey(p)}_${m}_ms`] as number;
+      const above = bucket[1] === Infinity ? -Infinity : value - bucket[1] - allowance(m === 'itl' ? 'e2el' : m, bucket[1]);
+      checks.push(unlessStalled(percentileCheck(m, p, value, bucket), above, clientStallMs));
     }
   }
   return checks;

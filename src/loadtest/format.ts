@@ -50,7 +50,7 @@ function center(title: string, fill: string): string {
 export function formatCrossCheck(checks: readonly Check[], where: string): string {
   const value = (v: number | [number, number], unit: string) =>
     Array.isArray(v) ? `(${fmt(v[0])}, ${v[1] === Infinity ? '+Inf' : fmt(v[1])}]` : unit === 'ms' ? fmt(v) : String(v);
-  const rows = checks.map((c) => [c.metric, value(c.client, c.unit), value(c.server, c.unit), c.agree ? 'agree' : 'DISAGREE', c.why]);
+  const rows = checks.map((c) => [c.metric, value(c.client, c.unit), value(c.server, c.unit), c.agree ? 'agree' : c.inconclusive ? 'inconclusive' : 'DISAGREE', c.why]);
   const head = ['figure', 'client', 'server', '', 'why'];
   const widths = head.slice(0, 4).map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((x, i) => (i < 4 ? x.padEnd(widths[i]!) : x)).join('  ');

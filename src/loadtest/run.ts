@@ -3,6 +3,7 @@
  * them), up to a count or a duration; an interrupt stops sending and cuts the streams in flight, and
  * what finished is still reported.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Arrivals } from './arrivals.js';
 import type { PromptSpec } from './dataset.js';
 import { sendRequest, type RequestResult, type Target } from './request.js';
@@ -34,6 +35,11 @@ export interface LoadRun {
   startedAt: number;
   endedAt: number;
   interrupted: boolean;
+  /**
+   * The longest this process's event loop was held up during the run (ms): a chunk that arrived then
+   * was timed that much late, by this client, not the server (a busy machine, a GC pause).
+   */
+  clientStallMs: number;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -61,6 +67,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadRun> {
   const elapsed = () => (performance.now() - t0) / 1000;
   const ticker = setInterval(() => o.progress?.(results.length, results.length + inFlight.size, elapsed()), 1000);
   let due = 0;
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
   const aborted = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
   try {
     for (let i = 0; !stop.signal.aborted; i++) {
@@ -82,7 +90,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadRun> {
     await Promise.all(inFlight);
   } finally {
     clearInterval(ticker);
+    lag.disable();
     o.signal?.removeEventListener('abort', onAbort);
   }
-  return { results, duration: elapsed(), startedAt, endedAt: Date.now(), interrupted: stop.signal.aborted };
+  return { results, duration: elapsed(), startedAt, endedAt: Date.now(), interrupted: stop.signal.aborted, clientStallMs: Number.isFinite(lag.max) ? lag.max / 1e6 : 0 };
 }

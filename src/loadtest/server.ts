@@ -4,6 +4,7 @@
  * snapshots, one before the first request and one from a scrape after the last, difference to exactly
  * what the server counted during the run: no rate() extrapolation, no bucket-boundary guesswork.
  */
+import { WEB_PASSWORD_ENV } from '../config/types.js';
 import { envError } from '../errors.js';
 import { PrometheusClient, type TargetInfo } from '../probe/prom-client.js';
 
@@ -53,6 +54,8 @@ export class ServerView {
   constructor(
     private readonly prom: PrometheusClient,
     readonly prometheusUrl: string,
+    /** The flag errors name: where the URL (and credentials) came from. */
+    private readonly flag: '--prometheus-url' | '--dir' = '--prometheus-url',
   ) {}
 
   private async targets(): Promise<(TargetInfo & { lastScrape?: string })[]> {
@@ -60,7 +63,13 @@ export class ServerView {
       return await this.prom.targets();
     } catch (err) {
       const code = (err as { cause?: { code?: string } }).cause?.code;
-      throw envError('--prometheus-url', `cannot ask ${this.prometheusUrl} for its targets (${code ?? (err as Error).message})`, 'start the stack, or pass the Prometheus URL that scrapes this server');
+      const message = code ?? (err as Error).message;
+      const fix = !/HTTP 401/.test(message)
+        ? 'start the stack, or pass the Prometheus URL that scrapes this server'
+        : this.flag === '--dir'
+          ? `the stack's password (${WEB_PASSWORD_ENV} in its .env) is not the one its Prometheus was started with: restart the stack (create-vllm-monitor up)`
+          : 'it asks for a password: pass --dir of the stack instead, which reads it';
+      throw envError(this.flag, `cannot ask ${this.prometheusUrl} for its targets (${message})`, fix);
     }
   }
 
@@ -79,14 +88,14 @@ export class ServerView {
       await new Promise((r) => setTimeout(r, 500));
       t = await match();
     }
-    if (!t) throw envError('--prometheus-url', `no single scrape target of ${this.prometheusUrl} is ${want.host}`, 'add the server to the stack (create-vllm-monitor targets add), or drop --prometheus-url');
-    if (t.health !== 'up') throw envError('--prometheus-url', `${this.prometheusUrl} finds ${t.labels.instance} ${t.health}${t.lastError ? ` (${t.lastError})` : ''}`, 'fix the scrape first: create-vllm-monitor validate');
+    if (!t) throw envError(this.flag, `no single scrape target of ${this.prometheusUrl} is ${want.host}`, `add the server to the stack (create-vllm-monitor targets add), or drop ${this.flag}`);
+    if (t.health !== 'up') throw envError(this.flag, `${this.prometheusUrl} finds ${t.labels.instance} ${t.health}${t.lastError ? ` (${t.lastError})` : ''}`, 'fix the scrape first: create-vllm-monitor validate');
     const selector = `{job="${t.labels.job}",instance="${t.labels.instance}"}`;
     for (const engine of Object.keys(ENGINE_SERIES) as Engine[]) {
       const r = await this.prom.query(`count(${ENGINE_SERIES[engine].tokens}${selector})`);
       if (r.series.length) return { selector, engine, scrapeIntervalSeconds: parseInterval(t.scrapeInterval), instance: t.labels.instance ?? want.host };
     }
-    throw envError('--prometheus-url', `target ${t.labels.instance} has no vLLM or SGLang generation-token series`, 'is it an engine with its metrics on?');
+    throw envError(this.flag, `target ${t.labels.instance} has no vLLM or SGLang generation-token series`, 'is it an engine with its metrics on?');
   }
 
   /** Waits for a scrape of the target that started after `afterMs` (wall-clock ms). */
@@ -101,7 +110,7 @@ export class ServerView {
       }
       await new Promise((r) => setTimeout(r, Math.min(500, target.scrapeIntervalSeconds * 250)));
     }
-    throw envError('--prometheus-url', `no scrape of ${target.instance} after the run within ${3 * target.scrapeIntervalSeconds + 10} s`, 'is the target still up?');
+    throw envError(this.flag, `no scrape of ${target.instance} after the run within ${3 * target.scrapeIntervalSeconds + 10} s`, 'is the target still up?');
   }
 
   /** The server's totals as of `atMs` (the last scrape at or before it). */

@@ -97,7 +97,7 @@ export class PrometheusClient {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new PrometheusError(`${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 120)}`);
+      throw new PrometheusError(`${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 120).replace(/\s+/g, ' ').trim()}`);
     }
     if (json.status !== 'success') throw new PrometheusError(`${path}: ${json.error ?? `HTTP ${res.status}`}`, json.errorType);
     return json.data as T;

@@ -1,11 +1,13 @@
 /**
  * The summary as one self-contained HTML page (no script, nothing fetched): per trace and device
- * the time breakdown, top kernels and modules as bar charts, the tables of the text report, and the
- * step durations as a line chart when there are several steps.
+ * the time breakdown, a timeline of the window (GPU busy, kernels, communication, memcpy as lanes,
+ * steps marked), top kernels and modules as bar charts, the tables of the text report, and the step
+ * durations as a line chart when there are several steps.
  */
 import { COLORS, lineChart } from '../analyze/charts.js';
 import { type Child, type El, el, serialize } from '../analyze/html.js';
 import { barChart } from './charts.js';
+import { timelineChart } from './timeline-chart.js';
 import type { ProfileReport } from './report.js';
 import type { DeviceSummary, TraceSummary } from './summarize.js';
 
@@ -48,6 +50,7 @@ function device(t: number, d: DeviceSummary): El[] {
     el('p', {}, `Window ${f3(d.window.duration_ms)} ms: ${d.window.description}. Busy ${f3(d.busy_ms)} ms (${pct(d.busy_fraction)}), idle ${f3(d.idle_ms)} ms (${pct(d.idle_fraction)}), from the union of GPU intervals; summed GPU op time ${f3(d.summed_gpu_ms)} ms on ${d.streams} stream(s).`,
       d.outside_window.count ? ` ${d.outside_window.count} GPU ops (${f3(d.outside_window.time_ms)} ms) started outside the window and are left out.` : ''),
     barChart(chartId(t, 'breakdown', d.device), 'Where the window went (ms)', breakdown(d), 'ms', 'no GPU time'),
+    timelineChart(chartId(t, 'timeline', d.device), `Timeline: ${d.timeline.buckets} buckets of ${f3(d.timeline.bucket_ms)} ms, each lane as wide as it was busy`, d.timeline, d.window.duration_ms),
     barChart(chartId(t, 'kernels', d.device), 'Top kernels by total time (ms)', d.kernels.top.slice(0, 12).map((k) => ({ label: k.name, value: k.total_ms, color: k.communication ? COLORS[3] : COLORS[0] })), 'ms', 'no kernels'),
     table(['Time %', 'Total ms', 'Instances', 'Avg ms', 'Med ms', 'Min ms', 'Max ms', 'StdDev ms', 'Name'],
       d.kernels.top.map((k) => [pct(k.share), f3(k.total_ms), String(k.count), f3(k.mean_ms), f3(k.median_ms), f3(k.min_ms), f3(k.max_ms), f3(k.std_ms), `${k.communication ? '[comm] ' : ''}${k.name}`])),

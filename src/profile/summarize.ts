@@ -10,6 +10,7 @@ import { bySweepOrder, selfTimes, sweepPoints, type Span } from './nesting.js';
 import { readTrace } from './read-trace.js';
 import { spread } from './stats.js';
 import { STEP_KIND_LABEL, type StepKind } from './steps.js';
+import { timeline, type Timeline } from './timeline.js';
 
 export interface KernelRow {
   name: string;
@@ -54,6 +55,8 @@ export interface DeviceSummary {
   };
   /** GPU ops whose correlation id matches no runtime call (launched before the profiler started). */
   without_launch: number;
+  /** The window in TIMELINE_BUCKETS buckets: each lane's busy share per bucket, and where steps start. */
+  timeline: Timeline;
 }
 
 export interface OpRow {
@@ -157,6 +160,9 @@ function deviceSummary(c: TraceCollector, id: string, d: DeviceOps, name: string
   const comm = clippedUnion((i) => d.kinds[i] === OpKind.Communication);
   const compute = clippedUnion((i) => d.kinds[i] === OpKind.Compute);
   const commTime = length(comm), overlap = overlapLength(comm, compute);
+  const copies = clippedUnion((i) => d.kinds[i] === OpKind.Memcpy || d.kinds[i] === OpKind.Memset);
+  // Steps where the device's GPU step spans start, or without those where their CPU annotations (every kind) do.
+  const stepStarts = (d.profilerSteps.length ? d.profilerSteps : c.cpuSteps).map((x) => x.start);
 
   const byName = (kinds: OpKind[]): Map<number, number[]> => {
     const m = new Map<number, number[]>();
@@ -203,6 +209,7 @@ function deviceSummary(c: TraceCollector, id: string, d: DeviceOps, name: string
       overlap_fraction: commTime > 0 ? overlap / commTime : null,
     },
     without_launch: d.correlations.filter((k) => !c.launchCorrelations.has(k)).length,
+    timeline: timeline({ gpu: all, compute, communication: comm, memcpy: copies }, window.start_us, window.end_us, stepStarts),
   };
 }
 

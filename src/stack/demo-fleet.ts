@@ -10,7 +10,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { portIsFree } from './ports.js';
-import { type Emulator, type EmulatorKind, startEmulator } from '../demo/emulator.js';
+import { type Emulator, type EmulatorKind, startEmulator, type Traffic } from '../demo/emulator.js';
 import { engineFacts } from './docker.js';
 
 export interface FleetMember {
@@ -74,7 +74,9 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-export async function startFleet(host: string, opts: { detach?: boolean; cliPath?: string; dir: string }): Promise<RunningMember[]> {
+/** traffic `clients`: the engines serve only the requests sent to them (for loadtest); default `simulated`. */
+export async function startFleet(host: string, opts: { detach?: boolean; cliPath?: string; dir: string; traffic?: Traffic }): Promise<RunningMember[]> {
+  const clientsOnly = opts.traffic === 'clients';
   const taken = new Set<number>();
   const running: RunningMember[] = [];
   const engines: Emulator[] = [];
@@ -83,7 +85,7 @@ export async function startFleet(host: string, opts: { detach?: boolean; cliPath
     taken.add(port);
     const seed = m.preferredPort;
     if (opts.detach) {
-      const args = [opts.cliPath ?? process.argv[1]!, 'emulate', '--kind', m.kind, '--host', host, '--port', String(port), '--seed', String(seed), ...(m.dpRanks ? ['--dp', String(m.dpRanks)] : [])];
+      const args = [opts.cliPath ?? process.argv[1]!, 'emulate', '--kind', m.kind, '--host', host, '--port', String(port), '--seed', String(seed), ...(m.dpRanks ? ['--dp', String(m.dpRanks)] : []), ...(clientsOnly && m.engine ? ['--traffic', 'clients'] : [])];
       const child = spawn(process.execPath, args, { detached: true, stdio: 'ignore' });
       child.unref();
       running.push({ ...m, port, ...(child.pid ? { pid: child.pid } : {}) });
@@ -94,6 +96,7 @@ export async function startFleet(host: string, opts: { detach?: boolean; cliPath
         port,
         seed,
         ...(m.dpRanks ? { dpRanks: m.dpRanks } : {}),
+        ...(clientsOnly && m.engine ? { traffic: 'clients' as const } : {}),
         ...(m.engine ? {} : { follow: engines, hostname: 'demo-gpu-node' }),
       });
       if (m.engine) engines.push(emulator);

@@ -10,7 +10,8 @@ import { Rng } from '../../src/demo/rng.js';
 import { gamma } from '../../src/loadtest/arrivals.js';
 import { randomPrompts } from '../../src/loadtest/dataset.js';
 import { summarize } from '../../src/loadtest/stats.js';
-import { bucketOf } from '../../src/loadtest/compare.js';
+import { bucketOf, crossCheck } from '../../src/loadtest/compare.js';
+import type { LoadResult } from '../../src/loadtest/result.js';
 
 function capture(): Io & { lines: string[]; errors: string[] } {
   const lines: string[] = [];
@@ -46,6 +47,39 @@ describe('loadtest statistics', () => {
     // p40: rank 3.6, the 4th and 5th, both ≤ 0.1.
     expect(bucketOf(buckets, 0.4)).toEqual([0, 100]);
     expect(bucketOf([[0.1, 0], [Infinity, 0]], 0.5)).toBeUndefined();
+  });
+
+  it('an ITL percentile may sit above its bucket by a delayed chunk (50 ms), a TPOT one by 5 ms or 10 % only', () => {
+    // 100 samples all in the (10, 25] ms bucket: every percentile's bucket is that one.
+    const h = { sum: 2, count: 100, buckets: [[0.01, 0], [0.025, 100], [Infinity, 100]] as [number, number][] };
+    const run = (p99: number) => {
+      const r = { completed: 10, total_output_tokens: 100, mean_itl_ms: 20, p99_itl_ms: p99, mean_tpot_ms: 20, p99_tpot_ms: p99 } as unknown as LoadResult;
+      const checks = crossCheck(r, { tokens: 100, requests: 10, histograms: { itl: h, tpot: h } }, [99]);
+      return Object.fromEntries(checks.map((c) => [c.metric, c.agree]));
+    };
+    // 25 ms + max(50, 10 % of 25) = 75 ms for ITL; 25 + max(5, 2.5) = 30 ms for TPOT.
+    expect(run(74)).toMatchObject({ 'p99 ITL': true, 'p99 TPOT': false, 'mean ITL': true });
+    expect(run(29)).toMatchObject({ 'p99 ITL': true, 'p99 TPOT': true });
+    expect(run(77)).toMatchObject({ 'p99 ITL': false, 'p99 TPOT': false });
+    // Below the bucket neither gets more than 5 ms: a delay makes gaps longer, never a whole run shorter.
+    expect(run(4)).toMatchObject({ 'p99 ITL': false, 'p99 TPOT': false });
+    expect(run(6)).toMatchObject({ 'p99 ITL': true, 'p99 TPOT': true });
+  });
+
+  it('beyond the allowance by no more than the client\'s own stall: inconclusive, not a disagreement; below, or counts: never', () => {
+    const h = { sum: 2, count: 100, buckets: [[0.01, 0], [0.025, 100], [Infinity, 100]] as [number, number][] };
+    const r = { completed: 10, total_output_tokens: 100, mean_itl_ms: 20, p99_itl_ms: 105, mean_tpot_ms: 20, p99_tpot_ms: 2 } as unknown as LoadResult;
+    const server = { tokens: 101, requests: 10, histograms: { itl: h, tpot: h } };
+    const by = (stall: number) => Object.fromEntries(crossCheck(r, server, [99], stall).map((c) => [c.metric, c]));
+    // p99 ITL 105 ms: 30 ms beyond 25 + 50.
+    expect(by(0)['p99 ITL']).toMatchObject({ agree: false });
+    expect(by(0)['p99 ITL']!.inconclusive).toBeUndefined();
+    expect(by(29)['p99 ITL']!.inconclusive).toBeUndefined();
+    expect(by(31)['p99 ITL']).toMatchObject({ agree: false, inconclusive: true, why: expect.stringMatching(/this client itself stalled up to 31\.0 ms/) });
+    // Below its bucket (2 ms against (10, 25]) and a count off by one stay disagreements, stall or not.
+    expect(by(1000)['p99 TPOT']!.inconclusive).toBeUndefined();
+    expect(by(1000)['generated tokens']).toMatchObject({ agree: false });
+    expect(by(1000)['generated tokens']!.inconclusive).toBeUndefined();
   });
 
   it('gamma gaps keep the mean and have variance mean²/shape', () => {

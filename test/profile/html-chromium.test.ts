@@ -15,7 +15,7 @@ const CHROMIUM = FIXTURES_PRESENT ? requireTool('/usr/bin/chromium', 'apt-get in
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe.skipIf(!CHROMIUM)(`profile HTML in headless Chromium${FIXTURES_PRESENT ? '' : ` (skipped: ${FIXTURES_SKIP_REASON})`}`, () => {
-  it('draws the breakdown, kernel and module charts offline', async () => {
+  it('draws the breakdown, timeline, kernel and module charts offline', async () => {
     const report = await summarizeTraces([fixture('traces/eager_trace.json.gz')]);
     const d = report.traces[0]!.devices[0]!;
     const page = join(mkdtempSync(join(tmpdir(), 'cvm-profile-html-')), 'profile.html');
@@ -31,8 +31,14 @@ describe.skipIf(!CHROMIUM)(`profile HTML in headless Chromium${FIXTURES_PRESENT 
           id: svg.getAttribute('data-chart'),
           empty: svg.getAttribute('data-empty'),
           bars: [...svg.querySelectorAll('rect.mark')].map((m) => ({ label: m.getAttribute('data-label'), width: m.getBoundingClientRect().width, height: m.getBoundingClientRect().height })),
+          lanes: [...svg.querySelectorAll('path.mark')].map((m) => ({ lane: m.getAttribute('data-lane'), width: m.getBoundingClientRect().width, height: m.getBoundingClientRect().height })),
         })));
-      expect(drawn.map((c) => c.id)).toEqual(['t0-breakdown-gpu0', 't0-kernels-gpu0', 't0-modules']);
+      expect(drawn.map((c) => c.id)).toEqual(['t0-breakdown-gpu0', 't0-timeline-gpu0', 't0-kernels-gpu0', 't0-modules']);
+      // The timeline draws its busy lanes (a path each) across the plot, 14 px high.
+      const timeline = drawn.splice(1, 1)[0]!;
+      expect(timeline.lanes.map((l) => l.lane)).toEqual(expect.arrayContaining(['gpu', 'compute']));
+      for (const l of timeline.lanes) expect(l.height, l.lane!).toBeGreaterThanOrEqual(13);
+      expect(timeline.lanes.find((l) => l.lane === 'gpu')!.width).toBeGreaterThan(100);
       for (const c of drawn) {
         expect(c.empty, c.id!).toBeNull();
         expect(c.bars.length, c.id!).toBeGreaterThan(0);
