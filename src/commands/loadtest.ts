@@ -166,7 +166,7 @@ export async function run(argv: string[], io: Io, signal?: AbortSignal): Promise
     await view.scrapedAfter(serverTarget, loadRun.endedAt + 250);
     const server = difference(await view.snapshot(serverTarget, loadRun.startedAt), await view.snapshot(serverTarget, Date.now()));
     const checks = crossCheck(result, server, percentiles, loadRun.clientStallMs);
-    result.cross_check = { prometheus_url: view.prometheusUrl, instance: serverTarget.instance, engine: serverTarget.engine, client_stall_ms: loadRun.clientStallMs, checks } as unknown as Record<string, number>;
+    result.cross_check = { prometheus_url: view.prometheusUrl, instance: serverTarget.instance, engine: serverTarget.engine, checks } as unknown as Record<string, number>;
     crossText = `\n${formatCrossCheck(checks, `${serverTarget.engine} ${serverTarget.instance} scraped by ${view.prometheusUrl}`)}`;
   }
   io.out(v.json ? JSON.stringify(result, null, 2) : `${formatLoadText(result, percentiles)}${crossText}`);

@@ -57,6 +57,9 @@ export function loadResult(run: LoadRun, slo: GoodputSlo, percentiles: readonly 
     completed: done.length,
     failed: failedOnes.length,
     interrupted,
+    // Not vllm bench serve's: the longest this client's event loop was held up, by which every
+    // client-side latency may be inflated (a busy machine).
+    client_stall_ms: run.clientStallMs,
     total_input_tokens: input,
     total_output_tokens: output,
     request_throughput: done.length / d,

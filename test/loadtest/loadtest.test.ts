@@ -131,13 +131,14 @@ describe('loadtest against an emulated vLLM', () => {
     expect(delta('vllm:generation_tokens_total')).toBe(r.total_output_tokens);
     expect(delta('vllm:prompt_tokens_total')).toBe(r.total_input_tokens);
     expect(delta('vllm:request_success_total')).toBe(24);
-    // The client's clock starts before the server's and stops after it.
+    // The client's clock starts before the server's and stops after it; by how much is small, plus
+    // what the client's event loop was held up (this emulator shares it, on a busy machine too).
     const serverTtft = delta('vllm:time_to_first_token_seconds_sum') / delta('vllm:time_to_first_token_seconds_count');
     const serverE2e = delta('vllm:e2e_request_latency_seconds_sum') / delta('vllm:e2e_request_latency_seconds_count');
     expect(r.mean_ttft_ms).toBeGreaterThanOrEqual(serverTtft * 1000 - 1);
-    expect(r.mean_ttft_ms).toBeLessThan(serverTtft * 1000 + 60);
+    expect(r.mean_ttft_ms).toBeLessThan(serverTtft * 1000 + 60 + r.client_stall_ms);
     expect(r.mean_e2el_ms).toBeGreaterThanOrEqual(serverE2e * 1000 - 1);
-    expect(r.mean_e2el_ms).toBeLessThan(serverE2e * 1000 + 60);
+    expect(r.mean_e2el_ms).toBeLessThan(serverE2e * 1000 + 60 + r.client_stall_ms);
     expect(r.request_throughput).toBeCloseTo(24 / r.duration, 6);
     expect(r.output_throughput).toBeCloseTo(r.total_output_tokens / r.duration, 6);
     expect(r.p99_ttft_ms).toBeGreaterThanOrEqual(r.median_ttft_ms);
