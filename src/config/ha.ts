@@ -16,17 +16,17 @@ export const HA_ALERTMANAGER = ['alertmanager', 'alertmanager-2'] as const;
 export function buildHa(input: ConfigInput, platform: Platform, ports: Ports, errors: CliError[]): boolean {
   const ha = input.ha === true;
   if (ha && platform === 'kubernetes') {
-    errors.push(usageError('ha', 'is for Compose stacks', "kube-prometheus-stack runs the replicas itself: set prometheus.prometheusSpec.replicas: 2 and alertmanager.alertmanagerSpec.replicas: 2 in its values, and drop --ha"));
+    errors.push(usageError('ha (--ha)', 'is for Compose stacks', "kube-prometheus-stack runs the replicas itself: set prometheus.prometheusSpec.replicas: 2 and alertmanager.alertmanagerSpec.replicas: 2 in its values, and drop --ha"));
     return false;
   }
   if (!ha) {
     for (const name of ['prometheus2', 'alertmanager2'] as const) {
-      if (input.ports?.[name] !== undefined) errors.push(usageError(`ports.${name}`, 'is only used with --ha (the second instance of an HA pair)', `add --ha, or remove --${name}-port`));
+      if (input.ports?.[name] !== undefined) errors.push(usageError(`ports.${name} (--${name}-port)`, 'is only used with --ha (the second instance of an HA pair)', `add --ha, or remove --${name}-port`));
     }
     return false;
   }
   if (input.remoteWrite?.replica !== undefined) {
-    errors.push(usageError('remoteWrite.replica', `is set by --ha: the replicas are labelled replica="${HA_PROMETHEUS[0]}" and replica="${HA_PROMETHEUS[1]}"`, 'remove --replica (keep --cluster to name the pair)'));
+    errors.push(usageError('remoteWrite.replica (--replica)', `is set by --ha: the replicas are labelled replica="${HA_PROMETHEUS[0]}" and replica="${HA_PROMETHEUS[1]}"`, 'remove --replica (keep --cluster to name the pair)'));
   }
   ports.prometheus2 ??= DEFAULT_HA_PORTS.prometheus2;
   ports.alertmanager2 ??= DEFAULT_HA_PORTS.alertmanager2;
