@@ -5,12 +5,14 @@
  * second datasource. Then promtool and amtool (every release of test/support/versions.ts) on the files.
  */
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/input.js';
 import { render } from '../../src/render/index.js';
+import { runCli } from '../support/cli.js';
 import { renderToDir, specFor } from '../support/stacks.js';
 import { ALERTMANAGER_RELEASES, PROMETHEUS_RELEASES, itEachRelease } from '../support/versions.js';
 
@@ -134,5 +136,25 @@ describe('--ha: the real tools accept the files', () => {
 
   itEachRelease(ALERTMANAGER_RELEASES, 'amtool', 'amtool check-config passes on the shared alertmanager.yml', (amtool) => {
     expect(execFileSync(amtool, ['check-config', join(dir, 'alertmanager/alertmanager.yml')], { encoding: 'utf8' })).toMatch(/SUCCESS/);
+  });
+});
+
+describe('--ha from the CLI and from a config file', () => {
+  it('the flag and `ha: true` in a config file give the same stack, the second ports from either', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'cvm-ha-cli-'));
+    try {
+      const common = ['--yes', '--gpu', 'none', '--target', 'vllm=http://10.0.0.5:8000'];
+      const byFlag = await runCli([join(work, 'a'), ...common, '--ha', '--prometheus2-port', '29090', '--alertmanager2-port', '29093', '--json']);
+      expect(byFlag.code, byFlag.stderr).toBe(0);
+      expect((JSON.parse(byFlag.stdout) as { urls: Record<string, string> }).urls).toMatchObject({ prometheus2: 'http://localhost:29090', alertmanager2: 'http://localhost:29093' });
+      writeFileSync(join(work, 'c.yml'), 'ha: true\nports: { prometheus2: 29090, alertmanager2: 29093 }\n');
+      const byFile = await runCli([join(work, 'b'), ...common, '--config', join(work, 'c.yml')]);
+      expect(byFile.code, byFile.stderr).toBe(0);
+      const compose = (d: string) => readFileSync(join(work, d, 'docker-compose.yml'), 'utf8');
+      expect(compose('b')).toBe(compose('a'));
+      expect(parse(compose('b')).services['alertmanager-2'].ports).toEqual(['127.0.0.1:29093:9093']);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });
