@@ -223,6 +223,7 @@ function urls(spec: StackSpec): Record<string, string> {
     grafana: `http://localhost:${spec.ports.grafana}`,
     prometheus: `http://localhost:${spec.ports.prometheus}`,
     alertmanager: `http://localhost:${spec.ports.alertmanager}`,
+    ...(spec.ha ? { prometheus2: `http://localhost:${spec.ports.prometheus2}`, alertmanager2: `http://localhost:${spec.ports.alertmanager2}` } : {}),
   };
 }
 
@@ -265,6 +266,7 @@ function printSummary(r: CreateResult, io: Io): void {
   if (r.spec.grafana) io.out(`  Grafana ${u.grafana}   user admin, password: GRAFANA_ADMIN_PASSWORD in ${join(r.dir, '.env')}`);
   else io.out('  Grafana is left out (--no-grafana): import grafana/dashboards/*.json into your Grafana.');
   io.out(`  Prometheus ${u.prometheus}   Alertmanager ${u.alertmanager}${r.spec.expose ? `   user ${WEB_USER}, password: ${WEB_PASSWORD_ENV} in ${join(r.dir, '.env')}` : ''}`);
+  if (r.spec.ha) io.out(`  HA pair (--ha): Prometheus 2 ${u.prometheus2}   Alertmanager 2 ${u.alertmanager2}   (README.md: "High availability")`);
   const links = r.spec.urls;
   if (links.alertmanager !== u.alertmanager || links.prometheus !== u.prometheus || (links.grafana && links.grafana !== u.grafana)) {
     io.out(`  Links in alerts: ${[links.grafana && `Grafana ${links.grafana}`, `Prometheus ${links.prometheus}`, `Alertmanager ${links.alertmanager}`].filter(Boolean).join('   ')}`);

@@ -85,10 +85,13 @@ export function configFromFlags(f: FlagValues, fileReceivers?: ReceiverInput[]):
     grafana: port('grafana-port', str(f['grafana-port'])),
     prometheus: port('prometheus-port', str(f['prometheus-port'])),
     alertmanager: port('alertmanager-port', str(f['alertmanager-port'])),
+    prometheus2: port('prometheus2-port', str(f['prometheus2-port'])),
+    alertmanager2: port('alertmanager2-port', str(f['alertmanager2-port'])),
   };
   const definedPorts = Object.fromEntries(Object.entries(ports).filter(([, v]) => v !== undefined));
   if (Object.keys(definedPorts).length) out.ports = definedPorts;
   if (f.expose === true) out.expose = true;
+  if (f.ha === true) out.ha = true;
   if (f['no-grafana'] === true) out.grafana = false;
   const images: Partial<Record<Component, string>> = {};
   for (const spec of (f.image as string[] | undefined) ?? []) {

@@ -13,7 +13,7 @@ import { parseTargetUrl } from '../config/build.js';
 import { checkHeartbeatUrl } from '../config/heartbeat.js';
 import type { ConfigInput, ReceiverInput, TargetInput } from '../config/input.js';
 import { type KubernetesInput, parseSelector } from '../config/kubernetes.js';
-import { DEFAULT_PORTS } from '../config/defaults.js';
+import { DEFAULT_HA_PORTS, DEFAULT_PORTS } from '../config/defaults.js';
 import { SMG_METRICS_PORT } from '../engines/smg.js';
 import type { GpuKind, Platform, Ports, RoutedSeverity } from '../config/types.js';
 import { nextFreePort, portIsFree } from '../stack/ports.js';
@@ -154,13 +154,13 @@ async function askHeartbeat(): Promise<ConfigInput['heartbeat']> {
 }
 
 /** Offers the next free port for each one in use on this machine. */
-async function askPorts(given: Partial<Ports> | undefined, expose: boolean, deps: WizardDeps): Promise<Partial<Ports>> {
+async function askPorts(given: Partial<Ports> | undefined, expose: boolean, ha: boolean, deps: WizardDeps): Promise<Partial<Ports>> {
   const isFree = deps.portIsFree ?? portIsFree;
   const host = expose ? '0.0.0.0' : '127.0.0.1';
   const ports: Partial<Ports> = { ...given };
   const taken = new Set<number>();
-  for (const name of ['grafana', 'prometheus', 'alertmanager'] as const) {
-    const wanted = ports[name] ?? DEFAULT_PORTS[name];
+  for (const name of ['grafana', 'prometheus', 'alertmanager', ...(ha ? (['prometheus2', 'alertmanager2'] as const) : [])] as const) {
+    const wanted = ports[name] ?? (name === 'prometheus2' || name === 'alertmanager2' ? DEFAULT_HA_PORTS[name] : DEFAULT_PORTS[name]);
     if (await isFree(wanted, host)) {
       taken.add(wanted);
       continue;
@@ -237,6 +237,9 @@ export async function runWizard(given: ConfigInput, deps: WizardDeps): Promise<C
   if (out.expose === undefined) {
     out.expose = await confirm({ message: 'Publish Grafana/Prometheus/Alertmanager on the network (not only 127.0.0.1)?', default: false });
   }
-  out.ports = await askPorts(out.ports, out.expose, deps);
+  if (out.ha === undefined) {
+    out.ha = await confirm({ message: 'Run a highly available pair (two Prometheus replicas, two clustered Alertmanagers)?', default: false });
+  }
+  out.ports = await askPorts(out.ports, out.expose, out.ha, deps);
   return out;
 }

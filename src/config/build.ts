@@ -17,6 +17,7 @@ import {
   DEFAULT_SLO,
 } from './defaults.js';
 import { buildHeartbeat } from './heartbeat.js';
+import { buildHa, secondUrl } from './ha.js';
 import { buildKubernetes } from './kubernetes.js';
 import { buildReceivers } from './receivers.js';
 import { buildRemoteWrite } from './remote-write.js';
@@ -121,9 +122,14 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
   // With kubernetes the secrets go into a Secret the user creates: none is needed to generate.
   const receivers = buildReceivers(input.receivers ?? (input.receiver ? [input.receiver] : []), ctx, secrets, warnings, errors, k8s);
   const ports: Ports = { ...DEFAULT_PORTS, ...input.ports };
+  const ha = buildHa(input, platform, ports, errors);
   collect(() => checkPorts(ports));
   const grafana = input.grafana ?? true;
   const urls = collect(() => buildPublicUrls(input, ports, grafana));
+  if (ha && urls) {
+    urls.prometheus2 = secondUrl(urls.prometheus, ports.prometheus, ports.prometheus2!);
+    urls.alertmanager2 = secondUrl(urls.alertmanager, ports.alertmanager, ports.alertmanager2!);
+  }
   if (input.publicUrl && !input.expose) {
     warnings.push('publicUrl: the ports are bound to 127.0.0.1, so links open from other machines only through a reverse proxy or tunnel; pass --expose to publish them');
   }
@@ -168,6 +174,7 @@ export async function buildSpec(input: ConfigInput, project: string, ctx: BuildC
     runbookUrl: input.runbookUrl ?? DEFAULT_RUNBOOK_URL,
     ...(kubernetes ? { kubernetes } : {}),
     ...(remoteWrite ? { remoteWrite } : {}),
+    ...(ha ? { ha: true as const } : {}),
   };
   if (spec.targets.length === 0 && !k8s) {
     warnings.push('targets: none given; the stack will scrape only itself — add servers later with create-vllm-monitor targets add NAME:ENGINE=URL DIR');

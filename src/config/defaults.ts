@@ -22,6 +22,8 @@ export const DEFAULT_IMAGES: Record<Component, string> = {
 };
 
 export const DEFAULT_PORTS: Ports = { grafana: 3000, prometheus: 9090, alertmanager: 9093 };
+/** With --ha: the host ports of prometheus-2 and alertmanager-2. */
+export const DEFAULT_HA_PORTS = { prometheus2: 19090, alertmanager2: 19093 } as const;
 
 /** Ports the GPU and host exporters listen on (inside their containers or on remote hosts). */
 export const EXPORTER_PORTS = { dcgm: 9400, 'nvidia-smi': 9835, amd: 5000, node: 9100 } as const;

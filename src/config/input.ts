@@ -61,7 +61,7 @@ export interface ConfigInput {
   receiver?: ReceiverInput;
   /** Several receivers, each with its severities (e.g. PagerDuty for critical, Slack for warning). */
   receivers?: ReceiverInput[];
-  ports?: { grafana?: number; prometheus?: number; alertmanager?: number };
+  ports?: { grafana?: number; prometheus?: number; alertmanager?: number; prometheus2?: number; alertmanager2?: number };
   expose?: boolean;
   grafana?: boolean;
   images?: Partial<Record<Component, string>>;
@@ -85,6 +85,8 @@ export interface ConfigInput {
   kubernetes?: KubernetesInput;
   /** Remote storage: Prometheus also writes to these endpoints. */
   remoteWrite?: RemoteWriteInput;
+  /** Two Prometheus replicas and two clustered Alertmanagers (Compose only). */
+  ha?: boolean;
 }
 
 export const CONFIG_SCHEMA = schema;

@@ -91,12 +91,18 @@ export interface PublicUrls {
   prometheus: string;
   alertmanager: string;
   grafana?: string;
+  /** With --ha: the second Prometheus and Alertmanager. */
+  prometheus2?: string;
+  alertmanager2?: string;
 }
 
 export interface Ports {
   grafana: number;
   prometheus: number;
   alertmanager: number;
+  /** With --ha only: the host ports of prometheus-2 and alertmanager-2. */
+  prometheus2?: number;
+  alertmanager2?: number;
 }
 
 export interface Slo {
@@ -178,6 +184,12 @@ export interface StackSpec {
   kubernetes?: KubernetesSpec;
   /** Undefined: the data stays in this Prometheus only. */
   remoteWrite?: RemoteStorage;
+  /**
+   * True (--ha): a highly available pair, two Prometheus replicas (services prometheus and
+   * prometheus-2, the same config but their `replica` external label) and two clustered
+   * Alertmanagers (alertmanager, alertmanager-2). Absent: one of each.
+   */
+  ha?: true;
 }
 
 export interface WatchPath {

@@ -6,6 +6,7 @@ import { allSecretFiles, SECRETS_DIR, type SecretFile, serviceSecretFiles, grafa
 import { HEALTHCHECK_CLIENT_FILE, WEB_CONFIG_FILE } from './web-config.js';
 import { OVERVIEW_FILE } from '../dashboards/index.js';
 import { DASHBOARDS_CONTAINER_DIR } from './grafana.js';
+import { HA_ALERTMANAGER, HA_PROMETHEUS } from '../config/ha.js';
 
 type Service = Record<string, unknown>;
 
@@ -167,17 +168,36 @@ function externalUrlFlags(url: string): string[] {
   return [`--web.external-url=${url}`, ...(urlPath(url) ? ['--web.route-prefix=/'] : [])];
 }
 
-export function renderCompose(spec: StackSpec): Record<string, unknown> {
-  const linux = spec.platform === 'linux';
-  const services: Record<string, Service> = {};
-  const secrets = serviceSecretFiles(spec);
+/**
+ * The Compose services of Prometheus and Alertmanager: one each, or with --ha two each (the second
+ * `-2`), in this order. See src/config/ha.ts.
+ */
+export function prometheusServices(spec: StackSpec): string[] {
+  return spec.ha ? [...HA_PROMETHEUS] : ['prometheus'];
+}
+export function alertmanagerServices(spec: StackSpec): string[] {
+  return spec.ha ? [...HA_ALERTMANAGER] : ['alertmanager'];
+}
 
-  services.prometheus = withSecrets(
+/** The config file of Prometheus replica `i` (0-based), in prometheus/: both read the same rules and targets. */
+export function prometheusConfigFile(i: number): string {
+  return i === 0 ? 'prometheus.yml' : `prometheus-${i + 1}.yml`;
+}
+
+/** Named volumes get `_2` for the second instance: prometheus_2_data. */
+const dataVolume = (component: string, i: number): string => (i === 0 ? `${component}_data` : `${component}_${i + 1}_data`);
+
+/** The gossip port Alertmanagers of a pair talk on; on the stack's network only, never published. */
+export const ALERTMANAGER_CLUSTER_PORT = 9094;
+
+function prometheusService(spec: StackSpec, i: number, files: SecretFile[]): Service {
+  const [hostPort, url] = i === 0 ? [spec.ports.prometheus, spec.urls.prometheus] : [spec.ports.prometheus2!, spec.urls.prometheus2!];
+  return withSecrets(
     {
       image: spec.images.prometheus,
       restart: 'unless-stopped',
       command: [
-        '--config.file=/etc/prometheus/prometheus.yml',
+        `--config.file=/etc/prometheus/${prometheusConfigFile(i)}`,
         '--storage.tsdb.path=/prometheus',
         `--storage.tsdb.retention.time=${spec.retention}`,
         // Whichever comes first; the WAL counts toward the size, so the volume stays near it.
@@ -185,21 +205,35 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
         // POST /-/reload after editing rules; target files are picked up without it.
         '--web.enable-lifecycle',
         ...webConfigFlag(spec, '/etc/prometheus'),
-        ...externalUrlFlags(spec.urls.prometheus),
+        ...externalUrlFlags(url),
       ],
-      volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus_data:/prometheus'],
-      ports: [publish(spec, spec.ports.prometheus, 9090)],
+      volumes: ['./prometheus:/etc/prometheus:ro', `${dataVolume('prometheus', i)}:/prometheus`],
+      ports: [publish(spec, hostPort, 9090)],
       extra_hosts: HOST_GATEWAY,
       healthcheck: readyHealthcheck(spec, 'prometheus'),
       // Started, not healthy: Prometheus scrapes from its first second and retries sending alerts
       // until Alertmanager answers, so waiting for Alertmanager's health only delays the first scrape.
-      depends_on: { alertmanager: { condition: 'service_started' } },
+      depends_on: Object.fromEntries(alertmanagerServices(spec).map((a) => [a, { condition: 'service_started' }])),
       logging: LOGGING,
     },
-    secrets.prometheus,
+    files,
   );
+}
 
-  services.alertmanager = withSecrets(
+/**
+ * With --ha each Alertmanager gossips with the other (notification log, silences): the one first
+ * in the cluster sends, the other waits --cluster.peer-timeout (15 s) and sends only what its peer
+ * did not, so each alert that reaches both is delivered once.
+ */
+function clusterFlags(spec: StackSpec, i: number): string[] {
+  if (!spec.ha) return [];
+  const peers = alertmanagerServices(spec).filter((_, j) => j !== i);
+  return [`--cluster.listen-address=0.0.0.0:${ALERTMANAGER_CLUSTER_PORT}`, ...peers.map((p) => `--cluster.peer=${p}:${ALERTMANAGER_CLUSTER_PORT}`)];
+}
+
+function alertmanagerService(spec: StackSpec, i: number, files: SecretFile[]): Service {
+  const [hostPort, url] = i === 0 ? [spec.ports.alertmanager, spec.urls.alertmanager] : [spec.ports.alertmanager2!, spec.urls.alertmanager2!];
+  return withSecrets(
     {
       image: spec.images.alertmanager,
       restart: 'unless-stopped',
@@ -207,19 +241,29 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
         '--config.file=/etc/alertmanager/alertmanager.yml',
         '--storage.path=/alertmanager',
         ...webConfigFlag(spec, '/etc/alertmanager'),
-        ...externalUrlFlags(spec.urls.alertmanager),
+        ...externalUrlFlags(url),
         // The heartbeat is a webhook too: per-receiver counters keep its pings apart from the
         // people's webhook (validate --fire-test-alert). Alertmanager 0.27+, and the heartbeat needs 0.28.
         ...(spec.heartbeat ? ['--enable-feature=receiver-name-in-metrics'] : []),
+        ...clusterFlags(spec, i),
       ],
-      volumes: ['./alertmanager:/etc/alertmanager:ro', 'alertmanager_data:/alertmanager'],
-      ports: [publish(spec, spec.ports.alertmanager, 9093)],
+      volumes: ['./alertmanager:/etc/alertmanager:ro', `${dataVolume('alertmanager', i)}:/alertmanager`],
+      ports: [publish(spec, hostPort, 9093)],
       extra_hosts: HOST_GATEWAY,
       healthcheck: readyHealthcheck(spec, 'alertmanager', '10s'),
       logging: LOGGING,
     },
-    secrets.alertmanager,
+    files,
   );
+}
+
+export function renderCompose(spec: StackSpec): Record<string, unknown> {
+  const linux = spec.platform === 'linux';
+  const services: Record<string, Service> = {};
+  const secrets = serviceSecretFiles(spec);
+
+  prometheusServices(spec).forEach((name, i) => (services[name] = prometheusService(spec, i, secrets.prometheus)));
+  alertmanagerServices(spec).forEach((name, i) => (services[name] = alertmanagerService(spec, i, secrets.alertmanager)));
 
   if (spec.grafana) services.grafana = withSecrets({
     image: spec.images.grafana,
@@ -261,7 +305,11 @@ export function renderCompose(spec: StackSpec): Record<string, unknown> {
   return {
     services,
     ...(secretFiles.length > 0 ? { secrets: Object.fromEntries(secretFiles.map((f) => [f.name, { file: `./${SECRETS_DIR}/${f.name}` }])) } : {}),
-    volumes: { prometheus_data: {}, alertmanager_data: {}, ...(spec.grafana ? { grafana_data: {} } : {}) },
+    volumes: {
+      ...Object.fromEntries(prometheusServices(spec).map((_, i) => [dataVolume('prometheus', i), {}])),
+      ...Object.fromEntries(alertmanagerServices(spec).map((_, i) => [dataVolume('alertmanager', i), {}])),
+      ...(spec.grafana ? { grafana_data: {} } : {}),
+    },
   };
 }
 

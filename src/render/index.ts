@@ -4,7 +4,7 @@
 import type { Secrets, StackSpec } from '../config/types.js';
 import { renderAlertmanagerConfig } from './alertmanager.js';
 import { notificationTemplates, TEMPLATES_DIR } from '../notify/index.js';
-import { renderAgentCompose, renderCompose } from './compose.js';
+import { prometheusConfigFile, prometheusServices, renderAgentCompose, renderCompose } from './compose.js';
 import { renderDcgmCounters } from './dcgm-counters.js';
 import { renderEnv, renderGitattributes, renderGitignore } from './env.js';
 import { type FileMap, toJson, toYaml } from './files.js';
@@ -57,7 +57,7 @@ export function render(spec: StackSpec, secrets: Secrets, templates: TemplateSou
     add(`prometheus/${HEALTHCHECK_CLIENT_FILE}`, client);
     add(`alertmanager/${HEALTHCHECK_CLIENT_FILE}`, client);
   }
-  add('prometheus/prometheus.yml', toYaml(renderPrometheusConfig(spec, ['rules/*.yml']), HEADER));
+  prometheusServices(spec).forEach((_, i) => add(`prometheus/${prometheusConfigFile(i)}`, toYaml(renderPrometheusConfig(spec, ['rules/*.yml'], i), HEADER)));
   for (const [name, groups] of renderTargetFiles(spec)) add(`prometheus/targets/${name}.json`, toJson(groups));
   for (const [path, content] of ruleFiles(spec, HEADER)) add(path, content);
 

@@ -3,7 +3,7 @@ import { EXPORTER_PORTS } from '../config/defaults.js';
 import { nativeNameRelabelling } from '../engines/transports.js';
 import { ENGINES, type Engine, type GpuKind, type RouterTarget, type StackSpec } from '../config/types.js';
 import { ROUTER_JOB } from '../rules/router.js';
-import { GPU_SERVICE_NAME, hasLocalTargetsOrNone, localGpuContainer } from './compose.js';
+import { alertmanagerServices, GPU_SERVICE_NAME, hasLocalTargetsOrNone, localGpuContainer, prometheusServices } from './compose.js';
 import { alertRelabelConfigs, externalLabels, renderRemoteWrite } from './remote-write.js';
 import { targetSecretFiles, WEB_USER, webPasswordFile } from './secrets.js';
 
@@ -105,7 +105,7 @@ function engineJobs(spec: StackSpec, engine: Engine): Record<string, unknown>[] 
  * (prometheus_client) and the exporters (client_golang) all send `text/plain; version=0.0.4`, and
  * `validate` names the fix for a target, or a proxy in front of it, that sends none.
  */
-export function renderPrometheusConfig(spec: StackSpec, ruleFiles: string[]): Record<string, unknown> {
+export function renderPrometheusConfig(spec: StackSpec, ruleFiles: string[], replica = 0): Record<string, unknown> {
   // With --expose, Prometheus and Alertmanager answer only with the web password, to Prometheus too.
   const auth = spec.expose ? { basic_auth: { username: WEB_USER, password_file: webPasswordFile().path } } : {};
   const scrapeConfigs: Record<string, unknown>[] = [];
@@ -114,20 +114,24 @@ export function renderPrometheusConfig(spec: StackSpec, ruleFiles: string[]): Re
   scrapeConfigs.push({ job_name: ROUTER_JOB, ...fileSd(ROUTER_JOB) });
   if (spec.gpu !== 'none') scrapeConfigs.push({ job_name: GPU_JOB[spec.gpu], ...fileSd('gpu') });
   scrapeConfigs.push({ job_name: 'node', ...fileSd('node') });
-  scrapeConfigs.push({ job_name: 'prometheus', ...auth, static_configs: [{ targets: ['localhost:9090'], labels: { host: spec.localHost } }] });
-  scrapeConfigs.push({ job_name: 'alertmanager', ...auth, static_configs: [{ targets: ['alertmanager:9093'], labels: { host: spec.localHost } }] });
+  // An HA pair's replicas scrape each other too, by service name, so each config is the same.
+  const prometheusTargets = spec.ha ? prometheusServices(spec).map((p) => `${p}:9090`) : ['localhost:9090'];
+  const alertmanagerTargets = alertmanagerServices(spec).map((a) => `${a}:9093`);
+  scrapeConfigs.push({ job_name: 'prometheus', ...auth, static_configs: [{ targets: prometheusTargets, labels: { host: spec.localHost } }] });
+  scrapeConfigs.push({ job_name: 'alertmanager', ...auth, static_configs: [{ targets: alertmanagerTargets, labels: { host: spec.localHost } }] });
   if (spec.grafana) scrapeConfigs.push({ job_name: 'grafana', static_configs: [{ targets: ['grafana:3000'], labels: { host: spec.localHost } }] });
 
   return {
     global: {
       scrape_interval: spec.scrapeInterval,
       evaluation_interval: spec.scrapeInterval,
-      external_labels: externalLabels(spec),
+      external_labels: externalLabels(spec, spec.ha ? prometheusServices(spec)[replica] : undefined),
     },
     rule_files: ruleFiles,
     alerting: {
-      ...(spec.remoteWrite ? { alert_relabel_configs: alertRelabelConfigs(spec.remoteWrite) } : {}),
-      alertmanagers: [{ ...auth, static_configs: [{ targets: ['alertmanager:9093'] }] }],
+      ...(spec.remoteWrite || spec.ha ? { alert_relabel_configs: alertRelabelConfigs() } : {}),
+      // With --ha every replica sends every alert to both Alertmanagers, which deliver it once.
+      alertmanagers: [{ ...auth, static_configs: [{ targets: alertmanagerTargets }] }],
     },
     scrape_configs: scrapeConfigs,
     ...(spec.remoteWrite ? { remote_write: renderRemoteWrite(spec) } : {}),

@@ -11,7 +11,7 @@ import { SLO_HISTOGRAMS } from '../rules/series.js';
 import { HEARTBEAT_RECEIVER } from './alertmanager.js';
 import { type StackSpec, WEB_PASSWORD_ENV } from '../config/types.js';
 import { WEB_USER } from './secrets.js';
-import { GPU_SERVICE_NAME, localGpuContainer } from './compose.js';
+import { ALERTMANAGER_CLUSTER_PORT, GPU_SERVICE_NAME, localGpuContainer } from './compose.js';
 import { remoteHosts } from './prometheus.js';
 import { BUILT_IN_TEMPLATES, layout, mdCode, type TemplateSources } from './templates.js';
 
@@ -36,6 +36,8 @@ function readmeView(spec: StackSpec, files: string[]) {
     windows: spec.platform === 'windows',
     linux: spec.platform === 'linux',
     ports: spec.ports,
+    ha: spec.ha === true,
+    clusterPort: ALERTMANAGER_CLUSTER_PORT,
     webAuth,
     bind,
     targets: spec.targets.map(({ name, engine, url, host }) => ({ name, engine, url, host })),

@@ -1,5 +1,5 @@
 /** prometheus.yml's remote_write section and the external labels that go with it. */
-import type { RemoteStorage, StackSpec } from '../config/types.js';
+import type { StackSpec } from '../config/types.js';
 import { SERIES_LEVELS } from '../rules/series.js';
 import { remoteWriteSecretFiles } from './secrets.js';
 
@@ -27,17 +27,19 @@ export const QUEUE_CONFIG = {
 /** Keeps only our recorded series, `llm:*`, `model:*`, `gpu:*`, `host:*`, `router:*` (the series contract's levels). */
 export const RECORDED_ONLY_RELABEL = [{ source_labels: ['__name__'], regex: `(${SERIES_LEVELS.join('|')}):.+`, action: 'keep' }];
 
-export function externalLabels(spec: StackSpec): Record<string, string> {
+/** `haReplica`: with --ha, the replica's own name, which is its `replica` label (the remote write's is refused with --ha). */
+export function externalLabels(spec: StackSpec, haReplica?: string): Record<string, string> {
   const base = { monitor: spec.project };
-  return spec.remoteWrite ? { ...base, cluster: spec.remoteWrite.cluster, replica: spec.remoteWrite.replica } : base;
+  if (!spec.remoteWrite) return haReplica ? { ...base, replica: haReplica } : base;
+  return { ...base, cluster: spec.remoteWrite.cluster, replica: haReplica ?? spec.remoteWrite.replica };
 }
 
 /**
  * Alerts carry the external labels too: without `replica` the alerts of two HA replicas are the
  * same alert to Alertmanager, which then sends it once.
  */
-export function alertRelabelConfigs(remote: RemoteStorage | undefined): Record<string, unknown>[] {
-  return remote ? [{ action: 'labeldrop', regex: 'replica' }] : [];
+export function alertRelabelConfigs(): Record<string, unknown>[] {
+  return [{ action: 'labeldrop', regex: 'replica' }];
 }
 
 export function renderRemoteWrite(spec: StackSpec): Record<string, unknown>[] {

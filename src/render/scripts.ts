@@ -18,6 +18,9 @@ function startView(spec: StackSpec) {
       `Grafana:      http://localhost:${spec.ports.grafana}  (user admin, password: GRAFANA_ADMIN_PASSWORD in .env)`,
       `Prometheus:   http://localhost:${spec.ports.prometheus}${auth(spec)}`,
       `Alertmanager: http://localhost:${spec.ports.alertmanager}${auth(spec)}`,
+      ...(spec.ha
+        ? [`Prometheus 2: http://localhost:${spec.ports.prometheus2}${auth(spec)}`, `Alertmanager 2: http://localhost:${spec.ports.alertmanager2}${auth(spec)}`]
+        : []),
     ],
   };
 }

@@ -5,7 +5,7 @@
  */
 import { WEB_PASSWORD_ENV, GRAFANA_PASSWORD_ENV } from '../config/types.js';
 import { WEB_USER } from '../render/secrets.js';
-import { type StackDir, stackUrls } from './stack-dir.js';
+import { serviceUrl, type StackDir, stackUrls } from './stack-dir.js';
 
 export interface Endpoint {
   url: string;
@@ -33,6 +33,12 @@ function webCredentials(stack: StackDir, service: string): Credentials | undefin
   if (!stack.services[service]?.webConfig) return undefined;
   const password = stack.env[WEB_PASSWORD_ENV];
   return password === undefined ? undefined : { user: WEB_USER, password };
+}
+
+/** One service's published port and the headers it asks for, e.g. prometheus-2 of an HA pair. */
+export function serviceEndpoint(stack: StackDir, service: string, containerPort: number): Endpoint | undefined {
+  const url = serviceUrl(stack, service, containerPort);
+  return url ? { url, headers: basicAuthHeaders(webCredentials(stack, service)) } : undefined;
 }
 
 export function stackAccess(stack: StackDir): StackAccess {

@@ -7,10 +7,12 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ComposeCli } from '../stack/compose-cli.js';
 import { COMPOSE_FILE, loadStackDir, type StackDir, stackUrls } from '../stack/stack-dir.js';
-import { stackAccess } from '../stack/access.js';
+import { serviceEndpoint, stackAccess } from '../stack/access.js';
 import type { AmConfig } from './alert-test.js';
 import { durationSeconds } from './alert-test.js';
 import { liveChecks } from './live.js';
+import { haChecks, type HaOptions } from './ha.js';
+import { HA_ALERTMANAGER, HA_PROMETHEUS } from '../config/ha.js';
 import { provisionedDatasourceUids, readDashboards, staticChecks } from './static.js';
 import { type Check, reportOk, type ValidateReport } from './types.js';
 
@@ -35,6 +37,24 @@ function readYaml<T>(path: string): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A stack generated with --ha: its compose file runs prometheus-2 (or alertmanager-2). */
+function isHaStack(stack: StackDir): boolean {
+  return Boolean(stack.services[HA_PROMETHEUS[1]] ?? stack.services[HA_ALERTMANAGER[1]]);
+}
+
+function haInstances(stack: StackDir, waitMs: number, onProgress?: (l: string) => void): HaOptions {
+  const instance = (name: string, port: number) => {
+    const e = serviceEndpoint(stack, name, port);
+    return { name, ...(e ? { url: e.url } : {}), headers: e?.headers ?? {} };
+  };
+  return {
+    prometheus: HA_PROMETHEUS.map((n) => instance(n, 9090)),
+    alertmanagers: HA_ALERTMANAGER.map((n) => instance(n, 9093)),
+    waitMs,
+    ...(onProgress ? { onProgress } : {}),
+  };
 }
 
 export async function validate(opts: ValidateOptions): Promise<ValidateReport> {
@@ -82,6 +102,7 @@ export async function validate(opts: ValidateOptions): Promise<ValidateReport> {
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   checks.push(...live.checks);
+  if (stack && isHaStack(stack)) checks.push(...(await haChecks(haInstances(stack, opts.waitMs ?? 120_000, opts.onProgress))));
   const report: ValidateReport = { ok: reportOk(checks), checks };
   if (live.probe) report.panels = live.probe.panels.map((p) => ({ dashboard: p.dashboard, title: p.title, status: p.status, ...(p.verdict ? { verdict: p.verdict } : {}), ...(p.note ? { note: p.note } : {}), ...(p.explanation ? { explanation: p.explanation } : {}) }));
   return report;

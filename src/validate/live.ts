@@ -10,6 +10,7 @@ import { type AmConfig, fireTestAlert } from './alert-test.js';
 import { pendingReader, type RawForm } from './raw-form.js';
 import { dashboardMetricNames, dashboardQueries, evaluated, evaluateNow, readByDashboards, type RuleGroup } from './rule-health.js';
 import { diagnoseScrape } from './scrape-diagnosis.js';
+import { getJson, poll, ready } from './poll.js';
 import type { Check } from './types.js';
 
 export interface LiveOptions {
@@ -44,37 +45,7 @@ export interface PromTarget {
   lastScrape: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function getJson<T>(url: string, headers: Record<string, string>): Promise<T> {
-  const res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
-  const body = (await res.json()) as { status?: string; data?: T; error?: string };
-  if (!res.ok || body.status !== 'success') throw new Error(body.error ?? `HTTP ${res.status}`);
-  return body.data as T;
-}
-
-async function ready(url: string, headers: Record<string, string>): Promise<boolean> {
-  try {
-    return (await fetch(`${url}/-/ready`, { headers, signal: AbortSignal.timeout(3000) })).ok;
-  } catch {
-    return false;
-  }
-}
-
-/** Polls until `done` returns a value or the deadline passes; returns the last value seen. */
-async function poll<T>(deadline: number, fetchOnce: () => Promise<T>, done: (v: T) => boolean, progress?: (v: T) => string | undefined, onProgress?: (l: string) => void): Promise<T> {
-  let last = '';
-  for (;;) {
-    const v = await fetchOnce();
-    if (done(v) || Date.now() >= deadline) return v;
-    const line = progress?.(v);
-    if (line && line !== last) onProgress?.(line);
-    last = line ?? last;
-    await sleep(1000);
-  }
-}
-
-const NEVER = '0001-01-01T00:00:00Z';
+export const NEVER = '0001-01-01T00:00:00Z';
 
 /** When Prometheus started (ms), if it says. */
 async function startTime(prom: string, headers: Record<string, string>): Promise<number | undefined> {

@@ -246,7 +246,8 @@ export async function staticChecks(stack: StackDir, opts: StaticOptions): Promis
   // Independent of each other: all at once, reported in this order.
   const checks = await Promise.all([
     composeCheck(stack, opts.compose),
-    toolCheck(promtool, 'promtool check config', ['check', 'config', 'prometheus/prometheus.yml'], 'fix prometheus/prometheus.yml at the line promtool names, or regenerate with --force'),
+    // An HA pair (--ha) has a second replica's config, checked alike.
+    toolCheck(promtool, 'promtool check config', ['check', 'config', 'prometheus/prometheus.yml', ...(existsSync(join(promDir, 'prometheus-2.yml')) ? ['prometheus/prometheus-2.yml'] : [])], 'fix prometheus/prometheus.yml (or prometheus-2.yml) at the line promtool names, or regenerate with --force'),
     rules.length
       ? toolCheck(promtool, 'promtool check rules', ['check', 'rules', ...rules], 'fix the rule file promtool names, or regenerate with --force')
       : ({ group: 'static', name: 'promtool check rules', status: 'warn', detail: 'no rule files in prometheus/rules/', fix: 'regenerate the stack: alerts and recording rules are missing' } satisfies Check),

@@ -96,11 +96,12 @@ export interface RunningAlertmanager {
 }
 
 /** `headers` authenticate the readiness check (a --web.config.file with basic auth); `port`, if the caller must know it first. */
+/** Clustering is off unless `extraArgs` give a --cluster.listen-address (an HA pair's test). */
 export async function startAlertmanager(binary: string, configFile: string, extraArgs: string[] = [], opts: { headers?: Record<string, string>; port?: number } = {}): Promise<RunningAlertmanager> {
   const port = opts.port ?? (await freePort());
   const storage = mkdtempSync(join(tmpdir(), 'cvm-am-data-'));
   let log = '';
-  const child: ChildProcess = spawn(binary, [`--config.file=${configFile}`, `--storage.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(binary, [`--config.file=${configFile}`, `--storage.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, ...(extraArgs.some((a) => a.startsWith('--cluster.listen-address')) ? [] : ['--cluster.listen-address=']), ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (log += String(d)));
   child.stderr!.on('data', (d) => (log += String(d)));
   const url = `http://127.0.0.1:${port}`;

@@ -126,6 +126,11 @@ const cases: Case[] = [
   { name: 'bad cluster name', args: () => [...V('http://h:8000'), '--remote-write', 'https://vm.example.org/api/v1/write', '--cluster', 'prod eu'], field: /^error: --cluster: "prod eu" is not a valid cluster name/ },
   { name: 'remote write with platform kubernetes', args: () => ['--platform', 'kubernetes', '--remote-write', 'https://vm.example.org/api/v1/write'], field: /^error: remoteWrite: is for Compose stacks — set remote write in kube-prometheus-stack's values/ },
   { name: 'remote write in config without endpoints', args: () => ['--config', config('remoteWrite: { cluster: prod }\n')], field: /monitor\.yaml: remoteWrite\.endpoints: is required/ },
+  { name: '--ha with platform kubernetes', args: () => ['--platform', 'kubernetes', '--ha'], field: /^error: ha \(--ha\): is for Compose stacks — kube-prometheus-stack runs the replicas itself: set prometheus\.prometheusSpec\.replicas: 2/ },
+  { name: 'second Prometheus port without --ha', args: () => [...V('http://h:8000'), '--prometheus2-port', '19191'], field: /^error: ports\.prometheus2 \(--prometheus2-port\): is only used with --ha .* — add --ha, or remove --prometheus2-port$/ },
+  { name: '--replica with --ha', args: () => [...V('http://h:8000'), '--ha', '--remote-write', 'https://vm.example.org/api/v1/write', '--replica', 'r1'], field: /^error: remoteWrite\.replica \(--replica\): is set by --ha: the replicas are labelled replica="prometheus" and replica="prometheus-2" — remove --replica/ },
+  { name: '--ha second port taken by another', args: () => [...V('http://h:8000'), '--ha', '--alertmanager2-port', '9090'], field: /^error: ports\.alertmanager2: 9090 is already the prometheus port — give alertmanager2 another port \(--alertmanager2-port N\)$/ },
+  { name: 'ha not a boolean in config', args: () => ['--config', config('ha: "yes"\n')], field: /monitor\.yaml: ha: must be boolean/ },
   { name: 'two directories', args: () => ['a', 'b', ...V('http://h:8000')], field: /dir: expected one directory, got 3/ },
 ];
 

@@ -94,6 +94,10 @@ describe('interactive prompts', () => {
     expect(screen.getScreen()).toContain('Publish Grafana/Prometheus/Alertmanager on the network');
     screen.keypress('enter'); // no
     await screen.next();
+    expect(screen.getScreen()).toContain('Run a highly available pair');
+    screen.type('y');
+    screen.keypress('enter');
+    await screen.next();
     expect(screen.getScreen()).toContain(`Port ${busy} for grafana is in use on this machine`);
     screen.keypress('enter'); // take the suggested free port
     const input = await answers;
@@ -106,12 +110,13 @@ describe('interactive prompts', () => {
     expect(input.receiver).toEqual({ kind: 'slack', slack: { webhookUrl: 'https://hooks.slack.com/services/T/B/x', channel: '#llm' } });
     expect(input.heartbeat).toEqual({ url: 'https://hc-ping.com/key-1' });
     expect(input.expose).toBe(false);
+    expect(input.ha).toBe(true);
     expect(input.ports!.grafana).toBeGreaterThan(busy);
   });
 
   it('asks nothing that a flag already answered', async () => {
     const input = await runWizard(
-      { targets: [{ engine: 'vllm', url: 'http://10.0.0.5:8000' }], gpu: 'none', receiver: { kind: 'none' }, expose: false, ports: {} },
+      { targets: [{ engine: 'vllm', url: 'http://10.0.0.5:8000' }], gpu: 'none', receiver: { kind: 'none' }, expose: false, ha: false, ports: {} },
       { ...deps, portIsFree: async () => true },
     );
     expect(input.targets).toHaveLength(1);
@@ -119,7 +124,7 @@ describe('interactive prompts', () => {
   });
 
   it('asks for no heartbeat when one is given, or when alerts go nowhere', async () => {
-    const given = { targets: [{ engine: 'vllm' as const, url: 'http://10.0.0.5:8000' }], gpu: 'none' as const, expose: false, ports: {} };
+    const given = { targets: [{ engine: 'vllm' as const, url: 'http://10.0.0.5:8000' }], gpu: 'none' as const, expose: false, ha: false, ports: {} };
     const a = await runWizard({ ...given, receiver: { kind: 'webhook', webhook: { url: 'http://10.0.0.9:5001/' } }, heartbeat: { url: 'https://hc-ping.com/k' } }, { ...deps, portIsFree: async () => true });
     expect(a.heartbeat).toEqual({ url: 'https://hc-ping.com/k' });
     const b = await runWizard({ ...given, receiver: { kind: 'none' } }, { ...deps, portIsFree: async () => true });
@@ -150,6 +155,8 @@ describe('interactive prompts', () => {
       screen.keypress('enter'); // no more
       await screen.next();
       screen.keypress('enter'); // not exposed
+      await screen.next();
+      screen.keypress('enter'); // no HA pair
       const r = await run;
       expect(r.code).toBe(0);
       const targets = JSON.parse(readFileSync(join(dir, 'prometheus/targets/sglang.json'), 'utf8'));
@@ -161,7 +168,7 @@ describe('interactive prompts', () => {
   });
 
   it('routes by severity: PagerDuty for critical, then Slack for warning', async () => {
-    const answers = runWizard({ targets: [{ engine: 'vllm', url: 'http://10.0.0.5:8000' }], gpu: 'none', expose: false, ports: {} }, { ...deps, portIsFree: async () => true });
+    const answers = runWizard({ targets: [{ engine: 'vllm', url: 'http://10.0.0.5:8000' }], gpu: 'none', expose: false, ha: false, ports: {} }, { ...deps, portIsFree: async () => true });
     expect(screen.getScreen()).toContain('Where should alerts go?');
     for (let i = 0; i < 3; i++) screen.keypress('down'); // PagerDuty
     screen.keypress('enter');

@@ -8,7 +8,7 @@ import type { ConfigInput } from '../../src/config/input.js';
 import { render } from '../../src/render/index.js';
 import { KUBERNETES_MATRIX, MATRIX, specFor } from '../support/stacks.js';
 
-const GOLDEN_SPECS = ['single-vllm', 'mixed-fleet', 'windows', 'receiver-slack', 'heartbeat', 'bearer-token', 'exposed', 'kubernetes'] as const;
+const GOLDEN_SPECS = ['single-vllm', 'mixed-fleet', 'windows', 'receiver-slack', 'heartbeat', 'bearer-token', 'exposed', 'ha', 'kubernetes'] as const;
 /** Rules and dashboards have canonical-copy tests; the kubernetes folder's are checked against them in test/render/kubernetes.test.ts. */
 const OWN_CANONICAL_TEST = /^(prometheus\/rules|prometheus\/tests|grafana\/dashboards|grafana\/import|prometheusrules|dashboards)\//;
 const INPUTS: Record<string, ConfigInput> = { ...MATRIX, kubernetes: KUBERNETES_MATRIX['dcgm-slack-pagerduty']! };

@@ -39,12 +39,15 @@ describe.each(Object.entries(MATRIX))('generated stack "%s"', (name, input) => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   itEachRelease(PROMETHEUS_RELEASES, 'promtool', 'passes promtool check config', (promtool) => {
-    const config = join(dir, 'prometheus/prometheus.yml');
-    // Bearer tokens live in a tmpfs inside the container (/run/secrets), which promtool cannot see
-    // from here: check the syntax of that one, and its rules separately.
-    const usesContainerSecrets = readFileSync(config, 'utf8').includes('/run/secrets/');
-    const out = run(promtool, ['check', 'config', ...(usesContainerSecrets ? ['--syntax-only'] : []), config]);
-    expect(out).toMatch(/SUCCESS/);
+    // An HA pair (--ha) has the second replica's config too.
+    for (const file of input.ha ? ['prometheus.yml', 'prometheus-2.yml'] : ['prometheus.yml']) {
+      const config = join(dir, 'prometheus', file);
+      // Bearer tokens live in a tmpfs inside the container (/run/secrets), which promtool cannot see
+      // from here: check the syntax of that one, and its rules separately.
+      const usesContainerSecrets = readFileSync(config, 'utf8').includes('/run/secrets/');
+      const out = run(promtool, ['check', 'config', ...(usesContainerSecrets ? ['--syntax-only'] : []), config]);
+      expect(out).toMatch(/SUCCESS/);
+    }
   });
 
   // Alertmanager 0.25 predates msteams_configs and webhook url_file (0.26; the heartbeat needs 0.28,

@@ -90,6 +90,8 @@ export const MATRIX: Record<string, ConfigInput> = {
   windows: { platform: 'windows', targets: [{ engine: 'vllm', url: 'http://localhost:8000' }], gpu: 'nvidia-smi' },
   macos: { platform: 'macos', targets: [{ engine: 'sglang', url: 'http://localhost:30000' }], gpu: 'none' },
   exposed: { targets: [{ engine: 'vllm', url: 'http://10.0.0.5:8000' }], expose: true, ports: { grafana: 3300, prometheus: 9190, alertmanager: 9193 } },
+  // --ha behind basic auth: two Prometheus replicas, two clustered Alertmanagers, a webhook.
+  ha: { targets: [{ engine: 'vllm', url: 'http://10.0.0.5:8000' }], ha: true, expose: true, receiver: { kind: 'webhook', webhook: { url: 'http://10.0.0.9:5001/alerts' } } },
   'image-overrides': {
     targets: [{ engine: 'vllm', url: 'http://10.0.0.5:8000' }],
     gpu: 'dcgm',
