@@ -171,6 +171,9 @@ const both = (v: Target, k: SloKey): Expected => [
 ];
 const ticket = (v: Target, k: SloKey): Expected => [{ alert: SLO_ALERT[k], severity: 'warning', labels: sloLabels(v, k) }];
 
+/** Healthy minutes before a fast-band burn: fewer, busier minutes weigh as much in the 6h window as hours. */
+const WARMUP_MINUTES = 30;
+
 /** Just under and just over a threshold: 10% either side keeps clear of window-edge effects. */
 const UNDER = 0.9;
 const OVER = 1.1;
@@ -216,11 +219,14 @@ export function sloTests(slo: Slo, runbookPage?: string): TestGroup[] {
     const budget = errorBudget('ttft', slo);
     const [fast, slowPage, tick] = BURN_BANDS;
     const ttft = (share: number, mins: number): Phase => ({ minutes: mins, perMinute: steady, slow: { ttft_seconds: share } });
-    // The fast band's long window full (75m), after healthy hours that keep the 6h window under its band.
-    const warmup: Phase = { minutes: 150, perMinute: steady };
+    // The fast band's long window full (75m), after a healthy half hour of ten times the traffic
+    // that keeps the 6h window under its band (the ratio is 75 x 6 bad-share requests over 30 x 60 +
+    // 75 x 6 requests: under 0.5 of the 6x band's, and the ticket band's over 2x exceeded).
+    const warmup: Phase = { minutes: WARMUP_MINUTES, perMinute: steady * 10 };
+    const end = WARMUP_MINUTES + 75;
     groups.push(
-      on(`TTFT just over the ${fast.factor}x burn for 1h pages`, [warmup, ttft(fast.factor * budget * OVER, 75)], (v) => ({ 225: both(v, 'ttft') })),
-      on(`TTFT just under the ${fast.factor}x burn for 1h only tickets`, [warmup, ttft(fast.factor * budget * UNDER, 75)], (v) => ({ 225: ticket(v, 'ttft') })),
+      on(`TTFT just over the ${fast.factor}x burn for 1h pages`, [warmup, ttft(fast.factor * budget * OVER, 75)], (v) => ({ [end]: both(v, 'ttft') })),
+      on(`TTFT just under the ${fast.factor}x burn for 1h only tickets`, [warmup, ttft(fast.factor * budget * UNDER, 75)], (v) => ({ [end]: ticket(v, 'ttft') })),
       // A steady share: every window holds the same ratio.
       on(`TTFT just over the ${slowPage.factor}x burn pages`, [ttft(slowPage.factor * budget * OVER, at)], (v) => ({ [at]: both(v, 'ttft') })),
       on(`TTFT just under the ${slowPage.factor}x burn only tickets`, [ttft(slowPage.factor * budget * UNDER, at)], (v) => ({ [at]: ticket(v, 'ttft') })),
@@ -246,7 +252,8 @@ function availabilityTests(target: () => Target, slo: Slo, at: number, docs: Ale
   const budget = errorBudget('availability', slo);
   const fast = BURN_BANDS[0];
   const errors = (share: number, mins: number): Phase => ({ minutes: mins, perMinute: 12, errors: share });
-  const warmup = errors(0, 150);
+  const warmup = { ...errors(0, WARMUP_MINUTES), perMinute: 120 };
+  const end = WARMUP_MINUTES + 75;
   const [over, under, storm, aborts] = [target(), target(), target(), target()];
   const id = `${over.engine} (${over.family.id})`;
   // Every request failed: the ratio is exactly 1, so the annotations can be checked whole.
@@ -256,8 +263,8 @@ function availabilityTests(target: () => Target, slo: Slo, at: number, docs: Ale
     exp_alerts: (['critical', 'warning'] as const).map((sev) => expectAlert(ruleOf(docs, SLO_ALERT.availability, sev), sloLabels(storm, 'availability'), 1)),
   };
   return [
-    exactly(`${id}: server errors just over the ${fast.factor}x burn for 1h page`, traffic(over, [warmup, errors(fast.factor * budget * OVER, 75)]), { 225: both(over, 'availability') }),
-    exactly(`${id}: server errors just under the ${fast.factor}x burn for 1h only ticket`, traffic(under, [warmup, errors(fast.factor * budget * UNDER, 75)]), { 225: ticket(under, 'availability') }),
+    exactly(`${id}: server errors just over the ${fast.factor}x burn for 1h page`, traffic(over, [warmup, errors(fast.factor * budget * OVER, 75)]), { [end]: both(over, 'availability') }),
+    exactly(`${id}: server errors just under the ${fast.factor}x burn for 1h only ticket`, traffic(under, [warmup, errors(fast.factor * budget * UNDER, 75)]), { [end]: ticket(under, 'availability') }),
     // HTTP 5xx that never reach the engine: more errors than finished requests count as all failed.
     exactly(`${id}: an HTTP 5xx storm pages`, traffic(storm, [{ minutes: at, perMinute: 6, http5xx: 20 }]), { [at]: both(storm, 'availability') }, [stormAlerts]),
     exactly(`${id}: half the requests aborted is no server error`, traffic(aborts, [{ minutes: at, perMinute: 12, aborted: 0.5 }]), { [at]: [abortAlert(aborts)] }),
