@@ -4,6 +4,10 @@
  * groups × steps × rules: a group of four scenarios costs little more than one (the SLO tests were
  * 19 groups of one target each, 45 CPU-seconds).
  *
+ * A group whose targets another of its pack already has is moved onto targets of its own first: every
+ * value of its `instance`, `host` and `model_name` labels gets a suffix, wherever that value shows (any
+ * label of its series and expected alerts, and the expanded annotations).
+ *
  * Groups are packed only when nothing one asserts can be changed by another:
  * - each asserts only the exact set of firing alerts (`ALERTS{alertstate="firing"}`) and alert_rule_tests,
  *   at the same eval times, on the same interval (a scenario's alerts after its last eval time are unknown);
@@ -11,8 +15,10 @@
  *   (rules aggregate per target or per model);
  * - no expected alert labels are the same in two groups (but Watchdog, which fires in every group);
  * - at each eval time, an alert name checked by an alert_rule_test of one group (a list of all its
- *   firing alerts, with annotations, or none) is expected firing in another only where that one has
- *   an alert_rule_test of it too: the packed test is then the concatenation, still the exact list.
+ *   firing alerts, with annotations) is expected firing in another only where that one has an
+ *   alert_rule_test of it too: the packed test is then the concatenation, still the exact list;
+ * - an alert_rule_test that expects no alert of its name stays one: no group expecting that alert
+ *   firing then joins (it still says, of the whole packed group, that nothing of the name fires).
  * The packed group asserts the union of the firing sets, which is as exact as each set was: an alert
  * that should not fire for one scenario is absent from the union, since its labels name the scenario.
  */
@@ -33,6 +39,8 @@ interface Scenario {
   samples: Map<string, Set<string>>;
   /** `eval_time alertname` of its alert_rule_tests. */
   checked: Set<string>;
+  /** Those of them that expect no alert. */
+  quiet: Set<string>;
 }
 
 const alertName = (labels: string): string => /alertname="([^"]*)"/.exec(labels)?.[1] ?? '';
@@ -57,10 +65,44 @@ function scenarioOf(group: TestGroup): Scenario | undefined {
   }
   const alerts = group.alert_rule_test ?? [];
   const times = [...new Set([...exprs.map((e) => e.eval_time), ...alerts.map((a) => a.eval_time)])].sort().join(' ');
-  return { group, times, instances, models, firing, samples, checked: new Set(alerts.map((a) => `${a.eval_time} ${a.alertname}`)) };
+  return { group, times, instances, models, firing, samples, checked: new Set(alerts.map((a) => `${a.eval_time} ${a.alertname}`)), quiet: new Set(alerts.filter((a) => a.exp_alerts.length === 0).map((a) => `${a.eval_time} ${a.alertname}`)) };
 }
 
 const disjoint = (a: Set<string>, b: Set<string>): boolean => [...a].every((x) => !b.has(x));
+
+/** The labels whose values say which target (and model) a series is of. */
+const TARGET_LABELS = ['instance', 'host', 'model_name'];
+
+/** `{a="x",b="y"}` pairs of a selector with their values mapped. */
+const relabelSelector = (text: string, map: (v: string) => string): string =>
+  text.replace(/([a-zA-Z_][a-zA-Z0-9_]*)=("(?:[^"\\]|\\.)*")/g, (_m, k: string, v: string) => `${k}=${JSON.stringify(map(JSON.parse(v) as string))}`);
+
+/** The group with every target value `v` renamed `v<suffix>` (see the module's comment). */
+export function onOwnTargets(group: TestGroup, suffix: string): TestGroup {
+  const values = new Set<string>();
+  for (const s of group.input_series) {
+    const equals = selectedSeries(s.series)[0]?.equals ?? {};
+    for (const l of TARGET_LABELS) if (equals[l]) values.add(equals[l]);
+  }
+  const map = (v: string) => (values.has(v) ? `${v}${suffix}` : v);
+  // Longest first, and whole values only: "vllm-1-host" is not "vllm-1" followed by "-host".
+  const words = [...values].sort((a, b) => b.length - a.length);
+  const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const inText = words.length ? new RegExp(`(?<![\\w./-])(${words.map(escape).join('|')})(?![\\w/-]|\\.\\w)`, 'g') : undefined;
+  const text = (t: string) => (inText ? t.replace(inText, (w) => `${w}${suffix}`) : t);
+  const labels = (l: Record<string, string>) => Object.fromEntries(Object.entries(l).map(([k, v]) => [k, map(v)]));
+  return {
+    ...group,
+    input_series: group.input_series.map((s) => ({ ...s, series: relabelSelector(s.series, map) })),
+    ...(group.promql_expr_test && { promql_expr_test: group.promql_expr_test.map((e) => ({ ...e, exp_samples: e.exp_samples.map((x) => ({ ...x, labels: relabelSelector(x.labels, map) })) })) }),
+    ...(group.alert_rule_test && {
+      alert_rule_test: group.alert_rule_test.map((a) => ({
+        ...a,
+        exp_alerts: a.exp_alerts.map((x) => ({ exp_labels: labels(x.exp_labels), exp_annotations: Object.fromEntries(Object.entries(x.exp_annotations).map(([k, v]) => [k, text(v)])) })),
+      })),
+    }),
+  };
+}
 
 /** Whether `b` can join a group holding `a`: see the module's comment. */
 function compatible(a: Scenario, b: Scenario): boolean {
@@ -70,11 +112,12 @@ function compatible(a: Scenario, b: Scenario): boolean {
     const other = b.samples.get(t);
     if (other && [...labels].some((l) => alertName(l) !== WATCHDOG && other.has(l))) return false;
   }
-  const uncheckedFiring = (x: Scenario, y: Scenario) => [...x.checked].some((c) => {
+  const fires = (y: Scenario, c: string) => {
     const [t, name] = c.split(' ') as [string, string];
-    return (y.firing.get(t)?.has(name) ?? false) && !y.checked.has(c);
-  });
-  return !uncheckedFiring(a, b) && !uncheckedFiring(b, a);
+    return y.firing.get(t)?.has(name) ?? false;
+  };
+  const clash = (x: Scenario, y: Scenario) => [...x.checked].some((c) => fires(y, c) && (x.quiet.has(c) || !y.checked.has(c)));
+  return !clash(a, b) && !clash(b, a);
 }
 
 function merge(members: Scenario[]): TestGroup {
@@ -112,10 +155,21 @@ export function packScenarios(groups: TestGroup[]): TestGroup[] {
   const bins: (Scenario[] | TestGroup)[] = [];
   for (const group of groups) {
     const s = scenarioOf(group);
-    const bin = s && bins.find((b): b is Scenario[] => Array.isArray(b) && b.every((m) => compatible(m, s)));
-    if (!s) bins.push(group);
-    else if (bin) bin.push(s);
-    else bins.push([s]);
+    if (!s) {
+      bins.push(group);
+      continue;
+    }
+    let placed = false;
+    for (const bin of bins) {
+      if (!Array.isArray(bin)) continue;
+      const shares = bin.some((m) => !disjoint(m.instances, s.instances) || !disjoint(m.models, s.models));
+      const moved = shares ? scenarioOf(onOwnTargets(group, `-p${bin.length + 1}`))! : s;
+      if (!bin.every((m) => compatible(m, moved))) continue;
+      bin.push(moved);
+      placed = true;
+      break;
+    }
+    if (!placed) bins.push([s]);
   }
   return bins.map((b) => (Array.isArray(b) ? merge(b) : b));
 }
