@@ -26,6 +26,8 @@ import { selectedSeries } from '../probe/promql-names.js';
 import type { AlertRuleTest, PromqlExprTest, TestGroup } from './promtool-tests.js';
 
 export const FIRING = 'ALERTS{alertstate="firing"}';
+/** Between the names of the groups a packed group holds. */
+export const PACKED_NAMES = ' + ';
 
 /** A group and what packing needs to know of it; undefined where it cannot be packed. */
 interface Scenario {
@@ -139,7 +141,7 @@ function merge(members: Scenario[]): TestGroup {
   }
   const first = members[0]!.group;
   return {
-    name: members.map((m) => m.group.name).join(' + '),
+    name: members.map((m) => m.group.name).join(PACKED_NAMES),
     interval: first.interval,
     input_series: members.flatMap((m) => m.group.input_series),
     alert_rule_test: [...alerts.values()],
