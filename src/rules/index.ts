@@ -16,6 +16,7 @@ import { sloTests } from './slo-tests.js';
 import { engineNormaliseTests, gpuNormaliseTests, hostNormaliseTests } from './normalise-tests.js';
 import { type AlertLinkUrls, linkAnnotations } from './alert-links.js';
 import { EVAL_STEP, type TestFile, type TestGroup, expandTemplate } from './promtool-tests.js';
+import { packScenarios } from './test-packing.js';
 import { ruleFilesFed } from './test-scope.js';
 import { type RuleFile, type RuleGroup, isAlert } from './types.js';
 import { DEFAULT_WATCH_PATHS } from '../config/watch-paths.js';
@@ -79,18 +80,19 @@ export function renderRuleFiles(spec: RuleSpec): PrometheusRuleFiles {
   const tests = new Map<string, TestFile>();
   for (const e of engines) {
     tests.set(`tests/llm-${e}.test.yml`, testFile(engineNormaliseTests(e)));
-    tests.set(`tests/alerts-llm-${e}.test.yml`, testFile(engineAlertTests(e, spec.slo, spec.runbookUrl)));
+    tests.set(`tests/alerts-llm-${e}.test.yml`, testFile(packScenarios(engineAlertTests(e, spec.slo, spec.runbookUrl))));
   }
   if (spec.gpu !== 'none') {
     tests.set(`tests/gpu-${spec.gpu}.test.yml`, testFile(gpuNormaliseTests(spec.gpu)));
-    tests.set(`tests/alerts-gpu-${spec.gpu}.test.yml`, testFile(gpuAlertTests(spec.gpu, spec.runbookUrl)));
+    tests.set(`tests/alerts-gpu-${spec.gpu}.test.yml`, testFile(packScenarios(gpuAlertTests(spec.gpu, spec.runbookUrl))));
   }
-  tests.set('tests/router.test.yml', testFile([...routerNormaliseTests(), ...routerAlertTests(spec.runbookUrl)]));
-  // One file per engine: each loads only its engine's rules, and the two run side by side.
+  tests.set('tests/router.test.yml', testFile([...routerNormaliseTests(), ...packScenarios(routerAlertTests(spec.runbookUrl))]));
+  // One file per engine: each loads only its engine's rules, and the two run side by side. Each
+  // scenario has a target of its own, so those of the same eval times share a group (test-packing.ts).
   const slo = sloTests(spec.slo, spec.runbookUrl);
-  for (const e of engines) tests.set(`tests/slo-${e}.test.yml`, testFile(slo.filter((t) => t.input_series.some((s) => s.series.startsWith(`${e}:`))), SLI_INTERVAL));
+  for (const e of engines) tests.set(`tests/slo-${e}.test.yml`, testFile(packScenarios(slo.filter((t) => t.input_series.some((s) => s.series.startsWith(`${e}:`)))), SLI_INTERVAL));
   tests.set('tests/host.test.yml', testFile(hostNormaliseTests(watchPaths)));
-  tests.set('tests/alerts-platform.test.yml', testFile(platformAlertTests(watchPaths[0]!, spec.runbookUrl)));
+  tests.set('tests/alerts-platform.test.yml', testFile(packScenarios(platformAlertTests(watchPaths[0]!, spec.runbookUrl))));
   if (spec.remoteWrite) tests.set('tests/alerts-remote-write.test.yml', testFile(remoteWriteAlertTests(spec.runbookUrl)));
   return { rules, tests };
 }

@@ -7,9 +7,12 @@ import { knownBounds } from './buckets.js';
 import type { HistogramName } from './series.js';
 import { type InputSeries, type Labels, constant, counter, input } from './promtool-tests.js';
 
+/** The model every test target serves unless a test needs several models. */
+export const TEST_MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
+
 /** Labels every serving series reaches our rules with (file_sd adds instance and host). */
-export function targetLabels(engine: Engine, instance: string): Labels {
-  return { job: engine, instance, host: `${instance}-host`, model_name: 'meta-llama/Llama-3.1-8B-Instruct' };
+export function targetLabels(engine: Engine, instance: string, model = TEST_MODEL): Labels {
+  return { job: engine, instance, host: `${instance}-host`, model_name: model };
 }
 
 /** Per-series labels beyond the target's: vLLM's DP engine (renamed dp_rank), SGLang's ranks. */

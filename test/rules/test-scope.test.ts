@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderRuleFiles } from '../../src/rules/index.js';
 import { ruleFilesFed } from '../../src/rules/test-scope.js';
+import { PACKED_NAMES } from '../../src/rules/test-packing.js';
 import type { TestGroup } from '../../src/rules/promtool-tests.js';
 import type { RuleFile } from '../../src/rules/types.js';
 import { DEFAULT_SLO } from '../../src/config/defaults.js';
@@ -31,12 +32,12 @@ describe('the rule files a test file loads', () => {
     expect(ruleFilesFed([test('DEV_C_WATTS{gpu="0"}')], rules)).toEqual(['rules/missing.yml', 'rules/alerts.yml']);
   });
 
-  it("leave each engine's rules out of the other engine's tests, and keep every SLO test", () => {
+  it("leave each engine's rules out of the other engine's tests, and keep every SLO test (packed, test-packing.ts)", () => {
     const { tests } = renderRuleFiles({ targets: [], gpu: 'dcgm', slo: DEFAULT_SLO });
     expect(tests.get('tests/slo-vllm.test.yml')!.rule_files).not.toContain('../rules/llm-sglang.yml');
     expect(tests.get('tests/slo-sglang.test.yml')!.rule_files).not.toContain('../rules/llm-vllm.yml');
     expect(tests.get('tests/alerts-platform.test.yml')!.rule_files).toEqual(['../rules/host.yml', '../rules/alerts.yml']);
-    const slo = [...tests].filter(([p]) => p.startsWith('tests/slo-')).flatMap(([, f]) => f.tests.map((t) => t.name));
+    const slo = [...tests].filter(([p]) => p.startsWith('tests/slo-')).flatMap(([, f]) => f.tests.flatMap((t) => t.name.split(PACKED_NAMES)));
     expect(new Set(slo).size).toBe(slo.length);
     expect(slo.sort()).toEqual(sloTests(DEFAULT_SLO).map((t) => t.name).sort());
   });
