@@ -65,6 +65,7 @@ describe.runIf(script)('the built CLI in a terminal', () => {
       ['Which alerts should go to the webhook?', '\r'], // all
       ['Heartbeat ping URL', 'https://hc-ping.com/pty-key\r'], // masked
       ['Publish', 'n\r'],
+      ['highly available pair', 'n\r'],
     ]);
     expect(code, output).toBe(0);
     expect(output).toContain('Monitoring stack written to');
