@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/commands/emulate.js';
 import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
 import { detect } from '../../src/engines/detect.js';
-
-function capture(): Io & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), isTTY: false, env: {} };
-}
+import { captureIo } from '../support/cli.js';
 
 describe('emulate command', () => {
   it('serves the chosen kind until stopped', async () => {
-    const io = capture();
+    const io = captureIo();
     const stop = new AbortController();
     const done = run(['--kind', 'sglang', '--port', '0', '--pp', '2', '--seed', '5'], io, stop.signal);
     for (let i = 0; i < 50 && io.lines.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
@@ -28,7 +22,7 @@ describe('emulate command', () => {
   it('--traffic clients: no simulated users (a default emulator has them over the same second and a half)', async () => {
     const stop = new AbortController();
     const start = async (args: string[]) => {
-      const io = capture();
+      const io = captureIo();
       const done = run(['--kind', 'vllm-v1', '--port', '0', ...args], io, stop.signal);
       for (let i = 0; i < 50 && io.lines.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       return { url: /on (http:\/\/\S+)\/metrics/.exec(io.lines[0]!)![1]!, line: io.lines[0]!, done };
@@ -55,14 +49,14 @@ describe('emulate command', () => {
       [['demo', '--traffic', 'none'], /--traffic: must be one of simulated, clients, got "none"/],
     ];
     for (const [argv, message] of cases) {
-      const io = capture();
+      const io = captureIo();
       expect(await main(argv, io), argv.join(' ')).toBe(2);
       expect(io.errors).toEqual([expect.stringMatching(message)]);
     }
   });
 
   it('rejects an unknown kind or state with exit 2', async () => {
-    expect(await main(['emulate', '--kind', 'tgi'], capture())).toBe(2);
-    expect(await main(['emulate', '--kind', 'vllm-v1', '--state', 'on-fire'], capture())).toBe(2);
+    expect(await main(['emulate', '--kind', 'tgi'], captureIo())).toBe(2);
+    expect(await main(['emulate', '--kind', 'vllm-v1', '--state', 'on-fire'], captureIo())).toBe(2);
   });
 });

@@ -1,14 +1,8 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
 import { FIXTURES_PRESENT, fixture } from '../support/env.js';
-
-function capture(): Io & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), isTTY: false, env: {} };
-}
+import { captureIo } from '../support/cli.js';
 
 /** A port nothing listens on: bind one, note it, close it. */
 async function closedPort(): Promise<number> {
@@ -22,7 +16,7 @@ async function closedPort(): Promise<number> {
 
 describe('detect command', () => {
   it.skipIf(!FIXTURES_PRESENT)('prints a human report for a capture file and exits 0', async () => {
-    const io = capture();
+    const io = captureIo();
     const code = await main(['detect', fixture('datadog__vllm_metrics_e99474c0.txt')], io);
     expect(code).toBe(0);
     expect(io.lines.join('\n')).toMatch(/detected: +vLLM V0 engine \[vllm-v0\]/);
@@ -30,14 +24,14 @@ describe('detect command', () => {
   });
 
   it.skipIf(!FIXTURES_PRESENT)('--json gives the whole report', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await main(['detect', fixture('sglang-docs__production_metrics_example.prom'), '--json'], io)).toBe(0);
     const r = JSON.parse(io.lines.join('\n'));
     expect(r).toMatchObject({ kind: 'engine', producer: 'sglang', family: 'sglang-legacy' });
   });
 
   it('exits 1 with one line when the server is unreachable', async () => {
-    const io = capture();
+    const io = captureIo();
     const port = await closedPort();
     expect(await main(['detect', `http://127.0.0.1:${port}`], io)).toBe(1);
     expect(io.errors).toHaveLength(1);
@@ -45,7 +39,7 @@ describe('detect command', () => {
   });
 
   it('exits 2 for a missing file or wrong arguments', async () => {
-    expect(await main(['detect', '/nonexistent/metrics.txt'], capture())).toBe(2);
-    expect(await main(['detect'], capture())).toBe(2);
+    expect(await main(['detect', '/nonexistent/metrics.txt'], captureIo())).toBe(2);
+    expect(await main(['detect'], captureIo())).toBe(2);
   });
 });

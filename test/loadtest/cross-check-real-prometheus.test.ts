@@ -7,26 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { startEmulator, type Emulator } from '../../src/demo/emulator.js';
 import { PROMETHEUS_RELEASES } from '../support/versions.js';
 import { type RunningPrometheus, startPrometheus, waitFor } from '../integration/support/prometheus.js';
-
-function capture(): Io & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), isTTY: false, env: {} };
-}
-
-interface Check {
-  metric: string;
-  agree: boolean;
-  inconclusive?: true;
-  why: string;
-  client: number;
-  server: number | [number, number];
-}
+import { captureIo } from '../support/cli.js';
+import type { Check } from '../../src/loadtest/compare.js';
 
 /** Cumulative bucket counts of a family by upper bound (ms), summed over its label sets. */
 function buckets(text: string, family: string): Map<number, number> {
@@ -78,7 +64,7 @@ for (const release of PROMETHEUS_RELEASES) describe(`loadtest cross-check with r
   });
 
   const loadtest = async (extra: string[]) => {
-    const io = capture();
+    const io = captureIo();
     const code = await main(['loadtest', emu.url, '--input-len', '80', '--output-len', '24', '--range-ratio', '0.5', '--prometheus-url', prom.url, '--json', ...extra], io);
     expect(code, io.errors.join('\n')).toBe(0);
     return JSON.parse(io.lines.join('\n')) as { completed: number; total_output_tokens: number; cross_check: { checks: Check[]; engine: string } };
@@ -125,7 +111,7 @@ for (const release of PROMETHEUS_RELEASES) describe(`loadtest cross-check with r
   }, 60_000);
 
   it('disagrees, and says another client shares the server, when one does', async () => {
-    const other = main(['loadtest', emu.url, '--rate', '10', '--requests', '15', '--input-len', '40', '--output-len', '10', '--seed', '8'], capture());
+    const other = main(['loadtest', emu.url, '--rate', '10', '--requests', '15', '--input-len', '40', '--output-len', '10', '--seed', '8'], captureIo());
     const r = await loadtest(['--rate', '10', '--requests', '20', '--seed', '4']);
     await other;
     const byName = Object.fromEntries(r.cross_check.checks.map((c) => [c.metric, c]));

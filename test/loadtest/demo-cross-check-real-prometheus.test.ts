@@ -10,27 +10,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { type RunningMember, startFleet, stopFleet } from '../../src/stack/demo-fleet.js';
 import { demoLoadtestArgs, demoLoadtestLines } from '../../src/stack/demo-loadtest.js';
 import { PROMETHEUS_RELEASES } from '../support/versions.js';
 import { type RunningPrometheus, startPrometheus, waitFor } from '../integration/support/prometheus.js';
-
-function capture(): Io & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), isTTY: false, env: {} };
-}
-
-interface Check {
-  metric: string;
-  agree: boolean;
-  inconclusive?: true;
-  why: string;
-  client: number;
-  server: number | [number, number];
-}
+import { captureIo } from '../support/cli.js';
+import type { Check } from '../../src/loadtest/compare.js';
 
 const generated = (m: RunningMember) => m.emulator!.sims.reduce((a, s) => a + s.totals.generationTokens, 0);
 
@@ -75,7 +61,7 @@ for (const release of PROMETHEUS_RELEASES) describe(`demo --traffic clients and 
   });
 
   const loadtest = async (m: RunningMember) => {
-    const io = capture();
+    const io = captureIo();
     const code = await main([...demoLoadtestArgs(`http://127.0.0.1:${m.port}`), '--prometheus-url', prom.url, '--json'], io);
     expect(code, io.errors.join('\n')).toBe(0);
     return JSON.parse(io.lines.join('\n')) as { completed: number; total_output_tokens: number; cross_check: { checks: Check[]; engine: string } };

@@ -9,7 +9,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { startEmulator, type Emulator } from '../../src/demo/emulator.js';
 import { basicAuthHeaders } from '../../src/stack/access.js';
@@ -17,12 +16,7 @@ import { WEB_USER } from '../../src/render/secrets.js';
 import { renderToDir, TEST_SECRETS } from '../support/stacks.js';
 import { PROMETHEUS_RELEASES } from '../support/versions.js';
 import { freePort, type RunningPrometheus, startPrometheus, waitFor } from '../integration/support/prometheus.js';
-
-function capture(): Io & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), isTTY: false, env: {} };
-}
+import { captureIo } from '../support/cli.js';
 
 for (const release of PROMETHEUS_RELEASES) describe(`loadtest --dir with real ${release.name} behind the stack's basic auth`, () => {
   const PROMETHEUS = release.path('prometheus');
@@ -58,7 +52,7 @@ for (const release of PROMETHEUS_RELEASES) describe(`loadtest --dir with real ${
   const args = () => ['loadtest', emu.url, '--rate', '10', '--requests', '12', '--input-len', '40', '--output-len', '8', '--json'];
 
   it('finds the Prometheus of the stack and authenticates: the cross-check runs and agrees on the counts', async () => {
-    const io = capture();
+    const io = captureIo();
     const code = await main([...args(), '--dir', dir], io);
     expect(code, io.errors.join('\n')).toBe(0);
     const r = JSON.parse(io.lines.join('\n')) as { total_output_tokens: number; cross_check: { prometheus_url: string; engine: string; checks: { metric: string; agree: boolean; server: unknown }[] } };
@@ -70,7 +64,7 @@ for (const release of PROMETHEUS_RELEASES) describe(`loadtest --dir with real ${
   }, 60_000);
 
   it('the same Prometheus refuses a run without the password (--prometheus-url): exit 1 naming the flag and --dir as the fix', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await main([...args(), '--prometheus-url', `http://127.0.0.1:${port}`], io)).toBe(1);
     expect(io.errors).toEqual([expect.stringMatching(/--prometheus-url: cannot ask .*HTTP 401.*pass --dir/)]);
   }, 30_000);
@@ -80,7 +74,7 @@ for (const release of PROMETHEUS_RELEASES) describe(`loadtest --dir with real ${
     const text = readFileSync(env, 'utf8');
     writeFileSync(env, text.replace(`=${TEST_SECRETS.web!.password}`, '=not-the-password'));
     try {
-      const io = capture();
+      const io = captureIo();
       expect(await main([...args(), '--dir', dir], io)).toBe(1);
       expect(io.errors).toEqual([expect.stringMatching(/--dir: cannot ask .*HTTP 401.*MONITOR_WEB_PASSWORD in its \.env/)]);
     } finally {

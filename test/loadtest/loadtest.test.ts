@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
 import { run } from '../../src/commands/loadtest.js';
 import { startEmulator, type Emulator } from '../../src/demo/emulator.js';
 import { Rng } from '../../src/demo/rng.js';
@@ -12,12 +11,7 @@ import { randomPrompts } from '../../src/loadtest/dataset.js';
 import { summarize } from '../../src/loadtest/stats.js';
 import { bucketOf, crossCheck } from '../../src/loadtest/compare.js';
 import type { LoadResult } from '../../src/loadtest/result.js';
-
-function capture(): Io & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), isTTY: false, env: {} };
-}
+import { captureIo } from '../support/cli.js';
 
 /** A sample's value summed over its label sets in the exposition. */
 function sample(text: string, name: string): number {
@@ -117,7 +111,7 @@ describe('loadtest against an emulated vLLM', () => {
 
   it('reports what the server counted, with client latencies at or above its own', async () => {
     const before = emu.metricsText();
-    const io = capture();
+    const io = captureIo();
     const code = await main(['loadtest', emu.url, '--rate', '8', '--requests', '24', '--input-len', '120', '--output-len', '16', '--range-ratio', '0.5', '--seed', '2', '--json'], io);
     expect(code).toBe(0);
     const r = JSON.parse(io.lines.join('\n'));
@@ -148,7 +142,7 @@ describe('loadtest against an emulated vLLM', () => {
   });
 
   it('goodput counts only the requests within every SLO', async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await main(['loadtest', emu.url, '--concurrency', '4', '--requests', '12', '--input-len', '50', '--output-len', '10', '--goodput', 'ttft:1', '--json'], io)).toBe(0);
     const r = JSON.parse(io.lines.join('\n'));
     // No request reaches its first token within 1 ms (the engine takes a step of 20 ms and more).
@@ -162,7 +156,7 @@ describe('loadtest against an emulated vLLM', () => {
     const file = join(dir, 'sharegpt.json');
     const turn = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
     writeFileSync(file, JSON.stringify([{ conversations: [{ from: 'human', value: turn(30) }, { from: 'gpt', value: 'x'.repeat(40) }] }, { conversations: [{ from: 'human', value: 'hi' }] }]));
-    const io = capture();
+    const io = captureIo();
     expect(await main(['loadtest', emu.url, '--endpoint', 'chat', '--dataset', file, '--requests', '3', '--json'], io)).toBe(0);
     const r = JSON.parse(io.lines.join('\n'));
     expect(r.completed).toBe(3);
@@ -172,7 +166,7 @@ describe('loadtest against an emulated vLLM', () => {
   });
 
   it('stops on an interrupt and still reports', async () => {
-    const io = capture();
+    const io = captureIo();
     const stop = new AbortController();
     setTimeout(() => stop.abort(), 700);
     const t0 = Date.now();
@@ -200,18 +194,18 @@ describe('loadtest bad input', () => {
       [[emu.url, '--prometheus-url', 'http://127.0.0.1:1'], 1, /--prometheus-url: cannot ask/],
     ];
     for (const [args, code, message] of cases) {
-      const io = capture();
+      const io = captureIo();
       expect(await main(['loadtest', ...args], io), args.join(' ')).toBe(code);
       expect(io.errors).toHaveLength(1);
       expect(io.errors[0]).toMatch(message);
     }
     emu.setFaults({ http5xxShare: 1 });
-    const failing = capture();
+    const failing = captureIo();
     expect(await main(['loadtest', emu.url, '--requests', '3'], failing)).toBe(1);
     expect(failing.errors.filter((l) => l.startsWith('error:'))).toEqual([expect.stringMatching(/\/v1\/completions: all 3 requests failed \(first: HTTP 500/)]);
     emu.setFaults({ http5xxShare: 0 });
     await emu.setState('html');
-    const io = capture();
+    const io = captureIo();
     expect(await main(['loadtest', emu.url], io)).toBe(2);
     expect(io.errors).toEqual([expect.stringMatching(/not an OpenAI-compatible server/)]);
     await emu.stop();

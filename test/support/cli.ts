@@ -26,6 +26,13 @@ export async function runCli(argv: string[], opts: { env?: NodeJS.ProcessEnv; is
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
+/** An Io that keeps what a command writes, for commands called directly (their `run(argv, io)`). */
+export function captureIo(): Io & { lines: string[]; errors: string[] } {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), isTTY: false, env: {} };
+}
+
 export const BUILT_CLI = join(REPO_ROOT, 'dist/cli.js');
 
 export function runBuilt(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliRun {
